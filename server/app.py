@@ -1,0 +1,58 @@
+"""The app factory."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, send_from_directory
+from swagger_ui_bundle import swagger_ui_path
+
+from . import __version__
+from .db import Database
+from .http import Api, check_every_route_is_marked, install
+from .org.scoping import install_scoping
+from .settings import Settings
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    settings = settings or Settings.from_env()
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+
+    app = Flask("aftercare", static_folder=None)
+    app.config.update(
+        MAX_CONTENT_LENGTH=settings.max_request_bytes,
+        API_TITLE="Aftercare",
+        API_VERSION=__version__,
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/api",
+        OPENAPI_JSON_PATH="openapi.json",
+        OPENAPI_SWAGGER_UI_PATH="docs",
+        # Served from the installed swagger-ui bundle: counters have no internet.
+        OPENAPI_SWAGGER_UI_URL="/api/docs/assets/",
+        OPENAPI_SWAGGER_UI_CONFIG={"persistAuthorization": True},
+    )
+    app.json.ensure_ascii = False  # Chinese names stay readable
+    app.json.sort_keys = False  # schemas define the field order
+    app.extensions["aftercare.settings"] = settings
+    db = Database(settings.database_url)
+    install_scoping(db.session_factory)
+    app.extensions["aftercare.db"] = db
+
+    api = Api(app, spec_kwargs={"info": {"description": "After-sales service management for mobile-phone service networks."}})
+    api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"})
+
+    from .auth.api import blp as auth_blp, users_blp
+    from .core.api import blp as core_blp
+    from .meta.api import blp as meta_blp, health_blp
+    from .org.api import blp as org_blp
+
+    for blp in (health_blp, meta_blp, auth_blp, users_blp, org_blp, core_blp):
+        api.register_blueprint(blp)
+
+    @app.route("/api/docs/assets/<path:filename>", endpoint="api_docs_assets")
+    def _docs_assets(filename):
+        return send_from_directory(str(swagger_ui_path), filename)
+
+    install(app)
+    check_every_route_is_marked(app)
+    return app

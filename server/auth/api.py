@@ -1,0 +1,184 @@
+"""Auth endpoints: login, refresh, logout, me, switch user; user accounts; login records."""
+
+from __future__ import annotations
+
+from flask import request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from sqlalchemy import select
+
+from ..errors import NotFound
+from ..http import authenticated, db_session, paginate, permission, principal, public, settings
+from . import operations as ops
+from .models import User
+from .queries import login_records_query, users_query
+from .schemas import (LeaveIn, LoginIn, LoginRecordArgs, LoginRecordPage, MeOut, PasswordChangeIn, PasswordResetIn,
+                      RefreshIn, SwitchIn, TokensOut, UserCreateIn, UserListArgs, UserOut, UserPage, UserUpdateIn)
+
+blp = Blueprint("auth", __name__, url_prefix="/api/auth", description="Login, sessions, switch user (spec §12.4, §16.1)")
+users_blp = Blueprint("users", __name__, url_prefix="/api/users", description="User accounts and roles (spec §13.1)")
+
+
+def _client_ip() -> str:
+    return request.remote_addr or ""
+
+
+def _tokens_out(pair: ops.TokenPair) -> dict:
+    return {"access_token": pair.access_token, "refresh_token": pair.refresh_token, "expires_in": pair.expires_in,
+            "user": pair.user, "acting_for": pair.actor}
+
+
+def _finish(outcome: ops.LoginOutcome) -> dict:
+    # The attempt (and any failure count) is committed before a failure is answered.
+    db_session().commit()
+    if outcome.error is not None:
+        raise outcome.error
+    return _tokens_out(outcome.tokens)
+
+
+@blp.route("/login", methods=["POST"])
+@public
+@blp.arguments(LoginIn)
+@blp.response(200, TokensOut)
+def login(data):
+    """Log in with username and password; returns an access and a refresh token."""
+    ua = request.headers.get("User-Agent", "")
+    return _finish(ops.login(db_session(), settings(), data["username"], data["password"], _client_ip(), ua))
+
+
+@blp.route("/refresh", methods=["POST"])
+@public
+@blp.arguments(RefreshIn)
+@blp.response(200, TokensOut)
+def refresh(data):
+    """Exchange a refresh token for a new pair (the old one stops working)."""
+    return _finish(ops.refresh_session(db_session(), settings(), data["refresh_token"]))
+
+
+@blp.route("/logout", methods=["POST"])
+@authenticated
+@blp.arguments(RefreshIn)
+@blp.response(204)
+def logout(data):
+    """End this session: its refresh token stops working."""
+    session = db_session()
+    ops.logout(session, data["refresh_token"])
+    session.commit()
+
+
+@blp.route("/me", methods=["GET"])
+@authenticated
+@blp.response(200, MeOut)
+def me():
+    p = principal()
+    session = db_session()
+    user = session.get(User, p.user_id)
+    actor = session.get(User, p.actor_id) if p.actor_id else None
+    return {"user": user, "acting_for": actor, "permissions": sorted(p.permissions), "sees_all_organisations": p.sees_all}
+
+
+@blp.route("/password", methods=["POST"])
+@authenticated
+@blp.arguments(PasswordChangeIn)
+@blp.response(204)
+def change_password(data):
+    session = db_session()
+    ops.change_own_password(session, settings(), data["current_password"], data["new_password"])
+    session.commit()
+
+
+@blp.route("/switch-user", methods=["POST"])
+@permission("admin.switch_user")
+@blp.arguments(SwitchIn)
+@blp.response(200, TokensOut)
+def switch_user(data):
+    """Act as a user of any service point; both identities go into every audit record."""
+    session = db_session()
+    pair = ops.switch_user(session, settings(), data["user_id"])
+    session.commit()
+    return _tokens_out(pair)
+
+
+@blp.route("/switch-user/leave", methods=["POST"])
+@authenticated
+@blp.arguments(LeaveIn)
+@blp.response(200, TokensOut)
+def leave_switch(data):
+    """Stop acting as another user; returns a session of the administrator's own."""
+    session = db_session()
+    pair = ops.leave_switch(session, settings(), data.get("refresh_token"))
+    session.commit()
+    return _tokens_out(pair)
+
+
+@blp.route("/login-records", methods=["GET"])
+@permission("system.login_records")
+@blp.arguments(LoginRecordArgs, location="query")
+@blp.response(200, LoginRecordPage)
+def login_records(args):
+    """Who logged in, from where, when, and with what outcome (spec §12.4)."""
+    return paginate(db_session(), login_records_query(args), args)
+
+
+def _get_user(user_id) -> User:
+    user = db_session().execute(select(User).where(User.id == user_id)).scalar_one_or_none()
+    if user is None:
+        raise NotFound("no such user")
+    return user
+
+
+@users_blp.route("")
+class Users(MethodView):
+    @permission("user.view")
+    @users_blp.arguments(UserListArgs, location="query")
+    @users_blp.response(200, UserPage)
+    def get(self, args):
+        """Accounts of the caller's organisation (headquarters: all)."""
+        return paginate(db_session(), users_query(args), args)
+
+    @permission("user.manage")
+    @users_blp.arguments(UserCreateIn)
+    @users_blp.response(201, UserOut)
+    def post(self, data):
+        session = db_session()
+        user = ops.create_user(session, settings(), **data)
+        session.commit()
+        return user
+
+
+@users_blp.route("/<uuid:user_id>")
+class UserItem(MethodView):
+    @permission("user.view")
+    @users_blp.response(200, UserOut)
+    def get(self, user_id):
+        return _get_user(user_id)
+
+    @permission("user.manage")
+    @users_blp.arguments(UserUpdateIn)
+    @users_blp.response(200, UserOut)
+    def patch(self, data, user_id):
+        session = db_session()
+        user = ops.update_user(session, _get_user(user_id), data)
+        session.commit()
+        return user
+
+
+@users_blp.route("/<uuid:user_id>/password", methods=["POST"])
+@permission("user.manage")
+@users_blp.arguments(PasswordResetIn)
+@users_blp.response(204)
+def reset_password(data, user_id):
+    """Set a new password; unlocks the account and ends its sessions."""
+    session = db_session()
+    ops.reset_password(session, settings(), _get_user(user_id), data["password"])
+    session.commit()
+
+
+@users_blp.route("/<uuid:user_id>/unlock", methods=["POST"])
+@permission("user.manage")
+@users_blp.response(200, UserOut)
+def unlock(user_id):
+    session = db_session()
+    user = ops.unlock_user(session, _get_user(user_id))
+    session.commit()
+    return user

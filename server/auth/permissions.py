@@ -1,0 +1,69 @@
+"""Roles and named permissions: the one catalogue, served to the PWA at /api/meta/permissions.
+
+A permission is ``<area>.<action>``. Every endpoint names the permission it
+needs (see ``server.http.permission``); a role is a set of permissions.
+"""
+
+from __future__ import annotations
+
+ROLES: dict[str, dict[str, str]] = {
+    "admin": {"zh-CN": "系统管理员", "en": "Administrator"},
+    "hq_manager": {"zh-CN": "总部经理", "en": "Headquarters manager"},
+    "sp_manager": {"zh-CN": "网点经理", "en": "Service point manager"},
+    "clerk": {"zh-CN": "前台接待", "en": "Counter clerk"},
+    "engineer": {"zh-CN": "维修工程师", "en": "Engineer"},
+    "qc": {"zh-CN": "质检", "en": "Quality control"},
+    "courier": {"zh-CN": "物流", "en": "Courier"},
+    "warehouse": {"zh-CN": "仓管", "en": "Warehouse"},
+    "finance": {"zh-CN": "财务", "en": "Finance"},
+    "cs_agent": {"zh-CN": "客服", "en": "Customer service agent"},
+    "dealer": {"zh-CN": "经销商", "en": "Dealer (read-only portal)"},
+}
+
+# Roles that only headquarters staff may hold.
+HQ_ONLY_ROLES = frozenset({"admin", "hq_manager"})
+
+PERMISSIONS: dict[str, str] = {
+    "org.view": "See the organisation directory",
+    "org.manage": "Create and change organisations",
+    "user.view": "See user accounts",
+    "user.manage": "Create and change user accounts, reset passwords, unlock",
+    "system.login_records": "Read the login record (spec §12.4)",
+    "audit.view": "Read the audit log",
+    "period.view": "See closed accounting periods",
+    "period.manage": "Close and reopen accounting periods",
+    "admin.switch_user": "Act as a user of any service point (spec §16.1)",
+}
+
+_EVERYONE = {"org.view"}
+
+GRANTS: dict[str, frozenset[str]] = {
+    "admin": frozenset(PERMISSIONS),
+    "hq_manager": frozenset(_EVERYONE | {"org.manage", "user.view", "user.manage", "audit.view", "period.view", "system.login_records"}),
+    "sp_manager": frozenset(_EVERYONE | {"user.view", "user.manage", "audit.view", "period.view"}),
+    "clerk": frozenset(_EVERYONE),
+    "engineer": frozenset(_EVERYONE),
+    "qc": frozenset(_EVERYONE),
+    "courier": frozenset(_EVERYONE),
+    "warehouse": frozenset(_EVERYONE),
+    "finance": frozenset(_EVERYONE | {"period.view", "period.manage"}),
+    "cs_agent": frozenset(_EVERYONE),
+    "dealer": frozenset(_EVERYONE),
+}
+
+
+def permissions_for(roles: list[str] | set[str] | frozenset[str]) -> frozenset[str]:
+    out: set[str] = set()
+    for role in roles:
+        out |= GRANTS.get(role, frozenset())
+    return frozenset(out)
+
+
+def _check_catalogue() -> None:
+    assert set(GRANTS) == set(ROLES), "every role needs a grant entry"
+    for role, perms in GRANTS.items():
+        unknown = perms - set(PERMISSIONS)
+        assert not unknown, f"role {role} grants unknown permissions {unknown}"
+
+
+_check_catalogue()

@@ -1,0 +1,58 @@
+"""Read side of auth: who a token belongs to, login records."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..errors import Unauthorized
+from ..settings import Settings
+from .models import LoginRecord, User
+from .operations import principal_for
+from .principal import Principal
+from .tokens import decode_access_token
+
+
+def principal_from_token(session: Session, settings: Settings, token: str, request_id: str | None) -> Principal:
+    """Decode the token and load the account on every request, so deactivation bites at once."""
+    claims = decode_access_token(settings, token)
+    ids = [claims.user_id] + ([claims.actor_id] if claims.actor_id else [])
+    users = {u.id: u for u in session.execute(
+        select(User).where(User.id.in_(ids)).execution_options(unscoped=True)
+    ).scalars()}
+    user = users.get(claims.user_id)
+    actor = users.get(claims.actor_id) if claims.actor_id else None
+    if user is None or not user.active or (claims.actor_id and (actor is None or not actor.active)):
+        raise Unauthorized("account is deactivated or gone")
+    if actor is not None and "admin" not in actor.roles:
+        raise Unauthorized("acting user is no longer an administrator")
+    return principal_for(session, user, actor, request_id)
+
+
+def login_records_query(args: dict):
+    stmt = select(LoginRecord).order_by(LoginRecord.at.desc(), LoginRecord.id.desc())
+    if args.get("username"):
+        stmt = stmt.where(LoginRecord.username == args["username"].strip().lower())
+    if args.get("outcome"):
+        stmt = stmt.where(LoginRecord.outcome == args["outcome"])
+    if args.get("since"):
+        stmt = stmt.where(LoginRecord.at >= args["since"])
+    if args.get("until"):
+        stmt = stmt.where(LoginRecord.at < args["until"])
+    return stmt
+
+
+def users_query(args: dict):
+    stmt = select(User).order_by(User.username)
+    if args.get("q"):
+        like = f"%{args['q'].strip().lower()}%"
+        stmt = stmt.where((User.username.like(like)) | (User.full_name.like(like)))
+    if args.get("org_id"):
+        stmt = stmt.where(User.org_id == args["org_id"])
+    if args.get("active") is not None:
+        stmt = stmt.where(User.active == args["active"])
+    if args.get("role"):
+        from .models import UserRole
+
+        stmt = stmt.where(User.id.in_(select(UserRole.user_id).where(UserRole.role == args["role"])))
+    return stmt

@@ -1,0 +1,139 @@
+"""The ``aftercare`` command (click, via Flask's CLI)."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+from sqlalchemy import select
+
+from .db import unit_of_work
+from .errors import DomainError
+from .settings import Settings, SettingsError
+
+
+def _create_app():
+    from .app import create_app
+
+    try:
+        return create_app(Settings.from_env())
+    except SettingsError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False, add_version_option=False)
+def main() -> None:
+    """Aftercare: after-sales service management."""
+
+
+def _settings() -> Settings:
+    return current_app.extensions["aftercare.settings"]
+
+
+def _session(source: str = "cli"):
+    from .http import system_session
+
+    return system_session(current_app, source)
+
+
+@main.group()
+def db() -> None:
+    """Database migrations."""
+
+
+@db.command("upgrade")
+@click.option("--revision", default="head", show_default=True)
+@with_appcontext
+def db_upgrade(revision: str) -> None:
+    """Migrate the database to the newest schema."""
+    from .migrate import upgrade
+
+    upgrade(_settings().database_url, revision)
+    click.echo(f"database at {revision}")
+
+
+@db.command("revision")
+@click.option("-m", "--message", required=True)
+@with_appcontext
+def db_revision(message: str) -> None:
+    """Autogenerate a migration from the models (review it before committing)."""
+    from .migrate import revision
+
+    revision(_settings().database_url, message)
+
+
+@main.group()
+def user() -> None:
+    """User accounts."""
+
+
+@user.command("create")
+@click.option("--username", required=True)
+@click.option("--full-name", required=True)
+@click.option("--org", "org_code", required=True, help="Organisation code, e.g. HQ or SZ01")
+@click.option("--role", "roles", multiple=True, required=True, help="Repeat for several roles")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@with_appcontext
+def user_create(username: str, full_name: str, org_code: str, roles: tuple[str, ...], password: str) -> None:
+    """Open an account (e.g. the first administrator)."""
+    from .auth.operations import create_user
+    from .org.models import Organisation
+
+    session = _session()
+    try:
+        with unit_of_work(session):
+            org = session.execute(select(Organisation).where(Organisation.code == org_code.upper())).scalar_one_or_none()
+            if org is None:
+                raise click.BadParameter(f"no organisation with code {org_code}", param_hint="--org")
+            created = create_user(session, _settings(), username=username, full_name=full_name, password=password,
+                                  org_id=org.id, roles=list(roles))
+    except DomainError as exc:
+        raise click.ClickException(f"{exc.message}") from None
+    click.echo(f"created user {created.username} ({', '.join(created.roles)}) in {org_code.upper()}")
+
+
+@main.group()
+def demo() -> None:
+    """Demo data."""
+
+
+@demo.command("load")
+@with_appcontext
+def demo_load() -> None:
+    """Load the demo network (once; does nothing if data exists)."""
+    from .demo import load_demo
+
+    session = _session("demo")
+    with unit_of_work(session):
+        loaded = load_demo(session, _settings())
+    click.echo("demo data loaded" if loaded else "data already present; demo not loaded")
+
+
+@main.command("run")
+@with_appcontext
+def run() -> None:
+    """Migrate, load demo data on first start (demo mode), and serve."""
+    from waitress import serve
+
+    from .demo import demo_logins, load_demo
+    from .migrate import upgrade
+
+    settings = _settings()
+    upgrade(settings.database_url)
+    if settings.demo:
+        session = _session("demo")
+        with unit_of_work(session):
+            load_demo(session, settings)
+    address = f"http://{settings.host}:{settings.port}"
+    click.echo("")
+    click.echo(f"Aftercare is running at {address}")
+    click.echo(f"  API docs:  {address}/api/docs")
+    if settings.demo:
+        click.echo("  Demo logins:")
+        for login in demo_logins():
+            click.echo(f"    {login.username:<16} {login.password:<10} {login.org:<5} {', '.join(login.roles)}")
+    click.echo("Press Ctrl-C to stop.")
+    sys.stdout.flush()
+    serve(current_app._get_current_object(), host=settings.host, port=settings.port, threads=8, ident="aftercare")

@@ -1,0 +1,239 @@
+"""Lifecycle operations every document type uses, numbering, closed periods, the audit log.
+
+Operations flush and never commit; the entry point commits once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any, TypeVar
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from ..auth.principal import get_principal
+from ..db import utcnow
+from ..errors import Forbidden, InvalidInput, PeriodClosed
+from ..org.models import Organisation
+from . import lifecycle
+from .models import AuditLog, DocumentCounter, DocumentMixin, PeriodLock, snapshot
+
+D = TypeVar("D", bound=DocumentMixin)
+
+
+# -- audit log -----------------------------------------------------------------
+
+def record_audit(
+    session: Session,
+    action: str,
+    entity: Any = None,
+    *,
+    entity_type: str | None = None,
+    entity_id: Any = None,
+    org_id: uuid.UUID | None = None,
+    before: dict | None = None,
+    after: dict | None = None,
+) -> AuditLog:
+    """Append one audit record for the session's principal. Writes: audit_log."""
+    p = get_principal(session)
+    if entity is not None:
+        entity_type = entity_type or entity.__tablename__
+        entity_id = entity_id or entity.id
+        org_id = org_id or getattr(entity, "org_id", None)
+    row = AuditLog(
+        org_id=org_id,
+        user_id=p.user_id,
+        actor_id=p.actor_id or p.user_id,
+        username=p.username or "",
+        actor_username=p.actor_username or p.username or "",
+        source=p.source,
+        action=action,
+        entity_type=entity_type or "",
+        entity_id=str(entity_id or ""),
+        before=before,
+        after=after,
+        request_id=p.request_id or "",
+    )
+    session.add(row)
+    return row
+
+
+def diff_snapshots(before: dict, after: dict) -> tuple[dict, dict]:
+    """Only the changed keys of two snapshots, so audit rows stay readable."""
+    keys = [k for k in after if before.get(k) != after.get(k) and k not in ("updated_at", "version")]
+    return {k: before.get(k) for k in keys}, {k: after.get(k) for k in keys}
+
+
+# -- numbering -----------------------------------------------------------------
+
+def next_document_number(session: Session, doc_type: str, prefix: str, org: Organisation, doc_date: dt.date) -> str:
+    """The next gapless number, e.g. ``WX-SZ01-2611-00042``. Writes: document_counter.
+
+    The counter row is incremented with one atomic UPDATE … RETURNING in the
+    caller's transaction: concurrent posters queue on the row lock
+    (PostgreSQL) or the write lock (SQLite), and a rollback returns the number.
+    """
+    period = doc_date.strftime("%y%m")
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    session.execute(
+        insert(DocumentCounter)
+        .values(doc_type=doc_type, org_id=org.id, period=period, last_value=0)
+        .on_conflict_do_nothing(index_elements=["doc_type", "org_id", "period"])
+    )
+    value = session.execute(
+        update(DocumentCounter)
+        .where(DocumentCounter.doc_type == doc_type, DocumentCounter.org_id == org.id, DocumentCounter.period == period)
+        .values(last_value=DocumentCounter.last_value + 1)
+        .returning(DocumentCounter.last_value)
+    ).scalar_one()
+    return f"{prefix}-{org.code}-{period}-{value:05d}"
+
+
+# -- closed periods ------------------------------------------------------------
+
+def closed_through(session: Session, org_id: uuid.UUID) -> dt.date | None:
+    return session.execute(
+        select(PeriodLock.closed_through).where(PeriodLock.org_id == org_id).execution_options(unscoped=True)
+    ).scalar_one_or_none()
+
+
+def check_period_open(session: Session, org_id: uuid.UUID, when: dt.date, field: str = "doc_date") -> None:
+    through = closed_through(session, org_id)
+    if through is not None and when <= through:
+        raise PeriodClosed(field, f"{when.isoformat()} is in a closed period (closed through {through.isoformat()})")
+
+
+def set_closed_through(session: Session, org_id: uuid.UUID, through: dt.date) -> PeriodLock:
+    """Close (or, moving the date back, reopen) an organisation's books. Writes: period_lock, audit_log."""
+    p = get_principal(session)
+    if not p.may_write_org(org_id):
+        raise Forbidden("you may close periods of your own organisation only", {"org_id": ["not your organisation"]})
+    if session.get(Organisation, org_id) is None:
+        raise InvalidInput("org_id", "no such organisation")
+    lock = session.execute(select(PeriodLock).where(PeriodLock.org_id == org_id)).scalar_one_or_none()
+    before = {"closed_through": lock.closed_through.isoformat()} if lock else None
+    if lock is None:
+        lock = PeriodLock(org_id=org_id, closed_through=through, updated_by_id=p.user_id)
+        session.add(lock)
+    else:
+        lock.closed_through = through
+        lock.updated_by_id = p.user_id
+    session.flush()
+    action = "period.reopen" if before and before["closed_through"] > through.isoformat() else "period.close"
+    record_audit(session, action, lock, before=before, after={"closed_through": through.isoformat()})
+    return lock
+
+
+# -- the lifecycle ---------------------------------------------------------------
+
+def _transition(doc: DocumentMixin, action: str) -> str | None:
+    return lifecycle.next_status(doc.doc_state, action)
+
+
+def create_document(session: Session, doc: D) -> D:
+    """Add a new draft. Writes: the document table, audit_log."""
+    p = get_principal(session)
+    doc.status = lifecycle.DRAFT
+    doc.created_by_id = p.user_id
+    session.add(doc)
+    session.flush()
+    record_audit(session, f"{doc.DOC_TYPE}.create", doc, after=doc.snapshot())
+    return doc
+
+
+def update_draft(session: Session, doc: D, changes: dict[str, Any]) -> D:
+    """Change a draft's fields. Posted documents are corrected by reversal only."""
+    _transition(doc, "edit")
+    before = doc.snapshot()
+    for key, value in changes.items():
+        setattr(doc, key, value)
+    session.flush()
+    b, a = diff_snapshots(before, doc.snapshot())
+    record_audit(session, f"{doc.DOC_TYPE}.edit", doc, before=b, after=a)
+    return doc
+
+
+def delete_draft(session: Session, doc: DocumentMixin) -> None:
+    """Drafts touch no ledger and may be deleted; the audit log keeps their last state."""
+    _transition(doc, "delete")
+    record_audit(session, f"{doc.DOC_TYPE}.delete", doc, before=doc.snapshot())
+    session.delete(doc)
+    session.flush()
+
+
+def post_document(session: Session, doc: D) -> D:
+    """draft → posted: validate, check the period, number, write ledgers, freeze.
+
+    Writes: document_counter, the document's ledgers (hook), audit_log.
+    """
+    new_status = _transition(doc, "post")
+    check_period_open(session, doc.org_id, doc.doc_date)
+    doc.check_postable(session)
+    org = session.get(Organisation, doc.org_id)
+    doc.number = next_document_number(session, doc.DOC_TYPE, doc.NUMBER_PREFIX, org, doc.doc_date)
+    p = get_principal(session)
+    doc.status = new_status
+    doc.posted_at = utcnow()
+    doc.posted_by_id = p.user_id
+    session.flush()
+    doc.write_ledgers(session)
+    session.flush()
+    record_audit(session, f"{doc.DOC_TYPE}.post", doc, before={"status": lifecycle.DRAFT}, after={"status": doc.status, "number": doc.number})
+    return doc
+
+
+def audit_document(session: Session, doc: D) -> D:
+    """posted → audited (document types that declare AUDITABLE). Writes: audit_log."""
+    doc.status = _transition(doc, "audit")
+    doc.audited_at = utcnow()
+    doc.audited_by_id = get_principal(session).user_id
+    session.flush()
+    record_audit(session, f"{doc.DOC_TYPE}.audit", doc, before={"status": lifecycle.POSTED}, after={"status": doc.status})
+    return doc
+
+
+def unaudit_document(session: Session, doc: D, reason: str) -> D:
+    """audited → posted (反审核). Writes: audit_log."""
+    if not reason.strip():
+        raise InvalidInput("reason", "an un-audit needs a reason")
+    doc.status = _transition(doc, "unaudit")
+    doc.audited_at = None
+    doc.audited_by_id = None
+    session.flush()
+    record_audit(session, f"{doc.DOC_TYPE}.unaudit", doc, before={"status": lifecycle.AUDITED}, after={"status": doc.status, "reason": reason})
+    return doc
+
+
+def reverse_document(session: Session, doc: D, reason: str, on: dt.date | None = None) -> D:
+    """posted → reversed (红冲): post a linked opposite document; the original is never changed otherwise.
+
+    The reversal is dated ``on`` (default: the original's date, or today if that
+    period is closed is the caller's choice — a closed date is refused).
+    Writes: the reversal's ledgers (opposite rows), document_counter, audit_log.
+    """
+    if not reason.strip():
+        raise InvalidInput("reason", "a reversal needs a reason")
+    new_status = _transition(doc, "reverse")
+    reversal = doc.build_reversal()
+    reversal.org_id = doc.org_id
+    reversal.reverses_id = doc.id
+    reversal.doc_date = on or doc.doc_date
+    reversal.reversal_reason = reason
+    check_period_open(session, doc.org_id, reversal.doc_date, field="on")
+    create_document(session, reversal)
+    post_document(session, reversal)
+    p = get_principal(session)
+    doc.status = new_status
+    doc.reversed_at = utcnow()
+    doc.reversed_by_id = p.user_id
+    doc.reversal_reason = reason
+    session.flush()
+    record_audit(
+        session, f"{doc.DOC_TYPE}.reverse", doc,
+        before={"status": lifecycle.POSTED},
+        after={"status": doc.status, "reversal_id": str(reversal.id), "reversal_number": reversal.number, "reason": reason},
+    )
+    return reversal

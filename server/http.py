@@ -1,0 +1,279 @@
+"""HTTP plumbing shared by every API module.
+
+- ``permission("x.y")`` / ``public`` / ``authenticated`` mark a view; the
+  guard (one ``before_request``) authenticates and checks before any body is
+  parsed, and the app refuses to start if a route has no mark.
+- One error format for every error, request ids, the session's principal.
+- ``Schema`` forbids unknown fields; ``Page`` envelopes list answers.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+from typing import Any, Callable
+
+import marshmallow as ma
+from flask import Flask, current_app, g, jsonify, request
+from flask_smorest import Api as _Api
+from flask_smorest import Blueprint as _Blueprint
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from werkzeug.exceptions import HTTPException
+
+from .auth.principal import ANONYMOUS, SYSTEM, Principal, set_principal
+from .errors import DomainError, Forbidden, Unauthorized, flatten_messages
+
+log = logging.getLogger("aftercare.http")
+
+PUBLIC = "public"
+AUTHENTICATED = "authenticated"
+_ERROR_RESPONSES = {
+    "401": {"description": "Not authenticated", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+    "403": {"description": "Missing the permission", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+}
+
+
+def _mark(func: Callable, perm: str) -> Callable:
+    func._permission = perm
+    doc: dict[str, Any] = {"x-permission": perm}
+    if perm != PUBLIC:
+        doc["security"] = [{"bearerAuth": []}]
+        doc["responses"] = dict(_ERROR_RESPONSES)
+        if perm == AUTHENTICATED:
+            doc["responses"].pop("403")
+    return _Blueprint.doc(**doc)(func)
+
+
+def permission(name: str) -> Callable[[Callable], Callable]:
+    """The view needs this named permission (listed in server.auth.permissions)."""
+    from .auth.permissions import PERMISSIONS
+
+    if name not in PERMISSIONS:
+        raise ValueError(f"unknown permission {name!r}")
+    return lambda func: _mark(func, name)
+
+
+def public(func: Callable) -> Callable:
+    return _mark(func, PUBLIC)
+
+
+def authenticated(func: Callable) -> Callable:
+    """Any logged-in user (e.g. their own profile)."""
+    return _mark(func, AUTHENTICATED)
+
+
+# Endpoints defined by libraries (the OpenAPI document and its docs page).
+PUBLIC_ENDPOINTS = {"api-docs.openapi_json", "api-docs.openapi_swagger_ui", "api_docs_assets"}
+
+
+def _view_permission(app: Flask, endpoint: str, method: str) -> str | None:
+    if endpoint in PUBLIC_ENDPOINTS:
+        return PUBLIC
+    view = app.view_functions.get(endpoint)
+    if view is None:
+        return None
+    view_class = getattr(view, "view_class", None)
+    if view_class is not None:
+        handler = getattr(view_class, method.lower(), None)
+        if handler is None and method == "HEAD":
+            handler = getattr(view_class, "get", None)
+        return getattr(handler, "_permission", None)
+    return getattr(view, "_permission", None)
+
+
+UNGUARDED_ENDPOINTS = {"static"}
+
+
+def check_every_route_is_marked(app: Flask) -> None:
+    """Fail closed: a route without a permission mark stops the app from starting."""
+    missing = []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in UNGUARDED_ENDPOINTS:
+            continue
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+            if _view_permission(app, rule.endpoint, method) is None:
+                missing.append(f"{method} {rule.rule}")
+    if missing:
+        raise RuntimeError("routes without a permission mark: " + ", ".join(missing))
+
+
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+
+def _request_id() -> str:
+    given = request.headers.get("X-Request-ID", "")
+    return given if _REQUEST_ID.match(given) else uuid.uuid4().hex
+
+
+def db_session() -> Session:
+    return current_app.extensions["aftercare.db"].session()
+
+
+def settings():
+    return current_app.extensions["aftercare.settings"]
+
+
+def principal() -> Principal:
+    return g.principal
+
+
+def guard() -> None:
+    """Authenticate and authorise the request before the view parses anything."""
+    g.request_id = _request_id()
+    g.principal = ANONYMOUS
+    session = db_session()
+    set_principal(session, ANONYMOUS)
+    if request.endpoint is None or request.endpoint in UNGUARDED_ENDPOINTS or request.method == "OPTIONS":
+        return
+    perm = _view_permission(current_app, request.endpoint, request.method)
+    if perm is None:  # method not allowed: let Flask answer 405
+        return
+    if perm == PUBLIC:
+        # Public views (login, refresh) act for an anonymous caller; they run as
+        # the system and record who asked.
+        set_principal(session, Principal(kind="system", sees_all=True, username="anonymous", source="auth", request_id=g.request_id))
+        return
+    header = request.headers.get("Authorization", "")
+    if not header.startswith("Bearer "):
+        raise Unauthorized("missing bearer token")
+    from .auth.queries import principal_from_token
+
+    p = principal_from_token(session, settings(), header[7:].strip(), g.request_id)
+    g.principal = p
+    set_principal(session, p)
+    if perm != AUTHENTICATED and not p.can(perm):
+        raise Forbidden(f"missing permission {perm}", {"permission": [perm]})
+
+
+def system_session(app: Flask, source: str = "system") -> Session:
+    """A fresh session acting as the system (CLI, worker)."""
+    session = app.extensions["aftercare.db"].new_session()
+    set_principal(session, Principal(kind="system", sees_all=True, username="system", source=source))
+    return session
+
+
+# -- errors --------------------------------------------------------------------
+
+def _error(status: int, code: str, message: str, errors: dict | None = None, **extra) -> Any:
+    body = {"code": code, "message": message, "errors": errors or {}, **extra}
+    body["request_id"] = getattr(g, "request_id", None)
+    resp = jsonify(body)
+    resp.status_code = status
+    return resp
+
+
+_HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+               409: "conflict", 413: "payload_too_large", 415: "unsupported_media_type", 422: "validation_error",
+               428: "precondition_required", 412: "precondition_failed", 429: "too_many_requests"}
+
+
+class ErrorSchema(ma.Schema):
+    code = ma.fields.String(metadata={"description": "Machine-readable error code"})
+    message = ma.fields.String()
+    errors = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.List(ma.fields.String()),
+                            metadata={"description": "Messages per field"})
+    request_id = ma.fields.String()
+
+
+class Api(_Api):
+    ERROR_SCHEMA = ErrorSchema
+
+    def _register_error_handlers(self):
+        self._app.register_error_handler(HTTPException, self.handle_http_exception)
+        self._app.register_error_handler(DomainError, _handle_domain_error)
+        self._app.register_error_handler(Exception, _handle_unexpected)
+
+    def handle_http_exception(self, error: HTTPException):
+        if error.code and error.code >= 500:
+            return _handle_unexpected(error)
+        data = getattr(error, "data", None) or {}
+        errors = {}
+        if "errors" in data:
+            errors = flatten_messages(data["errors"])
+        elif "messages" in data:
+            errors = flatten_messages(data["messages"])
+        code = _HTTP_CODES.get(error.code or 400, "error")
+        message = data.get("message") or (
+            "invalid input: " + ", ".join(sorted(errors)) if errors else (error.description or error.name)
+        )
+        resp = _error(error.code or 400, code, message, errors)
+        for k, v in (data.get("headers") or {}).items():
+            resp.headers[k] = v
+        return resp
+
+
+def _handle_domain_error(error: DomainError):
+    db_session().rollback()
+    return _error(error.status, error.code, error.message, error.errors, **error.extra)
+
+
+def _handle_unexpected(error: Exception):
+    try:
+        db_session().rollback()
+    except Exception:  # noqa: BLE001 - the original error is what matters
+        log.exception("rollback failed")
+    rid = getattr(g, "request_id", None) or uuid.uuid4().hex
+    log.error("unhandled error request_id=%s %s %s", rid, request.method, request.path, exc_info=error)
+    resp = _error(500, "internal_error", f"internal error; quote request id {rid}", request_id=rid)
+    return resp
+
+
+def add_request_id_header(resp):
+    rid = getattr(g, "request_id", None)
+    if rid:
+        resp.headers["X-Request-ID"] = rid
+    return resp
+
+
+# -- schemas -------------------------------------------------------------------
+
+class Schema(ma.Schema):
+    """Unknown fields are an error (naming the field); output keeps field order."""
+
+    class Meta:
+        unknown = ma.RAISE
+        ordered = True
+
+
+def Str(max_len: int, *, required: bool = False, min_len: int = 0, **kw) -> ma.fields.String:
+    """A bounded string: every input string in the API has a maximum length."""
+    validators = [ma.validate.Length(min=min_len or None, max=max_len)]
+    return ma.fields.String(required=required, validate=validators, **kw)
+
+
+class PageArgs(Schema):
+    page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1, max=100_000))
+    page_size = ma.fields.Integer(load_default=50, validate=ma.validate.Range(min=1, max=200))
+
+
+def page_schema(item: type[ma.Schema], name: str) -> type[ma.Schema]:
+    return type(name, (Schema,), {
+        "items": ma.fields.List(ma.fields.Nested(item)),
+        "total": ma.fields.Integer(),
+        "page": ma.fields.Integer(),
+        "page_size": ma.fields.Integer(),
+    })
+
+
+def paginate(session: Session, stmt, args: dict) -> dict:
+    page, size = args.get("page", 1), args.get("page_size", 50)
+    total = session.execute(select(func.count()).select_from(stmt.order_by(None).subquery())).scalar_one()
+    items = session.execute(stmt.limit(size).offset((page - 1) * size)).scalars().all()
+    return {"items": items, "total": total, "page": page, "page_size": size}
+
+
+def install(app: Flask) -> None:
+    app.before_request(guard)
+    app.after_request(add_request_id_header)
+
+    @app.teardown_appcontext
+    def _remove_session(_exc):
+        db = app.extensions.get("aftercare.db")
+        if db is not None:
+            db.session.remove()
+
+
+__all__ = ["Api", "Schema", "Str", "PageArgs", "page_schema", "paginate", "permission", "public", "authenticated",
+           "db_session", "settings", "principal", "system_session", "SYSTEM", "install", "check_every_route_is_marked"]

@@ -1,0 +1,8 @@
+"""Imports every model module so ``Base.metadata`` is complete (migrations, tests)."""
+
+from .auth import models as _auth  # noqa: F401
+from .core import models as _core  # noqa: F401
+from .db import Base
+from .org import models as _org  # noqa: F401
+
+metadata = Base.metadata

@@ -1,0 +1,38 @@
+"""Organisations: headquarters and service points of several levels."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..db import Base, IdMixin, TimestampMixin
+
+ORG_KINDS = ("hq", "service_point")
+
+
+class Organisation(IdMixin, TimestampMixin, Base):
+    __tablename__ = "organisation"
+    __table_args__ = (CheckConstraint("kind IN ('hq', 'service_point')", name="kind"),)
+
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    kind: Mapped[str] = mapped_column(String(16))
+    level: Mapped[int] = mapped_column(default=1)
+    # The higher-level service point this one forwards repairs to (spec §1.1 B).
+    parent_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("organisation.id"), index=True)
+    address: Mapped[str] = mapped_column(String(300), default="")
+    contact_name: Mapped[str] = mapped_column(String(80), default="")
+    contact_phone: Mapped[str] = mapped_column(String(40), default="")
+    active: Mapped[bool] = mapped_column(default=True)
+
+
+class OrgOwned:
+    """Mixin for every record that belongs to one organisation.
+
+    Reads are filtered and writes checked by ``server.org.scoping`` for every
+    class that has this mixin; views never filter by organisation themselves.
+    """
+
+    org_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisation.id"), index=True)

@@ -1,0 +1,43 @@
+"""Organisation scoping, enforced in one place for every ``OrgOwned`` record.
+
+Reads: every ORM SELECT gets ``org_id IN (visible orgs)`` for each OrgOwned
+entity it touches (with_loader_criteria, aliases included), unless the
+principal sees everything (headquarters, the system).
+Writes: a flush that would create or change a record of another organisation
+is refused.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import event
+from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker, with_loader_criteria
+
+from ..auth.principal import get_principal
+from ..errors import Forbidden
+from .models import OrgOwned
+
+
+def install_scoping(factory: sessionmaker) -> None:
+    event.listen(factory, "do_orm_execute", _scope_reads)
+    event.listen(factory, "before_flush", _guard_writes)
+
+
+def _scope_reads(state: ORMExecuteState) -> None:
+    if not state.is_select or state.execution_options.get("unscoped", False):
+        return
+    principal = get_principal(state.session)
+    if principal.sees_all:
+        return
+    org_ids = principal.visible_org_ids
+    state.statement = state.statement.options(
+        with_loader_criteria(OrgOwned, lambda cls: cls.org_id.in_(org_ids), include_aliases=True)
+    )
+
+
+def _guard_writes(session: Session, _ctx, _instances) -> None:
+    principal = get_principal(session)
+    if principal.sees_all:
+        return
+    for obj in list(session.new) + list(session.dirty) + list(session.deleted):
+        if isinstance(obj, OrgOwned) and not principal.may_write_org(obj.org_id):
+            raise Forbidden("this record belongs to another organisation", {"org_id": ["not your organisation"]})

@@ -1,0 +1,111 @@
+"""One typed settings object, read from ``AFTERCARE_*`` environment variables.
+
+Every field is documented in README.md (a test keeps the two in step).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+class SettingsError(ValueError):
+    """A setting is missing or malformed; the message names the variable."""
+
+
+PREFIX = "AFTERCARE_"
+
+
+def _env_name(name: str) -> str:
+    return PREFIX + name.upper()
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = field(default="", metadata={"doc": "SQLAlchemy URL of the ERP database; default SQLite at `<var_dir>/aftercare.db`."})
+    var_dir: str = field(default="var", metadata={"doc": "Directory for the embedded database, uploaded blobs and demo secrets."})
+    host: str = field(default="127.0.0.1", metadata={"doc": "Address the server binds to."})
+    port: int = field(default=8000, metadata={"doc": "Port the server listens on."})
+    demo: bool = field(default=False, metadata={"doc": "Demo mode (`make run`): generates a JWT secret under `var/` and loads demo data on first start."})
+    jwt_secret: str = field(default="", metadata={"doc": "Secret that signs access tokens. Required (32+ characters) outside demo mode."})
+    access_token_minutes: int = field(default=15, metadata={"doc": "Lifetime of an access token."})
+    refresh_token_days: int = field(default=14, metadata={"doc": "Lifetime of a refresh token."})
+    lockout_threshold: int = field(default=5, metadata={"doc": "Consecutive failed logins that lock an account."})
+    lockout_minutes: int = field(default=15, metadata={"doc": "How long a locked account stays locked."})
+    max_request_bytes: int = field(default=1_048_576, metadata={"doc": "Largest accepted request body; larger ones get 413."})
+    timezone: str = field(default="Asia/Shanghai", metadata={"doc": "Business time zone: document dates and number months are counted in it."})
+    log_level: str = field(default="INFO", metadata={"doc": "Python log level."})
+    password_hash_cost: str = field(default="standard", metadata={"doc": "`standard` (argon2id, RFC 9106 low-memory profile) or `fast` (tests only)."})
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> "Settings":
+        env = os.environ if environ is None else environ
+        values: dict[str, object] = {}
+        for f in dataclasses.fields(cls):
+            raw = env.get(_env_name(f.name))
+            if raw is None:
+                continue
+            values[f.name] = _parse(f.name, f.type, raw)
+        values.update(overrides)
+        return cls(**values).resolved()
+
+    def resolved(self) -> "Settings":
+        """Fill derived defaults and check what must hold before the app starts."""
+        changes: dict[str, object] = {}
+        var = Path(self.var_dir)
+        if not self.database_url:
+            changes["database_url"] = f"sqlite:///{(var / 'aftercare.db').resolve()}"
+        secret = self.jwt_secret
+        if not secret and self.demo:
+            secret = _demo_secret(var)
+            changes["jwt_secret"] = secret
+        if not secret:
+            raise SettingsError(f"{_env_name('jwt_secret')} is required (outside demo mode there is no default)")
+        if len(secret) < 32:
+            raise SettingsError(f"{_env_name('jwt_secret')} must be at least 32 characters")
+        if not 1 <= self.port <= 65535:
+            raise SettingsError(f"{_env_name('port')} must be between 1 and 65535")
+        if self.password_hash_cost not in ("standard", "fast"):
+            raise SettingsError(f"{_env_name('password_hash_cost')} must be 'standard' or 'fast'")
+        for name in ("access_token_minutes", "refresh_token_days", "lockout_threshold", "lockout_minutes", "max_request_bytes"):
+            if getattr(self, name) <= 0:
+                raise SettingsError(f"{_env_name(name)} must be positive")
+        try:
+            from zoneinfo import ZoneInfo
+
+            ZoneInfo(self.timezone)
+        except Exception as exc:  # noqa: BLE001 - any lookup failure means a bad name
+            raise SettingsError(f"{_env_name('timezone')}: unknown time zone {self.timezone!r}") from exc
+        return dataclasses.replace(self, **changes) if changes else self
+
+
+def _parse(name: str, typ: object, raw: str) -> object:
+    typ = typ if isinstance(typ, str) else getattr(typ, "__name__", str(typ))
+    if typ == "int":
+        try:
+            return int(raw)
+        except ValueError:
+            raise SettingsError(f"{_env_name(name)} must be a whole number, got {raw!r}") from None
+    if typ == "bool":
+        lowered = raw.strip().lower()
+        if lowered in ("1", "true", "yes", "on"):
+            return True
+        if lowered in ("0", "false", "no", "off", ""):
+            return False
+        raise SettingsError(f"{_env_name(name)} must be true or false, got {raw!r}")
+    return raw
+
+
+def _demo_secret(var: Path) -> str:
+    """A per-installation secret for demo mode, kept under var/ and never committed."""
+    path = var / "demo-jwt-secret"
+    if path.exists():
+        return path.read_text().strip()
+    var.mkdir(parents=True, exist_ok=True)
+    secret = secrets.token_urlsafe(48)
+    path.write_text(secret)
+    path.chmod(0o600)
+    return secret
