@@ -20,6 +20,7 @@ from flask_smorest import Api as _Api
 from flask_smorest import Blueprint as _Blueprint
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from webargs.flaskparser import FlaskParser
 from werkzeug.exceptions import HTTPException
 
 from .auth.principal import ANONYMOUS, SYSTEM, Principal, set_principal
@@ -33,6 +34,16 @@ _ERROR_RESPONSES = {
     "401": {"description": "Not authenticated", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
     "403": {"description": "Missing the permission", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
 }
+
+
+class _Parser(FlaskParser):
+    # webargs ignores unknown query parameters by default; we refuse them so a
+    # typo in a filter is an error, not a silently unfiltered list.
+    DEFAULT_UNKNOWN_BY_LOCATION = {loc: None for loc in FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION}
+
+
+class Blueprint(_Blueprint):
+    ARGUMENTS_PARSER = _Parser()
 
 
 def _mark(func: Callable, perm: str) -> Callable:
@@ -275,5 +286,5 @@ def install(app: Flask) -> None:
             db.session.remove()
 
 
-__all__ = ["Api", "Schema", "Str", "PageArgs", "page_schema", "paginate", "permission", "public", "authenticated",
+__all__ = ["Api", "Blueprint", "Schema", "Str", "PageArgs", "page_schema", "paginate", "permission", "public", "authenticated",
            "db_session", "settings", "principal", "system_session", "SYSTEM", "install", "check_every_route_is_marked"]

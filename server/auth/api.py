@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from flask import request
 from flask.views import MethodView
-from flask_smorest import Blueprint
+
 from sqlalchemy import select
 
 from ..errors import NotFound
-from ..http import authenticated, db_session, paginate, permission, principal, public, settings
+from ..http import Blueprint, authenticated, db_session, paginate, permission, principal, public, settings
 from . import operations as ops
 from .models import User
+from .operations import users_by_id
 from .queries import login_records_query, users_query
 from .schemas import (LeaveIn, LoginIn, LoginRecordArgs, LoginRecordPage, MeOut, PasswordChangeIn, PasswordResetIn,
                       RefreshIn, SwitchIn, TokensOut, UserCreateIn, UserListArgs, UserOut, UserPage, UserUpdateIn)
@@ -71,9 +72,8 @@ def logout(data):
 @blp.response(200, MeOut)
 def me():
     p = principal()
-    session = db_session()
-    user = session.get(User, p.user_id)
-    actor = session.get(User, p.actor_id) if p.actor_id else None
+    users = users_by_id(db_session(), [p.user_id, p.actor_id])
+    user, actor = users[p.user_id], users.get(p.actor_id)
     return {"user": user, "acting_for": actor, "permissions": sorted(p.permissions), "sees_all_organisations": p.sees_all}
 
 

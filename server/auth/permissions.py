@@ -48,7 +48,8 @@ GRANTS: dict[str, frozenset[str]] = {
     "warehouse": frozenset(_EVERYONE),
     "finance": frozenset(_EVERYONE | {"period.view", "period.manage"}),
     "cs_agent": frozenset(_EVERYONE),
-    "dealer": frozenset(_EVERYONE),
+    # Dealers see their own devices through the portal, not the internal network.
+    "dealer": frozenset(),
 }
 
 

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from ..errors import Unauthorized
 from ..settings import Settings
 from .models import LoginRecord, User
-from .operations import principal_for
+from .operations import principal_for, users_by_id
 from .principal import Principal
 from .tokens import decode_access_token
 
@@ -16,10 +16,7 @@ from .tokens import decode_access_token
 def principal_from_token(session: Session, settings: Settings, token: str, request_id: str | None) -> Principal:
     """Decode the token and load the account on every request, so deactivation bites at once."""
     claims = decode_access_token(settings, token)
-    ids = [claims.user_id] + ([claims.actor_id] if claims.actor_id else [])
-    users = {u.id: u for u in session.execute(
-        select(User).where(User.id.in_(ids)).execution_options(unscoped=True)
-    ).scalars()}
+    users = users_by_id(session, [claims.user_id, claims.actor_id])
     user = users.get(claims.user_id)
     actor = users.get(claims.actor_id) if claims.actor_id else None
     if user is None or not user.active or (claims.actor_id and (actor is None or not actor.active)):

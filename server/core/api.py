@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask_smorest import Blueprint
+
 from sqlalchemy import select
 
-from ..http import PageArgs, db_session, paginate, permission
+from ..http import Blueprint, PageArgs, db_session, paginate, permission
 from . import operations as ops
 from .models import AuditLog, PeriodLock
 from .schemas import AuditArgs, AuditPage, PeriodLockIn, PeriodLockOut, PeriodLockPage

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import marshmallow as ma
-from flask_smorest import Blueprint
+
 from sqlalchemy import text
 
 from .. import __version__
 from ..auth.permissions import GRANTS, PERMISSIONS, ROLES
 from ..core import lifecycle
-from ..http import Schema, authenticated, db_session, public
+from ..http import Blueprint, Schema, authenticated, db_session, public
 
 blp = Blueprint("meta", __name__, url_prefix="/api/meta", description="Version and shared catalogues")
 health_blp = Blueprint("health", __name__, description="Liveness")

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
+
 from sqlalchemy import or_, select
 
 from ..errors import NotFound
-from ..http import db_session, paginate, permission
+from ..http import Blueprint, db_session, paginate, permission
 from . import operations as ops
 from .models import Organisation
 from .schemas import OrganisationCreateIn, OrganisationListArgs, OrganisationOut, OrganisationPage, OrganisationUpdateIn

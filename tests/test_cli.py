@@ -1,0 +1,47 @@
+"""The aftercare command: db upgrade, user create, demo load."""
+
+from __future__ import annotations
+
+from click.testing import CliRunner
+from sqlalchemy import create_engine, text
+
+from server.cli import main
+
+
+def _env(tmp_path):
+    return {"AFTERCARE_VAR_DIR": str(tmp_path), "AFTERCARE_JWT_SECRET": "x" * 40,
+            "AFTERCARE_PASSWORD_HASH_COST": "fast"}
+
+
+def test_upgrade_demo_load_and_user_create(tmp_path):
+    runner = CliRunner()
+    env = _env(tmp_path)
+    r = runner.invoke(main, ["db", "upgrade"], env=env)
+    assert r.exit_code == 0, r.output
+    r = runner.invoke(main, ["demo", "load"], env=env)
+    assert r.exit_code == 0 and "demo data loaded" in r.output, r.output
+    r = runner.invoke(main, ["demo", "load"], env=env)
+    assert "already present" in r.output
+    r = runner.invoke(main, ["user", "create", "--username", "ops", "--full-name", "运维", "--org", "hq",
+                             "--role", "admin", "--password", "Adm1n-pass"], env=env)
+    assert r.exit_code == 0 and "created user ops (admin) in HQ" in r.output, r.output
+    r = runner.invoke(main, ["user", "create", "--username", "ops", "--full-name", "x", "--org", "HQ",
+                             "--role", "admin", "--password", "Adm1n-pass"], env=env)
+    assert r.exit_code != 0 and "already taken" in r.output
+    r = runner.invoke(main, ["user", "create", "--username", "z", "--full-name", "x", "--org", "NOPE",
+                             "--role", "clerk", "--password", "Adm1n-pass"], env=env)
+    assert r.exit_code != 0 and "--org" in r.output
+    engine = create_engine(f"sqlite:///{tmp_path / 'aftercare.db'}")
+    with engine.connect() as conn:
+        orgs = conn.execute(text("SELECT code FROM organisation ORDER BY code")).scalars().all()
+        roles = set(conn.execute(text("SELECT DISTINCT role FROM user_role")).scalars())
+    engine.dispose()
+    assert orgs == ["GZ01", "HQ", "SZ01", "SZ02"]
+    from server.auth.permissions import ROLES
+
+    assert roles == set(ROLES)  # a demo user for every role
+
+
+def test_missing_secret_is_a_clear_error(tmp_path):
+    r = CliRunner().invoke(main, ["db", "upgrade"], env={"AFTERCARE_VAR_DIR": str(tmp_path), "AFTERCARE_JWT_SECRET": ""})
+    assert r.exit_code != 0 and "AFTERCARE_JWT_SECRET is required" in r.output
