@@ -43,7 +43,7 @@ def users_query(args: dict):
     stmt = select(User).order_by(User.username)
     if args.get("q"):
         like = f"%{args['q'].strip().lower()}%"
-        stmt = stmt.where((User.username.like(like)) | (User.full_name.like(like)))
+        stmt = stmt.where(User.username.ilike(like) | User.full_name.ilike(like))
     if args.get("org_id"):
         stmt = stmt.where(User.org_id == args["org_id"])
     if args.get("active") is not None:
