@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 
 import click
@@ -115,7 +116,7 @@ def demo_load() -> None:
 @with_appcontext
 def run() -> None:
     """Migrate, load demo data on first start (demo mode), and serve."""
-    from waitress import serve
+    from waitress import create_server
 
     from .demo import demo_logins, load_demo
     from .migrate import upgrade
@@ -136,4 +137,18 @@ def run() -> None:
             click.echo(f"    {login.username:<16} {login.password:<10} {login.org:<5} {', '.join(login.roles)}")
     click.echo("Press Ctrl-C to stop.")
     sys.stdout.flush()
-    serve(current_app._get_current_object(), host=settings.host, port=settings.port, threads=8, ident="aftercare")
+    server = create_server(current_app._get_current_object(), host=settings.host, port=settings.port, threads=8,
+                           ident="aftercare")
+
+    def _stop(signum, _frame):
+        # Installed explicitly: a shell that starts us in the background
+        # ignores SIGINT for its children, and we must still stop on it.
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGINT, _stop)
+    signal.signal(signal.SIGTERM, _stop)
+    try:
+        server.run()
+    finally:
+        server.close()
+        click.echo("Aftercare stopped.")
