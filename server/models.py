@@ -4,5 +4,6 @@ from .auth import models as _auth  # noqa: F401
 from .core import models as _core  # noqa: F401
 from .db import Base
 from .org import models as _org  # noqa: F401
+from .outbox import models as _outbox  # noqa: F401
 
 metadata = Base.metadata
