@@ -46,7 +46,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     from .meta.api import blp as meta_blp, health_blp
     from .org.api import blp as org_blp
 
-    for blp in (health_blp, meta_blp, auth_blp, users_blp, org_blp, core_blp):
+    from .basedata.api import blueprints as basedata_blueprints
+
+    for blp in (health_blp, meta_blp, auth_blp, users_blp, org_blp, core_blp, *basedata_blueprints()):
         api.register_blueprint(blp)
 
     @app.route("/api/docs/assets/<path:filename>", endpoint="api_docs_assets")

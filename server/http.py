@@ -79,6 +79,26 @@ def authenticated(func: Callable) -> Callable:
 PUBLIC_ENDPOINTS = {"api-docs.openapi_json", "api-docs.openapi_swagger_ui", "api_docs_assets"}
 
 
+def body_limit(max_bytes_setting: str) -> Callable[[Callable], Callable]:
+    """Allow a larger request body (named setting) on this view, e.g. file imports."""
+
+    def mark(func: Callable) -> Callable:
+        func._body_limit = max_bytes_setting
+        return func
+
+    return mark
+
+
+def _view_attr(app: Flask, endpoint: str, method: str, attr: str):
+    view = app.view_functions.get(endpoint)
+    if view is None:
+        return None
+    view_class = getattr(view, "view_class", None)
+    if view_class is not None:
+        view = getattr(view_class, method.lower(), None)
+    return getattr(view, attr, None)
+
+
 def _view_permission(app: Flask, endpoint: str, method: str) -> str | None:
     if endpoint in PUBLIC_ENDPOINTS:
         return PUBLIC
@@ -156,6 +176,9 @@ def guard() -> None:
     set_principal(session, p)
     if perm != AUTHENTICATED and not p.can(perm):
         raise Forbidden(f"missing permission {perm}", {"permission": [perm]})
+    limit = _view_attr(current_app, request.endpoint, request.method, "_body_limit")
+    if limit:
+        request.max_content_length = getattr(settings(), limit)
 
 
 def system_session(app: Flask, source: str = "system") -> Session:

@@ -1,6 +1,7 @@
 """Imports every model module so ``Base.metadata`` is complete (migrations, tests)."""
 
 from .auth import models as _auth  # noqa: F401
+from .basedata import models as _basedata  # noqa: F401
 from .core import models as _core  # noqa: F401
 from .db import Base
 from .org import models as _org  # noqa: F401

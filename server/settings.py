@@ -36,6 +36,7 @@ class Settings:
     lockout_threshold: int = field(default=5, metadata={"doc": "Consecutive failed logins that lock an account."})
     lockout_minutes: int = field(default=15, metadata={"doc": "How long a locked account stays locked."})
     max_request_bytes: int = field(default=1_048_576, metadata={"doc": "Largest accepted request body; larger ones get 413."})
+    max_import_bytes: int = field(default=33_554_432, metadata={"doc": "Largest accepted import file (.xlsx/.csv)."})
     timezone: str = field(default="Asia/Shanghai", metadata={"doc": "Business time zone: document dates and number months are counted in it."})
     log_level: str = field(default="INFO", metadata={"doc": "Python log level."})
     password_hash_cost: str = field(default="standard", metadata={"doc": "`standard` (argon2id, RFC 9106 low-memory profile) or `fast` (tests only)."})
@@ -70,7 +71,7 @@ class Settings:
             raise SettingsError(f"{_env_name('port')} must be between 1 and 65535")
         if self.password_hash_cost not in ("standard", "fast"):
             raise SettingsError(f"{_env_name('password_hash_cost')} must be 'standard' or 'fast'")
-        for name in ("access_token_minutes", "refresh_token_days", "lockout_threshold", "lockout_minutes", "max_request_bytes"):
+        for name in ("access_token_minutes", "refresh_token_days", "lockout_threshold", "lockout_minutes", "max_request_bytes", "max_import_bytes"):
             if getattr(self, name) <= 0:
                 raise SettingsError(f"{_env_name(name)} must be positive")
         try:

@@ -15,6 +15,7 @@ class Operation:
     permission: str
     body_schema: dict | None
     query_params: list[dict]
+    multipart: bool = False
 
 
 def _resolve(spec: dict, schema: dict | None) -> dict | None:
@@ -32,10 +33,12 @@ def operations(spec: dict) -> list[Operation]:
             if method not in ("get", "post", "put", "patch", "delete"):
                 continue
             body = None
-            if "requestBody" in op:
-                body = _resolve(spec, op["requestBody"]["content"]["application/json"]["schema"])
+            content = op.get("requestBody", {}).get("content", {})
+            if "application/json" in content:
+                body = _resolve(spec, content["application/json"]["schema"])
             params = [p for p in op.get("parameters", []) if p.get("in") == "query"]
-            out.append(Operation(method.upper(), path, template, op["x-permission"], body, params))
+            out.append(Operation(method.upper(), path, template, op["x-permission"], body, params,
+                                 multipart="multipart/form-data" in content))
     return out
 
 

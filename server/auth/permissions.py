@@ -33,21 +33,29 @@ PERMISSIONS: dict[str, str] = {
     "period.view": "See closed accounting periods",
     "period.manage": "Close and reopen accounting periods",
     "admin.switch_user": "Act as a user of any service point (spec §16.1)",
+    "basedata.view": "See base data: products, parties, fault codes, warehouses …",
+    "basedata.manage": "Change network-wide base data (headquarters)",
+    "basedata.manage_local": "Change the organisation's own base data: warehouses, engineers",
+    "customer.view": "See members and warranty cards",
+    "customer.manage": "Create and change members and warranty cards",
 }
 
-_EVERYONE = {"org.view"}
+_EVERYONE = {"org.view", "basedata.view"}
+_CUSTOMERS = {"customer.view", "customer.manage"}
 
 GRANTS: dict[str, frozenset[str]] = {
     "admin": frozenset(PERMISSIONS),
-    "hq_manager": frozenset(_EVERYONE | {"org.manage", "user.view", "user.manage", "audit.view", "period.view", "system.login_records"}),
-    "sp_manager": frozenset(_EVERYONE | {"user.view", "user.manage", "audit.view", "period.view"}),
-    "clerk": frozenset(_EVERYONE),
+    "hq_manager": frozenset(_EVERYONE | _CUSTOMERS | {"org.manage", "user.view", "user.manage", "audit.view", "period.view",
+                                                      "system.login_records", "basedata.manage", "basedata.manage_local"}),
+    "sp_manager": frozenset(_EVERYONE | _CUSTOMERS | {"user.view", "user.manage", "audit.view", "period.view",
+                                                      "basedata.manage_local"}),
+    "clerk": frozenset(_EVERYONE | _CUSTOMERS),
     "engineer": frozenset(_EVERYONE),
     "qc": frozenset(_EVERYONE),
     "courier": frozenset(_EVERYONE),
     "warehouse": frozenset(_EVERYONE),
-    "finance": frozenset(_EVERYONE | {"period.view", "period.manage"}),
-    "cs_agent": frozenset(_EVERYONE),
+    "finance": frozenset(_EVERYONE | {"period.view", "period.manage", "customer.view"}),
+    "cs_agent": frozenset(_EVERYONE | _CUSTOMERS),
     # Dealers see their own devices through the portal, not the internal network.
     "dealer": frozenset(),
 }

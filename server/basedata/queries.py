@@ -1,0 +1,133 @@
+"""Lists, prefix search (with pinyin), and the counter's lookups: IMEI, phone, warranty."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import and_, exists, or_, select
+from sqlalchemy.orm import Session
+
+from . import models as m
+from .kinds import Kind
+from .text import imei_problem, normalise_phone, query_words
+
+
+def search_condition(kind: Kind, q: str):
+    """Every word of ``q`` must prefix one of the record's tokens (an index range scan each)."""
+    conds = []
+    for word in query_words(q):
+        conds.append(kind.model.id.in_(
+            select(m.SearchToken.record_id).where(
+                m.SearchToken.kind == kind.token_kind,
+                m.SearchToken.token >= word,
+                m.SearchToken.token < word + "\uffff",
+            )))
+    return and_(*conds) if conds else None
+
+
+def list_query(kind: Kind, args: dict):
+    model = kind.model
+    stmt = select(model)
+    if args.get("q") and kind.search is not None:
+        cond = search_condition(kind, args["q"])
+        if cond is not None:
+            stmt = stmt.where(cond)
+    if args.get("active") is not None:
+        stmt = stmt.where(model.active == args["active"])
+    for name in kind.filters:
+        value = args.get(name)
+        if value is None:
+            continue
+        if name == "role":
+            stmt = stmt.where(model.roles_text.like(f"%,{value},%"))
+        elif name == "model_id" and not hasattr(model, "model_id"):
+            link = model.models.property.secondary
+            col = next(c for c in link.c if c.name != "model_id")
+            stmt = stmt.where(or_(
+                ~exists().where(col == model.id),
+                exists().where(and_(col == model.id, link.c.model_id == value)),
+            ))
+        else:
+            stmt = stmt.where(getattr(model, name) == value)
+    if kind.org_owned and args.get("org_id"):
+        stmt = stmt.where(model.org_id == args["org_id"])
+    sort = args.get("sort") or kind.sort[0]
+    col = getattr(model, sort.lstrip("-"))
+    stmt = stmt.order_by(col.desc() if sort.startswith("-") else col.asc(), model.id)
+    return stmt
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 + months
+    year = day.year + month // 12
+    month = month % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+@dataclass
+class WarrantyVerdict:
+    imei: str
+    model_id: uuid.UUID | None
+    model_source: str
+    warranty_card_id: uuid.UUID | None
+    sale_date: dt.date | None
+    expires_on: dt.date | None
+    rule: str
+    status_id: uuid.UUID | None
+    status_code: str | None
+    reason: str
+
+
+def model_for_imei(session: Session, imei: str) -> uuid.UUID | None:
+    return session.execute(select(m.Tac.model_id).where(m.Tac.code == imei[:8])).scalar_one_or_none()
+
+
+def check_warranty(session: Session, imei: str, on: dt.date, purchase_date: dt.date | None = None) -> WarrantyVerdict:
+    """The default warranty status of a device (spec §14.11).
+
+    A warranty card decides: in warranty until sale date + its period. Without a
+    card, a purchase date the customer states gives "pending inspection" while
+    inside the model's period (the proof of purchase is checked at the counter)
+    and "out of warranty" after it. With neither, "pending inspection".
+    """
+    card = session.execute(select(m.WarrantyCard).where(m.WarrantyCard.imei == imei, m.WarrantyCard.active)).scalar_one_or_none()
+    model_id, source = (card.model_id, "warranty_card") if card else (model_for_imei(session, imei), "tac")
+    if model_id is None:
+        source = "none"
+    sale = expires = None
+    if card is not None:
+        sale, expires = card.sale_date, add_months(card.sale_date, card.period_months)
+        rule = "in_warranty" if on <= expires else "out_of_warranty"
+        reason = f"warranty card: sold {sale.isoformat()}, {card.period_months} months, until {expires.isoformat()}"
+    elif purchase_date is not None:
+        months = session.get(m.ProductModel, model_id).warranty_months if model_id else 12
+        sale, expires = purchase_date, add_months(purchase_date, months)
+        if on <= expires:
+            rule, reason = "pending_inspection", f"no warranty card; stated purchase {sale.isoformat()} is within {months} months: check the invoice"
+        else:
+            rule, reason = "out_of_warranty", f"no warranty card; stated purchase {sale.isoformat()} is past {months} months"
+    else:
+        rule, reason = "pending_inspection", "no warranty card and no purchase date"
+    status = session.execute(
+        select(m.WarrantyStatus).where(m.WarrantyStatus.rule == rule, m.WarrantyStatus.active).order_by(m.WarrantyStatus.code)
+    ).scalars().first()
+    return WarrantyVerdict(imei, model_id, source, card.id if card else None, sale, expires, rule,
+                           status.id if status else None, status.code if status else None, reason)
+
+
+def lookup_phone(session: Session, phone: str) -> tuple[m.Member | None, list[m.WarrantyCard]]:
+    """Everything base data holds for a calling number (spec §4.3 caller-ID)."""
+    phone = normalise_phone(phone)
+    member = session.execute(select(m.Member).where(m.Member.phone == phone)).scalar_one_or_none()
+    cond = m.WarrantyCard.buyer_phone == phone
+    if member is not None:
+        cond = or_(cond, m.WarrantyCard.member_id == member.id)
+    cards = session.execute(select(m.WarrantyCard).where(cond).order_by(m.WarrantyCard.sale_date.desc()).limit(50)).scalars().all()
+    return member, list(cards)
+
+
+def valid_imei_or_none(imei: str) -> str | None:
+    return None if imei_problem(imei) else imei
