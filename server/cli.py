@@ -95,6 +95,69 @@ def user_create(username: str, full_name: str, org_code: str, roles: tuple[str, 
     click.echo(f"created user {created.username} ({', '.join(created.roles)}) in {org_code.upper()}")
 
 
+def _kind_choice():
+    from .basedata.kinds import KINDS
+
+    return click.Choice(sorted(KINDS))
+
+
+@main.command("import")
+@click.argument("kind", type=_kind_choice())
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Validate and count, write nothing")
+@with_appcontext
+def import_file(kind: str, path: str, dry_run: bool) -> None:
+    """Import base data from .xlsx or .csv (upsert by code; all rows or none)."""
+    from pathlib import Path
+
+    from .basedata.importexport import import_rows, read_table
+    from .basedata.kinds import KINDS
+
+    session = _session("import")
+    try:
+        rows = read_table(path, Path(path).read_bytes())
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from None
+    total = sum(1 for r in rows if r is not None)
+    with click.progressbar(length=total, label=f"importing {kind}", file=sys.stderr) as bar:
+        done = [0]
+
+        def progress(n: int) -> None:
+            bar.update(n - done[0])
+            done[0] = n
+
+        report = import_rows(session, KINDS[kind], rows, dry_run=dry_run, progress=progress)
+    if report.ok and not dry_run:
+        session.commit()
+    else:
+        session.rollback()
+    session.close()
+    for err in report.errors:
+        click.echo(f"row {err.row}, column {err.column}: {err.message}", err=True)
+    summary = f"{report.rows} rows: {report.created} created, {report.updated} updated, {report.unchanged} unchanged"
+    if report.errors:
+        raise click.ClickException(f"{len(report.errors)} problem(s); nothing imported")
+    click.echo(("dry run, nothing written: " if dry_run else "imported ") + summary)
+
+
+@main.command("export")
+@click.argument("kind", type=_kind_choice())
+@click.argument("path", type=click.Path(dir_okay=False, writable=True))
+@with_appcontext
+def export_file(kind: str, path: str) -> None:
+    """Export base data to .xlsx or .csv (by the file's ending), in the import columns."""
+    from pathlib import Path
+
+    from .basedata.importexport import export_rows, write_file
+    from .basedata.kinds import KINDS
+
+    fmt = "csv" if path.lower().endswith(".csv") else "xlsx"
+    session = _session("export")
+    Path(path).write_bytes(write_file(export_rows(session, KINDS[kind]), fmt))
+    session.close()
+    click.echo(f"exported {kind} to {path}")
+
+
 @main.group()
 def demo() -> None:
     """Demo data."""

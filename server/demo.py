@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .auth.operations import create_user
+from .basedata.demo import load_basedata_demo
 from .org.models import Organisation
 from .org.operations import create_organisation
 from .settings import Settings
@@ -67,4 +68,5 @@ def load_demo(session: Session, settings: Settings) -> bool:
     for username, name, org, roles in USERS:
         create_user(session, settings, username=username, full_name=name, password=DEMO_PASSWORD,
                     org_id=by_code[org].id, roles=roles)
+    load_basedata_demo(session)
     return True

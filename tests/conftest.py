@@ -22,6 +22,7 @@ from server.auth.tokens import issue_access_token
 from server.db import Base, unit_of_work
 from server.http import system_session
 from server.migrate import upgrade
+from server.models import metadata as _all_models  # noqa: F401 - every table, for cleaning
 from server.org.models import Organisation
 from server.settings import Settings
 

@@ -245,6 +245,8 @@ def _row_org(kind: Kind, row: dict[str, Any], refs: _Refs, rownum: int, errors: 
     p = get_principal(session)
     code = _text(row.get("org_code")).upper()
     if not code:
+        if p.org_id is None:
+            errors.append(RowError(rownum, "org_code", "required"))
         return p.org_id
     org_id = refs.orgs().get(code)
     if org_id is None:

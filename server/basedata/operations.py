@@ -84,8 +84,10 @@ def _apply(session: Session, kind: Kind, obj: Any, data: dict[str, Any]) -> None
             setattr(obj, f.model_attr, sorted(found, key=lambda x: x.code))
             continue
         if f.type == "lines":
-            obj.lines = [m.DisassemblyLine(component_item_id=line["component_item_id"], quantity=Decimal(line["quantity"]),
-                                           sort_order=i) for i, line in enumerate(value)]
+            wanted = [(line["component_item_id"], Decimal(line["quantity"])) for line in value]
+            if wanted != [(x.component_item_id, x.quantity) for x in obj.lines]:
+                obj.lines = [m.DisassemblyLine(component_item_id=c, quantity=q, sort_order=i)
+                             for i, (c, q) in enumerate(wanted)]
             continue
         setattr(obj, f.model_attr, value)
 
@@ -134,7 +136,8 @@ def _snap(kind: Kind, obj: Any) -> dict[str, Any]:
         if f.type == "refs":
             data[f.name] = [str(x.id) for x in getattr(obj, f.model_attr)]
         if f.type == "lines":
-            data["lines"] = [{"component_item_id": str(l.component_item_id), "quantity": str(l.quantity)} for l in obj.lines]
+            data["lines"] = [{"component_item_id": str(x.component_item_id), "quantity": format(x.quantity.normalize(), "f")}
+                             for x in obj.lines]
     return data
 
 

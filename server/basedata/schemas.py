@@ -65,7 +65,7 @@ def _output_field(f: F) -> ma.fields.Field:
     if f.type == "lines":
         return ma.fields.List(ma.fields.Nested(LineOut))
     if f.type == "decimal":
-        return ma.fields.Decimal(as_string=True)
+        return ma.fields.Decimal(places=2, as_string=True)
     if f.type == "int":
         return ma.fields.Integer()
     if f.type == "bool":

@@ -44,11 +44,14 @@ def tokens_for(*texts: str, exact: tuple[str, ...] = ()) -> set[str]:
         if _CJK.search(text):
             full, initials = _pinyin_forms(text)
             out.update({full, initials})
-            # each Chinese run on its own too, so 华为Mate is found by typing mate or 华为
+            # Each Chinese run from every character on, so 深圳迅捷通讯 is found
+            # by 迅捷, xunjie or xj, not only from its first character.
             for w in words:
                 if _CJK.match(w):
-                    f, i = _pinyin_forms(w)
-                    out.update({f, i})
+                    for start in range(min(len(w), 12)):
+                        tail = w[start:]
+                        f, i = _pinyin_forms(tail)
+                        out.update({tail, f, i})
         else:
             out.add("".join(w[0] for w in words if w[0].isalnum()))
     for ident in exact:

@@ -43,7 +43,8 @@ def record_audit(
         entity_id = entity_id or entity.id
         org_id = org_id or getattr(entity, "org_id", None)
     row = AuditLog(
-        org_id=org_id,
+        # Network-wide records are logged under the acting user's organisation.
+        org_id=org_id or p.org_id,
         user_id=p.user_id,
         actor_id=p.actor_id or p.user_id,
         username=p.username or "",
