@@ -288,14 +288,16 @@ def page_schema(item: type[ma.Schema], name: str) -> type[ma.Schema]:
         "total": ma.fields.Integer(),
         "page": ma.fields.Integer(),
         "page_size": ma.fields.Integer(),
+        "capped": ma.fields.Boolean(metadata={"description": "A search matched more than it considers; refine it"}),
     })
 
 
-def paginate(session: Session, stmt, args: dict) -> dict:
+def paginate(session: Session, stmt, args: dict, capped: bool = False) -> dict:
+    """One page and the total (of what a capped search considered)."""
     page, size = args.get("page", 1), args.get("page_size", 50)
     total = session.execute(select(func.count()).select_from(stmt.order_by(None).subquery())).scalar_one()
     items = session.execute(stmt.limit(size).offset((page - 1) * size)).scalars().all()
-    return {"items": items, "total": total, "page": page, "page_size": size}
+    return {"items": items, "total": total, "page": page, "page_size": size, "capped": capped}
 
 
 def install(app: Flask) -> None:

@@ -220,7 +220,7 @@ def generate_bulk(session: Session, items: int, members: int, seed: int = 7) -> 
         card_batch.append(dict(id=cid, imei=imei, model_id=model.id, buyer_name=name, buyer_phone=phone, member_id=mid,
                                sale_date=dt.date.today() - dt.timedelta(days=n % 700), dealer_id=None, period_months=12,
                                invoice_number="", active=True, created_at=now, updated_at=now))
-        batch_tokens.extend({"kind": "warranty-cards", "token": t, "record_id": cid} for t in tokens_for(name, exact=(imei, phone)))
+        batch_tokens.extend({"kind": "warranty-cards", "token": t, "record_id": cid} for t in tokens_for(exact=(imei, phone, name)))
         if len(member_batch) >= 2000:
             session.execute(insert(m.Member), member_batch)
             session.execute(insert(m.WarrantyCard), card_batch)

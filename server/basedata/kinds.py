@@ -307,7 +307,9 @@ register(Kind(
      F("sale_date", "date", required=True), F("dealer_id", "ref", ref="parties"),
      F("period_months", "int", default=12, min=0, max=120), F("invoice_number", "str", max_len=40, default=""),
      ACTIVE],
-    key=("imei",), publish=None, search=lambda o: ((o.buyer_name,), (o.imei, o.buyer_phone, o.invoice_number)),
+    # Cards are found by IMEI, phone, invoice or the buyer's full name; name
+    # fragments and pinyin are the member search's job.
+    key=("imei",), publish=None, search=lambda o: ((), (o.imei, o.buyer_phone, o.invoice_number, o.buyer_name)),
     filters=("model_id", "dealer_id"), sort=("imei", "sale_date"),
     view_perm="customer.view", manage_perm="customer.manage", check=_check_card,
 ))

@@ -48,7 +48,7 @@ class Item(IdMixin, TimestampMixin, Base):
     __tablename__ = "item"
 
     code: Mapped[str] = mapped_column(String(40), unique=True)
-    name: Mapped[str] = mapped_column(String(160))
+    name: Mapped[str] = mapped_column(String(160), index=True)
     kind: Mapped[str] = mapped_column(String(16), index=True)
     brand_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("brand.id"), index=True)
     model_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("product_model.id"), index=True)
@@ -226,7 +226,7 @@ class Member(IdMixin, TimestampMixin, Base):
     __tablename__ = "member"
 
     phone: Mapped[str] = mapped_column(String(20), unique=True)
-    name: Mapped[str] = mapped_column(String(80))
+    name: Mapped[str] = mapped_column(String(80), index=True)
     gender: Mapped[str] = mapped_column(String(8), default="")
     email: Mapped[str] = mapped_column(String(120), default="")
     address: Mapped[str] = mapped_column(String(300), default="")
@@ -245,7 +245,7 @@ class WarrantyCard(IdMixin, TimestampMixin, Base):
     buyer_name: Mapped[str] = mapped_column(String(80), default="")
     buyer_phone: Mapped[str] = mapped_column(String(20), default="", index=True)
     member_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("member.id"), index=True)
-    sale_date: Mapped[dt.date]
+    sale_date: Mapped[dt.date] = mapped_column(index=True)
     dealer_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("party.id"), index=True)
     period_months: Mapped[int] = mapped_column(default=12)
     invoice_number: Mapped[str] = mapped_column(String(40), default="")

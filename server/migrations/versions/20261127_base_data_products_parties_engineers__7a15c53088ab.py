@@ -1,8 +1,8 @@
 """base data: products, parties, engineers, fault codes, warranty, members
 
-Revision ID: 1cf687bf1b79
+Revision ID: 7a15c53088ab
 Revises: b42bd5003e4e
-Create Date: 2026-11-27 22:15:21.709117
+Create Date: 2026-11-27 22:21:20.897571
 """
 from typing import Sequence, Union
 
@@ -12,7 +12,7 @@ from sqlalchemy import Text  # noqa: F401 - autogenerate renders JSONB(astext_ty
 import server.db
 
 
-revision: str = '1cf687bf1b79'
+revision: str = '7a15c53088ab'
 down_revision: Union[str, None] = 'b42bd5003e4e'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
@@ -117,6 +117,9 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_member')),
     sa.UniqueConstraint('phone', name=op.f('uq_member_phone'))
     )
+    with op.batch_alter_table('member', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_member_name'), ['name'], unique=False)
+
     op.create_table('product_model',
     sa.Column('code', sa.String(length=40), nullable=False),
     sa.Column('name', sa.String(length=120), nullable=False),
@@ -221,6 +224,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_item_brand_id'), ['brand_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_item_kind'), ['kind'], unique=False)
         batch_op.create_index(batch_op.f('ix_item_model_id'), ['model_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_item_name'), ['name'], unique=False)
 
     op.create_table('repair_method_model',
     sa.Column('repair_method_id', sa.Uuid(), nullable=False),
@@ -267,6 +271,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_warranty_card_dealer_id'), ['dealer_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_warranty_card_member_id'), ['member_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_warranty_card_model_id'), ['model_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_warranty_card_sale_date'), ['sale_date'], unique=False)
 
     op.create_table('bundled_accessory',
     sa.Column('code', sa.String(length=40), nullable=False),
@@ -340,6 +345,7 @@ def downgrade() -> None:
 
     op.drop_table('bundled_accessory')
     with op.batch_alter_table('warranty_card', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_warranty_card_sale_date'))
         batch_op.drop_index(batch_op.f('ix_warranty_card_model_id'))
         batch_op.drop_index(batch_op.f('ix_warranty_card_member_id'))
         batch_op.drop_index(batch_op.f('ix_warranty_card_dealer_id'))
@@ -352,6 +358,7 @@ def downgrade() -> None:
     op.drop_table('tac')
     op.drop_table('repair_method_model')
     with op.batch_alter_table('item', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_item_name'))
         batch_op.drop_index(batch_op.f('ix_item_model_id'))
         batch_op.drop_index(batch_op.f('ix_item_kind'))
         batch_op.drop_index(batch_op.f('ix_item_brand_id'))
@@ -374,6 +381,9 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_product_model_brand_id'))
 
     op.drop_table('product_model')
+    with op.batch_alter_table('member', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_member_name'))
+
     op.drop_table('member')
     op.drop_table('warranty_status')
     with op.batch_alter_table('search_token', schema=None) as batch_op:
