@@ -130,3 +130,42 @@ def unit_of_work(session: Session) -> Iterator[Session]:
     except BaseException:
         session.rollback()
         raise
+
+
+# -- append-only ledgers -------------------------------------------------------
+
+PG_APPEND_ONLY_FUNCTION = """
+CREATE OR REPLACE FUNCTION aftercare_append_only() RETURNS trigger AS $$
+BEGIN
+    RAISE EXCEPTION '% is append-only: post an opposite entry instead', TG_TABLE_NAME
+        USING ERRCODE = 'restrict_violation';
+END
+$$ LANGUAGE plpgsql
+"""
+
+
+def append_only_ddl(table: str, dialect: str) -> tuple[list[str], list[str]]:
+    """(create, drop) statements for triggers that refuse UPDATE and DELETE on a ledger table.
+
+    Used by migrations (and by the test suite, which must empty tables between
+    tests). The guard sits in the database so no code path, ORM or raw SQL,
+    can rewrite history.
+    """
+    if dialect == "postgresql":
+        return (
+            [PG_APPEND_ONLY_FUNCTION,
+             f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+             f"FOR EACH ROW EXECUTE FUNCTION aftercare_append_only()"],
+            [f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}"],
+        )
+    return (
+        [f"CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table} "
+         f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: post an opposite entry instead'); END",
+         f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} "
+         f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: post an opposite entry instead'); END"],
+        [f"DROP TRIGGER IF EXISTS {table}_no_update", f"DROP TRIGGER IF EXISTS {table}_no_delete"],
+    )
+
+
+# Every append-only table; tests and migrations read this list.
+APPEND_ONLY_TABLES: list[str] = []
