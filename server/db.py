@@ -168,4 +168,4 @@ def append_only_ddl(table: str, dialect: str) -> tuple[list[str], list[str]]:
 
 
 # Every append-only table; tests and migrations read this list.
-APPEND_ONLY_TABLES: list[str] = []
+APPEND_ONLY_TABLES: list[str] = ["stock_move", "stock_move_serial"]

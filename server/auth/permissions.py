@@ -38,23 +38,30 @@ PERMISSIONS: dict[str, str] = {
     "basedata.manage_local": "Change the organisation's own base data: warehouses, engineers",
     "customer.view": "See members and warranty cards",
     "customer.manage": "Create and change members and warranty cards",
+    "stock.view": "See stock, moves and warehouse documents",
+    "stock.manage": "Prepare warehouse documents (drafts)",
+    "stock.post": "Post and reverse warehouse documents",
+    "stock.requisition": "Draw and return parts as an engineer; register shortages",
+    "stock.check": "Run the ledger consistency check",
 }
 
 _EVERYONE = {"org.view", "basedata.view"}
 _CUSTOMERS = {"customer.view", "customer.manage"}
+_STOCK_ALL = {"stock.view", "stock.manage", "stock.post", "stock.requisition"}
 
 GRANTS: dict[str, frozenset[str]] = {
     "admin": frozenset(PERMISSIONS),
     "hq_manager": frozenset(_EVERYONE | _CUSTOMERS | {"org.manage", "user.view", "user.manage", "audit.view", "period.view",
-                                                      "system.login_records", "basedata.manage", "basedata.manage_local"}),
-    "sp_manager": frozenset(_EVERYONE | _CUSTOMERS | {"user.view", "user.manage", "audit.view", "period.view",
-                                                      "basedata.manage_local"}),
-    "clerk": frozenset(_EVERYONE | _CUSTOMERS),
-    "engineer": frozenset(_EVERYONE),
+                                                      "system.login_records", "basedata.manage", "basedata.manage_local",
+                                                      "stock.view", "stock.check"}),
+    "sp_manager": frozenset(_EVERYONE | _CUSTOMERS | _STOCK_ALL | {"user.view", "user.manage", "audit.view", "period.view",
+                                                                   "basedata.manage_local"}),
+    "clerk": frozenset(_EVERYONE | _CUSTOMERS | {"stock.view"}),
+    "engineer": frozenset(_EVERYONE | {"stock.view", "stock.requisition"}),
     "qc": frozenset(_EVERYONE),
     "courier": frozenset(_EVERYONE),
-    "warehouse": frozenset(_EVERYONE),
-    "finance": frozenset(_EVERYONE | {"period.view", "period.manage", "customer.view"}),
+    "warehouse": frozenset(_EVERYONE | _STOCK_ALL),
+    "finance": frozenset(_EVERYONE | {"period.view", "period.manage", "customer.view", "stock.view"}),
     "cs_agent": frozenset(_EVERYONE | _CUSTOMERS),
     # Dealers see their own devices through the portal, not the internal network.
     "dealer": frozenset(),

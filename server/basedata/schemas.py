@@ -12,13 +12,13 @@ from .kinds import KINDS, F, Kind
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
 
 
-class LineIn(Schema):
+class FormulaLineIn(Schema):
     component_item_id = ma.fields.UUID(required=True)
     quantity = ma.fields.Decimal(required=True, places=3, as_string=True,
                                  validate=ma.validate.Range(min=0, min_inclusive=False, max=1_000_000))
 
 
-class LineOut(Schema):
+class FormulaLineOut(Schema):
     component_item_id = ma.fields.UUID()
     quantity = ma.fields.Decimal(as_string=True)
 
@@ -53,7 +53,7 @@ def _input_field(f: F, required: bool) -> ma.fields.Field:
     if f.type == "refs":
         return ma.fields.List(ma.fields.UUID(), validate=ma.validate.Length(max=500), **kw)
     if f.type == "lines":
-        return ma.fields.List(ma.fields.Nested(LineIn), validate=ma.validate.Length(min=1, max=500), **kw)
+        return ma.fields.List(ma.fields.Nested(FormulaLineIn), validate=ma.validate.Length(min=1, max=500), **kw)
     raise ValueError(f.type)
 
 
@@ -63,7 +63,7 @@ def _output_field(f: F) -> ma.fields.Field:
     if f.type == "refs":
         return ma.fields.Method(serialize=f"_dump_{f.name}")
     if f.type == "lines":
-        return ma.fields.List(ma.fields.Nested(LineOut))
+        return ma.fields.List(ma.fields.Nested(FormulaLineOut))
     if f.type == "decimal":
         return ma.fields.Decimal(places=2, as_string=True)
     if f.type == "int":

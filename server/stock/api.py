@@ -1,0 +1,197 @@
+"""Warehouse documents (spec §9), current stock, moves, serials, shortages."""
+
+from __future__ import annotations
+
+from flask.views import MethodView
+from sqlalchemy import select
+
+from ..basedata.operations import today_in
+from ..errors import NotFound
+from ..http import Blueprint, db_session, paginate, permission, principal, settings
+from . import operations as ops
+from .documents import DOC_TYPES, DocType
+from .ledger import rebuild_check
+from .models import Shortage, StockDocument
+from .queries import current_stock, documents_query, moves_query, serial_whereabouts
+from .schemas import (CheckOut, DocumentIn, DocumentListArgs, DocumentOut, DocumentPage, DocumentUpdateIn, MoveArgs,
+                      MovePage, ReverseIn, SerialOut, ShortageArgs, ShortageIn, ShortageOut, ShortagePage, StockArgs,
+                      StockPage)
+from .shortages import close_shortage, register_shortage
+
+ENGINEER_TYPES = {"engineer_requisition", "engineer_return", "engineer_use"}
+
+
+def _get(doc_type: str, doc_id) -> StockDocument:
+    doc = db_session().execute(select(StockDocument).where(StockDocument.id == doc_id, StockDocument.doc_type == doc_type)
+                               ).scalar_one_or_none()
+    if doc is None:
+        raise NotFound("no such document")
+    return doc
+
+
+def make_blueprint(t: DocType) -> Blueprint:
+    manage = "stock.requisition" if t.name in ENGINEER_TYPES else "stock.manage"
+    post_perm = "stock.requisition" if t.name in ENGINEER_TYPES else "stock.post"
+    slug = t.name.replace("_", "-")
+    blp = Blueprint(f"stock_{t.name}", __name__, url_prefix=f"/api/stock/{slug}s",
+                    description=f"{t.label['zh-CN']} / {t.label['en']}")
+
+    @blp.route("")
+    class Collection(MethodView):
+        @permission("stock.view")
+        @blp.arguments(DocumentListArgs, location="query")
+        @blp.response(200, DocumentPage)
+        def get(self, args):
+            return paginate(db_session(), documents_query(t.name, args), args)
+
+        @permission(manage)
+        @blp.arguments(DocumentIn)
+        @blp.response(201, DocumentOut)
+        def post(self, data):
+            """A draft; it touches no stock until posted."""
+            session = db_session()
+            data.setdefault("doc_date", today_in(settings().timezone))
+            doc = ops.create_stock_document(session, t.name, data)
+            session.commit()
+            return doc
+
+    @blp.route("/<uuid:doc_id>")
+    class Item(MethodView):
+        @permission("stock.view")
+        @blp.response(200, DocumentOut)
+        def get(self, doc_id):
+            return _get(t.name, doc_id)
+
+        @permission(manage)
+        @blp.arguments(DocumentUpdateIn)
+        @blp.response(200, DocumentOut)
+        def patch(self, data, doc_id):
+            session = db_session()
+            doc = ops.update_stock_document(session, _get(t.name, doc_id), data)
+            session.commit()
+            return doc
+
+        @permission(manage)
+        @blp.response(204)
+        def delete(self, doc_id):
+            from ..core.operations import delete_draft
+
+            session = db_session()
+            delete_draft(session, _get(t.name, doc_id))
+            session.commit()
+
+    @blp.route("/<uuid:doc_id>/post", methods=["POST"])
+    @permission(post_perm)
+    @blp.response(200, DocumentOut)
+    def post_document(doc_id):
+        """Number the document and move the stock (refused whole if any line cannot move)."""
+        session = db_session()
+        doc = ops.post_stock_document(session, _get(t.name, doc_id))
+        session.commit()
+        return doc
+
+    @blp.route("/<uuid:doc_id>/reverse", methods=["POST"])
+    @permission(post_perm)
+    @blp.arguments(ReverseIn)
+    @blp.response(201, DocumentOut)
+    def reverse_document(data, doc_id):
+        """红冲: a linked document with the exact opposite moves; returns it."""
+        session = db_session()
+        reversal = ops.reverse_stock_document(session, _get(t.name, doc_id), data["reason"], data["on"])
+        session.commit()
+        return reversal
+
+    return blp
+
+
+stock_blp = Blueprint("stock", __name__, url_prefix="/api/stock", description="Current stock, moves, serials, shortages")
+
+
+@stock_blp.route("/current", methods=["GET"])
+@permission("stock.view")
+@stock_blp.arguments(StockArgs, location="query")
+@stock_blp.response(200, StockPage)
+def current(args):
+    """当前库存: quantity and value per warehouse and item (headquarters: every organisation)."""
+    return current_stock(db_session(), args)
+
+
+@stock_blp.route("/moves", methods=["GET"])
+@permission("stock.view")
+@stock_blp.arguments(MoveArgs, location="query")
+@stock_blp.response(200, MovePage)
+def moves(args):
+    return paginate(db_session(), moves_query(args), args)
+
+
+@stock_blp.route("/serials/<serial>", methods=["GET"])
+@permission("stock.view")
+@stock_blp.response(200, SerialOut(many=True))
+def serial(serial):
+    """Where an IMEI/serial-tracked unit is, and its moves."""
+    return serial_whereabouts(db_session(), serial[:40])
+
+
+@stock_blp.route("/check", methods=["GET"])
+@permission("stock.check")
+@stock_blp.response(200, CheckOut)
+def check():
+    """Rebuild balances and average costs from the ledger and compare with the cached ones."""
+    problems = rebuild_check(db_session())
+    return {"consistent": not problems, "problems": problems[:100]}
+
+
+@stock_blp.route("/shortages", methods=["GET"])
+@permission("stock.view")
+@stock_blp.arguments(ShortageArgs, location="query")
+@stock_blp.response(200, ShortagePage)
+def shortages(args):
+    """缺料单: repairs waiting for parts; `ready` once stock arrived."""
+    stmt = select(Shortage).order_by(Shortage.created_at.desc(), Shortage.id)
+    for key in ("status", "item_id", "engineer_id"):
+        if args.get(key):
+            stmt = stmt.where(getattr(Shortage, key) == args[key])
+    return paginate(db_session(), stmt, args)
+
+
+@stock_blp.route("/shortages", methods=["POST"])
+@permission("stock.requisition")
+@stock_blp.arguments(ShortageIn)
+@stock_blp.response(201, ShortageOut)
+def add_shortage(data):
+    session = db_session()
+    org_id = data.pop("org_id") or principal().org_id
+    row = register_shortage(session, org_id=org_id, **data)
+    session.commit()
+    return row
+
+
+def _shortage(sid) -> Shortage:
+    row = db_session().execute(select(Shortage).where(Shortage.id == sid)).scalar_one_or_none()
+    if row is None:
+        raise NotFound("no such shortage")
+    return row
+
+
+@stock_blp.route("/shortages/<uuid:sid>/fulfil", methods=["POST"])
+@permission("stock.requisition")
+@stock_blp.response(200, ShortageOut)
+def fulfil_shortage(sid):
+    session = db_session()
+    row = close_shortage(session, _shortage(sid), "fulfilled")
+    session.commit()
+    return row
+
+
+@stock_blp.route("/shortages/<uuid:sid>/cancel", methods=["POST"])
+@permission("stock.requisition")
+@stock_blp.response(200, ShortageOut)
+def cancel_shortage(sid):
+    session = db_session()
+    row = close_shortage(session, _shortage(sid), "cancelled")
+    session.commit()
+    return row
+
+
+def blueprints() -> list[Blueprint]:
+    return [make_blueprint(t) for t in DOC_TYPES.values()] + [stock_blp]

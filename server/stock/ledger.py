@@ -1,0 +1,284 @@
+"""The stock ledger's posting functions: the only code that writes stock moves.
+
+``post_moves`` takes a document's planned moves and, in the caller's
+transaction: locks the balances and average costs it touches, checks stock
+and serials, values each move at the moving weighted average, and writes
+moves, serial moves, balances, costs and unit locations in bulk.
+Concurrent posters queue on the locked balance rows (PostgreSQL) or the write
+lock (SQLite); the loser of a race for the last unit gets ``NegativeStock``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from sqlalchemy import insert, select, tuple_, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from ..basedata.models import Item, Warehouse
+from ..db import utcnow
+from ..errors import DomainError, InvalidInput
+from ..ids import uuid7
+from .models import OWN_KINDS, StockBalance, StockCost, StockLocation, StockMove, StockMoveSerial, StockSerial
+
+CENT = Decimal("0.01")
+ZERO = Decimal("0")
+
+
+class NegativeStock(DomainError):
+    status = 409
+    code = "negative_stock"
+
+
+class SerialProblem(InvalidInput):
+    code = "serial_problem"
+
+
+@dataclass
+class MoveSpec:
+    """One planned move. ``unit_cost`` values moves that come from outside; ``value``
+    forces the value (reversals, revaluations, disassembly splits)."""
+
+    item_id: uuid.UUID
+    from_location: StockLocation
+    to_location: StockLocation
+    quantity: Decimal
+    line_id: uuid.UUID | None = None
+    unit_cost: Decimal | None = None
+    value: Decimal | None = None
+    serials: list[str] = field(default_factory=list)
+    reverses_move_id: uuid.UUID | None = None
+    field_prefix: str = "lines"
+
+
+# -- locations -----------------------------------------------------------------
+
+def _insert(session: Session):
+    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+
+
+def location_for(session: Session, org_id: uuid.UUID, kind: str, *, warehouse: Warehouse | None = None,
+                 engineer_id: uuid.UUID | None = None, party_id: uuid.UUID | None = None, name: str = "") -> StockLocation:
+    """The one location of this counterpart in this organisation, made on first use."""
+    ref = warehouse.id if warehouse else (engineer_id or party_id)
+    key = f"{kind}:{ref or '-'}"
+    stmt = select(StockLocation).where(StockLocation.org_id == org_id, StockLocation.key == key)
+    loc = session.execute(stmt.execution_options(unscoped=True)).scalar_one_or_none()
+    if loc is not None:
+        return loc
+    session.execute(_insert(session)(StockLocation).values(
+        id=uuid7(), org_id=org_id, kind=kind, key=key, warehouse_id=warehouse.id if warehouse else None,
+        engineer_id=engineer_id, party_id=party_id, name=name or (warehouse.name if warehouse else kind),
+    ).on_conflict_do_nothing(index_elements=["org_id", "key"]))
+    return session.execute(stmt.execution_options(unscoped=True)).scalar_one()
+
+
+# -- posting -------------------------------------------------------------------
+
+def _money(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _lock_rows(session: Session, model, keys: list[tuple], cols, defaults: dict) -> dict[tuple, list[Decimal]]:
+    """Make sure the rows exist, then lock and load them (ordered, so posters never deadlock)."""
+    if not keys:
+        return {}
+    keys = sorted(set(keys), key=lambda k: tuple(str(x) for x in k))
+    ins = _insert(session)(model)
+    session.execute(ins.on_conflict_do_nothing(index_elements=[c.key for c in cols]),
+                    [dict(zip([c.key for c in cols], k), **defaults(k)) for k in keys])
+    stmt = (select(*cols, model.quantity, model.value)
+            .where(tuple_(*cols).in_(keys)).order_by(*cols).execution_options(unscoped=True))
+    if session.get_bind().dialect.name == "postgresql":
+        stmt = stmt.with_for_update()
+    return {tuple(r[:-2]): [r[-2], r[-1]] for r in session.execute(stmt)}
+
+
+def post_moves(session: Session, specs: list[MoveSpec], *, org_id: uuid.UUID, doc_type: str, doc_id: uuid.UUID,
+               doc_date: dt.date) -> list[StockMove]:
+    """Write the moves of one document. Writes: stock_move, stock_move_serial, stock_balance,
+    stock_cost, stock_serial.
+
+    Preconditions: locations belong to the organisations the caller may post
+    for. Refuses (nothing written; the caller's transaction rolls back):
+    negative stock at an own location (naming item, warehouse and shortfall),
+    serials missing, duplicated, of the wrong count, or not at the source.
+    """
+    if not specs:
+        return []
+    items = {i.id: i for i in session.execute(select(Item).where(Item.id.in_({s.item_id for s in specs}))).scalars()}
+    for n, s in enumerate(specs):
+        where = f"{s.field_prefix}.{n}"
+        item = items.get(s.item_id)
+        if item is None:
+            raise InvalidInput(f"{where}.item_id", "no such item")
+        if s.quantity < 0 or (s.quantity == 0 and s.value is None):
+            raise InvalidInput(f"{where}.quantity", "must be positive")
+        if s.from_location.id == s.to_location.id:
+            raise InvalidInput(f"{where}.item_id", "source and destination are the same location")
+        if not s.from_location.own and not s.to_location.own:
+            raise InvalidInput(f"{where}.item_id", "a move must start or end in the organisation's own stock")
+        if item.serialized and s.quantity:
+            if len(s.serials) != s.quantity or len(set(s.serials)) != len(s.serials):
+                raise SerialProblem(f"{where}.serials", f"{item.code} is tracked by serial: give {s.quantity} distinct serials")
+        elif s.serials:
+            raise SerialProblem(f"{where}.serials", f"{item.code} is not tracked by serial")
+        if not s.from_location.own and s.value is None and s.unit_cost is None:
+            raise InvalidInput(f"{where}.unit_cost", "required for stock coming in")
+
+    loc_org = {loc.id: loc.org_id for s in specs for loc in (s.from_location, s.to_location)}
+    balances = _lock_rows(
+        session, StockBalance,
+        [(loc.id, s.item_id) for s in specs for loc in (s.from_location, s.to_location)],
+        [StockBalance.location_id, StockBalance.item_id],
+        lambda k: {"org_id": loc_org[k[0]], "quantity": ZERO, "value": ZERO},
+    )
+    costs = _lock_rows(
+        session, StockCost,
+        [(loc.org_id, s.item_id) for s in specs for loc in (s.from_location, s.to_location) if loc.own],
+        [StockCost.org_id, StockCost.item_id],
+        lambda k: {"quantity": ZERO, "value": ZERO},
+    )
+    serial_rows = _load_serials(session, specs)
+    now = utcnow()
+    moves, serial_moves = [], []
+    for n, s in enumerate(specs):
+        where = f"{s.field_prefix}.{n}"
+        item = items[s.item_id]
+        src, dst = s.from_location, s.to_location
+        src_bal, dst_bal = balances[(src.id, s.item_id)], balances[(dst.id, s.item_id)]
+        if src.own:
+            if src_bal[0] < s.quantity:
+                missing = s.quantity - src_bal[0]
+                raise NegativeStock(
+                    f"not enough {item.code} {item.name} at {src.name}: {_fmt(src_bal[0])} on hand, "
+                    f"{_fmt(s.quantity)} needed, {_fmt(missing)} missing",
+                    {f"{where}.quantity": [f"{_fmt(missing)} missing at {src.name}"]},
+                    item_id=str(item.id), location=src.name, missing=_fmt(missing))
+            cost = costs[(src.org_id, s.item_id)]
+            if s.value is not None:
+                value = s.value
+            elif s.quantity == src_bal[0]:
+                value = src_bal[1]  # the last units take the location's remaining value: no residue
+            else:
+                avg = cost[1] / cost[0] if cost[0] else ZERO
+                value = _money(avg * s.quantity)
+        else:
+            value = s.value if s.value is not None else _money(s.unit_cost * s.quantity)
+        if s.quantity == 0 and dst.own and dst_bal[0] == 0:
+            raise InvalidInput(f"{where}.item_id", f"no {item.code} on hand at {dst.name} to revalue")
+        for serial in s.serials:
+            at, at_own = serial_rows.get((s.item_id, serial), (None, False))
+            if src.own and at != src.id:
+                raise SerialProblem(f"{where}.serials", f"{serial} is not at {src.name}")
+            if not src.own and at_own:
+                raise SerialProblem(f"{where}.serials", f"{serial} is already in stock")
+            serial_rows[(s.item_id, serial)] = (dst.id, dst.own)
+        src_bal[0] -= s.quantity
+        src_bal[1] -= value
+        dst_bal[0] += s.quantity
+        dst_bal[1] += value
+        if src.own:
+            costs[(src.org_id, s.item_id)][0] -= s.quantity
+            costs[(src.org_id, s.item_id)][1] -= value
+        if dst.own:
+            costs[(dst.org_id, s.item_id)][0] += s.quantity
+            costs[(dst.org_id, s.item_id)][1] += value
+        move_id = uuid7()
+        moves.append(dict(id=move_id, org_id=org_id, item_id=s.item_id, from_location_id=src.id, to_location_id=dst.id,
+                          quantity=s.quantity, value=value, doc_type=doc_type, doc_id=doc_id, line_id=s.line_id,
+                          doc_date=doc_date, posted_at=now, reverses_move_id=s.reverses_move_id))
+        serial_moves.extend({"move_id": move_id, "serial": x, "_item": s.item_id} for x in s.serials)
+    session.execute(insert(StockMove), moves)
+    if serial_moves:
+        session.execute(insert(StockMoveSerial), [{"move_id": x["move_id"], "serial": x["serial"]} for x in serial_moves])
+        last = {(x["_item"], x["serial"]): x["move_id"] for x in serial_moves}
+        ins = _insert(session)(StockSerial)
+        session.execute(
+            ins.on_conflict_do_update(index_elements=["item_id", "serial"],
+                                      set_={"location_id": ins.excluded.location_id, "last_move_id": ins.excluded.last_move_id}),
+            [{"item_id": k[0], "serial": k[1], "location_id": serial_rows[k][0], "last_move_id": mid} for k, mid in last.items()])
+    session.execute(update(StockBalance), [
+        {"location_id": k[0], "item_id": k[1], "quantity": v[0], "value": v[1]} for k, v in balances.items()])
+    if costs:
+        session.execute(update(StockCost), [
+            {"org_id": k[0], "item_id": k[1], "quantity": v[0], "value": v[1]} for k, v in costs.items()])
+    from .shortages import flag_arrivals
+
+    flag_arrivals(session, [(s.to_location, s.item_id) for s in specs if s.quantity and s.to_location.own])
+    return [StockMove(**m) for m in moves]
+
+
+def _fmt(q: Decimal) -> str:
+    return format(q.normalize(), "f") if q == q.to_integral() else str(q)
+
+
+def _load_serials(session: Session, specs: list[MoveSpec]) -> dict[tuple, tuple[uuid.UUID, bool]]:
+    """(item, serial) → (current location, whether it is own stock)."""
+    keys = [(s.item_id, x) for s in specs for x in s.serials]
+    if not keys:
+        return {}
+    rows = session.execute(
+        select(StockSerial.item_id, StockSerial.serial, StockSerial.location_id, StockLocation.kind)
+        .join(StockLocation, StockLocation.id == StockSerial.location_id)
+        .where(tuple_(StockSerial.item_id, StockSerial.serial).in_(keys)).execution_options(unscoped=True)).all()
+    return {(r[0], r[1]): (r[2], r[3] in OWN_KINDS) for r in rows}
+
+
+def moves_of(session: Session, doc_type: str, doc_id: uuid.UUID) -> list[StockMove]:
+    return list(session.execute(select(StockMove).where(StockMove.doc_type == doc_type, StockMove.doc_id == doc_id)
+                                .order_by(StockMove.id).execution_options(unscoped=True)).scalars())
+
+
+def reversal_specs(session: Session, moves: list[StockMove]) -> list[MoveSpec]:
+    """Exact opposites of ``moves`` (same quantity, value and serials, in reverse order)."""
+    locs = {l.id: l for l in session.execute(select(StockLocation).where(StockLocation.id.in_(
+        {m.from_location_id for m in moves} | {m.to_location_id for m in moves})).execution_options(unscoped=True)).scalars()}
+    serials: dict[uuid.UUID, list[str]] = {}
+    for move_id, serial in session.execute(select(StockMoveSerial.move_id, StockMoveSerial.serial)
+                                           .where(StockMoveSerial.move_id.in_([m.id for m in moves]))):
+        serials.setdefault(move_id, []).append(serial)
+    return [MoveSpec(item_id=m.item_id, from_location=locs[m.to_location_id], to_location=locs[m.from_location_id],
+                     quantity=m.quantity, value=m.value, line_id=m.line_id, serials=sorted(serials.get(m.id, [])),
+                     reverses_move_id=m.id) for m in reversed(moves)]
+
+
+# -- checks --------------------------------------------------------------------
+
+def rebuild_check(session: Session) -> list[str]:
+    """Differences between the cached balances/costs and the sums over the ledger (empty = consistent)."""
+    from sqlalchemy import func, union_all
+
+    ins = select(StockMove.to_location_id.label("loc"), StockMove.item_id, StockMove.quantity.label("q"),
+                 StockMove.value.label("v"))
+    outs = select(StockMove.from_location_id.label("loc"), StockMove.item_id, (-StockMove.quantity).label("q"),
+                  (-StockMove.value).label("v"))
+    u = union_all(ins, outs).subquery()
+    sums = {(r.loc, r.item_id): (r.q, r.v) for r in session.execute(
+        select(u.c.loc, u.c.item_id, func.sum(u.c.q).label("q"), func.sum(u.c.v).label("v"))
+        .group_by(u.c.loc, u.c.item_id).execution_options(unscoped=True))}
+    problems = []
+    cached = {(b.location_id, b.item_id): (b.quantity, b.value) for b in session.execute(
+        select(StockBalance).execution_options(unscoped=True)).scalars()}
+    for key in set(sums) | set(cached):
+        want = tuple(Decimal(x) for x in sums.get(key, (0, 0)))
+        got = cached.get(key, (ZERO, ZERO))
+        if want[0] != got[0] or _money(want[1]) != got[1]:
+            problems.append(f"balance {key}: cached {got}, ledger {want}")
+    own = {l.id: l.org_id for l in session.execute(
+        select(StockLocation).where(StockLocation.kind.in_(OWN_KINDS)).execution_options(unscoped=True)).scalars()}
+    per_org: dict[tuple, list[Decimal]] = {}
+    for (loc, item), (q, v) in cached.items():
+        if loc in own:
+            acc = per_org.setdefault((own[loc], item), [ZERO, ZERO])
+            acc[0] += q
+            acc[1] += v
+    for c in session.execute(select(StockCost).execution_options(unscoped=True)).scalars():
+        want = per_org.get((c.org_id, c.item_id), [ZERO, ZERO])
+        if (c.quantity, c.value) != (want[0], want[1]):
+            problems.append(f"cost {(c.org_id, c.item_id)}: cached {(c.quantity, c.value)}, balances {tuple(want)}")
+    return problems

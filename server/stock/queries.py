@@ -1,0 +1,94 @@
+"""Read side: current stock (spec §9.9), moves, where a serial is."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from ..basedata.models import Item, Warehouse
+from ..basedata.queries import search_condition
+from ..basedata.kinds import KINDS
+from .models import StockBalance, StockDocument, StockLocation, StockMove, StockMoveSerial, StockSerial
+
+
+def current_stock(session: Session, args: dict) -> dict:
+    """On hand per location and item, with totals. Scoped: a service point sees its own."""
+    own_kinds = ("warehouse", "engineer") if args.get("include_engineers") else ("warehouse",)
+    stmt = (select(StockBalance, StockLocation, Item, Warehouse)
+            .join(StockLocation, StockLocation.id == StockBalance.location_id)
+            .join(Item, Item.id == StockBalance.item_id)
+            .outerjoin(Warehouse, Warehouse.id == StockLocation.warehouse_id)
+            .where(StockLocation.kind.in_(own_kinds), or_(StockBalance.quantity != 0, StockBalance.value != 0)))
+    if args.get("org_id"):
+        stmt = stmt.where(StockBalance.org_id == args["org_id"])
+    if args.get("warehouse_id"):
+        stmt = stmt.where(StockLocation.warehouse_id == args["warehouse_id"])
+    if args.get("warehouse_kind"):
+        stmt = stmt.where(Warehouse.kind == args["warehouse_kind"])
+    if args.get("item_kind"):
+        stmt = stmt.where(Item.kind == args["item_kind"])
+    for key, col in (("brand_id", Item.brand_id), ("model_id", Item.model_id), ("item_id", Item.id)):
+        if args.get(key):
+            stmt = stmt.where(col == args[key])
+    if args.get("q"):
+        cond = search_condition(KINDS["items"], args["q"], session.get_bind().dialect.name)
+        if cond is not None:
+            stmt = stmt.where(cond)
+    sub = stmt.with_only_columns(StockBalance.quantity, StockBalance.value).order_by(None).subquery()
+    total, qty, value = session.execute(
+        select(func.count(), func.coalesce(func.sum(sub.c.quantity), 0), func.coalesce(func.sum(sub.c.value), 0))).one()
+    page, size = args.get("page", 1), args.get("page_size", 50)
+    rows = session.execute(stmt.order_by(Item.code, StockLocation.key).limit(size).offset((page - 1) * size)).all()
+    items = []
+    for bal, loc, item, wh in rows:
+        items.append({
+            "org_id": bal.org_id, "location_id": loc.id, "location_kind": loc.kind, "location_name": loc.name,
+            "warehouse_id": loc.warehouse_id, "warehouse_kind": wh.kind if wh else None,
+            "item_id": item.id, "item_code": item.code, "item_name": item.name, "item_kind": item.kind,
+            "quantity": bal.quantity, "value": bal.value,
+            "unit_cost": (bal.value / bal.quantity) if bal.quantity else Decimal("0"),
+        })
+    return {"items": items, "total": total, "page": page, "page_size": size,
+            "totals": {"quantity": Decimal(qty), "value": Decimal(value)}}
+
+
+def moves_query(args: dict):
+    stmt = select(StockMove).order_by(StockMove.posted_at.desc(), StockMove.id.desc())
+    if args.get("item_id"):
+        stmt = stmt.where(StockMove.item_id == args["item_id"])
+    if args.get("location_id"):
+        stmt = stmt.where(or_(StockMove.from_location_id == args["location_id"], StockMove.to_location_id == args["location_id"]))
+    if args.get("doc_id"):
+        stmt = stmt.where(StockMove.doc_id == args["doc_id"])
+    if args.get("serial"):
+        stmt = stmt.where(StockMove.id.in_(select(StockMoveSerial.move_id).where(StockMoveSerial.serial == args["serial"])))
+    return stmt
+
+
+def serial_whereabouts(session: Session, serial: str) -> list[dict]:
+    """Where a serial-tracked unit is and every move it made (for the IMEI history)."""
+    out = []
+    rows = session.execute(select(StockSerial, StockLocation).join(StockLocation, StockLocation.id == StockSerial.location_id)
+                           .where(StockSerial.serial == serial)).all()
+    for unit, loc in rows:
+        history = session.execute(
+            select(StockMove).join(StockMoveSerial, StockMoveSerial.move_id == StockMove.id)
+            .where(StockMoveSerial.serial == serial, StockMove.item_id == unit.item_id)
+            .order_by(StockMove.posted_at, StockMove.id)).scalars().all()
+        out.append({"item_id": unit.item_id, "serial": unit.serial, "location_id": loc.id, "location_name": loc.name,
+                    "location_kind": loc.kind, "org_id": loc.org_id, "history": history})
+    return out
+
+
+def documents_query(doc_type: str, args: dict):
+    stmt = select(StockDocument).where(StockDocument.doc_type == doc_type)
+    for key in ("status", "kind", "warehouse_id", "engineer_id", "reference", "number"):
+        if args.get(key):
+            stmt = stmt.where(getattr(StockDocument, key) == args[key])
+    if args.get("since"):
+        stmt = stmt.where(StockDocument.doc_date >= args["since"])
+    if args.get("until"):
+        stmt = stmt.where(StockDocument.doc_date <= args["until"])
+    return stmt.order_by(StockDocument.doc_date.desc(), StockDocument.created_at.desc())

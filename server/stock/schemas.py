@@ -1,0 +1,210 @@
+import marshmallow as ma
+
+from ..core.lifecycle import STATUSES
+from ..http import PageArgs, Schema, Str, page_schema
+
+QTY = dict(places=3, as_string=True, allow_nan=False, validate=ma.validate.Range(min=0, max=1_000_000))
+COST = dict(places=4, as_string=True, allow_nan=False, validate=ma.validate.Range(min=0, max=10_000_000))
+
+
+class StockLineIn(Schema):
+    item_id = ma.fields.UUID(required=True)
+    quantity = ma.fields.Decimal(load_default=None, **QTY)
+    unit_cost = ma.fields.Decimal(load_default=None, allow_none=True, **COST)
+    counted_quantity = ma.fields.Decimal(load_default=None, allow_none=True, **QTY)
+    serials = ma.fields.List(Str(40, min_len=1), load_default=list, validate=ma.validate.Length(max=1000))
+    role = ma.fields.String(load_default="main", validate=ma.validate.OneOf(["main", "component"]))
+    note = Str(200, load_default="")
+
+
+class StockLineOut(Schema):
+    id = ma.fields.UUID()
+    item_id = ma.fields.UUID()
+    quantity = ma.fields.Decimal(as_string=True)
+    unit_cost = ma.fields.Decimal(as_string=True, allow_none=True)
+    counted_quantity = ma.fields.Decimal(as_string=True, allow_none=True)
+    serials = ma.fields.List(ma.fields.String())
+    role = ma.fields.String()
+    note = ma.fields.String()
+
+
+class _Header(Schema):
+    kind = Str(24)
+    warehouse_id = ma.fields.UUID(allow_none=True)
+    to_warehouse_id = ma.fields.UUID(allow_none=True)
+    party_id = ma.fields.UUID(allow_none=True)
+    engineer_id = ma.fields.UUID(allow_none=True)
+    formula_id = ma.fields.UUID(allow_none=True)
+    reference = Str(80)
+    note = Str(2000)
+    doc_date = ma.fields.Date()
+    lines = ma.fields.List(ma.fields.Nested(StockLineIn), validate=ma.validate.Length(max=500))
+
+
+class DocumentIn(_Header):
+    org_id = ma.fields.UUID(load_default=None, metadata={"description": "Headquarters only; default: your organisation"})
+
+
+class DocumentUpdateIn(_Header):
+    pass
+
+
+class DocumentOut(Schema):
+    id = ma.fields.UUID()
+    doc_type = ma.fields.String()
+    number = ma.fields.String(allow_none=True)
+    status = ma.fields.String()
+    org_id = ma.fields.UUID()
+    kind = ma.fields.String()
+    doc_date = ma.fields.Date()
+    warehouse_id = ma.fields.UUID(allow_none=True)
+    to_warehouse_id = ma.fields.UUID(allow_none=True)
+    party_id = ma.fields.UUID(allow_none=True)
+    engineer_id = ma.fields.UUID(allow_none=True)
+    formula_id = ma.fields.UUID(allow_none=True)
+    reference = ma.fields.String()
+    note = ma.fields.String()
+    reverses_id = ma.fields.UUID(allow_none=True)
+    reversal_reason = ma.fields.String()
+    lines = ma.fields.List(ma.fields.Nested(StockLineOut))
+    actions = ma.fields.Method("_actions")
+    created_at = ma.fields.DateTime()
+    created_by_id = ma.fields.UUID(allow_none=True)
+    posted_at = ma.fields.DateTime(allow_none=True)
+    posted_by_id = ma.fields.UUID(allow_none=True)
+    reversed_at = ma.fields.DateTime(allow_none=True)
+
+    def _actions(self, obj):
+        from ..core.lifecycle import allowed_actions
+
+        return allowed_actions(obj.doc_state)
+
+
+class DocumentListArgs(PageArgs):
+    status = ma.fields.String(validate=ma.validate.OneOf(STATUSES))
+    kind = Str(24)
+    warehouse_id = ma.fields.UUID()
+    engineer_id = ma.fields.UUID()
+    reference = Str(80)
+    number = Str(40)
+    since = ma.fields.Date()
+    until = ma.fields.Date()
+
+
+class ReverseIn(Schema):
+    reason = Str(300, required=True, min_len=1)
+    on = ma.fields.Date(load_default=None)
+
+
+class StockRowOut(Schema):
+    org_id = ma.fields.UUID()
+    location_id = ma.fields.UUID()
+    location_kind = ma.fields.String()
+    location_name = ma.fields.String()
+    warehouse_id = ma.fields.UUID(allow_none=True)
+    warehouse_kind = ma.fields.String(allow_none=True)
+    item_id = ma.fields.UUID()
+    item_code = ma.fields.String()
+    item_name = ma.fields.String()
+    item_kind = ma.fields.String()
+    quantity = ma.fields.Decimal(as_string=True)
+    value = ma.fields.Decimal(as_string=True)
+    unit_cost = ma.fields.Decimal(as_string=True, places=4)
+
+
+class StockArgs(PageArgs):
+    org_id = ma.fields.UUID()
+    warehouse_id = ma.fields.UUID()
+    warehouse_kind = ma.fields.String(validate=ma.validate.OneOf(["good", "defective", "loaner", "in_transit", "scrap"]))
+    include_engineers = ma.fields.Boolean(load_default=False)
+    item_kind = ma.fields.String(validate=ma.validate.OneOf(["device", "mainboard", "part", "accessory"]))
+    brand_id = ma.fields.UUID()
+    model_id = ma.fields.UUID()
+    item_id = ma.fields.UUID()
+    q = Str(64)
+
+
+class StockTotals(Schema):
+    quantity = ma.fields.Decimal(as_string=True)
+    value = ma.fields.Decimal(as_string=True)
+
+
+class MoveOut(Schema):
+    id = ma.fields.UUID()
+    org_id = ma.fields.UUID()
+    item_id = ma.fields.UUID()
+    from_location_id = ma.fields.UUID()
+    to_location_id = ma.fields.UUID()
+    quantity = ma.fields.Decimal(as_string=True)
+    value = ma.fields.Decimal(as_string=True)
+    doc_type = ma.fields.String()
+    doc_id = ma.fields.UUID()
+    line_id = ma.fields.UUID(allow_none=True)
+    doc_date = ma.fields.Date()
+    posted_at = ma.fields.DateTime()
+    reverses_move_id = ma.fields.UUID(allow_none=True)
+
+
+class MoveArgs(PageArgs):
+    item_id = ma.fields.UUID()
+    location_id = ma.fields.UUID()
+    doc_id = ma.fields.UUID()
+    serial = Str(40)
+
+
+class SerialOut(Schema):
+    item_id = ma.fields.UUID()
+    serial = ma.fields.String()
+    location_id = ma.fields.UUID()
+    location_name = ma.fields.String()
+    location_kind = ma.fields.String()
+    org_id = ma.fields.UUID()
+    history = ma.fields.List(ma.fields.Nested(MoveOut))
+
+
+class ShortageIn(Schema):
+    item_id = ma.fields.UUID(required=True)
+    quantity = ma.fields.Decimal(required=True, places=3, as_string=True, allow_nan=False,
+                                 validate=ma.validate.Range(min=0, min_inclusive=False, max=100_000))
+    engineer_id = ma.fields.UUID(load_default=None, allow_none=True)
+    reference = Str(80, load_default="")
+    note = Str(2000, load_default="")
+    org_id = ma.fields.UUID(load_default=None)
+
+
+class ShortageOut(Schema):
+    id = ma.fields.UUID()
+    org_id = ma.fields.UUID()
+    item_id = ma.fields.UUID()
+    quantity = ma.fields.Decimal(as_string=True)
+    engineer_id = ma.fields.UUID(allow_none=True)
+    reference = ma.fields.String()
+    note = ma.fields.String()
+    status = ma.fields.String()
+    created_at = ma.fields.DateTime()
+    ready_at = ma.fields.DateTime(allow_none=True)
+    closed_at = ma.fields.DateTime(allow_none=True)
+
+
+class ShortageArgs(PageArgs):
+    status = ma.fields.String(validate=ma.validate.OneOf(["waiting", "ready", "fulfilled", "cancelled"]))
+    item_id = ma.fields.UUID()
+    engineer_id = ma.fields.UUID()
+
+
+class CheckOut(Schema):
+    consistent = ma.fields.Boolean()
+    problems = ma.fields.List(ma.fields.String())
+
+
+DocumentPage = page_schema(DocumentOut, "StockDocumentPage")
+MovePage = page_schema(MoveOut, "StockMovePage")
+ShortagePage = page_schema(ShortageOut, "ShortagePage")
+
+
+class StockPage(Schema):
+    items = ma.fields.List(ma.fields.Nested(StockRowOut))
+    total = ma.fields.Integer()
+    page = ma.fields.Integer()
+    page_size = ma.fields.Integer()
+    totals = ma.fields.Nested(StockTotals)
