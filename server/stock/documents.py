@@ -206,7 +206,7 @@ def _stocktake_specs(session: Session, doc: StockDocument, loc: StockLocation, a
             StockBalance.location_id == loc.id, StockBalance.item_id == item.id).execution_options(unscoped=True)).scalar_one_or_none() or ZERO
         diff = line.counted_quantity - bal
         line.quantity = diff
-        if diff == 0:
+        if diff == 0 and not item.serialized:
             continue
         gain, loss = [], []
         if item.serialized:
