@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Iterator
 
 from sqlalchemy import JSON, DateTime, MetaData, Uuid, create_engine, event
@@ -81,13 +82,19 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
 
 
+# Set for units of work that only read (GET requests): they begin DEFERRED and,
+# under WAL, neither wait for writers nor make writers wait.
+sqlite_read_only: ContextVar[bool] = ContextVar("sqlite_read_only", default=False)
+
+
 def _configure_sqlite(engine: Engine) -> None:
-    """WAL, foreign keys, and BEGIN IMMEDIATE.
+    """WAL, foreign keys, and BEGIN IMMEDIATE for anything that may write.
 
     pysqlite's deferred BEGIN lets two transactions read and then both try to
     write, and one fails at once with "database is locked". Taking the write
     lock at BEGIN serialises writers through the busy timeout instead; the
-    embedded default is a single node, so this costs little.
+    embedded default is a single node, so this costs little. Read-only units
+    of work (``sqlite_read_only``) begin deferred.
     """
 
     @event.listens_for(engine, "connect")
@@ -101,7 +108,7 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        conn.exec_driver_sql("BEGIN" if sqlite_read_only.get() else "BEGIN IMMEDIATE")
 
 
 class Database:

@@ -24,6 +24,7 @@ from webargs.flaskparser import FlaskParser
 from werkzeug.exceptions import HTTPException
 
 from .auth.principal import ANONYMOUS, SYSTEM, Principal, set_principal
+from .db import sqlite_read_only
 from .errors import DomainError, Forbidden, Unauthorized, flatten_messages
 
 log = logging.getLogger("aftercare.http")
@@ -154,6 +155,7 @@ def guard() -> None:
     """Authenticate and authorise the request before the view parses anything."""
     g.request_id = _request_id()
     g.principal = ANONYMOUS
+    g.read_only_token = sqlite_read_only.set(request.method in ("GET", "HEAD"))
     session = db_session()
     set_principal(session, ANONYMOUS)
     if request.endpoint is None or request.endpoint in UNGUARDED_ENDPOINTS or request.method == "OPTIONS":
@@ -309,6 +311,9 @@ def install(app: Flask) -> None:
         db = app.extensions.get("aftercare.db")
         if db is not None:
             db.session.remove()
+        token = g.pop("read_only_token", None)
+        if token is not None:
+            sqlite_read_only.reset(token)
 
 
 __all__ = ["Api", "Blueprint", "Schema", "Str", "PageArgs", "page_schema", "paginate", "permission", "public", "authenticated",

@@ -15,7 +15,7 @@ from ..http import Blueprint, Schema, body_limit, db_session, paginate, permissi
 from . import operations as ops
 from .importexport import export_rows, import_rows, read_table, write_file
 from .kinds import KINDS, Kind
-from .queries import check_warranty, list_query, lookup_phone, model_for_imei, search_capped
+from .queries import check_warranty, list_query, lookup_phone, model_for_imei
 from .schemas import (ExportArgs, ImportArgs, ImportResult, PhoneLookupOut, WarrantyCheckArgs, WarrantyCheckOut,
                       schemas_for)
 from .text import imei_problem
@@ -45,8 +45,8 @@ def make_blueprint(kind: Kind) -> Blueprint:
         def get(self, args):
             """List with filters; `q` searches by prefix (pinyin initials too)."""
             session = db_session()
-            capped = bool(args.get("q")) and kind.search is not None and search_capped(session, kind, args["q"])
-            return paginate(session, list_query(kind, args, session.get_bind().dialect.name), args, capped=capped)
+            stmt, capped = list_query(session, kind, args)
+            return paginate(session, stmt, args, capped=capped)
 
         @permission(kind.manage_perm)
         @blp.arguments(s["create"])

@@ -376,7 +376,7 @@ def export_rows(session: Session, kind: Kind) -> Iterable[list[Any]]:
     orgs = {i: c for c, i in session.execute(select(Organisation.code, Organisation.id)).all()}
     codes["_orgs"] = orgs
     yield columns(kind)
-    stmt = list_query(kind, {"sort": kind.sort[0]}, session.get_bind().dialect.name)
+    stmt, _ = list_query(session, kind, {"sort": kind.sort[0]})
     for obj in session.execute(stmt.execution_options(yield_per=2000)).scalars():
         head = [orgs[obj.org_id]] if kind.org_owned else []
         if kind.name == "disassembly-formulas":

@@ -270,7 +270,9 @@ class SearchToken(Base):
     """
 
     __tablename__ = "search_token"
-    __table_args__ = (Index("ix_search_token_record", "kind", "record_id"),)
+    # (kind, record_id, token): a record's tokens, for refreshing them and for
+    # checking a search's further words against one candidate.
+    __table_args__ = (Index("ix_search_token_record", "kind", "record_id", "token"),)
 
     kind: Mapped[str] = mapped_column(String(24), primary_key=True)
     token: Mapped[str] = mapped_column(String(64).with_variant(String(64, collation="C"), "postgresql"), primary_key=True)

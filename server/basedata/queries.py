@@ -7,58 +7,85 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import and_, exists, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, any_, exists, func, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from . import models as m
 from .kinds import Kind
 from .text import imei_problem, normalise_phone, query_words
 
 
-SEARCH_CAP = 2000
+SEARCH_CAP = 500       # records a search considers (more: "refine your search")
+SEARCH_SCAN = 2500     # postings of the leading word read at most
 
 
-def _postings(kind: Kind, word: str, dialect: str):
-    """Records with a token starting with ``word``: one index range scan, at most SEARCH_CAP entries.
+def _prefix(t, word: str, dialect: str):
+    """``token`` starts with ``word``, as an index range scan.
 
-    PostgreSQL gets LIKE 'word%' on the "C"-collated column: it becomes the same
-    range scan, and unlike an explicit range its row estimate is sane, so the
-    planner hash-joins several words instead of looping. SQLite's LIKE is
-    case-insensitive and would not use the index, so it gets the range.
+    PostgreSQL gets LIKE 'word%' on the "C"-collated column: the same range
+    scan, but with a sane row estimate (an explicit range is estimated at one
+    row and leads the planner into loops). SQLite's LIKE ignores case and
+    would not use the index, so it gets the explicit range.
     """
+    if dialect == "postgresql":
+        return t.token.startswith(word, autoescape=True)
+    return and_(t.token >= word, t.token < word + "\uffff")
+
+
+def _postings(kind: Kind, word: str, dialect: str, limit: int):
     t = m.SearchToken
-    prefix = t.token.startswith(word, autoescape=True) if dialect == "postgresql" else \
-        and_(t.token >= word, t.token < word + "\uffff")
-    return select(t.record_id).where(t.kind == kind.token_kind, prefix).limit(SEARCH_CAP)
+    return select(t.record_id).where(t.kind == kind.token_kind, _prefix(t, word, dialect)).limit(limit)
 
 
-def search_condition(kind: Kind, q: str, dialect: str):
+@dataclass
+class SearchPlan:
+    condition: object
+    capped: bool
+
+
+def plan_search(session: Session, kind: Kind, q: str) -> SearchPlan | None:
     """Every word of ``q`` must prefix one of the record's tokens.
 
-    Each word reads at most SEARCH_CAP index entries, so a search costs the
-    same however large the table grows; a search that hits the cap is
-    reported as capped (refine it) rather than made slow.
+    The rarest word leads (its postings are counted, at most SEARCH_SCAN + 1);
+    the others are checked per candidate through the (kind, record_id) index.
+    Cost is bounded by SEARCH_SCAN whatever the table size; a search that
+    could match more than it reads is reported as capped.
     """
     words = query_words(q)
     if not words:
         return None
-    return and_(*[kind.model.id.in_(_postings(kind, w, dialect)) for w in words])
-
-
-def search_capped(session: Session, kind: Kind, q: str) -> bool:
     dialect = session.get_bind().dialect.name
-    return any(
-        session.execute(select(func.count()).select_from(_postings(kind, w, dialect).subquery())).scalar_one() >= SEARCH_CAP
-        for w in query_words(q))
+    sizes = {w: session.execute(select(func.count()).select_from(
+        _postings(kind, w, dialect, SEARCH_SCAN + 1).subquery())).scalar_one() for w in words}
+    lead = min(words, key=lambda w: (sizes[w], -len(w)))
+    first = _postings(kind, lead, dialect, SEARCH_SCAN).subquery()
+    cands = select(first.c.record_id).distinct()
+    for word in words:
+        if word == lead:
+            continue
+        other = aliased(m.SearchToken)
+        cands = cands.where(exists().where(other.kind == kind.token_kind, other.record_id == first.c.record_id,
+                                           _prefix(other, word, dialect)))
+    cands = cands.limit(SEARCH_CAP)
+    if dialect == "postgresql":
+        # = ANY(ARRAY(...)) makes the planner look the candidates up by primary
+        # key instead of hashing them against a scan of the whole table.
+        condition = kind.model.id == any_(func.array(cands.scalar_subquery()))
+    else:
+        condition = kind.model.id.in_(cands)
+    return SearchPlan(condition, sizes[lead] > SEARCH_CAP)
 
 
-def list_query(kind: Kind, args: dict, dialect: str):
+def list_query(session: Session, kind: Kind, args: dict) -> tuple[object, bool]:
+    """(statement, capped) for a list with filters, search and sort."""
     model = kind.model
     stmt = select(model)
+    capped = False
     if args.get("q") and kind.search is not None:
-        cond = search_condition(kind, args["q"], dialect)
-        if cond is not None:
-            stmt = stmt.where(cond)
+        plan = plan_search(session, kind, args["q"])
+        if plan is not None:
+            stmt = stmt.where(plan.condition)
+            capped = plan.capped
     if args.get("active") is not None:
         stmt = stmt.where(model.active == args["active"])
     for name in kind.filters:
@@ -81,7 +108,7 @@ def list_query(kind: Kind, args: dict, dialect: str):
     sort = args.get("sort") or kind.sort[0]
     col = getattr(model, sort.lstrip("-"))
     stmt = stmt.order_by(col.desc() if sort.startswith("-") else col.asc(), model.id)
-    return stmt
+    return stmt, capped
 
 
 def add_months(day: dt.date, months: int) -> dt.date:

@@ -8,7 +8,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from ..basedata.models import Item, Warehouse
-from ..basedata.queries import search_condition
+from ..basedata.queries import plan_search
 from ..basedata.kinds import KINDS
 from .models import StockBalance, StockDocument, StockLocation, StockMove, StockMoveSerial, StockSerial
 
@@ -33,9 +33,9 @@ def current_stock(session: Session, args: dict) -> dict:
         if args.get(key):
             stmt = stmt.where(col == args[key])
     if args.get("q"):
-        cond = search_condition(KINDS["items"], args["q"], session.get_bind().dialect.name)
-        if cond is not None:
-            stmt = stmt.where(cond)
+        plan = plan_search(session, KINDS["items"], args["q"])
+        if plan is not None:
+            stmt = stmt.where(plan.condition)
     sub = stmt.with_only_columns(StockBalance.quantity, StockBalance.value).order_by(None).subquery()
     total, qty, value = session.execute(
         select(func.count(), func.coalesce(func.sum(sub.c.quantity), 0), func.coalesce(func.sum(sub.c.value), 0))).one()

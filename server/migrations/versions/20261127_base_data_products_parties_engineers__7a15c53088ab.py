@@ -85,7 +85,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('kind', 'token', 'record_id', name=op.f('pk_search_token'))
     )
     with op.batch_alter_table('search_token', schema=None) as batch_op:
-        batch_op.create_index('ix_search_token_record', ['kind', 'record_id'], unique=False)
+        batch_op.create_index("ix_search_token_record", ["kind", "record_id", "token"], unique=False)
 
     op.create_table('warranty_status',
     sa.Column('code', sa.String(length=32), nullable=False),
