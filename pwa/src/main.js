@@ -24,7 +24,7 @@ app.use(Quasar, {
   lang: quasarLang(currentLocale()),
   config: {
     brand: { primary: '#1f5f8b', secondary: '#2e8b6e', accent: '#d98e04', positive: '#2e7d32', negative: '#c62828', warning: '#ed8c00', info: '#1976d2' },
-    notify: { position: 'top', timeout: 3000 },
+    notify: { position: 'bottom', timeout: 3000 },
   },
 })
 app.use(i18n)

@@ -14,7 +14,7 @@ export default {
     switch: 'Change language',
   },
   menu: {
-    home: 'Workbench',
+    home: 'Home',
     organisations: 'Service points',
     users: 'Users & permissions',
     loginRecords: 'Login record',
@@ -82,6 +82,13 @@ export default {
       syncing: 'Exchanging data with the server.',
       error: 'Cannot sync with the server right now; retrying automatically. Nothing on this device is lost.',
       idle: 'Sync starts after you log in.',
+    },
+    errors: {
+      network: 'Cannot reach the sync service',
+      auth: 'Session expired or no access to this database',
+      notFound: 'The server has no such database (sync service not set up yet?)',
+      tooLarge: 'A batch was too large; retrying with smaller batches',
+      server: 'The sync service failed',
     },
     dbState: {
       connecting: 'Connecting',
@@ -208,6 +215,6 @@ export default {
   notFound: {
     title: 'Page not found',
     message: 'That page does not exist or has moved.',
-    home: 'Back to the workbench',
+    home: 'Back to the home page',
   },
 }

@@ -45,8 +45,8 @@ export function setLocale(locale) {
   } catch {
     /* storage unavailable */
   }
-  document.documentElement.lang = locale
   Quasar.lang?.set?.(quasarLang(locale))
+  document.documentElement.lang = locale // after Quasar, which writes its own ("en-US")
 }
 
 export function currentLocale() {

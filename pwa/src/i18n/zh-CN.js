@@ -14,7 +14,7 @@ export default {
     switch: '切换语言',
   },
   menu: {
-    home: '工作台',
+    home: '首页',
     organisations: '服务网点',
     users: '用户权限',
     loginRecords: '登录情况',
@@ -82,6 +82,13 @@ export default {
       syncing: '正在与服务器交换数据。',
       error: '暂时无法与服务器同步，系统会自动重试。本设备上的数据不会丢失。',
       idle: '登录后开始同步。',
+    },
+    errors: {
+      network: '连不上同步服务',
+      auth: '登录已失效或无权同步此数据库',
+      notFound: '服务器上没有此数据库（同步服务尚未开通？）',
+      tooLarge: '单批数据过大，已自动减小批量重试',
+      server: '同步服务出错',
     },
     dbState: {
       connecting: '连接中',
@@ -208,6 +215,6 @@ export default {
   notFound: {
     title: '找不到页面',
     message: '您访问的页面不存在，或已被移动。',
-    home: '返回工作台',
+    home: '返回首页',
   },
 }

@@ -200,6 +200,11 @@ export class SyncEngine {
       if (direction === 'push' && isTooLarge(err) && entry.batchSize > 1) return this._shrinkPush(entry, err)
       update('error', describeError(err))
     })
+    // Emitted on every failed attempt before the back-off (also when 'paused' is not).
+    rep.on('requestError', (err) => {
+      if (direction === 'push' && isTooLarge(err) && entry.batchSize > 1) return this._shrinkPush(entry, err)
+      update('error', describeError(err))
+    })
     rep.on('denied', (err) => {
       const id = err?.id || err?._id
       const reason = err?.reason || err?.message || 'forbidden'
