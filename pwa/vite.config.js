@@ -13,7 +13,9 @@ export default defineConfig({
     VitePWA({
       // The service worker is registered by src/pwa.js (virtual:pwa-register).
       injectRegister: false,
-      registerType: 'autoUpdate',
+      // A new build waits until the user reloads (a notice offers it): never in the
+      // middle of an intake.
+      registerType: 'prompt',
       includeAssets: ['favicon.svg', 'icons/*.png'],
       manifest: {
         id: '/',
@@ -44,7 +46,7 @@ export default defineConfig({
         navigateFallbackDenylist: [/^\/api(\/|$)/, /^\/sync(\/|$)/, /^\/healthz$/],
         cleanupOutdatedCaches: true,
         clientsClaim: true,
-        skipWaiting: true,
+        skipWaiting: false,
         runtimeCaching: [
           {
             urlPattern: ({ url, sameOrigin }) => sameOrigin && url.pathname.startsWith('/assets/') && url.pathname.endsWith('.woff2'),

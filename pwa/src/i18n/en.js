@@ -48,6 +48,8 @@ export default {
     required: 'Required',
     unknown: 'Unknown field',
     invalid: 'Not valid',
+    tooLong: 'At most {n} characters',
+    lengthBetween: 'Between {min} and {max} characters',
   },
   errors: {
     network: 'Cannot reach the server. Check the network and try again.',
@@ -211,6 +213,12 @@ export default {
     confirmTitle: 'Switch user',
     confirmMessage: 'Act as {user} ({org})? Press “Leave” when you are done.',
     done: 'You are now acting as {user}.',
+  },
+  pwa: {
+    updateReady: 'A new version is ready. Reload to use it.',
+    reload: 'Reload',
+    later: 'Later',
+    offlineReady: 'The app now works offline.',
   },
   notFound: {
     title: 'Page not found',

@@ -48,6 +48,8 @@ export default {
     required: '必填',
     unknown: '未知字段',
     invalid: '格式不正确',
+    tooLong: '最多 {n} 个字符',
+    lengthBetween: '长度须在 {min} 到 {max} 个字符之间',
   },
   errors: {
     network: '无法连接服务器，请检查网络后重试。',
@@ -211,6 +213,12 @@ export default {
     confirmTitle: '切换用户',
     confirmMessage: '确定以 {user}（{org}）的身份操作吗？完成后请点击“退出切换”。',
     done: '您现在以 {user} 的身份操作。',
+  },
+  pwa: {
+    updateReady: '新版本已就绪，重新加载即可使用。',
+    reload: '重新加载',
+    later: '稍后',
+    offlineReady: '本应用已可离线使用。',
   },
   notFound: {
     title: '找不到页面',
