@@ -144,6 +144,24 @@ describe('sync engine', () => {
     expect(calls).toBeGreaterThan(1)
   })
 
+  test('start/stop calls in a row leave one set of replications', async () => {
+    const { engine, specs, sp } = makeEngine()
+    engine.start(specs)
+    engine.stop()
+    await engine.start(specs)
+    expect([...engine.entries.keys()]).toEqual([sp, specs[1].name])
+    expect(Object.keys(engine.entries.get(sp).reps).sort()).toEqual(['pull', 'push'])
+  })
+
+  test('many documents written fast all leave the outbox once pushed', async () => {
+    const { engine, remotes, specs, sp, status } = makeEngine()
+    await engine.start(specs)
+    const ids = (await Promise.all(Array.from({ length: 25 }, (_, i) => engine.put(sp, { type: 'intake', n: i })))).map((r) => r.id)
+    await waitFor(async () => (await remotes[sp].info()).doc_count === 25)
+    await waitFor(() => status().dbs[sp].pending === 0)
+    expect(new Set(ids).size).toBe(25)
+  })
+
   test('logout wipes the local databases', async () => {
     const { engine, specs, sp } = makeEngine()
     await engine.start(specs)
@@ -171,5 +189,44 @@ describe('provisional codes', () => {
     expect(codes.sort()[0]).toBe('K7QD5-0001')
     expect((await db.get(COUNTER_DOC)).last).toBe(12)
     expect((await db.allDocs()).total_rows).toBe(0) // _local documents are not replicated
+  })
+})
+
+describe('through the /sync proxy contract', () => {
+  test('replication goes to /sync/<db> with the bearer token (api.authFetch), and a 404 shows as an error', async () => {
+    const { createApiClient } = await import('../src/api/client.js')
+    const { createTokenBox } = await import('../src/api/tokens.js')
+    const store = new Map()
+    const tokens = createTokenBox({ getItem: (k) => store.get(k) ?? null, setItem: (k, v) => store.set(k, v), removeItem: (k) => store.delete(k) })
+    tokens.save({ access_token: 'tok-1', refresh_token: 'ref-1' })
+    const seen = []
+    const fakeFetch = async (url, opts = {}) => {
+      seen.push({ url: String(url), auth: new Headers(opts.headers).get('Authorization'), credentials: opts.credentials })
+      return new Response(JSON.stringify({ error: 'not_found', reason: 'no such database' }), { status: 404, headers: { 'Content-Type': 'application/json' } })
+    }
+    const api = createApiClient({ baseUrl: 'http://localhost', fetch: fakeFetch, tokens })
+    let last = null
+    const engine = new SyncEngine({
+      PouchDB,
+      remoteBase: 'http://localhost/sync',
+      fetch: api.authFetch,
+      localOptions: { adapter: 'memory' },
+      onStatus: (s) => {
+        last = s
+      },
+      backOffFn: () => 50,
+    })
+    engines.push(engine)
+    await engine.start([{ name: 'master_proxy_test', direction: 'pull' }])
+    await waitFor(() => last?.dbs.master_proxy_test?.state === 'error')
+    expect(last.dbs.master_proxy_test.error.status).toBe(404)
+    expect(seen.length).toBeGreaterThan(0)
+    // PouchDB also asks the server root (GET /sync/) for a uuid; a 404 there is tolerated.
+    expect(seen.some((c) => c.url.startsWith('http://localhost/sync/master_proxy_test/'))).toBe(true)
+    for (const call of seen) {
+      expect(call.url.startsWith('http://localhost/sync/')).toBe(true)
+      expect(call.auth).toBe('Bearer tok-1')
+      expect(call.credentials).toBe('omit')
+    }
   })
 })

@@ -42,6 +42,14 @@ export class SyncEngine {
     this.backOffFn = backOffFn
     this.entries = new Map()
     this.outboxLock = Promise.resolve()
+    this.lifecycle = Promise.resolve()
+  }
+
+  /** start/stop/destroyLocal run one at a time, in call order. */
+  _serial(fn) {
+    const run = this.lifecycle.then(fn)
+    this.lifecycle = run.catch(() => {})
+    return run
   }
 
   _httpRemote(name) {
@@ -51,8 +59,12 @@ export class SyncEngine {
   }
 
   /** Open the local databases and start replicating `specs` ([{name, direction}]). */
-  async start(specs) {
-    await this.stop()
+  start(specs) {
+    return this._serial(() => this._start(specs))
+  }
+
+  async _start(specs) {
+    this._stop()
     for (const spec of specs) {
       const local = new this.PouchDB(localName(spec.name), { ...this.localOptions, auto_compaction: true })
       const entry = {
@@ -75,7 +87,11 @@ export class SyncEngine {
   }
 
   /** Stop every replication (local data stays). */
-  async stop() {
+  stop() {
+    return this._serial(() => this._stop())
+  }
+
+  _stop() {
     for (const entry of this.entries.values()) this._cancel(entry)
     this.entries.clear()
     this._emit()
@@ -91,13 +107,15 @@ export class SyncEngine {
   }
 
   /** Delete the local copies (logout). */
-  async destroyLocal(specs) {
-    const names = new Set([...this.entries.keys(), ...(specs || []).map((s) => s.name)])
-    await this.stop()
-    for (const name of names) {
-      const db = new this.PouchDB(localName(name), this.localOptions)
-      await db.destroy()
-    }
+  destroyLocal(specs) {
+    return this._serial(async () => {
+      const names = new Set([...this.entries.keys(), ...(specs || []).map((s) => s.name)])
+      this._stop()
+      for (const name of names) {
+        const db = new this.PouchDB(localName(name), this.localOptions)
+        await db.destroy()
+      }
+    })
   }
 
   db(name) {
@@ -112,17 +130,18 @@ export class SyncEngine {
     if (!entry) throw new Error(`database ${name} is not open`)
     if (entry.direction !== 'both') throw new Error(`database ${name} is read-only on devices`)
     const toWrite = { ...doc, _id: doc._id || uuidv7() }
-    const res = await entry.local.put(toWrite)
+    // Listed before it is written: the live push may report it sent at once.
     await this._updateOutbox(entry, (box) => {
-      if (!box.pending.includes(res.id)) box.pending.push(res.id)
+      if (!box.pending.includes(toWrite._id)) box.pending.push(toWrite._id)
     })
-    return res
-  }
-
-  async pendingCount() {
-    let n = 0
-    for (const entry of this.entries.values()) n += entry.status.pending
-    return n
+    try {
+      return await entry.local.put(toWrite)
+    } catch (e) {
+      await this._updateOutbox(entry, (box) => {
+        box.pending = box.pending.filter((id) => id !== toWrite._id)
+      })
+      throw e
+    }
   }
 
   status() {
