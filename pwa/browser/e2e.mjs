@@ -168,7 +168,7 @@ const scenarios = {
     await shot(page, 'phone-04-organisations-zh')
     await setLanguage(page, 'en')
     await page.getByText('Headquarters and the service points of every level.').waitFor({ timeout: T })
-    await page.waitForTimeout(300)
+    await page.waitForTimeout(800) // notices in the old language fade out
     await shot(page, 'phone-05-organisations-en')
     ok('phone: login, home, drawer menu and service point cards, in Chinese and English')
     assert.deepEqual(page.errors, [])

@@ -179,6 +179,7 @@ export default {
     level: 'Level',
     levelN: 'Level {n}',
     parent: 'Reports to',
+    parentIs: 'Reports to: {name}',
     contact: 'Contact',
     address: 'Address',
     status: 'Status',

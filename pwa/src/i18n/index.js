@@ -37,6 +37,14 @@ export function quasarLang(locale) {
   return QUASAR_LANG[locale] || quasarZh
 }
 
+const localeListeners = new Set()
+
+/** Called after the language changes (for texts that are not reactive, e.g. notices). */
+export function onLocaleChange(fn) {
+  localeListeners.add(fn)
+  return () => localeListeners.delete(fn)
+}
+
 export function setLocale(locale) {
   if (!LOCALES.some((l) => l.value === locale)) return
   i18n.global.locale.value = locale
@@ -47,6 +55,7 @@ export function setLocale(locale) {
   }
   Quasar.lang?.set?.(quasarLang(locale))
   document.documentElement.lang = locale // after Quasar, which writes its own ("en-US")
+  localeListeners.forEach((fn) => fn(locale))
 }
 
 export function currentLocale() {

@@ -179,6 +179,7 @@ export default {
     level: '级别',
     levelN: '{n} 级网点',
     parent: '上级网点',
+    parentIs: '上级网点：{name}',
     contact: '联系人',
     address: '地址',
     status: '状态',
