@@ -1,11 +1,21 @@
 # The two set-up commands are `make run` and `make test` (see README.md).
 SHELL := /bin/bash
 PYTHON ?= python3
+NPM ?= npm
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+PWA := pwa
+# npm ci deletes node_modules, so its stamp lives inside it; the build's stamp is
+# the built index.html itself (vite rewrites it on every build).
+PWA_DEPS := $(PWA)/node_modules/.installed
+PWA_BUILT := $(PWA)/dist/index.html
+PWA_SOURCES := $(shell find $(PWA)/src $(PWA)/public -type f 2>/dev/null) \
+	$(PWA)/index.html $(PWA)/vite.config.js $(PWA)/package.json $(PWA)/package-lock.json
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test install clean bench-basedata
+.PHONY: run test install pwa chromium clean bench-basedata
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -13,17 +23,33 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install -q -c constraints.txt -e '.[test]'
 	@touch $@
 
-install: $(STAMP)
+install: $(STAMP) $(PWA_DEPS)
 
-run: $(STAMP)
+$(PWA_DEPS): $(PWA)/package.json $(PWA)/package-lock.json
+	cd $(PWA) && $(NPM) ci --no-audit --no-fund
+	@touch $@
+
+$(PWA_BUILT): $(PWA_DEPS) $(PWA_SOURCES)
+	cd $(PWA) && $(NPM) run build
+	@touch $@
+
+pwa: $(PWA_BUILT)
+
+# Browser tests drive Debian's Chromium (never a downloaded browser build).
+chromium:
+	@test -x $(CHROMIUM) || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium; }
+	@test -x $(CHROMIUM) || { echo "Chromium is required at $(CHROMIUM) for the browser tests" >&2; exit 1; }
+
+run: $(STAMP) $(PWA_BUILT)
 	@mkdir -p var
 	AFTERCARE_DEMO=1 $(BIN)/aftercare run
 
-test: $(STAMP)
+test: $(STAMP) $(PWA_BUILT) chromium
+	cd $(PWA) && $(NPM) test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench-basedata: $(STAMP)
 	$(BIN)/python bench/basedata.py
 
 clean:
-	rm -rf $(VENV) var .pytest_cache
+	rm -rf $(VENV) var .pytest_cache $(PWA)/node_modules $(PWA)/dist test-artifacts

@@ -57,6 +57,10 @@ def create_app(settings: Settings | None = None) -> Flask:
     def _docs_assets(filename):
         return send_from_directory(str(swagger_ui_path), filename)
 
+    from .web import install_pwa
+
+    install_pwa(app)  # the PWA at "/" (after the API, so its routes never shadow one)
+
     install(app)
     check_every_route_is_marked(app)
     return app

@@ -39,6 +39,7 @@ class Settings:
     max_import_bytes: int = field(default=33_554_432, metadata={"doc": "Largest accepted import file (.xlsx/.csv)."})
     timezone: str = field(default="Asia/Shanghai", metadata={"doc": "Business time zone: document dates and number months are counted in it."})
     log_level: str = field(default="INFO", metadata={"doc": "Python log level."})
+    pwa_dir: str = field(default="", metadata={"doc": "Directory of the built PWA served at `/`; default `pwa/dist` of the checkout."})
     password_hash_cost: str = field(default="standard", metadata={"doc": "`standard` (argon2id, RFC 9106 low-memory profile) or `fast` (tests only)."})
 
     @classmethod
@@ -59,6 +60,8 @@ class Settings:
         var = Path(self.var_dir)
         if not self.database_url:
             changes["database_url"] = f"sqlite:///{(var / 'aftercare.db').resolve()}"
+        if not self.pwa_dir:
+            changes["pwa_dir"] = str(Path(__file__).resolve().parent.parent / "pwa" / "dist")
         secret = self.jwt_secret
         if not secret and self.demo:
             secret = _demo_secret(var)

@@ -1,0 +1,26 @@
+// An ApiError held by a form or a page, described in the current language.
+import { computed, ref } from 'vue'
+import { useI18n } from 'vue-i18n'
+import { describeApiError, fieldErrorText } from '../api/describe.js'
+
+export function useApiError(fields = []) {
+  const { t, locale } = useI18n()
+  const error = ref(null)
+
+  const describe = (err) => describeApiError(err, { t, locale: locale.value, fields })
+  const message = computed(() => describe(error.value))
+  const fieldError = (field) => fieldErrorText(error.value, field, t)
+
+  return {
+    error,
+    message,
+    fieldError,
+    describe,
+    set: (err) => {
+      error.value = err
+    },
+    clear: () => {
+      error.value = null
+    },
+  }
+}

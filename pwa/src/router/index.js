@@ -1,0 +1,39 @@
+import { createRouter, createWebHistory } from 'vue-router'
+import { useSessionStore } from '../stores/session.js'
+import LoginPage from '../pages/LoginPage.vue'
+import MainLayout from '../layouts/MainLayout.vue'
+import HomePage from '../pages/HomePage.vue'
+
+// Client routes. The server answers every one of them with index.html (SPA
+// fallback) and the service worker does the same offline.
+export const routes = [
+  { path: '/login', name: 'login', component: LoginPage, meta: { public: true, titleKey: 'login.title' } },
+  {
+    path: '/',
+    component: MainLayout,
+    children: [
+      { path: '', name: 'home', component: HomePage, meta: { titleKey: 'menu.home' } },
+      { path: 'organisations', name: 'organisations', component: () => import('../pages/OrganisationsPage.vue'), meta: { permission: 'org.view', titleKey: 'menu.organisations' } },
+      { path: 'users', name: 'users', component: () => import('../pages/UsersPage.vue'), meta: { permission: 'user.view', titleKey: 'menu.users' } },
+      { path: 'login-records', name: 'login-records', component: () => import('../pages/LoginRecordsPage.vue'), meta: { permission: 'system.login_records', titleKey: 'menu.loginRecords' } },
+      { path: 'switch-user', name: 'switch-user', component: () => import('../pages/SwitchUserPage.vue'), meta: { permission: 'admin.switch_user', titleKey: 'menu.switchUser' } },
+      { path: ':pathMatch(.*)*', name: 'not-found', component: () => import('../pages/NotFoundPage.vue'), meta: { titleKey: 'notFound.title' } },
+    ],
+  },
+]
+
+export function createAppRouter() {
+  const router = createRouter({ history: createWebHistory('/'), routes })
+  router.beforeEach((to) => {
+    const session = useSessionStore()
+    if (to.meta.public) {
+      return to.name === 'login' && session.isAuthenticated ? { name: 'home' } : true
+    }
+    if (!session.isAuthenticated) {
+      return { name: 'login', query: to.fullPath !== '/' ? { redirect: to.fullPath } : {} }
+    }
+    if (to.meta.permission && !session.can(to.meta.permission)) return { name: 'home' }
+    return true
+  })
+  return router
+}

@@ -1,0 +1,33 @@
+// The left drawer's entries. An entry shows when the user holds its permission
+// (from /api/auth/me) and the server's catalogue (/api/meta/permissions) still
+// lists that permission; the server decides, the menu only follows.
+import {
+  matDashboard, matManageAccounts, matStore, matHistory, matSwitchAccount,
+} from '@quasar/extras/material-icons'
+
+export const MENU = [
+  { key: 'home', route: 'home', icon: matDashboard, permission: null, section: 'workbench' },
+  { key: 'organisations', route: 'organisations', icon: matStore, permission: 'org.view', section: 'baseData' },
+  { key: 'users', route: 'users', icon: matManageAccounts, permission: 'user.view', section: 'system' },
+  { key: 'loginRecords', route: 'login-records', icon: matHistory, permission: 'system.login_records', section: 'system' },
+  { key: 'switchUser', route: 'switch-user', icon: matSwitchAccount, permission: 'admin.switch_user', section: 'advanced', hideWhileActing: true },
+]
+
+export const SECTIONS = ['workbench', 'baseData', 'system', 'advanced']
+
+/** Entries the user may see: [{...entry}] in menu order. */
+export function visibleEntries({ permissions = [], catalogue = null, acting = false } = {}) {
+  const granted = new Set(permissions)
+  const known = catalogue?.permissions ? new Set(Object.keys(catalogue.permissions)) : null
+  return MENU.filter((e) => {
+    if (e.hideWhileActing && acting) return false
+    if (!e.permission) return true
+    return granted.has(e.permission) && (!known || known.has(e.permission))
+  })
+}
+
+/** The same entries grouped by section, empty sections left out. */
+export function menuSections(opts) {
+  const entries = visibleEntries(opts)
+  return SECTIONS.map((section) => ({ section, entries: entries.filter((e) => e.section === section) })).filter((s) => s.entries.length)
+}

@@ -1,0 +1,59 @@
+import { describe, expect, test } from 'vitest'
+import { menuSections, visibleEntries } from '../src/router/menu.js'
+import { databasesFor, localName, servicePointDb } from '../src/sync/names.js'
+
+// The shape of /api/meta/permissions (server/auth/permissions.py).
+const catalogue = {
+  permissions: {
+    'org.view': '', 'org.manage': '', 'user.view': '', 'user.manage': '', 'system.login_records': '',
+    'audit.view': '', 'period.view': '', 'period.manage': '', 'admin.switch_user': '',
+  },
+}
+const keys = (opts) => visibleEntries({ catalogue, ...opts }).map((e) => e.key)
+
+describe('menu from permissions', () => {
+  test('a counter clerk sees the workbench and the service points', () => {
+    expect(keys({ permissions: ['org.view'] })).toEqual(['home', 'organisations'])
+  })
+
+  test('an administrator sees everything', () => {
+    expect(keys({ permissions: Object.keys(catalogue.permissions) })).toEqual(['home', 'organisations', 'users', 'loginRecords', 'switchUser'])
+  })
+
+  test('a dealer sees only the workbench', () => {
+    expect(keys({ permissions: [] })).toEqual(['home'])
+  })
+
+  test('switch user is hidden while acting as someone else', () => {
+    expect(keys({ permissions: Object.keys(catalogue.permissions), acting: true })).not.toContain('switchUser')
+  })
+
+  test('a permission the catalogue no longer lists hides its entry', () => {
+    const cat = { permissions: { 'org.view': '' } }
+    expect(visibleEntries({ permissions: ['org.view', 'user.view'], catalogue: cat }).map((e) => e.key)).toEqual(['home', 'organisations'])
+  })
+
+  test('sections group entries and leave empty ones out', () => {
+    expect(menuSections({ permissions: ['org.view'], catalogue }).map((s) => s.section)).toEqual(['workbench', 'baseData'])
+  })
+})
+
+describe('database names', () => {
+  test('a service point replicates its own database both ways and master data down', () => {
+    expect(databasesFor({ kind: 'service_point', code: 'SZ01' })).toEqual([
+      { name: 'sp_sz01', direction: 'both' },
+      { name: 'master', direction: 'pull' },
+    ])
+  })
+
+  test('headquarters replicates master data only', () => {
+    expect(databasesFor({ kind: 'hq', code: 'HQ' })).toEqual([{ name: 'master', direction: 'pull' }])
+    expect(databasesFor(null)).toEqual([{ name: 'master', direction: 'pull' }])
+  })
+
+  test('codes are checked and lower-cased; local names are prefixed', () => {
+    expect(servicePointDb('GZ01')).toBe('sp_gz01')
+    expect(() => servicePointDb('../x')).toThrow()
+    expect(localName('sp_sz01')).toBe('aftercare_sp_sz01')
+  })
+})
