@@ -15,7 +15,7 @@ PWA_SOURCES := $(shell find $(PWA)/src $(PWA)/public -type f 2>/dev/null) \
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test install pwa chromium clean bench-basedata
+.PHONY: run test install pwa chromium clean bench-basedata bench-ledger
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -50,6 +50,9 @@ test: $(STAMP) $(PWA_BUILT) chromium
 
 bench-basedata: $(STAMP)
 	$(BIN)/python bench/basedata.py
+
+bench-ledger: $(STAMP)
+	$(BIN)/python bench/ledger.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache $(PWA)/node_modules $(PWA)/dist test-artifacts

@@ -14,8 +14,9 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
-from sqlalchemy import insert, select, tuple_, update
+from sqlalchemy import bindparam, insert, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -36,6 +37,16 @@ class NegativeStock(DomainError):
 
 class SerialProblem(InvalidInput):
     code = "serial_problem"
+
+
+class PostedMove(NamedTuple):
+    id: uuid.UUID
+    item_id: uuid.UUID
+    from_location_id: uuid.UUID
+    to_location_id: uuid.UUID
+    quantity: Decimal
+    value: Decimal
+    line_id: uuid.UUID | None
 
 
 @dataclass
@@ -84,18 +95,23 @@ def _money(value: Decimal) -> Decimal:
 
 
 def _lock_rows(session: Session, model, keys: list[tuple], cols, defaults: dict) -> dict[tuple, list[Decimal]]:
-    """Make sure the rows exist, then lock and load them (ordered, so posters never deadlock)."""
+    """Make sure the rows exist, then lock and load them (ordered, so posters never deadlock).
+
+    Core statements on the table: this is the hot path of every posting.
+    """
     if not keys:
         return {}
+    table = model.__table__
+    names = [c.key for c in cols]
+    tcols = [table.c[n] for n in names]
     keys = sorted(set(keys), key=lambda k: tuple(str(x) for x in k))
-    ins = _insert(session)(model)
-    session.execute(ins.on_conflict_do_nothing(index_elements=[c.key for c in cols]),
-                    [dict(zip([c.key for c in cols], k), **defaults(k)) for k in keys])
-    stmt = (select(*cols, model.quantity, model.value)
-            .where(tuple_(*cols).in_(keys)).order_by(*cols).execution_options(unscoped=True))
+    conn = session.connection()
+    conn.execute(_insert(session)(table).on_conflict_do_nothing(index_elements=names),
+                 [dict(zip(names, k), **defaults(k)) for k in keys])
+    stmt = select(*tcols, table.c.quantity, table.c.value).where(tuple_(*tcols).in_(keys)).order_by(*tcols)
     if session.get_bind().dialect.name == "postgresql":
         stmt = stmt.with_for_update()
-    return {tuple(r[:-2]): [r[-2], r[-1]] for r in session.execute(stmt)}
+    return {tuple(r[:-2]): [r[-2], r[-1]] for r in conn.execute(stmt)}
 
 
 def post_moves(session: Session, specs: list[MoveSpec], *, org_id: uuid.UUID, doc_type: str, doc_id: uuid.UUID,
@@ -110,7 +126,8 @@ def post_moves(session: Session, specs: list[MoveSpec], *, org_id: uuid.UUID, do
     """
     if not specs:
         return []
-    items = {i.id: i for i in session.execute(select(Item).where(Item.id.in_({s.item_id for s in specs}))).scalars()}
+    items = {i.id: i for i in session.execute(
+        select(Item.id, Item.code, Item.name, Item.serialized).where(Item.id.in_({s.item_id for s in specs})))}
     for n, s in enumerate(specs):
         where = f"{s.field_prefix}.{n}"
         item = items.get(s.item_id)
@@ -193,24 +210,32 @@ def post_moves(session: Session, specs: list[MoveSpec], *, org_id: uuid.UUID, do
                           quantity=s.quantity, value=value, doc_type=doc_type, doc_id=doc_id, line_id=s.line_id,
                           doc_date=doc_date, posted_at=now, reverses_move_id=s.reverses_move_id))
         serial_moves.extend({"move_id": move_id, "serial": x, "_item": s.item_id} for x in s.serials)
-    session.execute(insert(StockMove), moves)
+    conn = session.connection()
+    conn.execute(insert(StockMove.__table__), moves)
     if serial_moves:
-        session.execute(insert(StockMoveSerial), [{"move_id": x["move_id"], "serial": x["serial"]} for x in serial_moves])
+        conn.execute(insert(StockMoveSerial.__table__), [{"move_id": x["move_id"], "serial": x["serial"]} for x in serial_moves])
         last = {(x["_item"], x["serial"]): x["move_id"] for x in serial_moves}
-        ins = _insert(session)(StockSerial)
-        session.execute(
+        ins = _insert(session)(StockSerial.__table__)
+        conn.execute(
             ins.on_conflict_do_update(index_elements=["item_id", "serial"],
                                       set_={"location_id": ins.excluded.location_id, "last_move_id": ins.excluded.last_move_id}),
             [{"item_id": k[0], "serial": k[1], "location_id": serial_rows[k][0], "last_move_id": mid} for k, mid in last.items()])
-    session.execute(update(StockBalance), [
-        {"location_id": k[0], "item_id": k[1], "quantity": v[0], "value": v[1]} for k, v in balances.items()])
+    bal = StockBalance.__table__
+    conn.execute(
+        update(bal).where(bal.c.location_id == bindparam("k_loc"), bal.c.item_id == bindparam("k_item"))
+        .values(quantity=bindparam("q"), value=bindparam("v")),
+        [{"k_loc": k[0], "k_item": k[1], "q": v[0], "v": v[1]} for k, v in balances.items()])
     if costs:
-        session.execute(update(StockCost), [
-            {"org_id": k[0], "item_id": k[1], "quantity": v[0], "value": v[1]} for k, v in costs.items()])
+        cost = StockCost.__table__
+        conn.execute(
+            update(cost).where(cost.c.org_id == bindparam("k_org"), cost.c.item_id == bindparam("k_item"))
+            .values(quantity=bindparam("q"), value=bindparam("v")),
+            [{"k_org": k[0], "k_item": k[1], "q": v[0], "v": v[1]} for k, v in costs.items()])
     from .shortages import flag_arrivals
 
     flag_arrivals(session, [(s.to_location, s.item_id) for s in specs if s.quantity and s.to_location.own])
-    return [StockMove(**m) for m in moves]
+    return [PostedMove(m["id"], m["item_id"], m["from_location_id"], m["to_location_id"], m["quantity"], m["value"],
+                       m["line_id"]) for m in moves]
 
 
 def _fmt(q: Decimal) -> str:

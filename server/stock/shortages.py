@@ -92,10 +92,15 @@ def flag_ready(session: Session, org_id: uuid.UUID, item_id: uuid.UUID) -> list[
 
 
 def flag_arrivals(session: Session, arrivals: list[tuple[StockLocation, uuid.UUID]]) -> None:
-    """Called by the ledger after stock arrives at own locations."""
-    seen = set()
-    for loc, item_id in arrivals:
-        key = (loc.org_id, item_id)
-        if key not in seen and loc.warehouse_id is not None:
-            seen.add(key)
-            flag_ready(session, loc.org_id, item_id)
+    """Called by the ledger after stock arrives at own locations: one query finds
+    which arrivals anyone is waiting for, so posting stays fast when nobody is."""
+    keys = {(loc.org_id, item_id) for loc, item_id in arrivals if loc.warehouse_id is not None}
+    if not keys:
+        return
+    waiting = session.execute(
+        select(Shortage.org_id, Shortage.item_id).where(
+            Shortage.status == "waiting", Shortage.item_id.in_({k[1] for k in keys}),
+            Shortage.org_id.in_({k[0] for k in keys})).distinct().execution_options(unscoped=True)).all()
+    for org_id, item_id in waiting:
+        if (org_id, item_id) in keys:
+            flag_ready(session, org_id, item_id)
