@@ -38,23 +38,26 @@ PERMISSIONS: dict[str, str] = {
     "basedata.manage_local": "Change the organisation's own base data: warehouses, engineers",
     "customer.view": "See members and warranty cards",
     "customer.manage": "Create and change members and warranty cards",
+    "finance.view": "See money accounts, receivable/payable and bank balances and the ledger entries behind them",
+    "finance.manage_accounts": "Open, change and close the organisation's bank accounts and cash drawers",
 }
 
 _EVERYONE = {"org.view", "basedata.view"}
 _CUSTOMERS = {"customer.view", "customer.manage"}
+_FINANCE = {"finance.view", "finance.manage_accounts"}
 
 GRANTS: dict[str, frozenset[str]] = {
     "admin": frozenset(PERMISSIONS),
     "hq_manager": frozenset(_EVERYONE | _CUSTOMERS | {"org.manage", "user.view", "user.manage", "audit.view", "period.view",
-                                                      "system.login_records", "basedata.manage", "basedata.manage_local"}),
+                                                      "system.login_records", "basedata.manage", "basedata.manage_local"} | _FINANCE),
     "sp_manager": frozenset(_EVERYONE | _CUSTOMERS | {"user.view", "user.manage", "audit.view", "period.view",
-                                                      "basedata.manage_local"}),
+                                                      "basedata.manage_local", "finance.view"}),
     "clerk": frozenset(_EVERYONE | _CUSTOMERS),
     "engineer": frozenset(_EVERYONE),
     "qc": frozenset(_EVERYONE),
     "courier": frozenset(_EVERYONE),
     "warehouse": frozenset(_EVERYONE),
-    "finance": frozenset(_EVERYONE | {"period.view", "period.manage", "customer.view"}),
+    "finance": frozenset(_EVERYONE | _FINANCE | {"period.view", "period.manage", "customer.view"}),
     "cs_agent": frozenset(_EVERYONE | _CUSTOMERS),
     # Dealers see their own devices through the portal, not the internal network.
     "dealer": frozenset(),
