@@ -47,10 +47,11 @@ def create_app(settings: Settings | None = None) -> Flask:
     from .org.api import blp as org_blp
 
     from .basedata.api import blueprints as basedata_blueprints
+    from .finance.api import blp as finance_blp
     from .stock.api import blueprints as stock_blueprints
 
     for blp in (health_blp, meta_blp, auth_blp, users_blp, org_blp, core_blp, *basedata_blueprints(),
-                *stock_blueprints()):
+                *stock_blueprints(), finance_blp):
         api.register_blueprint(blp)
 
     @app.route("/api/docs/assets/<path:filename>", endpoint="api_docs_assets")

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from decimal import Decimal
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Iterator
 
-from sqlalchemy import JSON, DateTime, MetaData, Uuid, create_engine, event
+from sqlalchemy import JSON, BigInteger, DateTime, MetaData, Numeric, Uuid, create_engine, event
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, scoped_session, sessionmaker, Session
@@ -54,6 +55,44 @@ class UTCDateTime(TypeDecorator):
 
 
 JSONType = JSON().with_variant(JSONB(), "postgresql")
+
+CENT = Decimal("0.01")
+
+
+class Money(TypeDecorator):
+    """Exact money in yuan with two decimals: NUMERIC(14, 2) on PostgreSQL, integer cents on SQLite.
+
+    SQLite has no decimal type: a NUMERIC column stores REAL, and SUM over it
+    is float arithmetic. Integer cents keep every stored amount and every SQL
+    sum (ledger balances are sums) exact on both backends. Python sees
+    ``Decimal`` with two places either way; a value with more places is
+    refused rather than rounded.
+    """
+
+    impl = Numeric(14, 2)
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect):
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(BigInteger())
+        return dialect.type_descriptor(Numeric(14, 2))
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, (Decimal, int)):
+            raise TypeError(f"money must be Decimal (or int), not {type(value).__name__}")
+        exact = Decimal(value).quantize(CENT)
+        if exact != value:
+            raise ValueError(f"money has at most two decimal places: {value}")
+        return int(exact.scaleb(2)) if dialect.name == "sqlite" else exact
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if dialect.name == "sqlite":
+            return Decimal(int(value)).scaleb(-2)
+        return Decimal(value).quantize(CENT)
 
 
 class Base(DeclarativeBase):
@@ -175,4 +214,8 @@ def append_only_ddl(table: str, dialect: str) -> tuple[list[str], list[str]]:
 
 
 # Every append-only table; tests and migrations read this list.
-APPEND_ONLY_TABLES: list[str] = ["stock_move", "stock_move_serial"]
+APPEND_ONLY_TABLES: list[str] = [
+    "stock_move", "stock_move_serial",  # server.stock: the stock ledger
+    "counterparty_entry",  # server.finance: receivable/payable ledger
+    "cash_entry",  # server.finance: cash and bank ledger
+]

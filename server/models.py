@@ -4,6 +4,7 @@ from .auth import models as _auth  # noqa: F401
 from .basedata import models as _basedata  # noqa: F401
 from .core import models as _core  # noqa: F401
 from .db import Base
+from .finance import models as _finance  # noqa: F401
 from .notices import models as _notices  # noqa: F401
 from .org import models as _org  # noqa: F401
 from .outbox import models as _outbox  # noqa: F401

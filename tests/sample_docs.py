@@ -51,7 +51,39 @@ class SampleLedger(IdMixin, SampleBase):
     amount: Mapped[Decimal] = mapped_column(Numeric(14, 2))
 
 
-SAMPLE_TABLES = [SampleVoucher.__table__, SampleLedger.__table__]
+class SampleReceipt(DocumentMixin, SampleBase):
+    """A receipt-like document on the money ledger: the pattern the finance documents will follow.
+
+    Posting: the party's receivable goes down and the account's balance up.
+    Its reversal (reverses_id set) undoes every money row of the original.
+    """
+
+    __tablename__ = "sample_receipt"
+    DOC_TYPE = "sample_receipt"
+    NUMBER_PREFIX = "SR"
+
+    party_id: Mapped[uuid.UUID]
+    account_id: Mapped[uuid.UUID]
+    amount: Mapped[Decimal] = mapped_column(Numeric(14, 2))
+
+    def write_ledgers(self, session: Session) -> None:
+        from server.finance.operations import (CashLine, Counterparty, CounterpartyLine, Source, post_cash_entries,
+                                               post_counterparty_entries, reverse_entries_of)
+
+        src = Source.of(self)
+        if self.reverses_id is not None:
+            reverse_entries_of(session, self.DOC_TYPE, self.reverses_id, src)
+            return
+        post_counterparty_entries(session, src, [
+            CounterpartyLine(Counterparty.party(self.party_id), "receivable", -self.amount, memo=self.note)])
+        post_cash_entries(session, src, [CashLine(self.account_id, self.amount, memo=self.note)])
+
+    def build_reversal(self) -> "SampleReceipt":
+        return SampleReceipt(party_id=self.party_id, account_id=self.account_id, amount=self.amount,
+                             note=f"reversal of {self.number}")
+
+
+SAMPLE_TABLES = [SampleVoucher.__table__, SampleLedger.__table__, SampleReceipt.__table__]
 
 
 def ledger_total(session: Session) -> Decimal:

@@ -65,6 +65,9 @@ def payloads(c, net):
         "warranty-cards": ({"imei": make_imei("86123456", 1), "sale_date": "2026-06-01", "buyer_name": "张伟",
                             "buyer_phone": "13800138000", "dealer_id": c["dealer"]["id"]}, {"invoice_number": "FP001"}),
         "tacs": ({"code": "86999999", "model_id": c["model"]["id"]}, {"model_id": c["model"]["id"]}),
+        "money-accounts": ({"code": "BANK-WS", "name": "批发收款账户", "kind": "bank", "bank_name": "招商银行深圳分行",
+                            "account_number": "6214 8307 0000 0001", "business_line": "批发",
+                            "org_id": str(net.orgs["SZ01"].id)}, {"business_line": "配件批发"}),
     }
 
 

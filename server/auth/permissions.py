@@ -43,25 +43,28 @@ PERMISSIONS: dict[str, str] = {
     "stock.post": "Post and reverse warehouse documents",
     "stock.requisition": "Draw and return parts as an engineer; register shortages",
     "stock.check": "Run the ledger consistency check",
+    "finance.view": "See money accounts, receivable/payable and bank balances and the ledger entries behind them",
+    "finance.manage_accounts": "Open, change and close the organisation's bank accounts and cash drawers",
 }
 
 _EVERYONE = {"org.view", "basedata.view"}
 _CUSTOMERS = {"customer.view", "customer.manage"}
 _STOCK_ALL = {"stock.view", "stock.manage", "stock.post", "stock.requisition"}
+_FINANCE = {"finance.view", "finance.manage_accounts"}
 
 GRANTS: dict[str, frozenset[str]] = {
     "admin": frozenset(PERMISSIONS),
     "hq_manager": frozenset(_EVERYONE | _CUSTOMERS | {"org.manage", "user.view", "user.manage", "audit.view", "period.view",
                                                       "system.login_records", "basedata.manage", "basedata.manage_local",
-                                                      "stock.view", "stock.check"}),
+                                                      "stock.view", "stock.check"} | _FINANCE),
     "sp_manager": frozenset(_EVERYONE | _CUSTOMERS | _STOCK_ALL | {"user.view", "user.manage", "audit.view", "period.view",
-                                                                   "basedata.manage_local"}),
+                                                                   "basedata.manage_local", "finance.view"}),
     "clerk": frozenset(_EVERYONE | _CUSTOMERS | {"stock.view"}),
     "engineer": frozenset(_EVERYONE | {"stock.view", "stock.requisition"}),
     "qc": frozenset(_EVERYONE),
     "courier": frozenset(_EVERYONE),
     "warehouse": frozenset(_EVERYONE | _STOCK_ALL),
-    "finance": frozenset(_EVERYONE | {"period.view", "period.manage", "customer.view", "stock.view"}),
+    "finance": frozenset(_EVERYONE | _FINANCE | {"period.view", "period.manage", "customer.view", "stock.view"}),
     "cs_agent": frozenset(_EVERYONE | _CUSTOMERS),
     # Dealers see their own devices through the portal, not the internal network.
     "dealer": frozenset(),

@@ -147,6 +147,9 @@ def load_basedata_demo(session: Session, members: int = 300, cards: int = 300, s
     if hq is not None:
         for code, name, kind in WAREHOUSES[:2]:
             _mk(session, "warehouses", dict(code=code, name=f"总部{name}", kind=kind, org_id=hq.id))
+    from ..finance.demo import load_money_accounts_demo
+
+    load_money_accounts_demo(session)
     brands = session.execute(select(m.Brand)).scalars().all()
     for user in session.execute(select(User).execution_options(unscoped=True)).scalars():
         if "engineer" in user.roles:

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..errors import InvalidInput
+from ..finance.models import CURRENCIES, MONEY_ACCOUNT_KINDS, MoneyAccount
 from . import models as m
 from .text import imei_problem, normalise_phone, phone_problem
 
@@ -190,6 +191,12 @@ def _check_card(session: Session, card: m.WarrantyCard) -> None:
             raise InvalidInput("dealer_id", "must be a party with the dealer role")
 
 
+def _check_money_account(session: Session, account: MoneyAccount) -> None:
+    from ..finance.operations import check_money_account
+
+    check_money_account(session, account)
+
+
 def _check_tac(session: Session, tac: m.Tac) -> None:
     if not (len(tac.code) == 8 and tac.code.isdigit()):
         raise InvalidInput("code", "a TAC is 8 digits")
@@ -317,4 +324,14 @@ register(Kind(
     "tacs", m.Tac, {"zh-CN": "TAC 号段", "en": "TAC table"},
     [F("code", "code", required=True, max_len=8), F("model_id", "ref", required=True, ref="models")],
     publish="master", search=None, filters=("model_id",), sort=("code",), check=_check_tac,
+))
+register(Kind(
+    # Bank accounts (银行账号, §10.9) and cash drawers; their ledger is server.finance.
+    "money-accounts", MoneyAccount, {"zh-CN": "银行账号与现金", "en": "Money accounts"},
+    [CODE, F("name", "str", required=True, max_len=80), F("kind", "enum", required=True, choices=MONEY_ACCOUNT_KINDS),
+     F("bank_name", "str", max_len=120, default=""), F("account_number", "str", max_len=64, default=""),
+     F("currency", "enum", choices=CURRENCIES, default="CNY"), F("business_line", "str", max_len=60, default=""),
+     ACTIVE],
+    org_owned=True, publish=None, search=lambda o: ((o.name, o.code, o.bank_name, o.business_line), (o.account_number,)),
+    filters=("kind",), view_perm="finance.view", manage_perm="finance.manage_accounts", check=_check_money_account,
 ))
