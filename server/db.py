@@ -59,40 +59,53 @@ JSONType = JSON().with_variant(JSONB(), "postgresql")
 CENT = Decimal("0.01")
 
 
-class Money(TypeDecorator):
-    """Exact money in yuan with two decimals: NUMERIC(14, 2) on PostgreSQL, integer cents on SQLite.
+class Fixed(TypeDecorator):
+    """Exact fixed-point numbers: NUMERIC(p, s) on PostgreSQL, scaled integers on SQLite.
 
     SQLite has no decimal type: a NUMERIC column stores REAL, and SUM over it
-    is float arithmetic. Integer cents keep every stored amount and every SQL
+    is float arithmetic. Scaled integers keep every stored value and every SQL
     sum (ledger balances are sums) exact on both backends. Python sees
-    ``Decimal`` with two places either way; a value with more places is
+    ``Decimal`` with ``scale`` places either way; a value with more places is
     refused rather than rounded.
     """
 
-    impl = Numeric(14, 2)
+    impl = Numeric
     cache_ok = True
+
+    def __init__(self, precision: int = 14, scale: int = 2):
+        super().__init__()
+        self.precision = precision
+        self.scale = scale
+        self._quantum = Decimal(1).scaleb(-scale)
 
     def load_dialect_impl(self, dialect):
         if dialect.name == "sqlite":
             return dialect.type_descriptor(BigInteger())
-        return dialect.type_descriptor(Numeric(14, 2))
+        return dialect.type_descriptor(Numeric(self.precision, self.scale))
 
     def process_bind_param(self, value, dialect):
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, (Decimal, int)):
-            raise TypeError(f"money must be Decimal (or int), not {type(value).__name__}")
-        exact = Decimal(value).quantize(CENT)
+            raise TypeError(f"expected Decimal (or int), not {type(value).__name__}")
+        exact = Decimal(value).quantize(self._quantum)
         if exact != value:
-            raise ValueError(f"money has at most two decimal places: {value}")
-        return int(exact.scaleb(2)) if dialect.name == "sqlite" else exact
+            raise ValueError(f"at most {self.scale} decimal places: {value}")
+        return int(exact.scaleb(self.scale)) if dialect.name == "sqlite" else exact
 
     def process_result_value(self, value, dialect):
         if value is None:
             return None
         if dialect.name == "sqlite":
-            return Decimal(int(value)).scaleb(-2)
-        return Decimal(value).quantize(CENT)
+            return Decimal(int(value)).scaleb(-self.scale)
+        return Decimal(value).quantize(self._quantum)
+
+
+class Money(Fixed):
+    """Money in yuan, two decimals."""
+
+    def __init__(self):
+        super().__init__(14, 2)
 
 
 class Base(DeclarativeBase):

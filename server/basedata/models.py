@@ -6,14 +6,14 @@ import datetime as dt
 import uuid
 from decimal import Decimal
 
-from sqlalchemy import Column, ForeignKey, Index, Numeric, String, Table, Text, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..db import Base, IdMixin, TimestampMixin
+from ..db import Base, Fixed, IdMixin, TimestampMixin
 from ..org.models import OrgOwned
 
-Money = Numeric(14, 2)
-Qty = Numeric(14, 3)
+Money = Fixed(14, 2)
+Qty = Fixed(14, 3)
 
 ITEM_KINDS = ("device", "mainboard", "part", "accessory")
 PARTY_ROLES = ("manufacturer", "dealer", "supplier", "distributor")

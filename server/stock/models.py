@@ -6,16 +6,16 @@ import datetime as dt
 import uuid
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.models import DocumentMixin
-from ..db import Base, IdMixin, JSONType, utcnow
+from ..db import Base, Fixed, IdMixin, JSONType, utcnow
 from ..org.models import OrgOwned
 
-Qty = Numeric(14, 3)
-Money = Numeric(14, 2)
-Cost = Numeric(16, 4)
+Qty = Fixed(14, 3)
+Money = Fixed(14, 2)
+Cost = Fixed(16, 4)
 
 # Locations whose stock belongs to the organisation and is valued.
 OWN_KINDS = ("warehouse", "engineer")
