@@ -104,6 +104,8 @@ class Fixed(TypeDecorator):
 class Money(Fixed):
     """Money in yuan, two decimals."""
 
+    cache_ok = True
+
     def __init__(self):
         super().__init__(14, 2)
 
