@@ -33,9 +33,15 @@ PERMISSIONS: dict[str, str] = {
     "period.view": "See closed accounting periods",
     "period.manage": "Close and reopen accounting periods",
     "admin.switch_user": "Act as a user of any service point (spec §16.1)",
+    "sync.replicate": "Replicate the own service point's database and master data (offline work)",
+    "note.view": "Read the notes on orders",
+    "note.add": "Add notes to orders",
+    "blob.upload": "Upload photos",
+    "blob.view": "See photos of the own organisation",
 }
 
-_EVERYONE = {"org.view"}
+# Every staff role works offline at a counter, workshop or warehouse.
+_EVERYONE = {"org.view", "sync.replicate", "note.view", "note.add", "blob.upload", "blob.view"}
 
 GRANTS: dict[str, frozenset[str]] = {
     "admin": frozenset(PERMISSIONS),
