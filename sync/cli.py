@@ -112,12 +112,12 @@ def worker_command(once: bool) -> None:
 @sync.command("status")
 @with_appcontext
 def status_command() -> None:
-    """Per database: checkpoint, lag (changes not yet posted), waiting and dead events; unpublished outbox rows."""
+    """Per database: checkpoint, lag (events not yet taken), waiting and dead events; unpublished outbox rows."""
     from server.outbox.models import OutboxMessage
 
     from .leases import feed_lease
     from .models import SyncDeadLetter, SyncLease
-    from .posting import load_checkpoint
+    from .posting import is_event_id, load_checkpoint
     from .worker import service_point_dbs
 
     client = _client()
@@ -133,7 +133,7 @@ def status_command() -> None:
             try:
                 # Counting changes since the checkpoint needs no seq arithmetic (seqs are opaque).
                 res = client.changes(db, since=since, limit=10_001, style="main_only")
-                n = len(res.get("results") or [])
+                n = sum(1 for ch in res.get("results") or [] if is_event_id(ch["id"]))
                 lag = ">10000" if n > 10_000 else str(n)
             except Exception as exc:  # noqa: BLE001 - report, go on with the next database
                 lag = f"? ({type(exc).__name__})"

@@ -144,19 +144,16 @@ class CouchClient:
         self.request("PUT", f"/{quote(db, safe='')}/_security", body=security)
 
     def changes(self, db: str, *, since: Any = None, limit: int | None = None, include_docs: bool = False,
-                style: str = "all_docs", feed: str = "normal", timeout_ms: int | None = None) -> dict:
-        params: dict[str, Any] = {"style": style, "feed": feed}
+                style: str = "all_docs") -> dict:
+        """One page of the feed (normal feed: pouchdb-server ignores longpoll's timeout)."""
+        params: dict[str, Any] = {"style": style}
         if since is not None:
             params["since"] = seq_param(since)
         if limit is not None:
             params["limit"] = limit
         if include_docs:
             params["include_docs"] = "true"
-        read_timeout = None
-        if feed == "longpoll":
-            params["timeout"] = timeout_ms or 10_000
-            read_timeout = params["timeout"] / 1000 + 30
-        return self.request("GET", f"/{quote(db, safe='')}/_changes", params=params, timeout=read_timeout)
+        return self.request("GET", f"/{quote(db, safe='')}/_changes", params=params)
 
     def bulk_docs(self, db: str, docs: list[dict], *, new_edits: bool = True) -> list[dict]:
         body: dict[str, Any] = {"docs": docs}

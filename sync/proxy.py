@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import time
 from typing import Any, Iterator
 
 from flask import Blueprint, Response, current_app, jsonify, request
@@ -30,7 +31,7 @@ from server.http import db_session, permission, principal, settings
 from server.org.models import Organisation
 from server.outbox.operations import MASTER_DB, service_point_db
 
-from .client import CouchClient, StoreError, StoreUnavailable, client_for, doc_path
+from .client import CouchClient, StoreError, StoreUnavailable, client_for, doc_path, seq_param
 from .schemas import validate_event
 
 log = logging.getLogger("aftercare.sync.proxy")
@@ -39,8 +40,9 @@ bp = Blueprint("sync_proxy", __name__, url_prefix="/sync")
 
 STATUS_PREFIX = "status:"
 _DB = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
-# Longpoll holds a server thread: cap how long one may wait.
-MAX_LONGPOLL_MS = 30_000
+# A longpoll holds a server thread: cap how long one may wait, and how often it asks the store.
+MAX_LONGPOLL_MS = 25_000
+LONGPOLL_INTERVAL = 0.5
 # Query parameters PouchDB sends on the endpoints we pass through.
 _FEEDS = {"normal", "longpoll"}
 
@@ -152,21 +154,48 @@ def local_doc(db, local_id):
 @bp.route("/<db>/_changes", methods=["GET", "POST"])
 @permission("sync.replicate")
 def changes(db):
+    """The feed, streamed. A longpoll is answered by polling the store (pouchdb-server ignores
+    longpoll's timeout and would hold the connection until the next change)."""
     check_access(db, write=False)
     params = _args()
-    feed = params.get("feed", "normal")
+    feed = params.pop("feed", "normal")
     if feed not in _FEEDS:
         raise InvalidInput("feed", "only normal and longpoll feeds are served")
-    read_timeout = None
+    content = _limit_body() if request.method == "POST" else None
     if feed == "longpoll":
         try:
-            wait = min(int(params.get("timeout", MAX_LONGPOLL_MS)), MAX_LONGPOLL_MS)
+            wait = min(int(params.pop("timeout", MAX_LONGPOLL_MS)), MAX_LONGPOLL_MS)
         except ValueError:
             raise InvalidInput("timeout", "must be a whole number of milliseconds") from None
-        params["timeout"] = str(wait)
-        read_timeout = wait / 1000 + 30
-    content = _limit_body() if request.method == "POST" else None
-    return forward(request.method, f"/{db}/_changes", params=params, content=content, timeout=read_timeout)
+        params.pop("heartbeat", None)
+        empty = _wait_for_changes(db, params, content, wait / 1000)
+        if empty is not None:
+            return jsonify(empty)
+    return forward(request.method, f"/{db}/_changes", params=params, content=content)
+
+
+def _wait_for_changes(db: str, params: dict, content: bytes | None, seconds: float) -> dict | None:
+    """Poll a tiny feed until something changed (None: forward the real request now, with
+    ``params["since"]`` moved on) or the time is up (the empty answer to give)."""
+    deadline = time.monotonic() + seconds
+    probe = {**params, "limit": "1"}
+    probe.pop("include_docs", None)
+    while True:
+        try:
+            res = store().request(request.method, f"/{db}/_changes", params=probe, content=content,
+                                  headers={"Content-Type": "application/json"} if content is not None else None)
+        except StoreUnavailable:
+            raise StoreDown("the sync store is not reachable; try again later") from None
+        except StoreError as exc:
+            raise InvalidInput("since", exc.reason) if exc.status == 400 else StoreDown(exc.reason) from None
+        if res.get("results"):
+            return None
+        # Seqs are opaque: the store's own last_seq is handed back to it as is.
+        if "last_seq" in res:
+            params["since"] = probe["since"] = seq_param(res["last_seq"])
+        if time.monotonic() + LONGPOLL_INTERVAL >= deadline:
+            return {"results": [], "last_seq": res.get("last_seq")}
+        time.sleep(LONGPOLL_INTERVAL)
 
 
 @bp.route("/<db>/_revs_diff", methods=["POST"])

@@ -16,7 +16,7 @@ log = logging.getLogger("aftercare.sync")
 
 
 class SyncRuntime:
-    def __init__(self, app, *, embedded_store: bool = False, poll_ms: int = 5000):
+    def __init__(self, app, *, embedded_store: bool = False, poll_ms: int = 1000):
         self.app = app
         self.settings = app.extensions["aftercare.settings"]
         self.embedded_store = embedded_store

@@ -1,6 +1,6 @@
 """The posting worker: follows every service point database's ``_changes`` and posts into the ERP core.
 
-- One follower thread per owned database reads the feed (longpoll) into one
+- One follower thread per owned database polls the feed into one
   bounded queue: when posting falls behind, followers wait (backpressure).
 - The poster (the thread calling :meth:`PostingWorker.run`) takes a batch,
   fetches its documents with ``_bulk_get`` (outside any SQL transaction), then
@@ -75,10 +75,17 @@ class Follower(threading.Thread):
         since, w = self.since, self.worker
         while not self.stopped.is_set():
             try:
-                res = w.client.changes(self.db, since=since, limit=w.batch_size, style="all_docs",
-                                       feed="longpoll", timeout_ms=w.poll_ms)
+                # A plain feed, polled: pouchdb-server ignores longpoll's timeout, and
+                # a poll a second is cheap next to posting.
+                res = w.client.changes(self.db, since=since, limit=w.batch_size, style="all_docs")
             except StoreError as exc:
                 log.warning("feed %s: %s", self.db, exc)
+                self.stopped.wait(1.0)
+                continue
+            except Exception:  # noqa: BLE001 - keep following; the poster restarts us if needed
+                if self.stopped.is_set():
+                    return
+                log.exception("feed %s failed", self.db)
                 self.stopped.wait(1.0)
                 continue
             results = res.get("results") or []
@@ -92,11 +99,13 @@ class Follower(threading.Thread):
                     except queue.Full:
                         continue
             since = seq_param(last) if last is not None else since
+            if not results or len(results) < w.batch_size:
+                self.stopped.wait(w.poll_ms / 1000)
 
 
 class PostingWorker:
     def __init__(self, app, *, client: CouchClient | None = None, owner: str | None = None,
-                 batch_size: int | None = None, queue_size: int = 8, poll_ms: int = 5000,
+                 batch_size: int | None = None, queue_size: int = 8, poll_ms: int = 1000,
                  on_commit: Callable[[], None] | None = None):
         settings = app.extensions["aftercare.settings"]
         self.app = app
@@ -157,8 +166,11 @@ class PostingWorker:
             follower.stopped.set()
 
     def release_all(self) -> None:
+        followers = list(self.followers.values())
         for db in list(self.followers):
             self._stop_follower(db)
+        for follower in followers:  # a poll ends within the client timeout
+            follower.join(timeout=self.poll_ms / 1000 + 5)
         session = self._session()
         try:
             with unit_of_work(session):
