@@ -16,6 +16,8 @@ from urllib.parse import quote
 import httpx
 
 log = logging.getLogger("aftercare.sync.client")
+# httpx logs every request at INFO; the worker polls every second.
+logging.getLogger("httpx").setLevel(logging.WARNING)
 
 # Errors where the request certainly did not reach the store: always safe to retry.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
