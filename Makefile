@@ -14,6 +14,10 @@ PWA_SOURCES := $(shell find $(PWA)/src $(PWA)/public -type f 2>/dev/null) \
 	$(PWA)/index.html $(PWA)/vite.config.js $(PWA)/package.json $(PWA)/package-lock.json
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# The embedded sync store and the PouchDB test client, installed from their lock files.
+# No install scripts: leveldown loads its bundled prebuilt binary; nothing is fetched or compiled.
+STORE_STAMP := sync/store/node_modules/.installed
+DRIVER_STAMP := sync/testdriver/node_modules/.installed
 
 .PHONY: run test install pwa chromium clean bench-basedata bench-ledger
 
@@ -23,7 +27,7 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install -q -c constraints.txt -e '.[test]'
 	@touch $@
 
-install: $(STAMP) $(PWA_DEPS)
+install: $(STAMP) $(PWA_DEPS) $(STORE_STAMP)
 
 $(PWA_DEPS): $(PWA)/package.json $(PWA)/package-lock.json
 	cd $(PWA) && $(NPM) ci --no-audit --no-fund
@@ -35,16 +39,24 @@ $(PWA_BUILT): $(PWA_DEPS) $(PWA_SOURCES)
 
 pwa: $(PWA_BUILT)
 
+$(STORE_STAMP): sync/store/package.json sync/store/package-lock.json
+	cd sync/store && $(NPM) ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	@touch $@
+
+$(DRIVER_STAMP): sync/testdriver/package.json sync/testdriver/package-lock.json
+	cd sync/testdriver && $(NPM) ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	@touch $@
+
 # Browser tests drive Debian's Chromium (never a downloaded browser build).
 chromium:
 	@test -x $(CHROMIUM) || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium; }
 	@test -x $(CHROMIUM) || { echo "Chromium is required at $(CHROMIUM) for the browser tests" >&2; exit 1; }
 
-run: $(STAMP) $(PWA_BUILT)
+run: $(STAMP) $(PWA_BUILT) $(STORE_STAMP)
 	@mkdir -p var
 	AFTERCARE_DEMO=1 $(BIN)/aftercare run
 
-test: $(STAMP) $(PWA_BUILT) chromium
+test: $(STAMP) $(PWA_BUILT) $(STORE_STAMP) $(DRIVER_STAMP) chromium
 	cd $(PWA) && $(NPM) test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
@@ -55,4 +67,4 @@ bench-ledger: $(STAMP)
 	$(BIN)/python bench/ledger.py
 
 clean:
-	rm -rf $(VENV) var .pytest_cache $(PWA)/node_modules $(PWA)/dist test-artifacts
+	rm -rf $(VENV) var .pytest_cache $(PWA)/node_modules $(PWA)/dist test-artifacts sync/store/node_modules sync/testdriver/node_modules

@@ -7,7 +7,7 @@ import logging
 from flask import Flask, send_from_directory
 from swagger_ui_bundle import swagger_ui_path
 
-from . import __version__
+from . import __version__, models as _models  # noqa: F401 - the full metadata
 from .db import Database
 from .http import Api, check_every_route_is_marked, install
 from .org.scoping import install_scoping
@@ -41,18 +41,25 @@ def create_app(settings: Settings | None = None) -> Flask:
     api = Api(app, spec_kwargs={"info": {"description": "After-sales service management for mobile-phone service networks."}})
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"})
 
+    from sync.api import blp as sync_blp
+    from sync.proxy import bp as sync_proxy_bp
+
     from .auth.api import blp as auth_blp, users_blp
+    from .blobs.api import blp as blobs_blp
     from .core.api import blp as core_blp
     from .meta.api import blp as meta_blp, health_blp
+    from .notes.api import blp as notes_blp
     from .org.api import blp as org_blp
 
     from .basedata.api import blueprints as basedata_blueprints
     from .finance.api import blp as finance_blp
     from .stock.api import blueprints as stock_blueprints
 
-    for blp in (health_blp, meta_blp, auth_blp, users_blp, org_blp, core_blp, *basedata_blueprints(),
-                *stock_blueprints(), finance_blp):
+    for blp in (health_blp, meta_blp, auth_blp, users_blp, org_blp, core_blp, notes_blp, blobs_blp, sync_blp,
+                *basedata_blueprints(), *stock_blueprints(), finance_blp):
         api.register_blueprint(blp)
+    # A plain blueprint: the proxy streams, and is not part of the REST API's OpenAPI document.
+    app.register_blueprint(sync_proxy_bp)
 
     @app.route("/api/docs/assets/<path:filename>", endpoint="api_docs_assets")
     def _docs_assets(filename):

@@ -175,11 +175,26 @@ def demo_load() -> None:
     click.echo("demo data loaded" if loaded else "data already present; demo not loaded")
 
 
+def _add_sync_commands() -> None:
+    from sync.cli import sync
+
+    main.add_command(sync)
+
+
+_add_sync_commands()
+
+
 @main.command("run")
+@click.option("--store/--no-store", "embedded_store", default=None,
+              help="Start the embedded sync store (default: in demo mode).")
+@click.option("--sync/--no-sync", "with_sync", default=True, show_default=True,
+              help="Run the sync worker and outbox publisher in this process.")
 @with_appcontext
-def run() -> None:
-    """Migrate, load demo data on first start (demo mode), and serve."""
+def run(embedded_store: bool | None, with_sync: bool) -> None:
+    """Migrate, load demo data on first start (demo mode), start the sync tier, and serve."""
     from waitress import create_server
+
+    from sync.runtime import SyncRuntime
 
     from .demo import demo_logins, load_demo
     from .migrate import upgrade
@@ -190,18 +205,6 @@ def run() -> None:
         session = _session("demo")
         with unit_of_work(session):
             load_demo(session, settings)
-    address = f"http://{settings.host}:{settings.port}"
-    click.echo("")
-    click.echo(f"Aftercare is running at {address}")
-    click.echo(f"  API docs:  {address}/api/docs")
-    if settings.demo:
-        click.echo("  Demo logins:")
-        for login in demo_logins():
-            click.echo(f"    {login.username:<16} {login.password:<10} {login.org:<5} {', '.join(login.roles)}")
-    click.echo("Press Ctrl-C to stop.")
-    sys.stdout.flush()
-    server = create_server(current_app._get_current_object(), host=settings.host, port=settings.port, threads=8,
-                           ident="aftercare")
 
     def _stop(signum, _frame):
         # Installed explicitly: a shell that starts us in the background
@@ -210,8 +213,33 @@ def run() -> None:
 
     signal.signal(signal.SIGINT, _stop)
     signal.signal(signal.SIGTERM, _stop)
+    runtime = None
+    server = None
     try:
+        if with_sync:
+            if not settings.couchdb_password:
+                raise click.ClickException("AFTERCARE_COUCHDB_PASSWORD is required (or run with --no-sync)")
+            runtime = SyncRuntime(current_app._get_current_object(),
+                                  embedded_store=settings.demo if embedded_store is None else embedded_store)
+            runtime.start()
+        address = f"http://{settings.host}:{settings.port}"
+        click.echo("")
+        click.echo(f"Aftercare is running at {address}")
+        click.echo(f"  API docs:  {address}/api/docs")
+        if runtime is not None:
+            click.echo(f"  Sync:      {address}/sync/<db>/ (store at {settings.couchdb_url})")
+        if settings.demo:
+            click.echo("  Demo logins:")
+            for login in demo_logins():
+                click.echo(f"    {login.username:<16} {login.password:<10} {login.org:<5} {', '.join(login.roles)}")
+        click.echo("Press Ctrl-C to stop.")
+        sys.stdout.flush()
+        server = create_server(current_app._get_current_object(), host=settings.host, port=settings.port, threads=8,
+                               ident="aftercare")
         server.run()
     finally:
-        server.close()
+        if server is not None:
+            server.close()
+        if runtime is not None:
+            runtime.stop()
         click.echo("Aftercare stopped.")

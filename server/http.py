@@ -195,6 +195,10 @@ def system_session(app: Flask, source: str = "system") -> Session:
 def _error(status: int, code: str, message: str, errors: dict | None = None, **extra) -> Any:
     body = {"code": code, "message": message, "errors": errors or {}, **extra}
     body["request_id"] = getattr(g, "request_id", None)
+    if request.path.startswith("/sync/"):
+        # PouchDB reads CouchDB's error shape on the sync proxy.
+        body.setdefault("error", "forbidden" if status == 403 else code)
+        body.setdefault("reason", message)
     resp = jsonify(body)
     resp.status_code = status
     return resp

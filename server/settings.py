@@ -41,6 +41,14 @@ class Settings:
     log_level: str = field(default="INFO", metadata={"doc": "Python log level."})
     pwa_dir: str = field(default="", metadata={"doc": "Directory of the built PWA served at `/`; default `pwa/dist` of the checkout."})
     password_hash_cost: str = field(default="standard", metadata={"doc": "`standard` (argon2id, RFC 9106 low-memory profile) or `fast` (tests only)."})
+    couchdb_url: str = field(default="http://127.0.0.1:5984", metadata={"doc": "URL of the sync store (Apache CouchDB 3 in production; `make run` starts the embedded pouchdb-server there)."})
+    couchdb_user: str = field(default="aftercare", metadata={"doc": "The server's account on the sync store; the only member of every database."})
+    couchdb_password: str = field(default="", metadata={"doc": "Password of that account. Required by the sync tier outside demo mode; demo mode generates one under `var/`."})
+    sync_max_request_bytes: int = field(default=8_388_608, metadata={"doc": "Largest request body the sync proxy accepts (a `_bulk_docs` batch); larger ones get 413."})
+    blob_max_bytes: int = field(default=10_485_760, metadata={"doc": "Largest photo `POST /api/blobs` accepts; larger ones get 413."})
+    sync_batch_size: int = field(default=200, metadata={"doc": "Events the posting worker takes from one database per SQL transaction."})
+    sync_order_wait_seconds: int = field(default=3600, metadata={"doc": "How long an event waits for the order it names to be posted before it is dead-lettered."})
+    sync_lease_seconds: int = field(default=30, metadata={"doc": "How long a posting worker owns a database without renewing; another worker takes over after that."})
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> "Settings":
@@ -64,17 +72,23 @@ class Settings:
             changes["pwa_dir"] = str(Path(__file__).resolve().parent.parent / "pwa" / "dist")
         secret = self.jwt_secret
         if not secret and self.demo:
-            secret = _demo_secret(var)
+            secret = _demo_secret(var, "demo-jwt-secret")
             changes["jwt_secret"] = secret
+        if not self.couchdb_password and self.demo:
+            changes["couchdb_password"] = _demo_secret(var, "demo-couchdb-password")
         if not secret:
             raise SettingsError(f"{_env_name('jwt_secret')} is required (outside demo mode there is no default)")
         if len(secret) < 32:
             raise SettingsError(f"{_env_name('jwt_secret')} must be at least 32 characters")
         if not 1 <= self.port <= 65535:
             raise SettingsError(f"{_env_name('port')} must be between 1 and 65535")
+        if not self.couchdb_url.startswith(("http://", "https://")):
+            raise SettingsError(f"{_env_name('couchdb_url')} must be an http:// or https:// URL")
         if self.password_hash_cost not in ("standard", "fast"):
             raise SettingsError(f"{_env_name('password_hash_cost')} must be 'standard' or 'fast'")
-        for name in ("access_token_minutes", "refresh_token_days", "lockout_threshold", "lockout_minutes", "max_request_bytes", "max_import_bytes"):
+        for name in ("access_token_minutes", "refresh_token_days", "lockout_threshold", "lockout_minutes", "max_request_bytes",
+                     "max_import_bytes", "sync_max_request_bytes", "blob_max_bytes", "sync_batch_size",
+                     "sync_order_wait_seconds", "sync_lease_seconds"):
             if getattr(self, name) <= 0:
                 raise SettingsError(f"{_env_name(name)} must be positive")
         try:
@@ -103,9 +117,9 @@ def _parse(name: str, typ: object, raw: str) -> object:
     return raw
 
 
-def _demo_secret(var: Path) -> str:
+def _demo_secret(var: Path, name: str) -> str:
     """A per-installation secret for demo mode, kept under var/ and never committed."""
-    path = var / "demo-jwt-secret"
+    path = var / name
     if path.exists():
         return path.read_text().strip()
     var.mkdir(parents=True, exist_ok=True)

@@ -28,6 +28,8 @@ from server.settings import Settings
 
 from .sample_docs import SAMPLE_TABLES, SampleBase
 
+COUCH_USER = "aftercare"
+COUCH_PASSWORD = "couch-" + uuid.uuid4().hex
 PG_ADMIN_URL = os.environ.get("AFTERCARE_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 TEST_SECRET = "test-secret-" + uuid.uuid4().hex + uuid.uuid4().hex
 PASSWORD = "correct-horse-42"
@@ -77,16 +79,28 @@ def make_settings(database_url: str, tmp_path, **overrides) -> Settings:
     return Settings(**values).resolved()
 
 
+@pytest.fixture(scope="session")
+def couch_store(tmp_path_factory):
+    """The embedded sync store (pouchdb-server, in memory, on a free port) for the whole run."""
+    from sync.store import start_store
+
+    store = start_store(user=COUCH_USER, password=COUCH_PASSWORD, workdir=tmp_path_factory.mktemp("couch"),
+                        in_memory=True)
+    yield store
+    store.stop()
+
+
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
 def backend(request):
     return request.param
 
 
 @pytest.fixture(scope="session")
-def app(backend, fresh_database_url, tmp_path_factory):
+def app(backend, fresh_database_url, tmp_path_factory, couch_store):
     url = fresh_database_url(backend)
     upgrade(url)
-    application = create_app(make_settings(url, tmp_path_factory.mktemp("var")))
+    application = create_app(make_settings(url, tmp_path_factory.mktemp("var"), couchdb_url=couch_store.url,
+                                           couchdb_user=COUCH_USER, couchdb_password=COUCH_PASSWORD))
     db = application.extensions["aftercare.db"]
     SampleBase.metadata.create_all(db.engine, tables=SAMPLE_TABLES)
     yield application

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -30,6 +31,16 @@ class World:
         if username:
             set_principal(s, principal_for(s, s.get(User, self.net.users[username].id)))
         return s
+
+    @contextmanager
+    def open(self, username: str | None = None):
+        """A session that is closed however the block ends (on SQLite an open
+        one would keep the write lock and stall every later test)."""
+        s = self.session(username)
+        try:
+            yield s
+        finally:
+            s.close()
 
     def post(self, doc_type: str, data: dict, username: str = "sz01.manager", expect_error=None) -> StockDocument:
         """Create and post a document in one transaction, as ``username``."""

@@ -345,3 +345,23 @@ def test_check_endpoint(world, client, net):
     s.close()
     r = client.get("/api/stock/check", headers=net.headers("hq"))
     assert r.json["consistent"] is False and r.json["problems"]
+
+
+def test_current_stock_values_each_warehouse_at_the_organisation_average(world, client, net):
+    receipt(world, "screen", 2, "100")
+    receipt(world, "screen", 2, "1000", wh="SZ01.GOOD2")
+    issue(world, "screen", 1)  # at the average 550: the cheap warehouse alone would go negative
+    r = client.get("/api/stock/current?item_id=" + str(world.ids["screen"]), headers=net.headers("sz01.manager")).json
+    rows = {x["location_name"]: (x["quantity"], x["value"], x["unit_cost"]) for x in r["items"]}
+    assert rows == {"SZ01 GOOD": ("1.000", "550.00", "550.0000"), "SZ01 GOOD2": ("2.000", "1100.00", "550.0000")}
+    assert r["totals"] == {"quantity": "3.000", "value": "1650.00"}
+    consistent(world)
+
+
+def test_an_emptied_warehouse_keeps_no_value(world):
+    r1 = receipt(world, "battery", 3, "3.33")
+    receipt(world, "battery", 3, "1.00")
+    issue(world, "battery", 3)  # at the blended average
+    world.reverse(r1)  # takes back exactly 9.99 with the last units
+    assert on_hand(world, "battery") == (Decimal(0), Decimal("0.00"))
+    consistent(world)

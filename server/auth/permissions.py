@@ -45,9 +45,15 @@ PERMISSIONS: dict[str, str] = {
     "stock.check": "Run the ledger consistency check",
     "finance.view": "See money accounts, receivable/payable and bank balances and the ledger entries behind them",
     "finance.manage_accounts": "Open, change and close the organisation's bank accounts and cash drawers",
+    "sync.replicate": "Replicate the own service point's database and master data (offline work)",
+    "note.view": "Read the notes on orders",
+    "note.add": "Add notes to orders",
+    "blob.upload": "Upload photos",
+    "blob.view": "See photos of the own organisation",
 }
 
-_EVERYONE = {"org.view", "basedata.view"}
+# Every staff role works offline at a counter, workshop or warehouse.
+_EVERYONE = {"org.view", "basedata.view", "sync.replicate", "note.view", "note.add", "blob.upload", "blob.view"}
 _CUSTOMERS = {"customer.view", "customer.manage"}
 _STOCK_ALL = {"stock.view", "stock.manage", "stock.post", "stock.requisition"}
 _FINANCE = {"finance.view", "finance.manage_accounts"}

@@ -147,10 +147,15 @@ def post_moves(session: Session, specs: list[MoveSpec], *, org_id: uuid.UUID, do
         if not s.from_location.own and s.value is None and s.unit_cost is None:
             raise InvalidInput(f"{where}.unit_cost", "required for stock coming in")
 
+    # Where a location's leftover value goes when its quantity reaches zero.
+    residue_to = {org: location_for(session, org, "adjustment", name="adjustment")
+                  for org in {s.from_location.org_id for s in specs if s.from_location.own}}
     loc_org = {loc.id: loc.org_id for s in specs for loc in (s.from_location, s.to_location)}
+    loc_org.update({loc.id: loc.org_id for loc in residue_to.values()})
     balances = _lock_rows(
         session, StockBalance,
-        [(loc.id, s.item_id) for s in specs for loc in (s.from_location, s.to_location)],
+        [(loc.id, s.item_id) for s in specs for loc in (s.from_location, s.to_location)]
+        + [(residue_to[s.from_location.org_id].id, s.item_id) for s in specs if s.from_location.own],
         [StockBalance.location_id, StockBalance.item_id],
         lambda k: {"org_id": loc_org[k[0]], "quantity": ZERO, "value": ZERO},
     )
@@ -210,6 +215,17 @@ def post_moves(session: Session, specs: list[MoveSpec], *, org_id: uuid.UUID, do
                           quantity=s.quantity, value=value, doc_type=doc_type, doc_id=doc_id, line_id=s.line_id,
                           doc_date=doc_date, posted_at=now, reverses_move_id=s.reverses_move_id))
         serial_moves.extend({"move_id": move_id, "serial": x, "_item": s.item_id} for x in s.serials)
+        if src.own and src_bal[0] == 0 and src_bal[1] != 0:
+            # Value left with no quantity (a reversal at the original value after
+            # the average moved, or rounding): write it off to adjustment, so an
+            # empty location is always worth nothing.
+            residue, adj = src_bal[1], residue_to[src.org_id]
+            src_bal[1] = ZERO
+            balances[(adj.id, s.item_id)][1] += residue
+            costs[(src.org_id, s.item_id)][1] -= residue
+            moves.append(dict(id=uuid7(), org_id=org_id, item_id=s.item_id, from_location_id=src.id,
+                              to_location_id=adj.id, quantity=ZERO, value=residue, doc_type=doc_type, doc_id=doc_id,
+                              line_id=s.line_id, doc_date=doc_date, posted_at=now, reverses_move_id=None))
     conn = session.connection()
     conn.execute(insert(StockMove.__table__), moves)
     if serial_moves:
@@ -260,9 +276,14 @@ def moves_of(session: Session, doc_type: str, doc_id: uuid.UUID) -> list[StockMo
 
 
 def reversal_specs(session: Session, moves: list[StockMove]) -> list[MoveSpec]:
-    """Exact opposites of ``moves`` (same quantity, value and serials, in reverse order)."""
+    """Exact opposites of ``moves`` (same quantity, value and serials, in reverse order).
+
+    Residue write-offs are not reversed: they followed from the stock running
+    out, and the reversal makes its own if it empties a location.
+    """
     locs = {l.id: l for l in session.execute(select(StockLocation).where(StockLocation.id.in_(
         {m.from_location_id for m in moves} | {m.to_location_id for m in moves})).execution_options(unscoped=True)).scalars()}
+    moves = [m for m in moves if not (m.quantity == 0 and m.reverses_move_id is None and locs[m.from_location_id].own)]
     serials: dict[uuid.UUID, list[str]] = {}
     for move_id, serial in session.execute(select(StockMoveSerial.move_id, StockMoveSerial.serial)
                                            .where(StockMoveSerial.move_id.in_([m.id for m in moves]))):

@@ -2,25 +2,42 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Float, Numeric, func, literal_column, or_, select
 from sqlalchemy.orm import Session
 
 from ..basedata.models import Item, Warehouse
 from ..basedata.queries import plan_search
 from ..basedata.kinds import KINDS
-from .models import StockBalance, StockDocument, StockLocation, StockMove, StockMoveSerial, StockSerial
+from .ledger import CENT
+from .models import StockBalance, StockCost, StockDocument, StockLocation, StockMove, StockMoveSerial, StockSerial
+
+
+def _value_sum(dialect: str):
+    """SUM(quantity × organisation average) in yuan, from the raw column values.
+
+    The average is per organisation and item (spec: moving weighted average per
+    item and organisation), so a warehouse's stock is shown at that average.
+    SQLite keeps scaled integers (quantity ×1000, value ×100): the ratio of two
+    quantities is unit-free and leaves cents.
+    """
+    if dialect == "sqlite":
+        return literal_column("sum(CAST(stock_balance.quantity AS REAL) * stock_cost.value"
+                              " / NULLIF(stock_cost.quantity, 0)) / 100.0", Float())
+    return literal_column("sum(stock_balance.quantity * stock_cost.value / NULLIF(stock_cost.quantity, 0))", Numeric())
 
 
 def current_stock(session: Session, args: dict) -> dict:
-    """On hand per location and item, with totals. Scoped: a service point sees its own."""
+    """On hand per location and item, valued at the organisation's average, with totals.
+    Scoped: a service point sees its own."""
     own_kinds = ("warehouse", "engineer") if args.get("include_engineers") else ("warehouse",)
-    stmt = (select(StockBalance, StockLocation, Item, Warehouse)
+    stmt = (select(StockBalance, StockLocation, Item, Warehouse, StockCost)
             .join(StockLocation, StockLocation.id == StockBalance.location_id)
             .join(Item, Item.id == StockBalance.item_id)
+            .join(StockCost, (StockCost.org_id == StockBalance.org_id) & (StockCost.item_id == StockBalance.item_id))
             .outerjoin(Warehouse, Warehouse.id == StockLocation.warehouse_id)
-            .where(StockLocation.kind.in_(own_kinds), or_(StockBalance.quantity != 0, StockBalance.value != 0)))
+            .where(StockLocation.kind.in_(own_kinds), StockBalance.quantity != 0))
     if args.get("org_id"):
         stmt = stmt.where(StockBalance.org_id == args["org_id"])
     if args.get("warehouse_id"):
@@ -36,22 +53,24 @@ def current_stock(session: Session, args: dict) -> dict:
         plan = plan_search(session, KINDS["items"], args["q"])
         if plan is not None:
             stmt = stmt.where(plan.condition)
-    sub = stmt.with_only_columns(StockBalance.quantity, StockBalance.value).order_by(None).subquery()
-    total, qty, value = session.execute(
-        select(func.count(), func.coalesce(func.sum(sub.c.quantity), 0), func.coalesce(func.sum(sub.c.value), 0))).one()
+    total, qty, value = session.execute(stmt.with_only_columns(
+        func.count(), func.coalesce(func.sum(StockBalance.quantity), 0), _value_sum(session.get_bind().dialect.name)
+    ).order_by(None)).one()
     page, size = args.get("page", 1), args.get("page_size", 50)
     rows = session.execute(stmt.order_by(Item.code, StockLocation.key).limit(size).offset((page - 1) * size)).all()
     items = []
-    for bal, loc, item, wh in rows:
+    for bal, loc, item, wh, cost in rows:
+        unit = cost.value / cost.quantity if cost.quantity else Decimal("0")
         items.append({
             "org_id": bal.org_id, "location_id": loc.id, "location_kind": loc.kind, "location_name": loc.name,
             "warehouse_id": loc.warehouse_id, "warehouse_kind": wh.kind if wh else None,
             "item_id": item.id, "item_code": item.code, "item_name": item.name, "item_kind": item.kind,
-            "quantity": bal.quantity, "value": bal.value,
-            "unit_cost": (bal.value / bal.quantity) if bal.quantity else Decimal("0"),
+            "quantity": bal.quantity, "value": (bal.quantity * unit).quantize(CENT, ROUND_HALF_UP),
+            "unit_cost": unit,
         })
+    value = Decimal(str(value or 0)).quantize(CENT, ROUND_HALF_UP)
     return {"items": items, "total": total, "page": page, "page_size": size,
-            "totals": {"quantity": Decimal(qty), "value": Decimal(value)}}
+            "totals": {"quantity": Decimal(qty), "value": value}}
 
 
 def moves_query(args: dict):

@@ -1,0 +1,93 @@
+"""The registry of event types the posting worker knows: type → handler.
+
+A domain module registers its handlers in its ``events.py``::
+
+    @register_handler("note", permission="note.add")
+    def post_note(session, event) -> PostResult: ...
+
+A handler calls the same operation the REST API calls, inside the worker's
+transaction, with the session acting as the event's user. It raises a
+``DomainError`` to refuse the event (the reason reaches the device); it never
+commits. Handlers that open an order (``opens_order=True``) make the order
+known, so the events that name it can post.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import uuid
+from dataclasses import dataclass, field
+from typing import Callable
+
+from sqlalchemy.orm import Session
+
+# Domain modules with sync handlers; the worker imports them all.
+HANDLER_MODULES = ["server.notes.events"]
+
+
+@dataclass(frozen=True)
+class Event:
+    """A validated event document, as the handler sees it."""
+
+    db: str
+    id: str
+    rev: str
+    type: str
+    org_id: uuid.UUID
+    user_id: uuid.UUID
+    device_id: str
+    created_at: dt.datetime
+    order_id: uuid.UUID | None
+    doc: dict
+
+
+@dataclass
+class PostResult:
+    """What posting produced: document numbers for the status document, and the main document."""
+
+    numbers: dict[str, str] = field(default_factory=dict)
+    document_type: str = ""
+    document_id: uuid.UUID | None = None
+    number: str = ""
+
+
+Post = Callable[[Session, Event], PostResult]
+
+
+@dataclass(frozen=True)
+class Handler:
+    type: str
+    post: Post
+    permission: str
+    opens_order: bool = False
+
+
+_HANDLERS: dict[str, Handler] = {}
+
+
+def register_handler(event_type: str, *, permission: str, opens_order: bool = False) -> Callable[[Post], Post]:
+    """Register the handler of an event type (its schema must exist in sync/schemas or be registered)."""
+    from server.auth.permissions import PERMISSIONS
+
+    if permission not in PERMISSIONS:
+        raise ValueError(f"unknown permission {permission!r}")
+
+    def deco(func: Post) -> Post:
+        _HANDLERS[event_type] = Handler(event_type, func, permission, opens_order)
+        return func
+
+    return deco
+
+
+def unregister_handler(event_type: str) -> None:
+    _HANDLERS.pop(event_type, None)
+
+
+def handler_for(event_type: str) -> Handler | None:
+    return _HANDLERS.get(event_type)
+
+
+def load_handlers() -> None:
+    for name in HANDLER_MODULES:
+        importlib.import_module(name)

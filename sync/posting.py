@@ -1,0 +1,282 @@
+"""Posting one batch of a feed: the part of the worker that runs inside the SQL transaction.
+
+The entry point (the worker) opens the transaction, fences its lease, calls
+:func:`post_changes` and :func:`retry_waiting`, stores the checkpoint with
+:func:`save_checkpoint`, and commits once. Every event taken from the feed
+leaves exactly one ``sync_processed`` row (unique per database, document and
+revision), so a replay or a duplicate delivery posts nothing again.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import logging
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import Session
+
+from server.auth.models import User
+from server.auth.operations import principal_for
+from server.auth.principal import get_principal, set_principal
+from server.db import utcnow
+from server.errors import DomainError
+from server.outbox.operations import enqueue_document
+
+from . import reasons as R
+from .handlers import Event, Handler, PostResult, handler_for
+from .models import SyncCheckpoint, SyncDeadLetter, SyncOrder, SyncProcessed
+from .schemas import parse_time, validate_event
+
+log = logging.getLogger("aftercare.sync.posting")
+
+STATUS_PREFIX = "status:"
+
+
+@dataclass(frozen=True)
+class FeedContext:
+    """The database being posted and the organisation it belongs to."""
+
+    db: str
+    org_id: uuid.UUID
+    order_wait: dt.timedelta
+
+
+def is_event_id(doc_id: str) -> bool:
+    """Server-owned and special documents are not events."""
+    return not doc_id.startswith((STATUS_PREFIX, "_design/", "_local/"))
+
+
+def status_id(event_id: str) -> str:
+    return f"{STATUS_PREFIX}{event_id}"
+
+
+def status_body(event_id: str, event_type: str, state: str, *, numbers: dict | None = None,
+                reasons: list | None = None) -> dict:
+    return {"type": "status", "event_id": event_id, "event_type": event_type, "state": state,
+            "numbers": numbers or {}, "reasons": reasons or [], "updated_at": utcnow().isoformat()}
+
+
+def order_is_posted(session: Session, order_id: uuid.UUID) -> bool:
+    return session.execute(select(SyncOrder.order_id).where(SyncOrder.order_id == order_id)).first() is not None
+
+
+# -- recording outcomes ------------------------------------------------------------------
+
+@dataclass
+class _Seen:
+    """An event already taken from the feed, now being retried (its rows get updated)."""
+
+    processed: SyncProcessed
+    letter: SyncDeadLetter
+
+
+def _record(session: Session, ctx: FeedContext, doc_id: str, rev: str, event_type: str, outcome: str, *,
+            doc: Any = None, result: dict | None = None, reasons: list | None = None,
+            order_id: uuid.UUID | None = None, seen: _Seen | None = None, publish: bool = True) -> None:
+    """Write the processed row, the dead letter (waiting or dead) and the status document's outbox row."""
+    now = utcnow()
+    if seen is None:
+        session.add(SyncProcessed(db=ctx.db, doc_id=doc_id, rev=rev, event_type=event_type[:40], outcome=outcome,
+                                  result=result))
+    else:
+        seen.processed.outcome = outcome
+        seen.processed.result = result
+    if outcome in ("waiting", "rejected"):
+        state = "waiting" if outcome == "waiting" else "dead"
+        if seen is None:
+            session.add(SyncDeadLetter(
+                db=ctx.db, doc_id=doc_id, rev=rev, event_type=event_type[:40], order_id=order_id,
+                doc=doc if isinstance(doc, dict) else {"_id": doc_id}, state=state, reasons=reasons or [],
+                wait_until=now + ctx.order_wait if state == "waiting" else None))
+        else:
+            letter = seen.letter
+            letter.state, letter.reasons, letter.last_tried_at = state, reasons or [], now
+            letter.attempts += 1
+    elif seen is not None:
+        seen.letter.state, seen.letter.last_tried_at = "resolved", now
+        seen.letter.attempts += 1
+    if publish:
+        body = status_body(doc_id, event_type, outcome, numbers=(result or {}).get("numbers"), reasons=reasons)
+        enqueue_document(session, ctx.db, status_id(doc_id), "status", body)
+
+
+# -- one event ---------------------------------------------------------------------------
+
+def _to_event(ctx: FeedContext, doc: dict, rev: str) -> Event:
+    return Event(db=ctx.db, id=doc["_id"], rev=rev, type=doc["type"], org_id=uuid.UUID(doc["org"]),
+                 user_id=uuid.UUID(doc["user_id"]), device_id=doc["device_id"],
+                 created_at=parse_time(doc["created_at"]),
+                 order_id=uuid.UUID(doc["order_id"]) if doc.get("order_id") else None, doc=doc)
+
+
+def _order_of(event: Event, handler: Handler) -> uuid.UUID | None:
+    if handler.opens_order:
+        return event.order_id or uuid.UUID(event.id)
+    return event.order_id
+
+
+def process_event(session: Session, ctx: FeedContext, doc_id: str, rev: str, doc: Any,
+                  seen: _Seen | None = None) -> str:
+    """Validate, order, authorise and post one event; record the outcome. Returns the outcome."""
+    event_type = doc.get("type") if isinstance(doc, dict) and isinstance(doc.get("type"), str) else ""
+
+    def reject(reasons: list, order_id: uuid.UUID | None = None) -> str:
+        _record(session, ctx, doc_id, rev, event_type, "rejected", doc=doc, reasons=reasons, order_id=order_id,
+                seen=seen)
+        return "rejected"
+
+    if not isinstance(doc, dict) or doc.get("_deleted"):
+        return reject([R.reason("invalid_event", "events are never deleted")])
+    problems = validate_event(doc)
+    if problems:
+        return reject(R.from_problems(problems))
+    event = _to_event(ctx, doc, rev)
+    if event.org_id != ctx.org_id:
+        return reject([R.reason("wrong_organisation", field="org")])
+    handler = handler_for(event.type)
+    if handler is None:
+        return reject([R.reason("unknown_type", event.type, "type")])
+    order_id = _order_of(event, handler)
+    if order_id is not None and not handler.opens_order and not order_is_posted(session, order_id):
+        if seen is not None and seen.letter.wait_until is not None and utcnow() >= seen.letter.wait_until:
+            return reject([R.reason("order_missing", str(order_id), "order_id")], order_id)
+        if seen is not None and seen.letter.state == "waiting" and seen.processed.outcome == "waiting":
+            seen.letter.last_tried_at = utcnow()
+            return "waiting"  # nothing new to tell the device
+        reasons = [R.reason("waiting_for_order", str(order_id), "order_id")]
+        _record(session, ctx, doc_id, rev, event.type, "waiting", doc=doc, reasons=reasons, order_id=order_id,
+                seen=seen)
+        if seen is not None and seen.letter.wait_until is None:
+            seen.letter.wait_until = utcnow() + ctx.order_wait
+        return "waiting"
+    if handler.opens_order and order_is_posted(session, order_id):
+        return reject([R.reason("conflict", "this order was already opened", "order_id")], order_id)
+    user = session.get(User, event.user_id)
+    if user is None or user.org_id != event.org_id:
+        return reject([R.reason("unknown_user", field="user_id")], order_id)
+    actor = dataclasses.replace(principal_for(session, user), source="sync", request_id=f"sync:{event.id}"[:64])
+    if not actor.can(handler.permission):
+        return reject([R.reason("not_permitted", handler.permission, "user_id")], order_id)
+    system = get_principal(session)
+    set_principal(session, actor)
+    try:
+        with session.begin_nested():
+            result = handler.post(session, event)
+            if handler.opens_order:
+                session.add(SyncOrder(order_id=order_id, org_id=event.org_id, event_type=event.type,
+                                      document_type=result.document_type, document_id=result.document_id,
+                                      number=result.number))
+            session.flush()
+    except DomainError as exc:
+        set_principal(session, system)
+        return reject(R.from_error(exc), order_id)
+    except (OperationalError, DBAPIError) as exc:
+        if isinstance(exc, OperationalError) or exc.connection_invalidated:
+            raise  # the database itself failed: the whole batch is retried
+        set_principal(session, system)
+        log.exception("posting %s %s failed in the database", event.type, event.id)
+        return reject([R.reason("internal_error")], order_id)
+    except Exception:  # noqa: BLE001 - a handler bug must not stop the feed; the dead letter keeps the event
+        set_principal(session, system)
+        log.exception("posting %s %s failed", event.type, event.id)
+        return reject([R.reason("internal_error")], order_id)
+    set_principal(session, system)
+    _record(session, ctx, doc_id, rev, event.type, "posted", result=_result_json(result), seen=seen)
+    return "posted"
+
+
+def _result_json(result: PostResult) -> dict:
+    return {"numbers": dict(result.numbers), "document_type": result.document_type,
+            "document_id": str(result.document_id) if result.document_id else None}
+
+
+# -- a batch -----------------------------------------------------------------------------
+
+def post_changes(session: Session, ctx: FeedContext, changes: list[dict], docs: dict[tuple[str, str], Any]) -> dict[str, int]:
+    """Post the events of one ``_changes`` batch (``style=all_docs``), skipping what was processed.
+
+    ``docs`` maps (id, rev) to the document fetched with ``_bulk_get``. Two
+    leaf revisions of one event are a collision: refused, never merged.
+    Writes: sync_processed, sync_dead_letter, sync_order, outbox_message, and whatever the handlers write.
+    """
+    counts = {"posted": 0, "rejected": 0, "waiting": 0, "skipped": 0}
+    leaves = [(ch["id"], [c["rev"] for c in ch.get("changes", [])]) for ch in changes if is_event_id(ch["id"])]
+    if not leaves:
+        return counts
+    ids = sorted({doc_id for doc_id, _ in leaves})
+    done: set[tuple[str, str]] = set()
+    for chunk in range(0, len(ids), 500):
+        rows = session.execute(select(SyncProcessed.doc_id, SyncProcessed.rev).where(
+            SyncProcessed.db == ctx.db, SyncProcessed.doc_id.in_(ids[chunk:chunk + 500]))).all()
+        done.update((r.doc_id, r.rev) for r in rows)
+    for doc_id, revs in leaves:
+        new = [r for r in revs if (doc_id, r) not in done]
+        if not new:
+            counts["skipped"] += 1
+            continue
+        if len(revs) > 1:
+            # An earlier version already went through: its status stands, the collision is only dead-lettered.
+            publish = len(new) == len(revs)
+            for rev in new:
+                doc = docs.get((doc_id, rev))
+                event_type = doc.get("type", "") if isinstance(doc, dict) and isinstance(doc.get("type"), str) else ""
+                _record(session, ctx, doc_id, rev, event_type, "rejected", doc=doc,
+                        reasons=[R.reason("collision", field="_id")], publish=publish)
+                done.add((doc_id, rev))
+                counts["rejected"] += 1
+            continue
+        rev = new[0]
+        outcome = process_event(session, ctx, doc_id, rev, docs.get((doc_id, rev)))
+        done.add((doc_id, rev))
+        counts[outcome] += 1
+    return counts
+
+
+def retry_waiting(session: Session, ctx: FeedContext, limit: int = 500) -> int:
+    """Post the waiting events whose order has come, and dead-letter those that waited too long.
+
+    Also takes dead letters re-queued by ``aftercare sync retry``. Writes: as :func:`post_changes`.
+    """
+    now = utcnow()
+    letters = session.execute(
+        select(SyncDeadLetter).where(
+            SyncDeadLetter.db == ctx.db, SyncDeadLetter.state == "waiting",
+            or_(SyncDeadLetter.order_id.is_(None),
+                SyncDeadLetter.order_id.in_(select(SyncOrder.order_id)),
+                SyncDeadLetter.wait_until < now),
+        ).order_by(SyncDeadLetter.id).limit(limit)
+    ).scalars().all()
+    changed = 0
+    for letter in letters:
+        processed = session.execute(select(SyncProcessed).where(
+            SyncProcessed.db == ctx.db, SyncProcessed.doc_id == letter.doc_id, SyncProcessed.rev == letter.rev)).scalar_one()
+        before = (letter.state, processed.outcome)
+        process_event(session, ctx, letter.doc_id, letter.rev, letter.doc, seen=_Seen(processed, letter))
+        changed += (letter.state, processed.outcome) != before
+    return changed
+
+
+def has_due_waiting(session: Session, db: str) -> bool:
+    now = utcnow()
+    return session.execute(select(SyncDeadLetter.id).where(
+        SyncDeadLetter.db == db, SyncDeadLetter.state == "waiting",
+        or_(SyncDeadLetter.order_id.is_(None), SyncDeadLetter.order_id.in_(select(SyncOrder.order_id)),
+            SyncDeadLetter.wait_until < now)).limit(1)).first() is not None
+
+
+def load_checkpoint(session: Session, db: str) -> str | None:
+    return session.execute(select(SyncCheckpoint.seq).where(SyncCheckpoint.db == db)).scalar_one_or_none()
+
+
+def save_checkpoint(session: Session, db: str, seq: str) -> None:
+    """Store the feed position reached (opaque). Writes: sync_checkpoint."""
+    row = session.get(SyncCheckpoint, db)
+    if row is None:
+        session.add(SyncCheckpoint(db=db, seq=seq))
+    else:
+        row.seq = seq

@@ -1,0 +1,65 @@
+// A real PouchDB client for the sync tests (pouchdb-node: LevelDB on disk, like a device's IndexedDB).
+// Usage: node driver.js '<json command>'  — prints one JSON result line.
+//   {"cmd":"put","dir":D,"docs":[...]}                 write documents locally (offline)
+//   {"cmd":"push"|"pull","dir":D,"url":U,"token":T}     one-shot replication through the sync proxy
+//   {"cmd":"docs","dir":D,"prefix":P}                   the local documents (optionally by id prefix)
+'use strict';
+const PouchDB = require('pouchdb-node');
+
+function remoteDb(url, token) {
+  return new PouchDB(url, {
+    skip_setup: true,
+    fetch: (u, opts) => {
+      if (token) opts.headers.set('Authorization', 'Bearer ' + token);
+      return PouchDB.fetch(u, opts);
+    },
+  });
+}
+
+function replicate(source, target, opts) {
+  return new Promise((resolve) => {
+    const denied = [];
+    const rep = PouchDB.replicate(source, target, Object.assign({ retry: false, batch_size: 100 }, opts || {}));
+    rep.on('denied', (err) => denied.push({ id: err.id || null, reason: err.reason || err.message, name: err.name }));
+    rep.on('complete', (info) => resolve({
+      ok: info.ok !== false && !(info.errors && info.errors.length),
+      status: info.status,
+      docs_read: info.docs_read,
+      docs_written: info.docs_written,
+      doc_write_failures: info.doc_write_failures,
+      denied,
+      errors: (info.errors || []).map((e) => ({ status: e.status, name: e.name, reason: e.reason || e.message })),
+    }));
+    rep.on('error', (err) => resolve({
+      ok: false, denied, error: { status: err.status || null, name: err.name || null, reason: err.reason || err.message || String(err) },
+    }));
+  });
+}
+
+async function main() {
+  const c = JSON.parse(process.argv[2]);
+  const local = new PouchDB(c.dir);
+  let out;
+  try {
+    if (c.cmd === 'put') {
+      out = { results: await local.bulkDocs(c.docs) };
+    } else if (c.cmd === 'push') {
+      out = await replicate(local, remoteDb(c.url, c.token));
+    } else if (c.cmd === 'pull') {
+      out = await replicate(remoteDb(c.url, c.token), local);
+    } else if (c.cmd === 'docs') {
+      const res = await local.allDocs({ include_docs: true });
+      out = { docs: res.rows.map((r) => r.doc).filter((d) => !c.prefix || d._id.startsWith(c.prefix)) };
+    } else {
+      throw new Error('unknown command ' + c.cmd);
+    }
+  } finally {
+    await local.close();
+  }
+  process.stdout.write(JSON.stringify(out) + '\n');
+}
+
+main().catch((err) => {
+  process.stdout.write(JSON.stringify({ ok: false, fatal: String(err && err.stack || err) }) + '\n');
+  process.exit(1);
+});

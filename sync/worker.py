@@ -1,0 +1,308 @@
+"""The posting worker: follows every service point database's ``_changes`` and posts into the ERP core.
+
+- One follower thread per owned database polls the feed into one
+  bounded queue: when posting falls behind, followers wait (backpressure).
+- The poster (the thread calling :meth:`PostingWorker.run`) takes a batch,
+  fetches its documents with ``_bulk_get`` (outside any SQL transaction), then
+  in ONE transaction: fences its lease, posts every event through its handler,
+  records each (db, doc, rev) as processed, retries waiting events, stores the
+  new checkpoint, and writes the status documents to the outbox. Then it wakes
+  the outbox publisher.
+- A crash at any point loses nothing (the checkpoint only moves with the
+  postings) and posts nothing twice (processed rows are unique; the lease fence
+  stops a replaced worker from committing).
+- Several workers may run: each database is owned by one of them through a
+  lease row (see ``sync.leases``); a worker that dies is replaced when its
+  lease runs out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import queue
+import socket
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from sqlalchemy import select
+
+from server.db import unit_of_work
+from server.http import system_session
+from server.org.models import Organisation
+from server.outbox.operations import service_point_db
+
+from .client import CouchClient, StoreError, client_for, seq_param
+from .handlers import load_handlers
+from .leases import LeaseLost, acquire_lease, feed_lease, hold_lease, release_lease
+from .posting import FeedContext, has_due_waiting, is_event_id, load_checkpoint, post_changes, retry_waiting, save_checkpoint
+
+log = logging.getLogger("aftercare.sync.worker")
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+def service_point_dbs(session) -> dict[str, uuid.UUID]:
+    """The database of every active service point → its organisation id."""
+    rows = session.execute(select(Organisation.code, Organisation.id).where(
+        Organisation.kind == "service_point", Organisation.active.is_(True))).all()
+    return {service_point_db(code): org_id for code, org_id in rows}
+
+
+@dataclass
+class Batch:
+    db: str
+    generation: int
+    results: list[dict]
+    last_seq: Any
+
+
+class Follower(threading.Thread):
+    """Reads one database's feed from a position into the worker's bounded queue."""
+
+    def __init__(self, worker: "PostingWorker", db: str, since: str | None, generation: int):
+        super().__init__(name=f"follow-{db}", daemon=True)
+        self.worker, self.db, self.since, self.generation = worker, db, since, generation
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        since, w = self.since, self.worker
+        while not self.stopped.is_set():
+            try:
+                # A plain feed, polled: pouchdb-server ignores longpoll's timeout, and
+                # a poll a second is cheap next to posting.
+                res = w.client.changes(self.db, since=since, limit=w.batch_size, style="all_docs")
+            except StoreError as exc:
+                log.warning("feed %s: %s", self.db, exc)
+                self.stopped.wait(1.0)
+                continue
+            except Exception:  # noqa: BLE001 - keep following; the poster restarts us if needed
+                if self.stopped.is_set():
+                    return
+                log.exception("feed %s failed", self.db)
+                self.stopped.wait(1.0)
+                continue
+            results = res.get("results") or []
+            last = res.get("last_seq", since)
+            if results:
+                batch = Batch(self.db, self.generation, results, last)
+                while not self.stopped.is_set():
+                    try:
+                        w.queue.put(batch, timeout=0.5)
+                        break
+                    except queue.Full:
+                        continue
+            since = seq_param(last) if last is not None else since
+            if not results or len(results) < w.batch_size:
+                self.stopped.wait(w.poll_ms / 1000)
+
+
+class PostingWorker:
+    def __init__(self, app, *, client: CouchClient | None = None, owner: str | None = None,
+                 batch_size: int | None = None, queue_size: int = 8, poll_ms: int = 1000,
+                 on_commit: Callable[[], None] | None = None):
+        settings = app.extensions["aftercare.settings"]
+        self.app = app
+        self.client = client or client_for(settings)
+        self.owner = owner or worker_name()
+        self.batch_size = batch_size or settings.sync_batch_size
+        self.lease_seconds = settings.sync_lease_seconds
+        self.order_wait = dt.timedelta(seconds=settings.sync_order_wait_seconds)
+        self.poll_ms = poll_ms
+        self.queue: queue.Queue[Batch] = queue.Queue(maxsize=queue_size)
+        self.followers: dict[str, Follower] = {}
+        self.orgs: dict[str, uuid.UUID] = {}
+        self.on_commit = on_commit or (lambda: None)
+        self._generation = 0
+        self._last_maintenance: dict[str, float] = {}
+        load_handlers()
+
+    def _session(self):
+        return system_session(self.app, "sync")
+
+    # -- ownership -------------------------------------------------------------------------
+
+    def manage_leases(self) -> set[str]:
+        """Take or renew the leases of every service point database; start and stop followers to match."""
+        session = self._session()
+        owned: set[str] = set()
+        try:
+            with unit_of_work(session):
+                self.orgs = service_point_dbs(session)
+                for db in sorted(self.orgs):
+                    if acquire_lease(session, feed_lease(db), self.owner, self.lease_seconds):
+                        owned.add(db)
+        finally:
+            session.close()
+        for db in list(self.followers):
+            if db not in owned:
+                self._stop_follower(db)
+        for db in owned:
+            if db not in self.followers:
+                self._start_follower(db)
+        return owned
+
+    def _start_follower(self, db: str) -> None:
+        session = self._session()
+        try:
+            with unit_of_work(session):
+                since = load_checkpoint(session, db)
+        finally:
+            session.close()
+        self._generation += 1
+        follower = Follower(self, db, since, self._generation)
+        self.followers[db] = follower
+        follower.start()
+
+    def _stop_follower(self, db: str) -> None:
+        follower = self.followers.pop(db, None)
+        if follower is not None:
+            follower.stopped.set()
+
+    def release_all(self) -> None:
+        followers = list(self.followers.values())
+        for db in list(self.followers):
+            self._stop_follower(db)
+        for follower in followers:  # a poll ends within the client timeout
+            follower.join(timeout=self.poll_ms / 1000 + 5)
+        session = self._session()
+        try:
+            with unit_of_work(session):
+                for db in self.orgs:
+                    release_lease(session, feed_lease(db), self.owner)
+        except Exception:  # noqa: BLE001 - the leases then simply expire
+            log.warning("could not release leases", exc_info=True)
+        finally:
+            session.close()
+
+    # -- posting ---------------------------------------------------------------------------
+
+    def fetch_docs(self, db: str, results: list[dict]) -> dict[tuple[str, str], Any]:
+        """The documents of a batch, by (id, rev), with ``_bulk_get``."""
+        refs = [{"id": ch["id"], "rev": c["rev"]} for ch in results if is_event_id(ch["id"]) for c in ch.get("changes", [])]
+        docs: dict[tuple[str, str], Any] = {}
+        for chunk in range(0, len(refs), 500):
+            for item in self.client.bulk_get(db, refs[chunk:chunk + 500]):
+                for entry in item.get("docs", []):
+                    doc = entry.get("ok")
+                    if doc is not None:
+                        docs[(doc["_id"], doc["_rev"])] = doc
+        return docs
+
+    def post_batch(self, db: str, results: list[dict], last_seq: Any) -> dict[str, int]:
+        """Post one batch in one transaction (raises LeaseLost if another worker owns the feed now)."""
+        docs = self.fetch_docs(db, results)
+        ctx = FeedContext(db=db, org_id=self.orgs[db], order_wait=self.order_wait)
+        session = self._session()
+        try:
+            with unit_of_work(session):
+                hold_lease(session, feed_lease(db), self.owner, self.lease_seconds)
+                counts = post_changes(session, ctx, results, docs)
+                retry_waiting(session, ctx)
+                save_checkpoint(session, db, seq_param(last_seq))
+        finally:
+            session.close()
+        self.on_commit()
+        return counts
+
+    def maintain(self, db: str) -> None:
+        """Retry the waiting events of a database whose order has come or whose wait is over."""
+        session = self._session()
+        try:
+            with unit_of_work(session):
+                if not has_due_waiting(session, db):
+                    return
+                hold_lease(session, feed_lease(db), self.owner, self.lease_seconds)
+                changed = retry_waiting(session, FeedContext(db=db, org_id=self.orgs[db], order_wait=self.order_wait))
+        finally:
+            session.close()
+        if changed:
+            self.on_commit()
+
+    def _handle(self, batch: Batch) -> None:
+        follower = self.followers.get(batch.db)
+        if follower is None or follower.generation != batch.generation:
+            return  # from a follower stopped since
+        try:
+            counts = self.post_batch(batch.db, batch.results, batch.last_seq)
+            log.debug("posted %s: %s", batch.db, counts)
+        except LeaseLost:
+            log.info("lost %s to another worker", batch.db)
+            self._stop_follower(batch.db)
+        except Exception:  # noqa: BLE001 - the batch is not committed: read it again from the checkpoint
+            log.exception("posting a batch of %s failed; retrying from its checkpoint", batch.db)
+            self._stop_follower(batch.db)
+            time.sleep(1.0)
+
+    def run(self, stop: threading.Event) -> None:
+        """Post until ``stop`` is set; then stop the followers and hand the leases back."""
+        next_leases = 0.0
+        try:
+            while not stop.is_set():
+                now = time.monotonic()
+                if now >= next_leases:
+                    try:
+                        self.manage_leases()
+                    except Exception:  # noqa: BLE001 - the database may be briefly away
+                        log.exception("managing leases failed")
+                    next_leases = now + max(self.lease_seconds / 3, 0.2)
+                try:
+                    batch = self.queue.get(timeout=0.2)
+                except queue.Empty:
+                    self._maintain_idle()
+                    continue
+                self._handle(batch)
+        finally:
+            self.release_all()
+
+    def _maintain_idle(self) -> None:
+        now = time.monotonic()
+        for db in list(self.followers):
+            if now - self._last_maintenance.get(db, 0) < 2.0:
+                continue
+            self._last_maintenance[db] = now
+            try:
+                self.maintain(db)
+            except LeaseLost:
+                self._stop_follower(db)
+            except Exception:  # noqa: BLE001
+                log.exception("retrying waiting events of %s failed", db)
+
+    # -- synchronous use (tests, `aftercare sync worker --once`) ---------------------------
+
+    def drain(self) -> dict[str, int]:
+        """Post everything the owned databases hold now, without threads. Returns totals."""
+        totals = {"posted": 0, "rejected": 0, "waiting": 0, "skipped": 0}
+        session = self._session()
+        owned = set()
+        try:
+            with unit_of_work(session):
+                self.orgs = service_point_dbs(session)
+                for db in sorted(self.orgs):
+                    if acquire_lease(session, feed_lease(db), self.owner, self.lease_seconds):
+                        owned.add(db)
+        finally:
+            session.close()
+        for db in sorted(owned):
+            session = self._session()
+            try:
+                with unit_of_work(session):
+                    since = load_checkpoint(session, db)
+            finally:
+                session.close()
+            while True:
+                res = self.client.changes(db, since=since, limit=self.batch_size, style="all_docs")
+                results = res.get("results") or []
+                if not results:
+                    break
+                for k, v in self.post_batch(db, results, res["last_seq"]).items():
+                    totals[k] += v
+                since = seq_param(res["last_seq"])
+            self.maintain(db)
+        return totals
