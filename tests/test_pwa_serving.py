@@ -55,10 +55,15 @@ def test_missing_files_are_404_not_the_app(web):
 
 
 def test_server_paths_stay_json(web):
-    for path in ("/api/no-such-thing", "/api", "/sync/sp_sz01/_changes", "/sync"):
+    for path in ("/api/no-such-thing", "/api"):
         r = web.get(path)
         assert r.status_code == 404, path
         assert r.is_json and r.json["code"] == "not_found", path
+    # The sync proxy answers for itself (here: no token), never with the app.
+    for path in ("/sync/sp_sz01/_changes", "/sync/"):
+        r = web.get(path)
+        assert r.status_code in (401, 404), (path, r.status_code)
+        assert r.is_json and b"<html" not in r.data.lower(), path
     r = web.post("/api/no-such-thing", json={})
     assert r.status_code == 404 and r.json["code"] == "not_found"
     assert web.delete("/api/meta/version").status_code == 405

@@ -16,7 +16,7 @@ from .text import imei_problem, normalise_phone, query_words
 
 
 SEARCH_CAP = 500       # records a search considers (more: "refine your search")
-SEARCH_SCAN = 2500     # postings of the leading word read at most
+SEARCH_SCAN = 1200     # postings of the leading word read at most
 
 
 def _prefix(t, word: str, dialect: str):

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
-from sqlalchemy import bindparam, insert, select, tuple_, update
+from sqlalchemy import insert, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -105,13 +105,13 @@ def _lock_rows(session: Session, model, keys: list[tuple], cols, defaults: dict)
     names = [c.key for c in cols]
     tcols = [table.c[n] for n in names]
     keys = sorted(set(keys), key=lambda k: tuple(str(x) for x in k))
-    conn = session.connection()
-    conn.execute(_insert(session)(table).on_conflict_do_nothing(index_elements=names),
-                 [dict(zip(names, k), **defaults(k)) for k in keys])
-    stmt = select(*tcols, table.c.quantity, table.c.value).where(tuple_(*tcols).in_(keys)).order_by(*tcols)
-    if session.get_bind().dialect.name == "postgresql":
-        stmt = stmt.with_for_update()
-    return {tuple(r[:-2]): [r[-2], r[-1]] for r in conn.execute(stmt)}
+    # One statement makes missing rows and locks and reads all of them: the
+    # no-op DO UPDATE takes the row lock that FOR UPDATE would, in key order.
+    ins = _insert(session)(table)
+    stmt = (ins.on_conflict_do_update(index_elements=names, set_={"quantity": table.c.quantity})
+            .returning(*tcols, table.c.quantity, table.c.value))
+    rows = session.connection().execute(stmt, [dict(zip(names, k), **defaults(k)) for k in keys])
+    return {tuple(r[:-2]): [r[-2], r[-1]] for r in rows}
 
 
 def post_moves(session: Session, specs: list[MoveSpec], *, org_id: uuid.UUID, doc_type: str, doc_id: uuid.UUID,
@@ -236,17 +236,17 @@ def post_moves(session: Session, specs: list[MoveSpec], *, org_id: uuid.UUID, do
             ins.on_conflict_do_update(index_elements=["item_id", "serial"],
                                       set_={"location_id": ins.excluded.location_id, "last_move_id": ins.excluded.last_move_id}),
             [{"item_id": k[0], "serial": k[1], "location_id": serial_rows[k][0], "last_move_id": mid} for k, mid in last.items()])
-    bal = StockBalance.__table__
-    conn.execute(
-        update(bal).where(bal.c.location_id == bindparam("k_loc"), bal.c.item_id == bindparam("k_item"))
-        .values(quantity=bindparam("q"), value=bindparam("v")),
-        [{"k_loc": k[0], "k_item": k[1], "q": v[0], "v": v[1]} for k, v in balances.items()])
+    # The rows exist and are locked: write the new totals back as one multi-row upsert each.
+    bal = _insert(session)(StockBalance.__table__)
+    conn.execute(bal.on_conflict_do_update(index_elements=["location_id", "item_id"],
+                                           set_={"quantity": bal.excluded.quantity, "value": bal.excluded.value}),
+                 [{"location_id": k[0], "item_id": k[1], "org_id": loc_org[k[0]], "quantity": v[0], "value": v[1]}
+                  for k, v in balances.items()])
     if costs:
-        cost = StockCost.__table__
-        conn.execute(
-            update(cost).where(cost.c.org_id == bindparam("k_org"), cost.c.item_id == bindparam("k_item"))
-            .values(quantity=bindparam("q"), value=bindparam("v")),
-            [{"k_org": k[0], "k_item": k[1], "q": v[0], "v": v[1]} for k, v in costs.items()])
+        cost = _insert(session)(StockCost.__table__)
+        conn.execute(cost.on_conflict_do_update(index_elements=["org_id", "item_id"],
+                                                set_={"quantity": cost.excluded.quantity, "value": cost.excluded.value}),
+                     [{"org_id": k[0], "item_id": k[1], "quantity": v[0], "value": v[1]} for k, v in costs.items()])
     from .shortages import flag_arrivals
 
     flag_arrivals(session, [(s.to_location, s.item_id) for s in specs if s.quantity and s.to_location.own])
