@@ -53,9 +53,7 @@ def current_stock(session: Session, args: dict) -> dict:
         plan = plan_search(session, KINDS["items"], args["q"])
         if plan is not None:
             stmt = stmt.where(plan.condition)
-    total, qty, value = session.execute(stmt.with_only_columns(
-        func.count(), func.coalesce(func.sum(StockBalance.quantity), 0), _value_sum(session.get_bind().dialect.name)
-    ).order_by(None)).one()
+    total, qty, value = session.execute(_totals(session, args, own_kinds)).one()
     page, size = args.get("page", 1), args.get("page_size", 50)
     rows = session.execute(stmt.order_by(Item.code, StockLocation.key).limit(size).offset((page - 1) * size)).all()
     items = []
@@ -71,6 +69,35 @@ def current_stock(session: Session, args: dict) -> dict:
     value = Decimal(str(value or 0)).quantize(CENT, ROUND_HALF_UP)
     return {"items": items, "total": total, "page": page, "page_size": size,
             "totals": {"quantity": Decimal(qty), "value": value}}
+
+
+def _totals(session: Session, args: dict, own_kinds: tuple[str, ...]):
+    """Count, quantity and value of the rows ``current_stock`` lists, joining only what the filters need."""
+    stmt = (select(func.count(), func.coalesce(func.sum(StockBalance.quantity), 0),
+                   _value_sum(session.get_bind().dialect.name))
+            .select_from(StockBalance)
+            .join(StockLocation, StockLocation.id == StockBalance.location_id)
+            .join(StockCost, (StockCost.org_id == StockBalance.org_id) & (StockCost.item_id == StockBalance.item_id))
+            .where(StockLocation.kind.in_(own_kinds), StockBalance.quantity != 0))
+    if args.get("org_id"):
+        stmt = stmt.where(StockBalance.org_id == args["org_id"])
+    if args.get("warehouse_id"):
+        stmt = stmt.where(StockLocation.warehouse_id == args["warehouse_id"])
+    if args.get("warehouse_kind"):
+        stmt = stmt.join(Warehouse, Warehouse.id == StockLocation.warehouse_id).where(Warehouse.kind == args["warehouse_kind"])
+    if args.get("item_id"):
+        stmt = stmt.where(StockBalance.item_id == args["item_id"])
+    item_filters = [(Item.kind, args.get("item_kind")), (Item.brand_id, args.get("brand_id")), (Item.model_id, args.get("model_id"))]
+    if any(v for _, v in item_filters) or args.get("q"):
+        stmt = stmt.join(Item, Item.id == StockBalance.item_id)
+        for col, v in item_filters:
+            if v:
+                stmt = stmt.where(col == v)
+        if args.get("q"):
+            plan = plan_search(session, KINDS["items"], args["q"])
+            if plan is not None:
+                stmt = stmt.where(plan.condition)
+    return stmt
 
 
 def moves_query(args: dict):
