@@ -184,6 +184,23 @@ def _add_sync_commands() -> None:
 _add_sync_commands()
 
 
+@demo.command("generate")
+@click.option("--items", type=click.IntRange(0, 5_000_000), default=50_000, show_default=True)
+@click.option("--members", type=click.IntRange(0, 5_000_000), default=200_000, show_default=True)
+@with_appcontext
+def demo_generate(items: int, members: int) -> None:
+    """Add bulk items and members (each with a warranty card) for benchmarks."""
+    from .basedata.demo import generate_bulk
+
+    session = _session("demo")
+    try:
+        with unit_of_work(session):
+            generate_bulk(session, items=items, members=members)
+    except RuntimeError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"generated {items} items and {members} members")
+
+
 @main.command("run")
 @click.option("--store/--no-store", "embedded_store", default=None,
               help="Start the embedded sync store (default: in demo mode).")

@@ -45,3 +45,19 @@ def test_upgrade_demo_load_and_user_create(tmp_path):
 def test_missing_secret_is_a_clear_error(tmp_path):
     r = CliRunner().invoke(main, ["db", "upgrade"], env={"AFTERCARE_VAR_DIR": str(tmp_path), "AFTERCARE_JWT_SECRET": ""})
     assert r.exit_code != 0 and "AFTERCARE_JWT_SECRET is required" in r.output
+
+
+def test_demo_generate_adds_bulk_rows(tmp_path):
+    runner = CliRunner()
+    env = _env(tmp_path)
+    assert runner.invoke(main, ["db", "upgrade"], env=env).exit_code == 0
+    r = runner.invoke(main, ["demo", "generate", "--items", "10", "--members", "5"], env=env)
+    assert r.exit_code != 0 and "load the demo base data first" in r.output
+    assert runner.invoke(main, ["demo", "load"], env=env).exit_code == 0
+    r = runner.invoke(main, ["demo", "generate", "--items", "30", "--members", "20"], env=env)
+    assert r.exit_code == 0 and "generated 30 items and 20 members" in r.output, r.output
+    engine = create_engine(f"sqlite:///{tmp_path / 'aftercare.db'}")
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM item WHERE code LIKE 'G%'")).scalar_one() == 30
+        assert conn.execute(text("SELECT count(*) FROM warranty_card WHERE imei LIKE '35%'")).scalar_one() == 20
+    engine.dispose()
