@@ -147,15 +147,10 @@ def post_moves(session: Session, specs: list[MoveSpec], *, org_id: uuid.UUID, do
         if not s.from_location.own and s.value is None and s.unit_cost is None:
             raise InvalidInput(f"{where}.unit_cost", "required for stock coming in")
 
-    # Where a location's leftover value goes when its quantity reaches zero.
-    residue_to = {org: location_for(session, org, "adjustment", name="adjustment")
-                  for org in {s.from_location.org_id for s in specs if s.from_location.own}}
     loc_org = {loc.id: loc.org_id for s in specs for loc in (s.from_location, s.to_location)}
-    loc_org.update({loc.id: loc.org_id for loc in residue_to.values()})
     balances = _lock_rows(
         session, StockBalance,
-        [(loc.id, s.item_id) for s in specs for loc in (s.from_location, s.to_location)]
-        + [(residue_to[s.from_location.org_id].id, s.item_id) for s in specs if s.from_location.own],
+        [(loc.id, s.item_id) for s in specs for loc in (s.from_location, s.to_location)],
         [StockBalance.location_id, StockBalance.item_id],
         lambda k: {"org_id": loc_org[k[0]], "quantity": ZERO, "value": ZERO},
     )
@@ -182,7 +177,15 @@ def post_moves(session: Session, specs: list[MoveSpec], *, org_id: uuid.UUID, do
                     {f"{where}.quantity": [f"{_fmt(missing)} missing at {src.name}"]},
                     item_id=str(item.id), location=src.name, missing=_fmt(missing))
             cost = costs[(src.org_id, s.item_id)]
-            if s.value is not None:
+            price_difference = ZERO
+            if s.value is not None and s.quantity:
+                # A reversal takes stock out at its original value, but never more
+                # than the location holds: the rest is a price difference, posted
+                # from adjustment, so own stock is never worth less than nothing.
+                held = src_bal[1] if s.quantity == src_bal[0] else max(ZERO, min(src_bal[1], s.value))
+                value = min(s.value, held) if s.value >= 0 else s.value
+                price_difference = s.value - value
+            elif s.value is not None:
                 value = s.value
             elif s.quantity == src_bal[0]:
                 value = src_bal[1]  # the last units take the location's remaining value: no residue
@@ -215,11 +218,15 @@ def post_moves(session: Session, specs: list[MoveSpec], *, org_id: uuid.UUID, do
                           quantity=s.quantity, value=value, doc_type=doc_type, doc_id=doc_id, line_id=s.line_id,
                           doc_date=doc_date, posted_at=now, reverses_move_id=s.reverses_move_id))
         serial_moves.extend({"move_id": move_id, "serial": x, "_item": s.item_id} for x in s.serials)
+        if src.own and s.value is not None and s.quantity and price_difference:
+            _post_adjustment_value(session, balances, costs, loc_org, moves, dst, s, price_difference,
+                                   dict(org_id=org_id, doc_type=doc_type, doc_id=doc_id, doc_date=doc_date, posted_at=now))
         if src.own and src_bal[0] == 0 and src_bal[1] != 0:
             # Value left with no quantity (a reversal at the original value after
             # the average moved, or rounding): write it off to adjustment, so an
             # empty location is always worth nothing.
-            residue, adj = src_bal[1], residue_to[src.org_id]
+            residue = src_bal[1]
+            adj = _adjustment_row(session, balances, loc_org, src.org_id, s.item_id)
             src_bal[1] = ZERO
             balances[(adj.id, s.item_id)][1] += residue
             costs[(src.org_id, s.item_id)][1] -= residue
@@ -252,6 +259,29 @@ def post_moves(session: Session, specs: list[MoveSpec], *, org_id: uuid.UUID, do
     flag_arrivals(session, [(s.to_location, s.item_id) for s in specs if s.quantity and s.to_location.own])
     return [PostedMove(m["id"], m["item_id"], m["from_location_id"], m["to_location_id"], m["quantity"], m["value"],
                        m["line_id"]) for m in moves]
+
+
+def _adjustment_row(session: Session, balances: dict, loc_org: dict, org_id: uuid.UUID, item_id: uuid.UUID) -> StockLocation:
+    adj = location_for(session, org_id, "adjustment", name="adjustment")
+    loc_org[adj.id] = adj.org_id
+    if (adj.id, item_id) not in balances:  # rare: lock that one row now
+        balances.update(_lock_rows(session, StockBalance, [(adj.id, item_id)],
+                                   [StockBalance.location_id, StockBalance.item_id],
+                                   lambda k: {"org_id": adj.org_id, "quantity": ZERO, "value": ZERO}))
+    return adj
+
+
+def _post_adjustment_value(session, balances, costs, loc_org, moves, dst, spec, amount, common) -> None:
+    """A value-only move from adjustment to ``dst`` (a reversal's price difference)."""
+    adj = _adjustment_row(session, balances, loc_org, dst.org_id, spec.item_id)
+    if adj.id == dst.id:
+        return  # the counterpart is adjustment itself: nothing to move
+    balances[(adj.id, spec.item_id)][1] -= amount
+    balances[(dst.id, spec.item_id)][1] += amount
+    if dst.own:
+        costs[(dst.org_id, spec.item_id)][1] += amount
+    moves.append(dict(id=uuid7(), item_id=spec.item_id, from_location_id=adj.id, to_location_id=dst.id,
+                      quantity=ZERO, value=amount, line_id=spec.line_id, reverses_move_id=None, **common))
 
 
 def _fmt(q: Decimal) -> str:
