@@ -133,11 +133,11 @@ def run(backend: str, url: str, posted_moves: int, total_rows: int, queries: int
         s.execute(text("DELETE FROM stock_balance"))
         s.execute(text("DELETE FROM stock_cost"))
         s.execute(text("""
-            INSERT INTO stock_balance (location_id, item_id, org_id, quantity, value)
-            SELECT m.loc, m.item_id, l.org_id, sum(m.q), sum(m.v) FROM (
+            INSERT INTO stock_balance (location_id, item_id, org_id, location_kind, quantity, value)
+            SELECT m.loc, m.item_id, l.org_id, l.kind, sum(m.q), sum(m.v) FROM (
                 SELECT to_location_id AS loc, item_id, quantity AS q, value AS v FROM stock_move
                 UNION ALL SELECT from_location_id, item_id, -quantity, -value FROM stock_move) m
-            JOIN stock_location l ON l.id = m.loc GROUP BY m.loc, m.item_id, l.org_id"""))
+            JOIN stock_location l ON l.id = m.loc GROUP BY m.loc, m.item_id, l.org_id, l.kind"""))
         s.execute(text(f"""
             INSERT INTO stock_cost (org_id, item_id, quantity, value)
             SELECT org_id, item_id, sum(quantity), sum(value) FROM stock_balance

@@ -148,11 +148,12 @@ def post_moves(session: Session, specs: list[MoveSpec], *, org_id: uuid.UUID, do
             raise InvalidInput(f"{where}.unit_cost", "required for stock coming in")
 
     loc_org = {loc.id: loc.org_id for s in specs for loc in (s.from_location, s.to_location)}
+    loc_kind = {loc.id: loc.kind for s in specs for loc in (s.from_location, s.to_location)}
     balances = _lock_rows(
         session, StockBalance,
         [(loc.id, s.item_id) for s in specs for loc in (s.from_location, s.to_location)],
         [StockBalance.location_id, StockBalance.item_id],
-        lambda k: {"org_id": loc_org[k[0]], "quantity": ZERO, "value": ZERO},
+        lambda k: {"org_id": loc_org[k[0]], "location_kind": loc_kind[k[0]], "quantity": ZERO, "value": ZERO},
     )
     costs = _lock_rows(
         session, StockCost,
@@ -247,7 +248,8 @@ def post_moves(session: Session, specs: list[MoveSpec], *, org_id: uuid.UUID, do
     bal = _insert(session)(StockBalance.__table__)
     conn.execute(bal.on_conflict_do_update(index_elements=["location_id", "item_id"],
                                            set_={"quantity": bal.excluded.quantity, "value": bal.excluded.value}),
-                 [{"location_id": k[0], "item_id": k[1], "org_id": loc_org[k[0]], "quantity": v[0], "value": v[1]}
+                 [{"location_id": k[0], "item_id": k[1], "org_id": loc_org[k[0]],
+                   "location_kind": loc_kind.get(k[0], "adjustment"), "quantity": v[0], "value": v[1]}
                   for k, v in balances.items()])
     if costs:
         cost = _insert(session)(StockCost.__table__)
@@ -267,7 +269,8 @@ def _adjustment_row(session: Session, balances: dict, loc_org: dict, org_id: uui
     if (adj.id, item_id) not in balances:  # rare: lock that one row now
         balances.update(_lock_rows(session, StockBalance, [(adj.id, item_id)],
                                    [StockBalance.location_id, StockBalance.item_id],
-                                   lambda k: {"org_id": adj.org_id, "quantity": ZERO, "value": ZERO}))
+                                   lambda k: {"org_id": adj.org_id, "location_kind": adj.kind, "quantity": ZERO,
+                                              "value": ZERO}))
     return adj
 
 

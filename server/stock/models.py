@@ -89,10 +89,12 @@ class StockBalance(OrgOwned, Base):
     """
 
     __tablename__ = "stock_balance"
-    __table_args__ = (Index("ix_stock_balance_item", "item_id"),)
+    __table_args__ = (Index("ix_stock_balance_item", "item_id"), Index("ix_stock_balance_kind_org", "location_kind", "org_id"))
 
     location_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("stock_location.id"), primary_key=True)
     item_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("item.id"), primary_key=True)
+    # The location's kind, copied so stock lists filter without joining locations.
+    location_kind: Mapped[str] = mapped_column(String(16))
     quantity: Mapped[Decimal] = mapped_column(Qty, default=Decimal("0"))
     value: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
 

@@ -37,7 +37,7 @@ def current_stock(session: Session, args: dict) -> dict:
             .join(Item, Item.id == StockBalance.item_id)
             .join(StockCost, (StockCost.org_id == StockBalance.org_id) & (StockCost.item_id == StockBalance.item_id))
             .outerjoin(Warehouse, Warehouse.id == StockLocation.warehouse_id)
-            .where(StockLocation.kind.in_(own_kinds), StockBalance.quantity != 0))
+            .where(StockBalance.location_kind.in_(own_kinds), StockBalance.quantity != 0))
     if args.get("org_id"):
         stmt = stmt.where(StockBalance.org_id == args["org_id"])
     if args.get("warehouse_id"):
@@ -78,7 +78,7 @@ def _totals(session: Session, args: dict, own_kinds: tuple[str, ...]):
             .select_from(StockBalance)
             .join(StockLocation, StockLocation.id == StockBalance.location_id)
             .join(StockCost, (StockCost.org_id == StockBalance.org_id) & (StockCost.item_id == StockBalance.item_id))
-            .where(StockLocation.kind.in_(own_kinds), StockBalance.quantity != 0))
+            .where(StockBalance.location_kind.in_(own_kinds), StockBalance.quantity != 0))
     if args.get("org_id"):
         stmt = stmt.where(StockBalance.org_id == args["org_id"])
     if args.get("warehouse_id"):

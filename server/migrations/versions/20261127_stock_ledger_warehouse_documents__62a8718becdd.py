@@ -99,6 +99,7 @@ def upgrade() -> None:
     sa.Column('item_id', sa.Uuid(), nullable=False),
     sa.Column('quantity', server.db.Fixed(14, 3), nullable=False),
     sa.Column('value', server.db.Fixed(14, 2), nullable=False),
+    sa.Column('location_kind', sa.String(length=16), nullable=False),
     sa.Column('org_id', sa.Uuid(), nullable=False),
     sa.ForeignKeyConstraint(['item_id'], ['item.id'], name=op.f('fk_stock_balance_item_id_item')),
     sa.ForeignKeyConstraint(['location_id'], ['stock_location.id'], name=op.f('fk_stock_balance_location_id_stock_location')),
@@ -107,6 +108,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('stock_balance', schema=None) as batch_op:
         batch_op.create_index('ix_stock_balance_item', ['item_id'], unique=False)
+        batch_op.create_index('ix_stock_balance_kind_org', ['location_kind', 'org_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_stock_balance_org_id'), ['org_id'], unique=False)
 
     op.create_table('stock_document',
