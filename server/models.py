@@ -12,6 +12,7 @@ from .notices import models as _notices  # noqa: F401
 from .org import models as _org  # noqa: F401
 from .notes import models as _notes  # noqa: F401
 from .outbox import models as _outbox  # noqa: F401
+from .repair import models as _repair  # noqa: F401
 from .stock import models as _stock  # noqa: F401
 
 metadata = Base.metadata

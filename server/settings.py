@@ -49,6 +49,9 @@ class Settings:
     sync_batch_size: int = field(default=200, metadata={"doc": "Events the posting worker takes from one database per SQL transaction."})
     sync_order_wait_seconds: int = field(default=3600, metadata={"doc": "How long an event waits for the order it names to be posted before it is dead-lettered."})
     sync_lease_seconds: int = field(default=30, metadata={"doc": "How long a posting worker owns a database without renewing; another worker takes over after that."})
+    repair_passcode_key: str = field(default="", metadata={"doc": "Key (32+ characters) that encrypts device passcodes on repair orders (AES-256-GCM); default derived from the JWT secret, so rotating that secret makes stored passcodes unreadable unless this is set."})
+    repair_check_fee: str = field(default="0", metadata={"doc": "Check fee (yuan, e.g. `30.00`) charged when a customer declines a quotation and takes the device back unrepaired; `0` for none."})
+    repair_followup_optional: bool = field(default=False, metadata={"doc": "Whether a completed repair may be audited without a follow-up call."})
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> "Settings":
@@ -91,6 +94,17 @@ class Settings:
                      "sync_order_wait_seconds", "sync_lease_seconds"):
             if getattr(self, name) <= 0:
                 raise SettingsError(f"{_env_name(name)} must be positive")
+        if self.repair_passcode_key and len(self.repair_passcode_key) < 32:
+            raise SettingsError(f"{_env_name('repair_passcode_key')} must be at least 32 characters")
+        try:
+            from decimal import Decimal, InvalidOperation
+
+            fee = Decimal(self.repair_check_fee)
+            if not fee.is_finite() or fee < 0 or fee != fee.quantize(Decimal("0.01")):
+                raise InvalidOperation
+        except (InvalidOperation, ValueError):
+            raise SettingsError(f"{_env_name('repair_check_fee')} must be an amount in yuan with at most two decimals, "
+                                f"got {self.repair_check_fee!r}") from None
         try:
             from zoneinfo import ZoneInfo
 

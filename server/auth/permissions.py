@@ -50,6 +50,22 @@ PERMISSIONS: dict[str, str] = {
     "note.add": "Add notes to orders",
     "blob.upload": "Upload photos",
     "blob.view": "See photos of the own organisation",
+    "repair.view": "See repair orders, their history, quotations, handovers and IMEI history",
+    "repair.intake": "Take devices in for repair (single or batch)",
+    "repair.accept": "Accept an order for repair, or return it unrepaired",
+    "repair.forward": "Send a device to the higher-level point or the factory and receive it back",
+    "repair.repair": "Start and finish repairs, record parts fitted",
+    "repair.passcode": "Read a device's stored passcode (to test the repair)",
+    "repair.quote": "Make quotations and record the customer's decision",
+    "repair.qc": "Record the quality check of a repair",
+    "repair.pickup": "Hand repaired devices back and settle the bill",
+    "repair.convert": "Convert a repair into an exchange",
+    "repair.follow_up": "Record the follow-up call of a completed repair",
+    "repair.audit": "Audit completed repairs",
+    "repair.deposit": "Take deposits on repair orders",
+    "repair.refund": "Prepare refund slips",
+    "repair.approve_refund": "Approve and pay out refund slips",
+    "repair.handover": "Hand devices over between people (signed by the receiver)",
 }
 
 # Every staff role works offline at a counter, workshop or warehouse.
@@ -57,21 +73,28 @@ _EVERYONE = {"org.view", "basedata.view", "sync.replicate", "note.view", "note.a
 _CUSTOMERS = {"customer.view", "customer.manage"}
 _STOCK_ALL = {"stock.view", "stock.manage", "stock.post", "stock.requisition"}
 _FINANCE = {"finance.view", "finance.manage_accounts"}
+_REPAIR_ALL = {p for p in PERMISSIONS if p.startswith("repair.")}
+_COUNTER = {"repair.view", "repair.intake", "repair.accept", "repair.forward", "repair.quote", "repair.pickup",
+            "repair.convert", "repair.deposit", "repair.refund", "repair.handover"}
 
 GRANTS: dict[str, frozenset[str]] = {
     "admin": frozenset(PERMISSIONS),
     "hq_manager": frozenset(_EVERYONE | _CUSTOMERS | {"org.manage", "user.view", "user.manage", "audit.view", "period.view",
                                                       "system.login_records", "basedata.manage", "basedata.manage_local",
-                                                      "stock.view", "stock.check"} | _FINANCE),
+                                                      "stock.view", "stock.check", "repair.view", "repair.follow_up",
+                                                      "repair.audit", "repair.approve_refund"} | _FINANCE),
     "sp_manager": frozenset(_EVERYONE | _CUSTOMERS | _STOCK_ALL | {"user.view", "user.manage", "audit.view", "period.view",
-                                                                   "basedata.manage_local", "finance.view"}),
-    "clerk": frozenset(_EVERYONE | _CUSTOMERS | {"stock.view"}),
-    "engineer": frozenset(_EVERYONE | {"stock.view", "stock.requisition"}),
-    "qc": frozenset(_EVERYONE),
-    "courier": frozenset(_EVERYONE),
-    "warehouse": frozenset(_EVERYONE | _STOCK_ALL),
-    "finance": frozenset(_EVERYONE | _FINANCE | {"period.view", "period.manage", "customer.view", "stock.view"}),
-    "cs_agent": frozenset(_EVERYONE | _CUSTOMERS),
+                                                                   "basedata.manage_local", "finance.view"} | _REPAIR_ALL),
+    "clerk": frozenset(_EVERYONE | _CUSTOMERS | _COUNTER | {"stock.view"}),
+    "engineer": frozenset(_EVERYONE | {"stock.view", "stock.requisition", "repair.view", "repair.accept", "repair.repair",
+                                       "repair.passcode", "repair.quote", "repair.handover"}),
+    "qc": frozenset(_EVERYONE | {"repair.view", "repair.qc", "repair.handover"}),
+    "courier": frozenset(_EVERYONE | {"repair.view", "repair.forward", "repair.handover"}),
+    "warehouse": frozenset(_EVERYONE | _STOCK_ALL | {"repair.view"}),
+    "finance": frozenset(_EVERYONE | _FINANCE | {"period.view", "period.manage", "customer.view", "stock.view", "repair.view",
+                                                 "repair.deposit", "repair.refund", "repair.approve_refund",
+                                                 "repair.audit"}),
+    "cs_agent": frozenset(_EVERYONE | _CUSTOMERS | {"repair.view", "repair.follow_up"}),
     # Dealers see their own devices through the portal, not the internal network.
     "dealer": frozenset(),
 }

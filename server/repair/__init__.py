@@ -1,0 +1,1 @@
+"""Repair (spec §1): repair orders, quotations, deposits, refunds, handovers, IMEI history."""

@@ -1,0 +1,239 @@
+"""Repair (spec §1): the repair order and what hangs off it.
+
+- ``repair_order``: one device taken in (维修工单); a document (number ``WX-…``) posted at
+  intake, whose progress is the seven-state machine of ``statemachine.py`` (column ``state``;
+  the document ``status`` stays ``posted``).
+- ``repair_transition``: every move of the machine (who, when, from, to, event data).
+- ``repair_quotation`` / ``_line``: the price quoted to an out-of-warranty customer (报价单).
+- ``repair_part``: parts fitted, with the stock documents ``record_part_used`` posted.
+- ``repair_payment``: deposits (押金), refund slips (退款单) and the pickup settlement (结算),
+  documents that post to the money ledger.
+- ``repair_handover``: the handover slip (维修机移交单): hops between people, signed by the
+  receiver; the order's ``current_holder_id`` is the one current holder.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from decimal import Decimal
+
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..core.models import DocumentMixin
+from ..db import Base, Fixed, IdMixin, JSONType, Money, utcnow
+from ..org.models import OrgOwned
+from . import statemachine as sm
+
+Qty = Fixed(14, 3)
+
+CUSTOMER_KINDS = ("member", "walk_in")
+PAYMENT_KINDS = {"deposit": "YJ", "refund": "TK", "settlement": "JS"}
+QUOTATION_STATUSES = ("pending", "accepted", "declined", "superseded")
+
+
+class RepairOrder(DocumentMixin, Base):
+    __tablename__ = "repair_order"
+    __table_args__ = (
+        CheckConstraint("customer_kind IN ('member', 'walk_in')", name="customer_kind"),
+        CheckConstraint("mode IN ('A', 'B', 'C', 'D')", name="mode"),
+        Index("ix_repair_order_imei_created", "imei", "created_at"),
+    )
+
+    DOC_TYPE = "repair_order"
+    NUMBER_PREFIX = "WX"
+
+    state: Mapped[str] = mapped_column(String(24), default=sm.PENDING_ACCEPTANCE, index=True)
+    mode: Mapped[str] = mapped_column(String(1), default="A")
+    # Customer: a member (by phone) or a walk-in (name and phone kept on the order only).
+    customer_kind: Mapped[str] = mapped_column(String(8))
+    member_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("member.id"), index=True)
+    customer_name: Mapped[str] = mapped_column(String(80), default="")
+    customer_phone: Mapped[str] = mapped_column(String(20), default="", index=True)
+    # Device.
+    imei: Mapped[str] = mapped_column(String(15))
+    model_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("product_model.id"))
+    model_source: Mapped[str] = mapped_column(String(16), default="")
+    colour: Mapped[str] = mapped_column(String(40), default="")
+    # AES-GCM ciphertext (base64) of the passcode or pattern; erased at pickup.
+    passcode_cipher: Mapped[str | None] = mapped_column(String(400))
+    passcode_erased_at: Mapped[dt.datetime | None]
+    accessories: Mapped[list] = mapped_column(JSONType, default=list)
+    symptoms: Mapped[list] = mapped_column(JSONType, default=list)
+    fault_description: Mapped[str] = mapped_column(Text, default="")
+    appearance_note: Mapped[str] = mapped_column(Text, default="")
+    photos: Mapped[list] = mapped_column(JSONType, default=list)
+    # Warranty: computed at intake, overridable with a reason.
+    warranty_card_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("warranty_card.id"))
+    purchase_date: Mapped[dt.date | None] = mapped_column(Date)
+    warranty_rule: Mapped[str] = mapped_column(String(24), default="")
+    warranty_reason: Mapped[str] = mapped_column(String(300), default="")
+    computed_status_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("warranty_status.id"))
+    warranty_status_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("warranty_status.id"))
+    warranty_override_reason: Mapped[str] = mapped_column(String(300), default="")
+    chargeable: Mapped[bool] = mapped_column(default=False)
+    claimable: Mapped[bool] = mapped_column(default=False)
+    promised_date: Mapped[dt.date | None] = mapped_column(Date)
+    # Work.
+    engineer_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("engineer.id"), index=True)
+    repair_level_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("repair_level.id"))
+    repair_method_ids: Mapped[list] = mapped_column(JSONType, default=list)
+    repair_started_at: Mapped[dt.datetime | None]
+    repair_finished_at: Mapped[dt.datetime | None]
+    qc_passed_at: Mapped[dt.datetime | None]
+    qc_fail_count: Mapped[int] = mapped_column(default=0)
+    unrepaired: Mapped[bool] = mapped_column(default=False)
+    forwarded_out: Mapped[bool] = mapped_column(default=False)
+    exchange_ref: Mapped[str] = mapped_column(String(80), default="")
+    exchange_reason: Mapped[str] = mapped_column(String(300), default="")
+    picked_up_at: Mapped[dt.datetime | None]
+    followup_satisfaction: Mapped[int | None]
+    followup_note: Mapped[str] = mapped_column(String(500), default="")
+    comeback_of_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("repair_order.id"))
+    # Who has the device now (handover slip); exactly one.
+    current_holder_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+    handover_count: Mapped[int] = mapped_column(default=0)
+    transition_count: Mapped[int] = mapped_column(default=0)
+    # Set when a device took the order in offline: the intake event (= the order id) and the device.
+    device_id: Mapped[str] = mapped_column(String(64), default="")
+    provisional_code: Mapped[str] = mapped_column(String(32), default="")
+
+
+class RepairTransition(IdMixin, OrgOwned, Base):
+    """One move of the state machine (including self-moves such as start_repair)."""
+
+    __tablename__ = "repair_transition"
+    __table_args__ = (UniqueConstraint("order_id", "seq"),)
+
+    order_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("repair_order.id"), index=True)
+    seq: Mapped[int]
+    event: Mapped[str] = mapped_column(String(32))
+    from_state: Mapped[str] = mapped_column(String(24))
+    to_state: Mapped[str] = mapped_column(String(24))
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    user_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
+    username: Mapped[str] = mapped_column(String(64), default="")
+    source: Mapped[str] = mapped_column(String(16), default="api")
+    event_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    data: Mapped[dict] = mapped_column(JSONType, default=dict)
+
+
+class RepairQuotation(IdMixin, OrgOwned, Base):
+    __tablename__ = "repair_quotation"
+    __table_args__ = (CheckConstraint("status IN ('pending', 'accepted', 'declined', 'superseded')", name="status"),)
+
+    order_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("repair_order.id"), index=True)
+    status: Mapped[str] = mapped_column(String(12), default="pending")
+    total: Mapped[Decimal] = mapped_column(Money())
+    note: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
+    decided_at: Mapped[dt.datetime | None]
+    decided_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
+    # The customer's signature: a small inline image (data URL) or the SHA-256 of an uploaded one.
+    signature: Mapped[str] = mapped_column(Text, default="")
+    lines: Mapped[list["RepairQuotationLine"]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="RepairQuotationLine.sort_order")
+
+
+class RepairQuotationLine(IdMixin, Base):
+    __tablename__ = "repair_quotation_line"
+    __table_args__ = (CheckConstraint("kind IN ('part', 'labour')", name="kind"),)
+
+    quotation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("repair_quotation.id", ondelete="CASCADE"), index=True)
+    sort_order: Mapped[int] = mapped_column(default=0)
+    kind: Mapped[str] = mapped_column(String(8))
+    item_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("item.id"))
+    repair_level_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("repair_level.id"))
+    description: Mapped[str] = mapped_column(String(160), default="")
+    quantity: Mapped[Decimal] = mapped_column(Qty)
+    unit_price: Mapped[Decimal] = mapped_column(Money())
+    amount: Mapped[Decimal] = mapped_column(Money())
+
+
+class RepairPart(IdMixin, OrgOwned, Base):
+    """A part fitted into the device; the stock side is two posted documents (use + defective return)."""
+
+    __tablename__ = "repair_part"
+
+    order_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("repair_order.id"), index=True)
+    item_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("item.id"))
+    quantity: Mapped[Decimal] = mapped_column(Qty)
+    unit_price: Mapped[Decimal] = mapped_column(Money())
+    amount: Mapped[Decimal] = mapped_column(Money())
+    engineer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("engineer.id"))
+    used_document_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("stock_document.id"))
+    return_document_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("stock_document.id"))
+    serials: Mapped[list] = mapped_column(JSONType, default=list)
+    defective_serials: Mapped[list] = mapped_column(JSONType, default=list)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
+
+
+class RepairPayment(DocumentMixin, Base):
+    """Money of a repair order: a deposit, a refund slip, or the pickup settlement.
+
+    Deposits and settlements are posted when made; a refund slip is a draft until someone with
+    ``repair.approve_refund`` approves it (posting it pays out). See docs/architecture.md,
+    "Repair: money flows", for the ledger rows each kind writes.
+    """
+
+    __tablename__ = "repair_payment"
+    __table_args__ = (
+        CheckConstraint("kind IN ('deposit', 'refund', 'settlement')", name="kind"),
+        Index("ix_repair_payment_order_kind", "order_id", "kind"),
+    )
+
+    kind: Mapped[str] = mapped_column(String(12))
+    order_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("repair_order.id"))
+    account_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("money_account.id"))
+    # Deposit / refund: the money taken or paid back. Settlement: what the customer paid at pickup.
+    amount: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0"))
+    reason: Mapped[str] = mapped_column(String(300), default="")
+    # The bill (settlement): parts + labour (+ check fee) − deposit held = due.
+    parts_total: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0"))
+    labour_total: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0"))
+    check_fee: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0"))
+    deposit_applied: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0"))
+    change_returned: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0"))
+    claim_amount: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0"))
+    manufacturer_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("party.id"))
+    signature: Mapped[str] = mapped_column(Text, default="")
+    # A refund after the bill was settled gives back money paid, not a deposit held.
+    after_settlement: Mapped[bool] = mapped_column(default=False)
+
+    @property
+    def DOC_TYPE(self) -> str:  # noqa: N802 - the lifecycle reads it as a constant
+        return f"repair_{self.kind}"
+
+    @property
+    def NUMBER_PREFIX(self) -> str:  # noqa: N802
+        return PAYMENT_KINDS[self.kind]
+
+    @property
+    def bill_total(self) -> Decimal:
+        return self.parts_total + self.labour_total + self.check_fee
+
+    def write_ledgers(self, session) -> None:
+        from .money import write_payment_ledgers
+
+        write_payment_ledgers(session, self)
+
+
+class RepairHandover(IdMixin, OrgOwned, Base):
+    """One hop of a device between people, signed by the receiver (维修机移交单)."""
+
+    __tablename__ = "repair_handover"
+    __table_args__ = (UniqueConstraint("order_id", "seq"),)
+
+    order_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("repair_order.id"), index=True)
+    seq: Mapped[int]
+    from_user_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
+    to_user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id"))
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    place: Mapped[str] = mapped_column(String(120), default="")
+    signature: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(String(300), default="")
+    recorded_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
+    event_id: Mapped[str | None] = mapped_column(String(64), unique=True)

@@ -1,0 +1,152 @@
+"""Reading repair orders: lists, one order with its history, and the IMEI timeline (spec §1.6).
+
+Every ORM read is scoped by the session's principal: another point's orders are invisible
+(the IMEI history of a device shows only the repairs the reader may see; the warranty card
+and the stock serial moves of the reader's own organisation).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..auth.models import User
+from ..auth.principal import get_principal
+from ..basedata import models as bd
+from ..stock.models import StockLocation, StockMove, StockMoveSerial
+from . import statemachine as sm
+from .models import RepairHandover, RepairOrder, RepairPart, RepairPayment, RepairQuotation, RepairTransition
+from .operations import bill_of, deposit_held, facts_of
+
+
+def orders_query(args: dict):
+    stmt = select(RepairOrder)
+    if args.get("state"):
+        stmt = stmt.where(RepairOrder.state == args["state"])
+    if args.get("imei"):
+        stmt = stmt.where(RepairOrder.imei == args["imei"])
+    if args.get("phone"):
+        stmt = stmt.where(RepairOrder.customer_phone == args["phone"])
+    if args.get("number"):
+        stmt = stmt.where(RepairOrder.number == args["number"])
+    if args.get("holder_id"):
+        stmt = stmt.where(RepairOrder.current_holder_id == args["holder_id"])
+    return stmt.order_by(RepairOrder.created_at.desc(), RepairOrder.id.desc())
+
+
+def _usernames(session: Session, ids) -> dict:
+    ids = {i for i in ids if i}
+    if not ids:
+        return {}
+    return dict(session.execute(select(User.id, User.username).where(User.id.in_(ids))).all())
+
+
+def order_detail(session: Session, order: RepairOrder) -> dict[str, Any]:
+    """The order with its transitions, quotations, parts, payments, handovers, bill and the events
+    the principal may fire now (what the PWA shows as buttons)."""
+    transitions = list(session.execute(select(RepairTransition).where(RepairTransition.order_id == order.id)
+                                       .order_by(RepairTransition.seq)).scalars())
+    handovers = list(session.execute(select(RepairHandover).where(RepairHandover.order_id == order.id)
+                                     .order_by(RepairHandover.seq)).scalars())
+    quotations = list(session.execute(select(RepairQuotation).where(RepairQuotation.order_id == order.id)
+                                      .order_by(RepairQuotation.created_at)).scalars())
+    parts = list(session.execute(select(RepairPart).where(RepairPart.order_id == order.id)
+                                 .order_by(RepairPart.created_at)).scalars())
+    payments = list(session.execute(select(RepairPayment).where(RepairPayment.order_id == order.id)
+                                    .order_by(RepairPayment.created_at, RepairPayment.id)).scalars())
+    names = _usernames(session, [order.current_holder_id] + [h.from_user_id for h in handovers] + [h.to_user_id for h in handovers])
+    facts = facts_of(session, order)
+    p = get_principal(session)
+    return {
+        "order": order,
+        "state_label": sm.STATE_LABELS[order.state],
+        "has_passcode": order.passcode_cipher is not None,
+        "current_holder": names.get(order.current_holder_id),
+        "facts": facts.__dict__,
+        "allowed_events": sm.allowed_events(order.state, facts, p.permissions),
+        "transitions": transitions,
+        "handovers": [{"seq": h.seq, "from_user": names.get(h.from_user_id), "to_user": names.get(h.to_user_id),
+                       "to_user_id": h.to_user_id, "at": h.at, "place": h.place, "note": h.note} for h in handovers],
+        "quotations": quotations,
+        "parts": parts,
+        "payments": payments,
+        "deposit_held": deposit_held(session, order),
+        "bill": bill_of(session, order),
+    }
+
+
+def _entry(at: Any, kind: str, summary: str, **ref: Any) -> dict:
+    if isinstance(at, dt.date) and not isinstance(at, dt.datetime):
+        at = dt.datetime.combine(at, dt.time(), tzinfo=dt.timezone.utc)
+    return {"at": at, "kind": kind, "summary": summary, **{k: (str(v) if v is not None else None) for k, v in ref.items()}}
+
+
+def imei_history(session: Session, imei: str) -> dict[str, Any]:
+    """One timeline per IMEI, oldest first: the warranty card (sale), every visible repair with
+    its transitions, quotations, parts swapped, payments and handovers, and the stock moves of
+    the serial (a loaner, an exchange unit, a device bought back)."""
+    entries: list[dict] = []
+    card = session.execute(select(bd.WarrantyCard).where(bd.WarrantyCard.imei == imei)).scalar_one_or_none()
+    model = None
+    if card is not None:
+        model = session.get(bd.ProductModel, card.model_id)
+        entries.append(_entry(card.sale_date, "warranty_card",
+                              f"售出 sold {card.sale_date.isoformat()}, {card.period_months} 个月保修 months warranty",
+                              warranty_card_id=card.id))
+    orders = list(session.execute(select(RepairOrder).where(RepairOrder.imei == imei)
+                                  .order_by(RepairOrder.created_at)).scalars())
+    ids = [o.id for o in orders]
+    by_id = {o.id: o for o in orders}
+    if ids:
+        for t in session.execute(select(RepairTransition).where(RepairTransition.order_id.in_(ids))).scalars():
+            o = by_id[t.order_id]
+            label = sm.STATE_LABELS.get(t.to_state, {"zh-CN": t.to_state, "en": t.to_state})
+            text = f"{o.number} {t.event}: → {label['zh-CN']} {label['en']} ({t.username})"
+            if t.event == "intake" and o.comeback_of_id:
+                earlier = by_id.get(o.comeback_of_id)
+                text += f"; 返修 comeback of {earlier.number if earlier else o.comeback_of_id}"
+            if t.event == "convert_to_exchange":
+                text += f"; 转换机 exchange {o.exchange_ref or ''} {o.exchange_reason}".rstrip()
+            entries.append(_entry(t.at, f"repair.{t.event}", text, order_id=o.id, number=o.number))
+        for q in session.execute(select(RepairQuotation).where(RepairQuotation.order_id.in_(ids))).scalars():
+            entries.append(_entry(q.created_at, "repair.quotation", f"{by_id[q.order_id].number} 报价 quotation {q.total} ({q.status})",
+                                  order_id=q.order_id, quotation_id=q.id))
+        items = {}
+        for part in session.execute(select(RepairPart).where(RepairPart.order_id.in_(ids))).scalars():
+            item = items.get(part.item_id) or session.get(bd.Item, part.item_id)
+            items[part.item_id] = item
+            entries.append(_entry(part.created_at, "repair.part",
+                                  f"{by_id[part.order_id].number} 换件 part swapped: {item.code} {item.name} ×{part.quantity}",
+                                  order_id=part.order_id, item_id=part.item_id))
+        for pay in session.execute(select(RepairPayment).where(RepairPayment.order_id.in_(ids),
+                                                               RepairPayment.status == "posted")).scalars():
+            entries.append(_entry(pay.posted_at, f"repair.{pay.kind}", f"{by_id[pay.order_id].number} {pay.number} {pay.amount}",
+                                  order_id=pay.order_id, document_id=pay.id))
+        handovers = list(session.execute(select(RepairHandover).where(RepairHandover.order_id.in_(ids))).scalars())
+        names = _usernames(session, [h.from_user_id for h in handovers] + [h.to_user_id for h in handovers])
+        for h in handovers:
+            entries.append(_entry(h.at, "repair.handover",
+                                  f"{by_id[h.order_id].number} 移交 handover {names.get(h.from_user_id, '?')} → {names.get(h.to_user_id, '?')}",
+                                  order_id=h.order_id))
+    moves = session.execute(
+        select(StockMove, StockMoveSerial.serial).join(StockMoveSerial, StockMoveSerial.move_id == StockMove.id)
+        .where(StockMoveSerial.serial == imei).order_by(StockMove.posted_at)).all()
+    if moves:
+        loc_ids = {m.from_location_id for m, _ in moves} | {m.to_location_id for m, _ in moves}
+        locs = {l.id: l.name for l in session.execute(select(StockLocation).where(StockLocation.id.in_(loc_ids))).scalars()}
+        for m, _ in moves:
+            entries.append(_entry(m.posted_at, "stock.move", f"{m.doc_type}: {locs.get(m.from_location_id, '?')} → {locs.get(m.to_location_id, '?')}",
+                                  document_id=m.doc_id))
+    if model is None and orders and orders[-1].model_id:
+        model = session.get(bd.ProductModel, orders[-1].model_id)
+    entries.sort(key=lambda e: (e["at"], e["kind"] != "repair.intake"))
+    return {"imei": imei, "model_code": model.code if model else None, "model_name": model.name if model else None,
+            "orders": [{"id": o.id, "number": o.number, "state": o.state, "mode": o.mode,
+                        "comeback_of_id": o.comeback_of_id} for o in orders],
+            "entries": entries}
+
+
+__all__ = ["orders_query", "order_detail", "imei_history"]

@@ -1,0 +1,326 @@
+"""Marshmallow schemas of the repair API (unknown fields refused, every string bounded)."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+
+from ..http import PageArgs, Schema, Str, page_schema
+from . import statemachine as sm
+
+SIGNATURE_MAX = 65_536
+
+
+def Money(**kw) -> ma.fields.Decimal:
+    """Amounts travel as strings with two places ("1234.50"), never as JSON numbers."""
+    return ma.fields.Decimal(as_string=True, places=2, **kw)
+
+
+def AmountIn(**kw) -> ma.fields.Decimal:
+    return ma.fields.Decimal(as_string=True, places=2, validate=ma.validate.Range(min=0, min_inclusive=False,
+                                                                                  max=999_999_999_999), **kw)
+
+
+def Signature(**kw) -> ma.fields.String:
+    kw.setdefault("metadata", {"description": "data:image/…;base64 URL of the signature, or the SHA-256 of an uploaded one"})
+    return Str(SIGNATURE_MAX, **kw)
+
+
+# -- input ----------------------------------------------------------------------------------
+
+class DepositIn(Schema):
+    amount = AmountIn(required=True)
+    account_id = ma.fields.UUID(required=True, metadata={"description": "Cash drawer or bank account of the service point"})
+
+
+class IntakeIn(Schema):
+    member_phone = Str(20, metadata={"description": "A member's phone; leave empty for a walk-in customer"})
+    customer_name = Str(80, metadata={"description": "Walk-in customer's name"})
+    customer_phone = Str(20, metadata={"description": "Walk-in customer's phone"})
+    imei = Str(15, required=True)
+    model_id = ma.fields.UUID(metadata={"description": "Default: from the warranty card or the IMEI's TAC"})
+    colour = Str(40)
+    passcode = Str(64, metadata={"description": "Screen passcode or pattern; stored encrypted, erased at pickup"})
+    accessories_received = ma.fields.List(ma.fields.UUID(), validate=ma.validate.Length(max=50))
+    symptom_ids = ma.fields.List(ma.fields.UUID(), validate=ma.validate.Length(max=20))
+    fault_description = Str(2000)
+    appearance_note = Str(2000)
+    photos = ma.fields.List(Str(64), validate=ma.validate.Length(max=20))
+    purchase_date = ma.fields.Date()
+    warranty_status_id = ma.fields.UUID(metadata={"description": "Override the computed warranty status (with a reason)"})
+    warranty_override_reason = Str(300)
+    promised_date = ma.fields.Date()
+    mode = ma.fields.String(validate=ma.validate.OneOf(("A", "B", "C")))
+    deposit = ma.fields.Nested(DepositIn)
+    provisional_code = Str(32)
+    note = Str(2000)
+
+
+_EVENT_FIELDS = {
+    "engineer_id": lambda: ma.fields.UUID(),
+    "mode": lambda: ma.fields.String(validate=ma.validate.OneOf(("B", "C"))),
+    "note": lambda: Str(500),
+    "repair_level_id": lambda: ma.fields.UUID(),
+    "repair_method_ids": lambda: ma.fields.List(ma.fields.UUID(), validate=ma.validate.Length(max=20)),
+    "reason": lambda: Str(300),
+    "account_id": lambda: ma.fields.UUID(),
+    "signature": lambda: Signature(),
+    "exchange_ref": lambda: Str(80),
+    "satisfaction": lambda: ma.fields.Integer(validate=ma.validate.Range(min=1, max=5)),
+}
+
+
+def event_schema(t: sm.Transition) -> type[Schema]:
+    """The body of one state-machine event, from the fields the machine lists for it."""
+    fields = {name: _EVENT_FIELDS[name]() for name in t.fields}
+    if not fields:
+        fields["note"] = Str(500)
+    name = "".join(part.title() for part in t.event.split("_")) + "In"
+    return type(name, (Schema,), fields)
+
+
+class QuotationLineIn(Schema):
+    kind = ma.fields.String(required=True, validate=ma.validate.OneOf(("part", "labour")))
+    item_id = ma.fields.UUID()
+    quantity = ma.fields.Integer(validate=ma.validate.Range(min=1, max=999))
+    repair_level_id = ma.fields.UUID()
+
+
+class QuotationIn(Schema):
+    lines = ma.fields.List(ma.fields.Nested(QuotationLineIn), required=True, validate=ma.validate.Length(min=1, max=50))
+    note = Str(500)
+
+
+class DecisionIn(Schema):
+    accepted = ma.fields.Boolean(required=True)
+    signature = Signature(required=True)
+
+
+class RefundIn(Schema):
+    amount = AmountIn(required=True)
+    account_id = ma.fields.UUID(required=True)
+    reason = Str(300, required=True, min_len=1)
+
+
+class PartIn(Schema):
+    item_id = ma.fields.UUID(required=True)
+    quantity = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1, max=99))
+    serials = ma.fields.List(Str(40), validate=ma.validate.Length(max=99))
+    defective_serials = ma.fields.List(Str(40), validate=ma.validate.Length(max=99))
+    defective_warehouse_id = ma.fields.UUID(metadata={"description": "Default: the point's first defective warehouse"})
+
+
+class HandoverIn(Schema):
+    to_user_id = ma.fields.UUID(required=True)
+    signature = Signature(required=True, metadata={"description": "The receiver's signature"})
+    place = Str(120)
+    note = Str(300)
+
+
+class OrderListArgs(PageArgs):
+    state = ma.fields.String(validate=ma.validate.OneOf(sm.STATES))
+    imei = Str(15)
+    phone = Str(20)
+    number = Str(40)
+    holder_id = ma.fields.UUID()
+
+
+# -- output ---------------------------------------------------------------------------------
+
+class OrderOut(Schema):
+    id = ma.fields.UUID()
+    number = ma.fields.String(allow_none=True)
+    org_id = ma.fields.UUID()
+    doc_date = ma.fields.Date()
+    state = ma.fields.String()
+    mode = ma.fields.String()
+    customer_kind = ma.fields.String()
+    member_id = ma.fields.UUID(allow_none=True)
+    customer_name = ma.fields.String()
+    customer_phone = ma.fields.String()
+    imei = ma.fields.String()
+    model_id = ma.fields.UUID(allow_none=True)
+    model_source = ma.fields.String()
+    colour = ma.fields.String()
+    passcode_erased_at = ma.fields.DateTime(allow_none=True)
+    accessories = ma.fields.List(ma.fields.Dict())
+    symptoms = ma.fields.List(ma.fields.Dict())
+    fault_description = ma.fields.String()
+    appearance_note = ma.fields.String()
+    photos = ma.fields.List(ma.fields.String())
+    warranty_card_id = ma.fields.UUID(allow_none=True)
+    purchase_date = ma.fields.Date(allow_none=True)
+    warranty_rule = ma.fields.String()
+    warranty_reason = ma.fields.String()
+    computed_status_id = ma.fields.UUID(allow_none=True)
+    warranty_status_id = ma.fields.UUID(allow_none=True)
+    warranty_override_reason = ma.fields.String()
+    chargeable = ma.fields.Boolean()
+    claimable = ma.fields.Boolean()
+    promised_date = ma.fields.Date(allow_none=True)
+    engineer_id = ma.fields.UUID(allow_none=True)
+    repair_level_id = ma.fields.UUID(allow_none=True)
+    repair_method_ids = ma.fields.List(ma.fields.String())
+    repair_started_at = ma.fields.DateTime(allow_none=True)
+    repair_finished_at = ma.fields.DateTime(allow_none=True)
+    qc_passed_at = ma.fields.DateTime(allow_none=True)
+    qc_fail_count = ma.fields.Integer()
+    unrepaired = ma.fields.Boolean()
+    forwarded_out = ma.fields.Boolean()
+    exchange_ref = ma.fields.String()
+    exchange_reason = ma.fields.String()
+    picked_up_at = ma.fields.DateTime(allow_none=True)
+    followup_satisfaction = ma.fields.Integer(allow_none=True)
+    followup_note = ma.fields.String()
+    comeback_of_id = ma.fields.UUID(allow_none=True)
+    current_holder_id = ma.fields.UUID(allow_none=True)
+    device_id = ma.fields.String()
+    provisional_code = ma.fields.String()
+    note = ma.fields.String()
+    created_at = ma.fields.DateTime()
+    created_by_id = ma.fields.UUID(allow_none=True)
+    audited_at = ma.fields.DateTime(allow_none=True)
+
+
+OrderPage = page_schema(OrderOut, "RepairOrderPage")
+
+
+class TransitionOut(Schema):
+    seq = ma.fields.Integer()
+    event = ma.fields.String()
+    from_state = ma.fields.String()
+    to_state = ma.fields.String()
+    at = ma.fields.DateTime()
+    user_id = ma.fields.UUID(allow_none=True)
+    username = ma.fields.String()
+    source = ma.fields.String()
+    data = ma.fields.Dict()
+
+
+class QuotationLineOut(Schema):
+    kind = ma.fields.String()
+    item_id = ma.fields.UUID(allow_none=True)
+    repair_level_id = ma.fields.UUID(allow_none=True)
+    description = ma.fields.String()
+    quantity = ma.fields.Decimal(as_string=True)
+    unit_price = Money()
+    amount = Money()
+
+
+class QuotationOut(Schema):
+    id = ma.fields.UUID()
+    order_id = ma.fields.UUID()
+    status = ma.fields.String()
+    total = Money()
+    note = ma.fields.String()
+    created_at = ma.fields.DateTime()
+    decided_at = ma.fields.DateTime(allow_none=True)
+    signed = ma.fields.Function(lambda q: bool(q.signature))
+    lines = ma.fields.List(ma.fields.Nested(QuotationLineOut))
+
+
+class PartOut(Schema):
+    id = ma.fields.UUID()
+    item_id = ma.fields.UUID()
+    quantity = ma.fields.Decimal(as_string=True)
+    unit_price = Money()
+    amount = Money()
+    engineer_id = ma.fields.UUID()
+    used_document_id = ma.fields.UUID()
+    return_document_id = ma.fields.UUID()
+    serials = ma.fields.List(ma.fields.String())
+    defective_serials = ma.fields.List(ma.fields.String())
+    created_at = ma.fields.DateTime()
+
+
+class PaymentOut(Schema):
+    id = ma.fields.UUID()
+    kind = ma.fields.String()
+    number = ma.fields.String(allow_none=True)
+    status = ma.fields.String()
+    order_id = ma.fields.UUID()
+    account_id = ma.fields.UUID(allow_none=True)
+    amount = Money()
+    reason = ma.fields.String()
+    parts_total = Money()
+    labour_total = Money()
+    check_fee = Money()
+    deposit_applied = Money()
+    change_returned = Money()
+    claim_amount = Money()
+    manufacturer_id = ma.fields.UUID(allow_none=True)
+    after_settlement = ma.fields.Boolean()
+    doc_date = ma.fields.Date()
+    created_by_id = ma.fields.UUID(allow_none=True)
+    posted_at = ma.fields.DateTime(allow_none=True)
+    posted_by_id = ma.fields.UUID(allow_none=True)
+
+
+class HandoverOut(Schema):
+    seq = ma.fields.Integer()
+    from_user = ma.fields.String(allow_none=True)
+    to_user = ma.fields.String(allow_none=True)
+    to_user_id = ma.fields.UUID()
+    at = ma.fields.DateTime()
+    place = ma.fields.String()
+    note = ma.fields.String()
+
+
+class BillOut(Schema):
+    parts_total = Money()
+    labour_total = Money()
+    check_fee = Money()
+    bill_total = Money()
+    deposit_held = Money()
+    deposit_applied = Money()
+    change_returned = Money()
+    amount_due = Money()
+    claim_amount = Money()
+    manufacturer_id = ma.fields.UUID(allow_none=True)
+
+
+class OrderDetailOut(Schema):
+    order = ma.fields.Nested(OrderOut)
+    state_label = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.String())
+    has_passcode = ma.fields.Boolean()
+    current_holder = ma.fields.String(allow_none=True)
+    facts = ma.fields.Dict()
+    allowed_events = ma.fields.List(ma.fields.String())
+    transitions = ma.fields.List(ma.fields.Nested(TransitionOut))
+    handovers = ma.fields.List(ma.fields.Nested(HandoverOut))
+    quotations = ma.fields.List(ma.fields.Nested(QuotationOut))
+    parts = ma.fields.List(ma.fields.Nested(PartOut))
+    payments = ma.fields.List(ma.fields.Nested(PaymentOut))
+    deposit_held = Money()
+    bill = ma.fields.Nested(BillOut)
+
+
+class PasscodeOut(Schema):
+    passcode = ma.fields.String(allow_none=True)
+
+
+class HistoryEntryOut(Schema):
+    at = ma.fields.DateTime()
+    kind = ma.fields.String()
+    summary = ma.fields.String()
+    order_id = ma.fields.String(allow_none=True)
+    number = ma.fields.String(allow_none=True)
+    quotation_id = ma.fields.String(allow_none=True)
+    item_id = ma.fields.String(allow_none=True)
+    document_id = ma.fields.String(allow_none=True)
+    warranty_card_id = ma.fields.String(allow_none=True)
+
+
+class HistoryOrderOut(Schema):
+    id = ma.fields.UUID()
+    number = ma.fields.String(allow_none=True)
+    state = ma.fields.String()
+    mode = ma.fields.String()
+    comeback_of_id = ma.fields.UUID(allow_none=True)
+
+
+class ImeiHistoryOut(Schema):
+    imei = ma.fields.String()
+    model_code = ma.fields.String(allow_none=True)
+    model_name = ma.fields.String(allow_none=True)
+    orders = ma.fields.List(ma.fields.Nested(HistoryOrderOut))
+    entries = ma.fields.List(ma.fields.Nested(HistoryEntryOut))

@@ -1,0 +1,196 @@
+"""The repair order's progress (spec §1.1): ONE definition of states, events, guards and
+who may fire each, used by the server and exported to the PWA (``GET /api/repair/state-machine``).
+
+Pure: no database. A guard is a named rule evaluated on a :class:`Facts` snapshot of the
+order; the operation builds the facts, asks :func:`check` and then applies the move. The PWA
+evaluates the same guard names on the facts the order's API answer carries (``facts``), so it
+shows exactly the buttons the server will accept.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..errors import TransitionRefused
+
+# -- states ----------------------------------------------------------------------------
+
+PENDING_ACCEPTANCE = "pending_acceptance"
+PENDING_REPAIR = "pending_repair"
+PENDING_QC = "pending_qc"
+PENDING_PICKUP = "pending_pickup"
+COMPLETED = "completed"
+FOLLOWED_UP = "followed_up"
+AUDITED = "audited"
+
+STATES = (PENDING_ACCEPTANCE, PENDING_REPAIR, PENDING_QC, PENDING_PICKUP, COMPLETED, FOLLOWED_UP, AUDITED)
+
+STATE_LABELS = {
+    PENDING_ACCEPTANCE: {"zh-CN": "待受理", "en": "Pending acceptance"},
+    PENDING_REPAIR: {"zh-CN": "待维修", "en": "Pending repair"},
+    PENDING_QC: {"zh-CN": "待质检", "en": "Pending quality check"},
+    PENDING_PICKUP: {"zh-CN": "待取机", "en": "Pending pickup"},
+    COMPLETED: {"zh-CN": "已完成", "en": "Completed"},
+    FOLLOWED_UP: {"zh-CN": "已回访", "en": "Followed up"},
+    AUDITED: {"zh-CN": "已审计", "en": "Audited"},
+}
+
+MODES = {
+    "A": {"zh-CN": "自行维修", "en": "Self repair"},
+    "B": {"zh-CN": "转送维修", "en": "Forwarded repair"},
+    "C": {"zh-CN": "返厂维修", "en": "Return-to-factory repair"},
+    "D": {"zh-CN": "维修转换机", "en": "Converted to exchange"},
+}
+
+
+# -- facts and guards ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Facts:
+    """What the guards look at; built from the order by ``RepairOrder.facts()``."""
+
+    chargeable: bool = False  # out of warranty: the customer pays
+    quotation: str = "none"  # none | pending | accepted | declined
+    repair_started: bool = False
+    qc_passed: bool = False
+    unrepaired: bool = False  # returned without repair (quotation declined, withdrawn)
+    followup_optional: bool = False
+    forwarded_out: bool = False  # mode B/C leg open: the device is away
+    settled: bool = False
+
+
+@dataclass(frozen=True)
+class Guard:
+    name: str
+    label: dict[str, str]
+
+    def holds(self, f: Facts) -> bool:
+        return _GUARD_RULES[self.name](f)
+
+
+_GUARD_RULES = {
+    "quotation_accepted_if_chargeable": lambda f: not f.chargeable or f.quotation == "accepted",
+    "repair_started": lambda f: f.repair_started,
+    "repair_not_started": lambda f: not f.repair_started,
+    "qc_passed_or_unrepaired": lambda f: f.qc_passed or f.unrepaired,
+    "followup_optional": lambda f: f.followup_optional,
+    "device_at_point": lambda f: not f.forwarded_out,
+    "device_away": lambda f: f.forwarded_out,
+}
+
+GUARDS: dict[str, Guard] = {g.name: g for g in [
+    Guard("quotation_accepted_if_chargeable", {
+        "zh-CN": "保外维修需客户先接受报价", "en": "an out-of-warranty repair needs an accepted quotation first"}),
+    Guard("repair_started", {"zh-CN": "尚未开始维修", "en": "the repair has not been started"}),
+    Guard("repair_not_started", {"zh-CN": "维修已开始", "en": "the repair has already been started"}),
+    Guard("qc_passed_or_unrepaired", {
+        "zh-CN": "质检未通过，不能取机", "en": "no pickup before the quality check has passed"}),
+    Guard("followup_optional", {
+        "zh-CN": "审计前须先回访", "en": "the order must be followed up before it is audited"}),
+    Guard("device_at_point", {"zh-CN": "机器在外（转送或返厂中）", "en": "the device is away (forwarded or at the factory)"}),
+    Guard("device_away", {"zh-CN": "机器不在外", "en": "the device was not sent away"}),
+]}
+
+
+# -- events ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Transition:
+    event: str
+    sources: tuple[str, ...]
+    target: str | None  # None: stays in the state it was in
+    permission: str
+    label: dict[str, str]
+    guards: tuple[str, ...] = ()
+    # Fields the event carries besides the order (for the PWA's forms and the sync schema).
+    fields: tuple[str, ...] = ()
+
+
+TRANSITIONS: dict[str, Transition] = {t.event: t for t in [
+    Transition("accept", (PENDING_ACCEPTANCE,), PENDING_REPAIR, "repair.accept",
+               {"zh-CN": "受理", "en": "Accept"}, (), ("engineer_id",)),
+    Transition("forward", (PENDING_REPAIR,), None, "repair.forward",
+               {"zh-CN": "转送/返厂发出", "en": "Send away (forward / factory)"}, ("device_at_point", "repair_not_started"),
+               ("mode", "note")),
+    Transition("forward_return", (PENDING_REPAIR,), None, "repair.forward",
+               {"zh-CN": "转送/返厂收回", "en": "Received back"}, ("device_away",), ("note",)),
+    Transition("start_repair", (PENDING_REPAIR,), None, "repair.repair",
+               {"zh-CN": "开始维修", "en": "Start repair"},
+               ("quotation_accepted_if_chargeable", "repair_not_started", "device_at_point"), ("engineer_id",)),
+    Transition("finish_repair", (PENDING_REPAIR,), PENDING_QC, "repair.repair",
+               {"zh-CN": "维修完成", "en": "Repair done"}, ("repair_started", "device_at_point"),
+               ("repair_level_id", "repair_method_ids", "note")),
+    Transition("return_unrepaired", (PENDING_ACCEPTANCE, PENDING_REPAIR), PENDING_PICKUP, "repair.accept",
+               {"zh-CN": "不修退回", "en": "Return unrepaired"}, ("repair_not_started", "device_at_point"), ("reason",)),
+    Transition("qc_pass", (PENDING_QC,), PENDING_PICKUP, "repair.qc",
+               {"zh-CN": "质检通过", "en": "QC passed"}, (), ("note",)),
+    Transition("qc_fail", (PENDING_QC,), PENDING_REPAIR, "repair.qc",
+               {"zh-CN": "质检不合格，返修", "en": "QC failed: back to repair"}, (), ("reason",)),
+    Transition("pickup", (PENDING_PICKUP,), COMPLETED, "repair.pickup",
+               {"zh-CN": "取机结算", "en": "Pickup and settle"}, ("qc_passed_or_unrepaired",),
+               ("account_id", "signature")),
+    Transition("convert_to_exchange", (PENDING_ACCEPTANCE, PENDING_REPAIR), COMPLETED, "repair.convert",
+               {"zh-CN": "维修转换机", "en": "Convert to exchange"}, ("device_at_point",), ("reason", "exchange_ref")),
+    Transition("follow_up", (COMPLETED,), FOLLOWED_UP, "repair.follow_up",
+               {"zh-CN": "回访", "en": "Follow up"}, (), ("satisfaction", "note")),
+    Transition("audit", (FOLLOWED_UP,), AUDITED, "repair.audit", {"zh-CN": "审计", "en": "Audit"}),
+    Transition("audit_without_followup", (COMPLETED,), AUDITED, "repair.audit",
+               {"zh-CN": "审计（免回访）", "en": "Audit (follow-up optional)"}, ("followup_optional",)),
+]}
+
+
+def _refuse(message: str, field_name: str, code_reason: str) -> TransitionRefused:
+    return TransitionRefused(message, {field_name: [code_reason]})
+
+
+def check(state: str, event: str, facts: Facts, permissions: frozenset[str] | set[str] | None = None) -> str:
+    """The state after ``event``, or :class:`TransitionRefused` with a readable reason.
+
+    ``permissions`` (when given) are the actor's; the API's route permission and the
+    worker's handler permission check the same names.
+    """
+    t = TRANSITIONS.get(event)
+    if t is None:
+        raise _refuse(f"unknown event {event!r}", "event", "unknown event")
+    if state not in t.sources:
+        label = STATE_LABELS.get(state, {"en": state})
+        raise _refuse(f"cannot {event} an order that is {label['en']} ({label.get('zh-CN', '')})", "state",
+                      f"{state}: {event} not allowed")
+    if permissions is not None and t.permission not in permissions:
+        raise _refuse(f"{event} needs the permission {t.permission}", "permission", t.permission)
+    for name in t.guards:
+        guard = GUARDS[name]
+        if not guard.holds(facts):
+            raise _refuse(f"{guard.label['en']} / {guard.label['zh-CN']}", "state", name)
+    return t.target or state
+
+
+def allowed_events(state: str, facts: Facts, permissions: frozenset[str] | set[str] | None = None) -> list[str]:
+    out = []
+    for name in TRANSITIONS:
+        try:
+            check(state, name, facts, permissions)
+        except TransitionRefused:
+            continue
+        out.append(name)
+    return out
+
+
+def permissions_used() -> set[str]:
+    return {t.permission for t in TRANSITIONS.values()}
+
+
+def export() -> dict:
+    """The machine as data, for the PWA."""
+    return {
+        "states": [{"name": s, "label": STATE_LABELS[s]} for s in STATES],
+        "initial": PENDING_ACCEPTANCE,
+        "modes": [{"code": c, "label": l} for c, l in MODES.items()],
+        "guards": [{"name": g.name, "label": g.label} for g in GUARDS.values()],
+        "events": [{"event": t.event, "from": list(t.sources), "to": t.target, "permission": t.permission,
+                    "label": t.label, "guards": list(t.guards), "fields": list(t.fields)} for t in TRANSITIONS.values()],
+        "facts": list(Facts.__dataclass_fields__),
+    }
+
+
+__all__ = ["STATES", "STATE_LABELS", "MODES", "Facts", "GUARDS", "TRANSITIONS", "check", "allowed_events", "export"]
