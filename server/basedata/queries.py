@@ -7,7 +7,7 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import and_, any_, exists, func, or_, select
+from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from . import models as m
@@ -46,34 +46,34 @@ class SearchPlan:
 def plan_search(session: Session, kind: Kind, q: str) -> SearchPlan | None:
     """Every word of ``q`` must prefix one of the record's tokens.
 
-    The rarest word leads (its postings are counted, at most SEARCH_SCAN + 1);
-    the others are checked per candidate through the (kind, record_id) index.
-    Cost is bounded by SEARCH_SCAN whatever the table size; a search that
-    could match more than it reads is reported as capped.
+    The candidates are found once, here, and the list query then looks at most
+    SEARCH_CAP records up by primary key (and counts them) without repeating
+    the token work. One word: its first postings. Several: the rarest word
+    leads (postings counted, at most SEARCH_SCAN + 1) and the others are
+    checked per candidate through (kind, record_id, token). Cost is bounded
+    whatever the table size; a search that could match more than it reads is
+    reported as capped.
     """
     words = query_words(q)
     if not words:
         return None
     dialect = session.get_bind().dialect.name
-    sizes = {w: session.execute(select(func.count()).select_from(
-        _postings(kind, w, dialect, SEARCH_SCAN + 1).subquery())).scalar_one() for w in words}
-    lead = min(words, key=lambda w: (sizes[w], -len(w)))
+    if len(words) == 1:
+        lead, others, lead_size = words[0], [], None
+    else:
+        sizes = {w: session.execute(select(func.count()).select_from(
+            _postings(kind, w, dialect, SEARCH_SCAN + 1).subquery())).scalar_one() for w in words}
+        lead = min(words, key=lambda w: (sizes[w], -len(w)))
+        others, lead_size = [w for w in words if w != lead], sizes[lead]
     first = _postings(kind, lead, dialect, SEARCH_SCAN).subquery()
     cands = select(first.c.record_id).distinct()
-    for word in words:
-        if word == lead:
-            continue
+    for word in others:
         other = aliased(m.SearchToken)
         cands = cands.where(exists().where(other.kind == kind.token_kind, other.record_id == first.c.record_id,
                                            _prefix(other, word, dialect)))
-    cands = cands.limit(SEARCH_CAP)
-    if dialect == "postgresql":
-        # = ANY(ARRAY(...)) makes the planner look the candidates up by primary
-        # key instead of hashing them against a scan of the whole table.
-        condition = kind.model.id == any_(func.array(cands.scalar_subquery()))
-    else:
-        condition = kind.model.id.in_(cands)
-    return SearchPlan(condition, sizes[lead] > SEARCH_CAP)
+    ids = session.execute(cands.limit(SEARCH_CAP)).scalars().all()
+    capped = len(ids) >= SEARCH_CAP or (lead_size is not None and lead_size > SEARCH_SCAN)
+    return SearchPlan(kind.model.id.in_(ids), capped)
 
 
 def list_query(session: Session, kind: Kind, args: dict) -> tuple[object, bool]:
