@@ -175,7 +175,7 @@ export default {
     repair_forward: 'Forward to a higher-level point or the factory',
     repair_repair: 'Repair and record parts fitted',
     repair_passcode: 'Read stored device passcodes',
-    repair_quote: 'Quote and record the customer's decision',
+    repair_quote: 'Quote and record the decision',
     repair_qc: 'Quality check',
     repair_pickup: 'Hand back and settle',
     repair_convert: 'Convert a repair into an exchange',
