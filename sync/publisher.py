@@ -139,6 +139,10 @@ class OutboxPublisher:
                 continue
             self.wake.wait(min(idle_seconds * (2 ** min(failures, 5)), 30))
             self.wake.clear()
+        self.release()
+
+    def release(self) -> None:
+        """Hand the outbox lease back (clean stop), so another publisher can go on at once."""
         session = self._session()
         try:
             with unit_of_work(session):

@@ -114,6 +114,7 @@ class PostingWorker:
         self.batch_size = batch_size or settings.sync_batch_size
         self.lease_seconds = settings.sync_lease_seconds
         self.order_wait = dt.timedelta(seconds=settings.sync_order_wait_seconds)
+        self.timezone = settings.timezone
         self.poll_ms = poll_ms
         self.queue: queue.Queue[Batch] = queue.Queue(maxsize=queue_size)
         self.followers: dict[str, Follower] = {}
@@ -198,7 +199,7 @@ class PostingWorker:
     def post_batch(self, db: str, results: list[dict], last_seq: Any) -> dict[str, int]:
         """Post one batch in one transaction (raises LeaseLost if another worker owns the feed now)."""
         docs = self.fetch_docs(db, results)
-        ctx = FeedContext(db=db, org_id=self.orgs[db], order_wait=self.order_wait)
+        ctx = FeedContext(db=db, org_id=self.orgs[db], order_wait=self.order_wait, timezone=self.timezone)
         session = self._session()
         try:
             with unit_of_work(session):
@@ -219,7 +220,8 @@ class PostingWorker:
                 if not has_due_waiting(session, db):
                     return
                 hold_lease(session, feed_lease(db), self.owner, self.lease_seconds)
-                changed = retry_waiting(session, FeedContext(db=db, org_id=self.orgs[db], order_wait=self.order_wait))
+                ctx = FeedContext(db=db, org_id=self.orgs[db], order_wait=self.order_wait, timezone=self.timezone)
+                changed = retry_waiting(session, ctx)
         finally:
             session.close()
         if changed:

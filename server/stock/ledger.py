@@ -180,7 +180,8 @@ def post_moves(session: Session, specs: list[MoveSpec], *, org_id: uuid.UUID, do
                     f"not enough {item.code} {item.name} at {src.name}: {_fmt(src_bal[0])} on hand, "
                     f"{_fmt(s.quantity)} needed, {_fmt(missing)} missing",
                     {f"{where}.quantity": [f"{_fmt(missing)} missing at {src.name}"]},
-                    item_id=str(item.id), location=src.name, missing=_fmt(missing))
+                    item_id=str(item.id), item=f"{item.code} {item.name}", location=src.name,
+                    on_hand=_fmt(src_bal[0]), needed=_fmt(s.quantity), missing=_fmt(missing))
             cost = costs[(src.org_id, s.item_id)]
             if s.value is not None:
                 value = s.value
