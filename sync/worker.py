@@ -29,7 +29,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from server.db import unit_of_work
 from server.http import system_session
@@ -127,6 +127,19 @@ class PostingWorker:
     def _session(self):
         return system_session(self.app, "sync")
 
+    def _posting_session(self):
+        """A session for one batch that keeps what it loaded (organisations, users, warehouses, items …).
+
+        The ORM's identity map holds objects weakly: without this, every event
+        would load the same reference rows again. The session lives for one
+        batch, so the memory is bounded and nothing outlives the transaction.
+        """
+        session = self._session()
+        kept: list = []
+        event.listen(session, "loaded_as_persistent", lambda _s, obj: kept.append(obj))
+        session.info["kept"] = kept
+        return session
+
     # -- ownership -------------------------------------------------------------------------
 
     def manage_leases(self) -> set[str]:
@@ -200,7 +213,7 @@ class PostingWorker:
         """Post one batch in one transaction (raises LeaseLost if another worker owns the feed now)."""
         docs = self.fetch_docs(db, results)
         ctx = FeedContext(db=db, org_id=self.orgs[db], order_wait=self.order_wait, timezone=self.timezone)
-        session = self._session()
+        session = self._posting_session()
         try:
             with unit_of_work(session):
                 hold_lease(session, feed_lease(db), self.owner, self.lease_seconds)

@@ -83,8 +83,6 @@ def post_document_event(session: Session, event: Event) -> PostResult:
     create + post. Refused whole (negative stock, serials, closed period, bad
     references) with the operation's DomainError.
     """
-    if session.get(StockDocument, uuid.UUID(event.id)) is not None:
-        raise InvalidInput("_id", "a document with this id exists already")
     doc = ops.create_stock_document(session, event.type, document_data(event))
     ops.post_stock_document(session, doc)
     return PostResult(numbers={event.type: doc.number}, document_type=event.type, document_id=doc.id, number=doc.number)
