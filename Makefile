@@ -73,7 +73,7 @@ bench-sync: $(STAMP) $(STORE_STAMP) $(DRIVER_STAMP)
 # The crash test at the acceptance scale (5,000 events, 20+ kills, two workers at once) on SQLite and PostgreSQL;
 # `make test` runs the same test smaller.
 crash-test: $(STAMP) $(STORE_STAMP) $(DRIVER_STAMP)
-	AFTERCARE_CRASH_EVENTS=5000 AFTERCARE_CRASH_KILLS=20 $(BIN)/python -m pytest tests/test_sync_crash.py -s $(PYTEST_ARGS)
+	AFTERCARE_CRASH_EVENTS=5000 AFTERCARE_CRASH_KILLS=20 $(BIN)/python -m pytest tests/test_sync_crash.py -s --timeout=3600 $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache $(PWA)/node_modules $(PWA)/dist test-artifacts sync/store/node_modules sync/testdriver/node_modules

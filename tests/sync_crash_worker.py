@@ -2,8 +2,7 @@
 
 AFTERCARE_CRASH_DELAY_MS holds every batch transaction open that much longer
 (after posting, before the checkpoint and the commit), so the test's kills
-land inside transactions as well as between them, and the run lasts long
-enough for all of its kills.
+land inside transactions as well as between them.
 """
 
 import os
