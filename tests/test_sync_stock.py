@@ -236,3 +236,38 @@ def test_master_data_lands_in_master_and_service_point_databases_and_devices_can
     assert couch.get_doc("sp_sz01", f"md:warehouses:{w.ids['SZ01.GOOD']}")["name"] == "SZ01 GOOD"
     with w.open() as s:
         assert s.execute(select(func.count()).select_from(StockMove)).scalar_one() == 0
+
+
+def test_the_fast_and_the_explaining_validators_agree():
+    """The compiled validator decides, the Python one explains: they must agree on every document."""
+    import copy
+    import random
+    import uuid
+
+    from sync import schemas
+
+    from .sync_mix import Place, make_mix
+
+    u = uuid.uuid4
+    mix = make_mix(Place(org_id=u(), user_id=u(), good=u(), good2=u(), defective=u(), engineer=u(), supplier=u(),
+                         dealer=u(), items=[u() for _ in range(6)], foreign_warehouse=u()), 300, seed=5)
+    rng = random.Random(5)
+    mutations = [lambda d: d.update(colour="red"), lambda d: d.pop("lines", None), lambda d: d.update(kind="gift"),
+                 lambda d: d["lines"][0].update(quantity="-1") if "lines" in d else d.update(reverses="x"),
+                 lambda d: d["lines"][0].pop("id") if "lines" in d else d.pop("reason"),
+                 lambda d: d.update(lines=[]) if "lines" in d else d.update(on="yesterday"),
+                 lambda d: d.update(_id="not-a-uuid"), lambda d: d.update(org=1), lambda d: d.pop("user_id"),
+                 lambda d: d["lines"][0].update(serials=["a", "a"]) if "lines" in d else d.update(reason="")]
+    docs = list(mix.events)
+    for doc in mix.events[:150]:
+        bad = copy.deepcopy(doc)
+        rng.choice(mutations)(bad)
+        docs.append(bad)
+    invalid = 0
+    for doc in docs:
+        t = doc["type"]
+        fast = schemas._fast_validator(t).is_valid(doc)
+        explained = not list(schemas._validator(t).iter_errors(doc))
+        assert fast == explained, doc
+        invalid += not fast
+    assert invalid >= 100
