@@ -149,12 +149,10 @@ def post_all(app, client: CouchClient, expected: int, batch: int) -> float:
                 raise RuntimeError(f"posting did not finish: {done}/{expected} processed, {left} unpublished")
         return time.perf_counter() - started
     finally:
-        elapsed = time.perf_counter() - started
         stop.set()
         for t in threads:
             t.join(30)
         s.close()
-        del elapsed
 
 
 def check(app, mix, client: CouchClient) -> None:

@@ -55,10 +55,16 @@ def test_missing_files_are_404_not_the_app(web):
 
 
 def test_server_paths_stay_json(web):
-    for path in ("/api/no-such-thing", "/api", "/sync/sp_sz01/_changes", "/sync"):
+    for path in ("/api/no-such-thing", "/api"):
         r = web.get(path)
         assert r.status_code == 404, path
         assert r.is_json and r.json["code"] == "not_found", path
+    # The sync proxy's routes exist: without a token they answer 401 in JSON, never the PWA shell.
+    for path in ("/sync/", "/sync/sp_sz01/_changes", "/sync/anything/else"):
+        r = web.get(path)
+        assert r.status_code == 401 and r.is_json and r.json["error"] == "unauthorized", path
+    r = web.get("/sync")
+    assert r.status_code == 308 and r.headers["Location"].endswith("/sync/")
     r = web.post("/api/no-such-thing", json={})
     assert r.status_code == 404 and r.json["code"] == "not_found"
     assert web.delete("/api/meta/version").status_code == 405
