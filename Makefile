@@ -19,7 +19,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 STORE_STAMP := sync/store/node_modules/.installed
 DRIVER_STAMP := sync/testdriver/node_modules/.installed
 
-.PHONY: run test install pwa chromium clean bench-basedata bench-ledger
+.PHONY: run test install pwa chromium clean bench-basedata bench-ledger bench-sync crash-test
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -65,6 +65,15 @@ bench-basedata: $(STAMP)
 
 bench-ledger: $(STAMP)
 	$(BIN)/python bench/ledger.py
+
+# 5,000 events of a warehouse mix: PouchDB replication direct vs through the proxy, raw ingest vs the posting worker.
+bench-sync: $(STAMP) $(STORE_STAMP) $(DRIVER_STAMP)
+	$(BIN)/python bench/sync.py $(BENCH_ARGS)
+
+# The crash test at the acceptance scale (5,000 events, 20+ kills, two workers at once) on SQLite and PostgreSQL;
+# `make test` runs the same test smaller.
+crash-test: $(STAMP) $(STORE_STAMP) $(DRIVER_STAMP)
+	AFTERCARE_CRASH_EVENTS=5000 AFTERCARE_CRASH_KILLS=20 $(BIN)/python -m pytest tests/test_sync_crash.py -s --timeout=3600 $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache $(PWA)/node_modules $(PWA)/dist test-artifacts sync/store/node_modules sync/testdriver/node_modules

@@ -96,6 +96,7 @@ def worker_command(once: bool) -> None:
         while publisher.publish_pending():
             pass
         worker.release_all()
+        publisher.release()
         click.echo(" ".join(f"{k}={v}" for k, v in totals.items()))
         return
     stop = _stop_on_signals()

@@ -23,7 +23,7 @@ from typing import Callable
 from sqlalchemy.orm import Session
 
 # Domain modules with sync handlers; the worker imports them all.
-HANDLER_MODULES = ["server.notes.events", "server.repair.events"]
+HANDLER_MODULES = ["server.notes.events", "server.repair.events", "server.stock.events"]
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,14 @@ class Event:
     created_at: dt.datetime
     order_id: uuid.UUID | None
     doc: dict
+    # The business time zone (AFTERCARE_TIMEZONE): document dates are days in it.
+    timezone: str = "Asia/Shanghai"
+
+    def local_date(self) -> dt.date:
+        """The day the event was made, in the business time zone."""
+        from zoneinfo import ZoneInfo
+
+        return self.created_at.astimezone(ZoneInfo(self.timezone)).date()
 
 
 @dataclass
@@ -59,22 +67,28 @@ Post = Callable[[Session, Event], PostResult]
 class Handler:
     type: str
     post: Post
-    permission: str
+    permissions: tuple[str, ...]  # the event's user needs every one of them
     opens_order: bool = False
 
 
 _HANDLERS: dict[str, Handler] = {}
 
 
-def register_handler(event_type: str, *, permission: str, opens_order: bool = False) -> Callable[[Post], Post]:
-    """Register the handler of an event type (its schema must exist in sync/schemas or be registered)."""
+def register_handler(event_type: str, *, permission: str | tuple[str, ...], opens_order: bool = False) -> Callable[[Post], Post]:
+    """Register the handler of an event type (its schema must exist in sync/schemas or be registered).
+
+    ``permission``: what the event's user must hold (all of them, when several), as
+    for the same action through the REST API.
+    """
     from server.auth.permissions import PERMISSIONS
 
-    if permission not in PERMISSIONS:
-        raise ValueError(f"unknown permission {permission!r}")
+    permissions = (permission,) if isinstance(permission, str) else tuple(permission)
+    for name in permissions:
+        if name not in PERMISSIONS:
+            raise ValueError(f"unknown permission {name!r}")
 
     def deco(func: Post) -> Post:
-        _HANDLERS[event_type] = Handler(event_type, func, permission, opens_order)
+        _HANDLERS[event_type] = Handler(event_type, func, permissions, opens_order)
         return func
 
     return deco

@@ -35,6 +35,9 @@ from .schemas import parse_time, validate_event
 log = logging.getLogger("aftercare.sync.posting")
 
 STATUS_PREFIX = "status:"
+# Master data the server publishes into a service point's database (``md:<kind>:<id>``).
+MASTER_DATA_PREFIX = "md:"
+SERVER_PREFIXES = (STATUS_PREFIX, MASTER_DATA_PREFIX)
 
 
 @dataclass(frozen=True)
@@ -44,11 +47,12 @@ class FeedContext:
     db: str
     org_id: uuid.UUID
     order_wait: dt.timedelta
+    timezone: str = "Asia/Shanghai"
 
 
 def is_event_id(doc_id: str) -> bool:
-    """Server-owned and special documents are not events."""
-    return not doc_id.startswith((STATUS_PREFIX, "_design/", "_local/"))
+    """Server-owned (status, master data) and special documents are not events."""
+    return not doc_id.startswith((*SERVER_PREFIXES, "_design/", "_local/"))
 
 
 def status_id(event_id: str) -> str:
@@ -111,7 +115,8 @@ def _to_event(ctx: FeedContext, doc: dict, rev: str) -> Event:
     return Event(db=ctx.db, id=doc["_id"], rev=rev, type=doc["type"], org_id=uuid.UUID(doc["org"]),
                  user_id=uuid.UUID(doc["user_id"]), device_id=doc["device_id"],
                  created_at=parse_time(doc["created_at"]),
-                 order_id=uuid.UUID(doc["order_id"]) if doc.get("order_id") else None, doc=doc)
+                 order_id=uuid.UUID(doc["order_id"]) if doc.get("order_id") else None, doc=doc,
+                 timezone=ctx.timezone)
 
 
 def _order_of(event: Event, handler: Handler) -> uuid.UUID | None:
@@ -160,8 +165,9 @@ def process_event(session: Session, ctx: FeedContext, doc_id: str, rev: str, doc
     if user is None or user.org_id != event.org_id:
         return reject([R.reason("unknown_user", field="user_id")], order_id)
     actor = dataclasses.replace(principal_for(session, user), source="sync", request_id=f"sync:{event.id}"[:64])
-    if not actor.can(handler.permission):
-        return reject([R.reason("not_permitted", handler.permission, "user_id")], order_id)
+    missing = [p for p in handler.permissions if not actor.can(p)]
+    if missing:
+        return reject([R.reason("not_permitted", ", ".join(missing), "user_id")], order_id)
     system = get_principal(session)
     set_principal(session, actor)
     try:

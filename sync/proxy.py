@@ -9,7 +9,7 @@ view here runs. Then:
   written there too);
 - exactly what PouchDB replication uses is let through; anything else is 403;
 - ``_bulk_docs`` is checked document by document (schema, organisation, user,
-  immutability, server-owned ids) and refused documents are answered
+  immutability, server-owned ids: ``status:*`` and ``md:*``) and refused documents are answered
   ``{"id", "error": "forbidden", "reason"}`` in their original place while the
   rest go on to the store;
 - answers stream from the store to the device; bodies over
@@ -39,6 +39,7 @@ log = logging.getLogger("aftercare.sync.proxy")
 bp = Blueprint("sync_proxy", __name__, url_prefix="/sync")
 
 STATUS_PREFIX = "status:"
+MASTER_DATA_PREFIX = "md:"
 _DB = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 # A longpoll holds a server thread: cap how long one may wait, and how often it asks the store.
 MAX_LONGPOLL_MS = 25_000
@@ -269,6 +270,8 @@ def refusal_reason(db: str, doc: Any, stored: dict[str, dict], *, new_edits: boo
     doc_id = doc["_id"]
     if doc_id.startswith(STATUS_PREFIX):
         return "status documents are written by the server only"
+    if doc_id.startswith(MASTER_DATA_PREFIX):
+        return "master data is written by the server only"
     if doc_id.startswith(("_design/", "_local/")):
         return "design and local documents are not accepted here"
     if db == MASTER_DB:
@@ -304,7 +307,7 @@ def write_events(db: str, docs: list, *, new_edits: bool) -> list[dict]:
     p = principal()
     org_id, user_id = str(p.org_id), str(p.user_id)
     ids = [d["_id"] for d in docs if isinstance(d, dict) and isinstance(d.get("_id"), str)
-           and not d["_id"].startswith(("_design/", "_local/", STATUS_PREFIX))]
+           and not d["_id"].startswith(("_design/", "_local/", STATUS_PREFIX, MASTER_DATA_PREFIX))]
     client = store()
     stored = client.current_revs(db, sorted(set(ids))) if ids and db != MASTER_DB else {}
     reasons = [refusal_reason(db, d, stored, new_edits=new_edits, org_id=org_id, user_id=user_id) for d in docs]

@@ -39,15 +39,22 @@ class OutboxPublisher:
         return system_session(self.app, "sync")
 
     def publish_pending(self) -> int:
-        """One round: publish up to ``batch`` unpublished rows. Returns how many rows were marked published."""
+        """One round: publish up to ``batch`` unpublished rows. Returns how many rows were marked published.
+
+        An older row left out of this round (it failed before) is never written over a newer one: every
+        body carries its ``outbox_id`` and ``_write`` keeps the newer document.
+        """
         session = self._session()
         try:
             with unit_of_work(session):
                 if not acquire_lease(session, OUTBOX_LEASE, self.owner, self.lease_seconds):
                     return 0
+                # Rows that failed before (e.g. a database not provisioned yet) go behind fresh ones,
+                # so they never hold the status documents of every other database back.
                 rows = session.execute(
                     select(OutboxMessage.id, OutboxMessage.target_db, OutboxMessage.doc_id, OutboxMessage.body)
-                    .where(OutboxMessage.published_at.is_(None)).order_by(OutboxMessage.id).limit(self.batch)
+                    .where(OutboxMessage.published_at.is_(None))
+                    .order_by(OutboxMessage.attempts, OutboxMessage.id).limit(self.batch)
                 ).all()
         finally:
             session.close()
@@ -58,7 +65,8 @@ class OutboxPublisher:
         covered: dict[tuple[str, str], list[int]] = defaultdict(list)
         for row in rows:
             key = (row.target_db, row.doc_id)
-            latest[key] = row
+            if key not in latest or row.id > latest[key].id:
+                latest[key] = row
             covered[key].append(row.id)
         by_db: dict[str, list] = defaultdict(list)
         for (db, _doc_id), row in latest.items():
@@ -139,6 +147,10 @@ class OutboxPublisher:
                 continue
             self.wake.wait(min(idle_seconds * (2 ** min(failures, 5)), 30))
             self.wake.clear()
+        self.release()
+
+    def release(self) -> None:
+        """Hand the outbox lease back (clean stop), so another publisher can go on at once."""
         session = self._session()
         try:
             with unit_of_work(session):

@@ -22,6 +22,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "forbidden": ("Not allowed", "不允许此操作"),
     "not_found": ("Something this event refers to does not exist", "单据引用的数据不存在"),
     "conflict": ("This conflicts with the current state", "与当前状态冲突"),
+    "negative_stock": ("Not enough stock", "库存不足"),
+    "serial_problem": ("A serial number is not right", "串号有误"),
+    "transition_refused": ("The document is not in a state that allows this", "单据当前状态不允许此操作"),
     "internal_error": ("The server could not post this event; staff have been told", "服务器无法过账此单据，已通知管理员"),
 }
 
@@ -39,6 +42,20 @@ def from_problems(problems: list[Problem]) -> list[dict]:
 
 def from_error(exc: DomainError) -> list[dict]:
     code = exc.code if exc.code in MESSAGES else "conflict"
+    if code == "negative_stock" and {"item", "location", "missing"} <= set(exc.extra):
+        return [_negative_stock(exc)]
     if exc.errors:
         return [reason(code, f"{field}: {msg}", field) for field, msgs in exc.errors.items() for msg in msgs][:20]
     return [reason(code, exc.message)]
+
+
+def _negative_stock(exc: DomainError) -> dict:
+    """Which item, where, and how many are missing, in both languages."""
+    x = exc.extra
+    field = next(iter(exc.errors), "")
+    return {"code": "negative_stock", "field": field,
+            "en": f"Not enough stock of {x['item']} at {x['location']}: {x.get('on_hand', '?')} on hand, "
+                  f"{x.get('needed', '?')} needed, {x['missing']} missing",
+            "zh-CN": f"库存不足：{x['location']} 的 {x['item']} 现有 {x.get('on_hand', '?')}，"
+                     f"需要 {x.get('needed', '?')}，缺 {x['missing']}",
+            "item_id": x.get("item_id", ""), "missing": x["missing"]}

@@ -29,7 +29,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from server.db import unit_of_work
 from server.http import system_session
@@ -114,6 +114,7 @@ class PostingWorker:
         self.batch_size = batch_size or settings.sync_batch_size
         self.lease_seconds = settings.sync_lease_seconds
         self.order_wait = dt.timedelta(seconds=settings.sync_order_wait_seconds)
+        self.timezone = settings.timezone
         self.poll_ms = poll_ms
         self.queue: queue.Queue[Batch] = queue.Queue(maxsize=queue_size)
         self.followers: dict[str, Follower] = {}
@@ -125,6 +126,19 @@ class PostingWorker:
 
     def _session(self):
         return system_session(self.app, "sync")
+
+    def _posting_session(self):
+        """A session for one batch that keeps what it loaded (organisations, users, warehouses, items …).
+
+        The ORM's identity map holds objects weakly: without this, every event
+        would load the same reference rows again. The session lives for one
+        batch, so the memory is bounded and nothing outlives the transaction.
+        """
+        session = self._session()
+        kept: list = []
+        event.listen(session, "loaded_as_persistent", lambda _s, obj: kept.append(obj))
+        session.info["kept"] = kept
+        return session
 
     # -- ownership -------------------------------------------------------------------------
 
@@ -198,8 +212,8 @@ class PostingWorker:
     def post_batch(self, db: str, results: list[dict], last_seq: Any) -> dict[str, int]:
         """Post one batch in one transaction (raises LeaseLost if another worker owns the feed now)."""
         docs = self.fetch_docs(db, results)
-        ctx = FeedContext(db=db, org_id=self.orgs[db], order_wait=self.order_wait)
-        session = self._session()
+        ctx = FeedContext(db=db, org_id=self.orgs[db], order_wait=self.order_wait, timezone=self.timezone)
+        session = self._posting_session()
         try:
             with unit_of_work(session):
                 hold_lease(session, feed_lease(db), self.owner, self.lease_seconds)
@@ -219,7 +233,8 @@ class PostingWorker:
                 if not has_due_waiting(session, db):
                     return
                 hold_lease(session, feed_lease(db), self.owner, self.lease_seconds)
-                changed = retry_waiting(session, FeedContext(db=db, org_id=self.orgs[db], order_wait=self.order_wait))
+                ctx = FeedContext(db=db, org_id=self.orgs[db], order_wait=self.order_wait, timezone=self.timezone)
+                changed = retry_waiting(session, ctx)
         finally:
             session.close()
         if changed:

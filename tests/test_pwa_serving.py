@@ -59,11 +59,12 @@ def test_server_paths_stay_json(web):
         r = web.get(path)
         assert r.status_code == 404, path
         assert r.is_json and r.json["code"] == "not_found", path
-    # The sync proxy answers for itself (here: no token), never with the app.
-    for path in ("/sync/sp_sz01/_changes", "/sync/"):
+    # The sync proxy's routes exist: without a token they answer 401 in JSON, never the PWA shell.
+    for path in ("/sync/", "/sync/sp_sz01/_changes", "/sync/anything/else"):
         r = web.get(path)
-        assert r.status_code in (401, 404), (path, r.status_code)
-        assert r.is_json and b"<html" not in r.data.lower(), path
+        assert r.status_code == 401 and r.is_json and r.json["error"] == "unauthorized", path
+    r = web.get("/sync")
+    assert r.status_code == 308 and r.headers["Location"].endswith("/sync/")
     r = web.post("/api/no-such-thing", json={})
     assert r.status_code == 404 and r.json["code"] == "not_found"
     assert web.delete("/api/meta/version").status_code == 405

@@ -113,6 +113,8 @@ def _publish(session: Session, kind: Kind, obj: Any, deleted: bool = False) -> N
         return
     if kind.publish == "org":
         org = session.get(Organisation, obj.org_id)
+        if org.kind != "service_point":
+            return  # only service points have a database on the store (headquarters works online)
         target = service_point_db(org.code)
         doc_id = f"md:{kind.name}:{obj.id}"
     else:

@@ -32,7 +32,8 @@ def _warehouse(session: Session, doc: StockDocument, field: str = "warehouse_id"
     wid = getattr(doc, field)
     if wid is None:
         raise InvalidInput(field, "required")
-    wh = session.execute(select(Warehouse).where(Warehouse.id == wid).execution_options(unscoped=True)).scalar_one_or_none()
+    # By primary key: the identity map answers when the session has it already.
+    wh = session.get(Warehouse, wid, execution_options={"unscoped": True})
     if wh is None or wh.org_id != doc.org_id:
         raise InvalidInput(field, "no such warehouse in the document's organisation")
     if not wh.active:
@@ -60,7 +61,7 @@ def _party(session: Session, doc: StockDocument, roles: tuple[str, ...]) -> Part
 def _engineer(session: Session, doc: StockDocument) -> Engineer:
     if doc.engineer_id is None:
         raise InvalidInput("engineer_id", "required")
-    eng = session.execute(select(Engineer).where(Engineer.id == doc.engineer_id).execution_options(unscoped=True)).scalar_one_or_none()
+    eng = session.get(Engineer, doc.engineer_id, execution_options={"unscoped": True})
     if eng is None or eng.org_id != doc.org_id or not eng.active:
         raise InvalidInput("engineer_id", "no such active engineer in the document's organisation")
     return eng
@@ -69,7 +70,8 @@ def _engineer(session: Session, doc: StockDocument) -> Engineer:
 def _items(session: Session, doc: StockDocument) -> dict[uuid.UUID, Item]:
     if not doc.lines:
         raise InvalidInput("lines", "at least one line is required")
-    items = {i.id: i for i in session.execute(select(Item).where(Item.id.in_({l.item_id for l in doc.lines}))).scalars()}
+    wanted = {l.item_id for l in doc.lines}
+    items = {i: item for i in wanted if (item := session.get(Item, i)) is not None}
     for n, line in enumerate(doc.lines):
         if line.item_id not in items:
             raise InvalidInput(f"lines.{n}.item_id", "no such item")

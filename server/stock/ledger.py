@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
-from sqlalchemy import insert, select, tuple_
+from sqlalchemy import event, insert, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -72,20 +72,38 @@ def _insert(session: Session):
     return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
 
 
+_LOCATIONS = "aftercare.stock_locations"
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_locations(session: Session, _previous) -> None:
+    # A location made inside a rolled-back savepoint is gone: forget what this session knew.
+    session.info.pop(_LOCATIONS, None)
+
+
 def location_for(session: Session, org_id: uuid.UUID, kind: str, *, warehouse: Warehouse | None = None,
                  engineer_id: uuid.UUID | None = None, party_id: uuid.UUID | None = None, name: str = "") -> StockLocation:
-    """The one location of this counterpart in this organisation, made on first use."""
+    """The one location of this counterpart in this organisation, made on first use.
+
+    Locations never change once made, so a session remembers the ones it
+    looked up (a batch of postings asks for the same few again and again).
+    """
     ref = warehouse.id if warehouse else (engineer_id or party_id)
     key = f"{kind}:{ref or '-'}"
-    stmt = select(StockLocation).where(StockLocation.org_id == org_id, StockLocation.key == key)
-    loc = session.execute(stmt.execution_options(unscoped=True)).scalar_one_or_none()
+    known = session.info.setdefault(_LOCATIONS, {})
+    loc = known.get((org_id, key))
     if loc is not None:
         return loc
-    session.execute(_insert(session)(StockLocation).values(
-        id=uuid7(), org_id=org_id, kind=kind, key=key, warehouse_id=warehouse.id if warehouse else None,
-        engineer_id=engineer_id, party_id=party_id, name=name or (warehouse.name if warehouse else kind),
-    ).on_conflict_do_nothing(index_elements=["org_id", "key"]))
-    return session.execute(stmt.execution_options(unscoped=True)).scalar_one()
+    stmt = select(StockLocation).where(StockLocation.org_id == org_id, StockLocation.key == key)
+    loc = session.execute(stmt.execution_options(unscoped=True)).scalar_one_or_none()
+    if loc is None:
+        session.execute(_insert(session)(StockLocation).values(
+            id=uuid7(), org_id=org_id, kind=kind, key=key, warehouse_id=warehouse.id if warehouse else None,
+            engineer_id=engineer_id, party_id=party_id, name=name or (warehouse.name if warehouse else kind),
+        ).on_conflict_do_nothing(index_elements=["org_id", "key"]))
+        loc = session.execute(stmt.execution_options(unscoped=True)).scalar_one()
+    known[(org_id, key)] = loc
+    return loc
 
 
 # -- posting -------------------------------------------------------------------
@@ -176,7 +194,8 @@ def post_moves(session: Session, specs: list[MoveSpec], *, org_id: uuid.UUID, do
                     f"not enough {item.code} {item.name} at {src.name}: {_fmt(src_bal[0])} on hand, "
                     f"{_fmt(s.quantity)} needed, {_fmt(missing)} missing",
                     {f"{where}.quantity": [f"{_fmt(missing)} missing at {src.name}"]},
-                    item_id=str(item.id), location=src.name, missing=_fmt(missing))
+                    item_id=str(item.id), item=f"{item.code} {item.name}", location=src.name,
+                    on_hand=_fmt(src_bal[0]), needed=_fmt(s.quantity), missing=_fmt(missing))
             cost = costs[(src.org_id, s.item_id)]
             price_difference = ZERO
             if s.value is not None and s.quantity:

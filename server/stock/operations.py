@@ -21,7 +21,9 @@ HEADER_FIELDS = ("kind", "warehouse_id", "to_warehouse_id", "party_id", "enginee
 
 
 def _lines(data: list[dict[str, Any]]) -> list[StockDocumentLine]:
-    return [StockDocumentLine(item_id=l["item_id"], quantity=Decimal(l.get("quantity") or 0),
+    # Ids are made by the server, or by the device for documents that come through sync.
+    return [StockDocumentLine(**({"id": l["id"]} if l.get("id") else {}), item_id=l["item_id"],
+                              quantity=Decimal(l.get("quantity") or 0),
                               unit_cost=l.get("unit_cost"), counted_quantity=l.get("counted_quantity"),
                               serials=[s.strip() for s in l.get("serials") or []], role=l.get("role", "main"),
                               note=l.get("note", ""), sort_order=i)
@@ -35,14 +37,18 @@ def _check_kind(doc_type: str, kind: str) -> None:
 
 
 def create_stock_document(session: Session, doc_type: str, data: dict[str, Any]) -> StockDocument:
-    """A new draft (touches no ledger). Writes: stock_document, stock_document_line, audit_log."""
+    """A new draft (touches no ledger). Writes: stock_document, stock_document_line, audit_log.
+
+    ``data["id"]`` and the lines' ``id`` may be given (documents made on a device
+    carry the ids the device made); otherwise the server makes them.
+    """
     p = get_principal(session)
     org_id = data.get("org_id") or p.org_id
     if org_id is None or session.get(Organisation, org_id) is None:
         raise InvalidInput("org_id", "required")
     kind = data.get("kind") or DOC_TYPES[doc_type].kinds[0]
     _check_kind(doc_type, kind)
-    doc = StockDocument(doc_type=doc_type, org_id=org_id, kind=kind,
+    doc = StockDocument(**({"id": data["id"]} if data.get("id") else {}), doc_type=doc_type, org_id=org_id, kind=kind,
                         **{k: data[k] for k in HEADER_FIELDS if k in data and k != "kind"},
                         lines=_lines(data.get("lines") or []))
     if doc.doc_date is None:

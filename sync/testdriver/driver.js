@@ -1,14 +1,21 @@
 // A real PouchDB client for the sync tests (pouchdb-node: LevelDB on disk, like a device's IndexedDB).
 // Usage: node driver.js '<json command>'  — prints one JSON result line.
 //   {"cmd":"put","dir":D,"docs":[...]}                 write documents locally (offline)
+//   {"cmd":"put","dir":D,"file":F}                      the same, the documents read from a JSON file (many)
 //   {"cmd":"push"|"pull","dir":D,"url":U,"token":T}     one-shot replication through the sync proxy
+//                                                       (without a token: the URL's own credentials, e.g. the store)
 //   {"cmd":"docs","dir":D,"prefix":P}                   the local documents (optionally by id prefix)
 'use strict';
 const PouchDB = require('pouchdb-node');
 
 function remoteDb(url, token) {
-  return new PouchDB(url, {
+  const parsed = new URL(url);
+  const auth = parsed.username ? { username: decodeURIComponent(parsed.username), password: decodeURIComponent(parsed.password) } : undefined;
+  parsed.username = '';
+  parsed.password = '';
+  return new PouchDB(parsed.toString().replace(/\/$/, ''), {
     skip_setup: true,
+    auth,
     fetch: (u, opts) => {
       if (token) opts.headers.set('Authorization', 'Bearer ' + token);
       return PouchDB.fetch(u, opts);
@@ -17,6 +24,7 @@ function remoteDb(url, token) {
 }
 
 function replicate(source, target, opts) {
+  const started = Date.now();
   return new Promise((resolve) => {
     const denied = [];
     const rep = PouchDB.replicate(source, target, Object.assign({ retry: false, batch_size: 100 }, opts || {}));
@@ -24,6 +32,7 @@ function replicate(source, target, opts) {
     rep.on('complete', (info) => resolve({
       ok: info.ok !== false && !(info.errors && info.errors.length),
       status: info.status,
+      elapsed_ms: Date.now() - started,
       docs_read: info.docs_read,
       docs_written: info.docs_written,
       doc_write_failures: info.doc_write_failures,
@@ -42,7 +51,10 @@ async function main() {
   let out;
   try {
     if (c.cmd === 'put') {
-      out = { results: await local.bulkDocs(c.docs) };
+      const docs = c.file ? JSON.parse(require('fs').readFileSync(c.file, 'utf8')) : c.docs;
+      const results = [];
+      for (let i = 0; i < docs.length; i += 1000) results.push(...await local.bulkDocs(docs.slice(i, i + 1000)));
+      out = { results: c.file ? [] : results, ok: results.every((r) => r.ok), count: results.length };
     } else if (c.cmd === 'push') {
       out = await replicate(local, remoteDb(c.url, c.token));
     } else if (c.cmd === 'pull') {

@@ -1,0 +1,114 @@
+"""Sync handlers: warehouse documents made on a counter or warehouse tablet, and their reversals.
+
+Each document type of ``DOC_TYPES`` is an event type (schema
+``sync/schemas/<doc_type>.json``). The event is the whole document: the
+server creates it with the device's ids (the event's ``_id`` is the
+document's id, each line carries its own) and posts it at once, through the
+same operations the REST API calls (``create_stock_document`` then
+``post_stock_document``), in the worker's transaction. A ``stock_reversal``
+event reverses a posted document by id (``reverse_stock_document``, as
+``POST …/<id>/reverse``). Refusals are the operations' own DomainErrors.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from sync.handlers import Event, PostResult, register_handler
+
+from ..auth.principal import get_principal
+from ..errors import Forbidden, InvalidInput, NotFound
+from . import operations as ops
+from .api import ENGINEER_TYPES
+from .documents import DOC_TYPES
+from .models import StockDocument
+
+_REF_FIELDS = ("warehouse_id", "to_warehouse_id", "party_id", "engineer_id", "formula_id")
+
+
+def _permissions(doc_type: str) -> tuple[str, ...]:
+    """As through the REST API: preparing the draft and posting it."""
+    if doc_type in ENGINEER_TYPES:
+        return ("stock.requisition",)
+    return ("stock.manage", "stock.post")
+
+
+def _date(value: str | None, event: Event, field: str) -> dt.date:
+    if not value:
+        return event.local_date()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput(field, "is not a valid date") from None
+
+
+def _dec(value: str | None) -> Decimal | None:
+    return Decimal(value) if value is not None else None
+
+
+def document_data(event: Event) -> dict:
+    """The event as the data ``create_stock_document`` takes (the REST API's DocumentIn, plus ids)."""
+    doc = event.doc
+    data: dict = {"id": uuid.UUID(event.id), "org_id": event.org_id, "doc_date": _date(doc.get("doc_date"), event, "doc_date"),
+                  "reference": doc.get("reference", ""), "note": doc.get("note", "")}
+    if "kind" in doc:
+        data["kind"] = doc["kind"]
+    for key in _REF_FIELDS:
+        if doc.get(key):
+            data[key] = uuid.UUID(doc[key])
+    seen: set[str] = set()
+    lines = []
+    for n, line in enumerate(doc["lines"]):
+        if line["id"] in seen:
+            raise InvalidInput(f"lines.{n}.id", "used by another line of this document")
+        seen.add(line["id"])
+        lines.append({"id": uuid.UUID(line["id"]), "item_id": uuid.UUID(line["item_id"]),
+                      "quantity": _dec(line.get("quantity")), "unit_cost": _dec(line.get("unit_cost")),
+                      "counted_quantity": _dec(line.get("counted_quantity")), "serials": line.get("serials") or [],
+                      "role": line.get("role", "main"), "note": line.get("note", "")})
+    data["lines"] = lines
+    return data
+
+
+def post_document_event(session: Session, event: Event) -> PostResult:
+    """Create and post the document the event carries.
+
+    Writes: stock_document, stock_document_line, document_counter, the stock
+    ledger (moves, balances, costs, serials), audit_log — as the REST API's
+    create + post. Refused whole (negative stock, serials, closed period, bad
+    references) with the operation's DomainError.
+    """
+    doc = ops.create_stock_document(session, event.type, document_data(event))
+    ops.post_stock_document(session, doc)
+    return PostResult(numbers={event.type: doc.number}, document_type=event.type, document_id=doc.id, number=doc.number)
+
+
+def post_reversal_event(session: Session, event: Event) -> PostResult:
+    """红冲 the named posted document. Writes: as ``reverse_stock_document`` (the reversal document and its
+    opposite moves, the original's status, audit_log). The user needs the permission that posts that type."""
+    doc_id = uuid.UUID(event.doc["reverses"])
+    # Scoped like every read: a document of another organisation is not found.
+    doc = session.execute(select(StockDocument).where(StockDocument.id == doc_id)).scalar_one_or_none()
+    if doc is None:
+        raise NotFound("no such warehouse document", {"reverses": ["no such warehouse document"]})
+    perm = "stock.requisition" if doc.doc_type in ENGINEER_TYPES else "stock.post"
+    if not get_principal(session).can(perm):
+        raise Forbidden(f"reversing a {doc.doc_type} needs {perm}", {"reverses": [f"needs {perm}"]})
+    on = _date(event.doc.get("on"), event, "on") if event.doc.get("on") else None
+    reversal = ops.reverse_stock_document(session, doc, event.doc["reason"], on)
+    return PostResult(numbers={"reversal": reversal.number, "reversed": doc.number or ""}, document_type=doc.doc_type,
+                      document_id=reversal.id, number=reversal.number)
+
+
+def _register() -> None:
+    for name in DOC_TYPES:
+        register_handler(name, permission=_permissions(name))(post_document_event)
+    register_handler("stock_reversal", permission="stock.view")(post_reversal_event)
+
+
+_register()
