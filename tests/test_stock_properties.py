@@ -80,7 +80,6 @@ def test_random_postings_and_reversals_keep_the_invariants(world, steps):
                  for _ in range(2)]
     whs = [w.ids["SZ01.GOOD"], w.ids["SZ01.GOOD2"]]
     posted: list[StockDocument] = []
-    costs_seen: dict = {i: [] for i in items}
     for op, item_i, qty, cents, wh_i, target in steps:
         item, wh = items[item_i], whs[wh_i]
         line = [{"item_id": item, "quantity": Decimal(qty)}]
@@ -90,7 +89,6 @@ def test_random_postings_and_reversals_keep_the_invariants(world, steps):
             if op == "receipt":
                 cost = Decimal(cents) / 100
                 doc = w.post("goods_receipt", {"kind": "other", "warehouse_id": wh, "lines": [{**line[0], "unit_cost": cost}]})
-                costs_seen[item].append(cost)
             elif op == "issue":
                 doc = w.post("goods_issue", {"kind": "other", "warehouse_id": wh, "lines": line})
             elif op == "transfer":
@@ -122,7 +120,7 @@ def test_random_postings_and_reversals_keep_the_invariants(world, steps):
                 if c.quantity == 0:
                     assert c.value == 0  # no residue once the stock is gone
                 else:
-                    seen = costs_seen[c.item_id]
-                    slack = Decimal("0.01") * len(steps)
-                    assert c.value >= 0  # own stock is never worth less than nothing
-                assert c.value <= max(seen) * c.quantity + slack
+                    # Own stock is never worth less than nothing. (No upper bound: a
+                    # reversal restores historic values, which can exceed any unit
+                    # cost received, e.g. reversing a cheap receipt after issues.)
+                    assert c.value >= 0

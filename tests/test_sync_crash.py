@@ -129,7 +129,9 @@ def test_killing_workers_loses_nothing_and_posts_nothing_twice(app, net, couch, 
                 p.wait()
             seen.append(_processed(net))
         print(f"\n{total} events, {KILLS} kills in {time.monotonic() - started:.1f} s; processed at each kill: {seen}")
-        assert seen[-1] < total, "the kills came too late to interrupt anything"
+        # The last kill may land just after the feed ran out (its stretch is short); the others must
+        # have interrupted work in progress.
+        assert sum(n < total for n in seen) >= KILLS - 1, "the kills came too late to interrupt anything"
         # The survivors stop cleanly (handing their leases over); two fresh workers finish.
         for p in procs:
             if p.poll() is None:

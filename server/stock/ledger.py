@@ -200,8 +200,10 @@ def post_moves(session: Session, specs: list[MoveSpec], *, org_id: uuid.UUID, do
             price_difference = ZERO
             if s.value is not None and s.quantity:
                 # A reversal takes stock out at its original value, but never more
-                # than the location holds: the rest is a price difference, posted
-                # from adjustment, so own stock is never worth less than nothing.
+                # than the location holds, so own stock is never worth less than
+                # nothing. An outside counterpart still gets its exact value back:
+                # the difference comes from adjustment (a price difference); between
+                # own locations the capped value simply moves.
                 held = src_bal[1] if s.quantity == src_bal[0] else max(ZERO, min(src_bal[1], s.value))
                 value = min(s.value, held) if s.value >= 0 else s.value
                 price_difference = s.value - value
@@ -238,7 +240,7 @@ def post_moves(session: Session, specs: list[MoveSpec], *, org_id: uuid.UUID, do
                           quantity=s.quantity, value=value, doc_type=doc_type, doc_id=doc_id, line_id=s.line_id,
                           doc_date=doc_date, posted_at=now, reverses_move_id=s.reverses_move_id))
         serial_moves.extend({"move_id": move_id, "serial": x, "_item": s.item_id} for x in s.serials)
-        if src.own and s.value is not None and s.quantity and price_difference:
+        if src.own and not dst.own and s.value is not None and s.quantity and price_difference:
             _post_adjustment_value(session, balances, costs, loc_org, moves, dst, s, price_difference,
                                    dict(org_id=org_id, doc_type=doc_type, doc_id=doc_id, doc_date=doc_date, posted_at=now))
         if src.own and src_bal[0] == 0 and src_bal[1] != 0:
