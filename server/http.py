@@ -90,29 +90,26 @@ def body_limit(max_bytes_setting: str) -> Callable[[Callable], Callable]:
     return mark
 
 
-def _view_attr(app: Flask, endpoint: str, method: str, attr: str):
+def _view_handler(app: Flask, endpoint: str, method: str):
+    """The function that answers ``method`` on ``endpoint`` (a MethodView's method; HEAD falls back to GET)."""
     view = app.view_functions.get(endpoint)
-    if view is None:
-        return None
     view_class = getattr(view, "view_class", None)
-    if view_class is not None:
-        view = getattr(view_class, method.lower(), None)
-    return getattr(view, attr, None)
+    if view_class is None:
+        return view
+    handler = getattr(view_class, method.lower(), None)
+    if handler is None and method == "HEAD":
+        handler = getattr(view_class, "get", None)
+    return handler
+
+
+def _view_attr(app: Flask, endpoint: str, method: str, attr: str):
+    return getattr(_view_handler(app, endpoint, method), attr, None)
 
 
 def _view_permission(app: Flask, endpoint: str, method: str) -> str | None:
     if endpoint in PUBLIC_ENDPOINTS:
         return PUBLIC
-    view = app.view_functions.get(endpoint)
-    if view is None:
-        return None
-    view_class = getattr(view, "view_class", None)
-    if view_class is not None:
-        handler = getattr(view_class, method.lower(), None)
-        if handler is None and method == "HEAD":
-            handler = getattr(view_class, "get", None)
-        return getattr(handler, "_permission", None)
-    return getattr(view, "_permission", None)
+    return _view_attr(app, endpoint, method, "_permission")
 
 
 UNGUARDED_ENDPOINTS = {"static"}
