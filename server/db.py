@@ -133,7 +133,11 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
         _configure_sqlite(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    # Bulk inserts (ledger moves, balance upserts) as multi-row VALUES statements:
+    # psycopg's own executemany sends one statement per row, a round trip each.
+    engine.dialect.use_insertmanyvalues_wo_returning = True
+    return engine
 
 
 # Set for units of work that only read (GET requests): they begin DEFERRED and,

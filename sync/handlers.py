@@ -69,12 +69,20 @@ class Handler:
     post: Post
     permissions: tuple[str, ...]  # the event's user needs every one of them
     opens_order: bool = False
+    # The operation can run in a posting batch's deferred mode (server.core.batch): it
+    # writes only through the batch and pending ORM objects, and reads nothing the
+    # batch has not written yet. A function decides per event document.
+    deferred: bool | Callable[[dict], bool] = False
+
+    def defers(self, doc: dict) -> bool:
+        return self.deferred(doc) if callable(self.deferred) else self.deferred
 
 
 _HANDLERS: dict[str, Handler] = {}
 
 
-def register_handler(event_type: str, *, permission: str | tuple[str, ...], opens_order: bool = False) -> Callable[[Post], Post]:
+def register_handler(event_type: str, *, permission: str | tuple[str, ...], opens_order: bool = False,
+                     deferred: bool | Callable[[dict], bool] = False) -> Callable[[Post], Post]:
     """Register the handler of an event type (its schema must exist in sync/schemas or be registered).
 
     ``permission``: what the event's user must hold (all of them, when several), as
@@ -88,7 +96,7 @@ def register_handler(event_type: str, *, permission: str | tuple[str, ...], open
             raise ValueError(f"unknown permission {name!r}")
 
     def deco(func: Post) -> Post:
-        _HANDLERS[event_type] = Handler(event_type, func, permissions, opens_order)
+        _HANDLERS[event_type] = Handler(event_type, func, permissions, opens_order, deferred)
         return func
 
     return deco

@@ -16,7 +16,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import insert, or_, select
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -24,7 +24,10 @@ from server.auth.models import User
 from server.auth.operations import principal_for
 from server.auth.principal import get_principal, set_principal
 from server.db import utcnow
+from server.core.batch import PostingBatch, batch_of
 from server.errors import DomainError
+from server.org.scoping import check_writes
+from server.outbox.models import OutboxMessage
 from server.outbox.operations import enqueue_document
 
 from . import reasons as R
@@ -71,6 +74,35 @@ def order_is_posted(session: Session, order_id: uuid.UUID) -> bool:
 
 # -- recording outcomes ------------------------------------------------------------------
 
+class _SyncRows:
+    """A posting batch's processed rows and status documents, inserted together when it is written.
+
+    They are recorded outside any posting (after it went through or was undone),
+    so a posting's undo never touches them."""
+
+    def __init__(self) -> None:
+        self.processed: list[dict] = []
+        self.outbox: list[dict] = []
+
+    def begin(self) -> None:
+        pass
+
+    def undo(self) -> None:
+        pass
+
+    def write(self, session: Session) -> None:
+        conn = session.connection()
+        if self.processed:
+            conn.execute(_INSERT_PROCESSED, self.processed)
+        if self.outbox:
+            conn.execute(_INSERT_OUTBOX, self.outbox)
+        self.processed, self.outbox = [], []
+
+
+_INSERT_PROCESSED = insert(SyncProcessed.__table__)
+_INSERT_OUTBOX = insert(OutboxMessage.__table__)
+
+
 @dataclass
 class _Seen:
     """An event already taken from the feed, now being retried (its rows get updated)."""
@@ -84,9 +116,15 @@ def _record(session: Session, ctx: FeedContext, doc_id: str, rev: str, event_typ
             order_id: uuid.UUID | None = None, seen: _Seen | None = None, publish: bool = True) -> None:
     """Write the processed row, the dead letter (waiting or dead) and the status document's outbox row."""
     now = utcnow()
+    batch = batch_of(session)
+    rows = batch.part("sync_rows", _SyncRows) if batch is not None else None
     if seen is None:
-        session.add(SyncProcessed(db=ctx.db, doc_id=doc_id, rev=rev, event_type=event_type[:40], outcome=outcome,
-                                  result=result))
+        if rows is not None:
+            rows.processed.append({"db": ctx.db, "doc_id": doc_id, "rev": rev, "event_type": event_type[:40],
+                                   "outcome": outcome, "result": result, "processed_at": now, "updated_at": now})
+        else:
+            session.add(SyncProcessed(db=ctx.db, doc_id=doc_id, rev=rev, event_type=event_type[:40], outcome=outcome,
+                                      result=result))
     else:
         seen.processed.outcome = outcome
         seen.processed.result = result
@@ -106,7 +144,11 @@ def _record(session: Session, ctx: FeedContext, doc_id: str, rev: str, event_typ
         seen.letter.attempts += 1
     if publish:
         body = status_body(doc_id, event_type, outcome, numbers=(result or {}).get("numbers"), reasons=reasons)
-        enqueue_document(session, ctx.db, status_id(doc_id), "status", body)
+        if rows is not None:
+            rows.outbox.append({"target_db": ctx.db, "doc_id": status_id(doc_id), "kind": "status", "body": body,
+                                "created_at": now})
+        else:
+            enqueue_document(session, ctx.db, status_id(doc_id), "status", body)
 
 
 # -- one event ---------------------------------------------------------------------------
@@ -168,6 +210,28 @@ def process_event(session: Session, ctx: FeedContext, doc_id: str, rev: str, doc
     missing = [p for p in handler.permissions if not actor.can(p)]
     if missing:
         return reject([R.reason("not_permitted", ", ".join(missing), "user_id")], order_id)
+    batch = batch_of(session)
+    if batch is not None and handler.defers(event.doc) and not handler.opens_order:
+        return _post_deferred(session, ctx, batch, handler, event, actor, order_id, doc_id, rev, seen, reject)
+    if batch is None:
+        return _post_in_savepoint(session, ctx, handler, event, actor, order_id, doc_id, rev, seen, reject)
+    # Earlier postings of the batch reach the database before this one reads or writes it.
+    batch.write()
+    batch.begin(deferring=False)
+    try:
+        outcome = _post_in_savepoint(session, ctx, handler, event, actor, order_id, doc_id, rev, seen, reject)
+    except BaseException:
+        batch.undo()
+        raise
+    if outcome == "posted":
+        batch.end()
+    else:
+        batch.undo()
+    return outcome
+
+
+def _post_in_savepoint(session: Session, ctx: FeedContext, handler: Handler, event: Event, actor, order_id,
+                       doc_id: str, rev: str, seen: _Seen | None, reject) -> str:
     system = get_principal(session)
     set_principal(session, actor)
     try:
@@ -191,6 +255,40 @@ def process_event(session: Session, ctx: FeedContext, doc_id: str, rev: str, doc
         set_principal(session, system)
         log.exception("posting %s %s failed", event.type, event.id)
         return reject([R.reason("internal_error")], order_id)
+    set_principal(session, system)
+    _record(session, ctx, doc_id, rev, event.type, "posted", result=_result_json(result), seen=seen)
+    return "posted"
+
+
+class BatchFallback(Exception):
+    """A deferred posting failed other than by refusal: post the batch again, one savepoint per event."""
+
+
+def _post_deferred(session: Session, ctx: FeedContext, batch: PostingBatch, handler: Handler, event: Event, actor,
+                   order_id, doc_id: str, rev: str, seen: _Seen | None, reject) -> str:
+    """Post through the batch: checked now against its state, written with the batch; a refusal
+    is undone in memory (nothing of it reached the database)."""
+    system = get_principal(session)
+    set_principal(session, actor)
+    batch.begin(deferring=True)
+    try:
+        # No autoflush: this posting's objects must not reach the database before it is accepted.
+        with session.no_autoflush:
+            result = handler.post(session, event)
+        check_writes(session, batch.new_objects)
+        batch.end()
+    except DomainError as exc:
+        batch.undo()
+        set_principal(session, system)
+        return reject(R.from_error(exc), order_id)
+    except OperationalError:
+        batch.undo()
+        set_principal(session, system)
+        raise  # the database itself failed: the whole batch is retried
+    except Exception as exc:
+        batch.undo()
+        set_principal(session, system)
+        raise BatchFallback(f"{event.type} {event.id}") from exc
     set_principal(session, system)
     _record(session, ctx, doc_id, rev, event.type, "posted", result=_result_json(result), seen=seen)
     return "posted"
@@ -249,6 +347,9 @@ def retry_waiting(session: Session, ctx: FeedContext, limit: int = 500) -> int:
     Also takes dead letters re-queued by ``aftercare sync retry``. Writes: as :func:`post_changes`.
     """
     now = utcnow()
+    batch = batch_of(session)
+    if batch is not None:
+        batch.write()  # the letters' processed rows may be pending
     letters = session.execute(
         select(SyncDeadLetter).where(
             SyncDeadLetter.db == ctx.db, SyncDeadLetter.state == "waiting",

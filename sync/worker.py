@@ -26,11 +26,14 @@ import socket
 import threading
 import time
 import uuid
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any, Callable
 
 from sqlalchemy import event, select
+from sqlalchemy.exc import DBAPIError, OperationalError
 
+from server.core.batch import posting_batch
 from server.db import unit_of_work
 from server.http import system_session
 from server.org.models import Organisation
@@ -39,7 +42,7 @@ from server.outbox.operations import service_point_db
 from .client import CouchClient, StoreError, client_for, seq_param
 from .handlers import load_handlers
 from .leases import LeaseLost, acquire_lease, feed_lease, hold_lease, release_lease
-from .posting import FeedContext, has_due_waiting, is_event_id, load_checkpoint, post_changes, retry_waiting, save_checkpoint
+from .posting import BatchFallback, FeedContext, has_due_waiting, is_event_id, load_checkpoint, post_changes, retry_waiting, save_checkpoint
 
 log = logging.getLogger("aftercare.sync.worker")
 
@@ -210,19 +213,37 @@ class PostingWorker:
         return docs
 
     def post_batch(self, db: str, results: list[dict], last_seq: Any) -> dict[str, int]:
-        """Post one batch in one transaction (raises LeaseLost if another worker owns the feed now)."""
+        """Post one batch in one transaction (raises LeaseLost if another worker owns the feed now).
+
+        The events go through a posting batch (``server.core.batch``): stock documents
+        are checked one by one against the batch's state and written together. If
+        that fails other than by refusing an event (a database constraint, a bug), the
+        transaction is rolled back and the batch posted again one savepoint per event,
+        where such an event is refused alone.
+        """
         docs = self.fetch_docs(db, results)
+        try:
+            counts = self._post(db, results, last_seq, docs, batched=True)
+        except (BatchFallback, DBAPIError) as exc:
+            if isinstance(exc, OperationalError) or getattr(exc, "connection_invalidated", False):
+                raise
+            log.warning("posting a batch of %s together failed (%s); posting it event by event", db, exc)
+            counts = self._post(db, results, last_seq, docs, batched=False)
+        self.on_commit()
+        return counts
+
+    def _post(self, db: str, results: list[dict], last_seq: Any, docs: dict, *, batched: bool) -> dict[str, int]:
         ctx = FeedContext(db=db, org_id=self.orgs[db], order_wait=self.order_wait, timezone=self.timezone)
         session = self._posting_session()
         try:
             with unit_of_work(session):
                 hold_lease(session, feed_lease(db), self.owner, self.lease_seconds)
-                counts = post_changes(session, ctx, results, docs)
-                retry_waiting(session, ctx)
+                with posting_batch(session) if batched else nullcontext():
+                    counts = post_changes(session, ctx, results, docs)
+                    retry_waiting(session, ctx)
                 save_checkpoint(session, db, seq_param(last_seq))
         finally:
             session.close()
-        self.on_commit()
         return counts
 
     def maintain(self, db: str) -> None:

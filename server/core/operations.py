@@ -9,15 +9,17 @@ import datetime as dt
 import uuid
 from typing import Any, TypeVar
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, event, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from ..auth.principal import get_principal
 from ..db import utcnow
 from ..errors import Forbidden, InvalidInput, PeriodClosed
+from ..ids import uuid7
 from ..org.models import Organisation
 from . import lifecycle
+from .batch import Journal, batch_of
 from .models import AuditLog, DocumentCounter, DocumentMixin, PeriodLock, snapshot
 
 D = TypeVar("D", bound=DocumentMixin)
@@ -69,36 +71,96 @@ def diff_snapshots(before: dict, after: dict) -> tuple[dict, dict]:
 
 # -- numbering -----------------------------------------------------------------
 
+def _counter_statement(dialect: str, lock_only: bool = False):
+    """INSERT … ON CONFLICT DO UPDATE … RETURNING: make the row or increment it (or, ``lock_only``,
+    lock and read it), in one statement."""
+    stmt = _COUNTER_STATEMENTS.get((dialect, lock_only))
+    if stmt is None:
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        ins = insert(DocumentCounter).values(
+            doc_type=bindparam("doc_type"), org_id=bindparam("org_id"), period=bindparam("period"),
+            last_value=0 if lock_only else 1)
+        step = DocumentCounter.last_value if lock_only else DocumentCounter.last_value + 1
+        stmt = _COUNTER_STATEMENTS[(dialect, lock_only)] = ins.on_conflict_do_update(
+            index_elements=["doc_type", "org_id", "period"], set_={"last_value": step}).returning(DocumentCounter.last_value)
+    return stmt
+
+
+_COUNTER_STATEMENTS: dict[tuple, Any] = {}
+_COUNTER_WRITE = (update(DocumentCounter)
+                  .where(DocumentCounter.doc_type == bindparam("k_type"), DocumentCounter.org_id == bindparam("k_org"),
+                         DocumentCounter.period == bindparam("k_period"))
+                  .values(last_value=bindparam("v")))
+
+
+class _Counters:
+    """The counters a posting batch numbers from: each row locked and read once, written back at the end."""
+
+    def __init__(self) -> None:
+        self.values: dict[tuple, int] = {}
+        self.dirty: set[tuple] = set()
+        self.journal = Journal()
+
+    def begin(self) -> None:
+        self.journal.begin()
+
+    def undo(self) -> None:
+        self.journal.undo()
+
+    def next(self, session: Session, key: tuple) -> int:
+        self.journal.save(self.values, key)
+        if key not in self.values:
+            self.values[key] = session.execute(_counter_statement(session.get_bind().dialect.name, lock_only=True),
+                                               dict(zip(("doc_type", "org_id", "period"), key))).scalar_one()
+        self.values[key] += 1
+        self.dirty.add(key)
+        return self.values[key]
+
+    def write(self, session: Session) -> None:
+        rows = [{"k_type": k[0], "k_org": k[1], "k_period": k[2], "v": self.values[k]} for k in self.dirty if k in self.values]
+        if rows:
+            session.connection().execute(_COUNTER_WRITE, rows)
+        self.dirty.clear()
+
 def next_document_number(session: Session, doc_type: str, prefix: str, org: Organisation, doc_date: dt.date) -> str:
     """The next gapless number, e.g. ``WX-SZ01-2611-00042``. Writes: document_counter.
 
-    The counter row is incremented with one atomic UPDATE … RETURNING in the
-    caller's transaction: concurrent posters queue on the row lock
+    The counter row is made or incremented by one atomic upsert … RETURNING in
+    the caller's transaction: concurrent posters queue on the row lock
     (PostgreSQL) or the write lock (SQLite), and a rollback returns the number.
+    In a posting batch the row is locked once and the number kept in memory
+    until the batch is written (a refused posting gives its number back).
     """
     period = doc_date.strftime("%y%m")
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    session.execute(
-        insert(DocumentCounter)
-        .values(doc_type=doc_type, org_id=org.id, period=period, last_value=0)
-        .on_conflict_do_nothing(index_elements=["doc_type", "org_id", "period"])
-    )
-    value = session.execute(
-        update(DocumentCounter)
-        .where(DocumentCounter.doc_type == doc_type, DocumentCounter.org_id == org.id, DocumentCounter.period == period)
-        .values(last_value=DocumentCounter.last_value + 1)
-        .returning(DocumentCounter.last_value)
-    ).scalar_one()
+    batch = batch_of(session)
+    if batch is not None:
+        value = batch.part("counters", _Counters).next(session, (doc_type, org.id, period))
+    else:
+        value = session.execute(_counter_statement(session.get_bind().dialect.name),
+                                {"doc_type": doc_type, "org_id": org.id, "period": period}).scalar_one()
     return f"{prefix}-{org.code}-{period}-{value:05d}"
 
 
 # -- closed periods ------------------------------------------------------------
 
+_PERIODS = "aftercare.closed_through"
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_periods(session: Session, _previous) -> None:
+    session.info.pop(_PERIODS, None)
+
+
 def closed_through(session: Session, org_id: uuid.UUID) -> dt.date | None:
-    return session.execute(
-        select(PeriodLock.closed_through).where(PeriodLock.org_id == org_id).execution_options(unscoped=True)
-    ).scalar_one_or_none()
+    """The organisation's closing date; a session asks the database once per organisation
+    (a batch of postings checks the same one again and again). Closing a period in the
+    same session updates what it remembers; a rollback forgets it."""
+    known = session.info.setdefault(_PERIODS, {})
+    if org_id not in known:
+        known[org_id] = session.execute(
+            select(PeriodLock.closed_through).where(PeriodLock.org_id == org_id).execution_options(unscoped=True)
+        ).scalar_one_or_none()
+    return known[org_id]
 
 
 def check_period_open(session: Session, org_id: uuid.UUID, when: dt.date, field: str = "doc_date") -> None:
@@ -123,6 +185,7 @@ def set_closed_through(session: Session, org_id: uuid.UUID, through: dt.date) ->
         lock.closed_through = through
         lock.updated_by_id = p.user_id
     session.flush()
+    session.info.setdefault(_PERIODS, {})[org_id] = through
     action = "period.reopen" if before and before["closed_through"] > through.isoformat() else "period.close"
     record_audit(session, action, lock, before=before, after={"closed_through": through.isoformat()})
     return lock
@@ -186,6 +249,35 @@ def post_document(session: Session, doc: D) -> D:
     return doc
 
 
+def create_and_post(session: Session, doc: D) -> D:
+    """A new document made and posted in one step (a device's event, a generated or reversing
+    document): the same checks, numbering and ledgers as create + post, but written once,
+    already numbered, with one audit row. Writes: the document table, document_counter, the
+    document's ledgers (hook), audit_log."""
+    p = get_principal(session)
+    doc.status = lifecycle.DRAFT
+    new_status = _transition(doc, "post")
+    check_period_open(session, doc.org_id, doc.doc_date)
+    doc.check_postable(session)
+    org = session.get(Organisation, doc.org_id)
+    doc.number = next_document_number(session, doc.DOC_TYPE, doc.NUMBER_PREFIX, org, doc.doc_date)
+    doc.status = new_status
+    doc.created_by_id = doc.posted_by_id = p.user_id
+    doc.posted_at = doc.created_at = utcnow()
+    session.add(doc)
+    batch = batch_of(session)
+    deferred = batch is not None and batch.deferring
+    if deferred:
+        doc.id = doc.id or uuid7()  # made at flush otherwise; the ledger rows name it now
+    else:
+        session.flush()
+    doc.write_ledgers(session)
+    if not deferred:
+        session.flush()
+    record_audit(session, f"{doc.DOC_TYPE}.post", doc, after=doc.snapshot())
+    return doc
+
+
 def audit_document(session: Session, doc: D) -> D:
     """posted → audited (document types that declare AUDITABLE). Writes: audit_log."""
     doc.status = _transition(doc, "audit")
@@ -224,8 +316,7 @@ def reverse_document(session: Session, doc: D, reason: str, on: dt.date | None =
     reversal.doc_date = on or doc.doc_date
     reversal.reversal_reason = reason
     check_period_open(session, doc.org_id, reversal.doc_date, field="on")
-    create_document(session, reversal)
-    post_document(session, reversal)
+    create_and_post(session, reversal)
     p = get_principal(session)
     doc.status = new_status
     doc.reversed_at = utcnow()

@@ -35,9 +35,17 @@ def _scope_reads(state: ORMExecuteState) -> None:
 
 
 def _guard_writes(session: Session, _ctx, _instances) -> None:
+    check_writes(session, list(session.new) + list(session.dirty) + list(session.deleted))
+
+
+def check_writes(session: Session, objects) -> None:
+    """Refuse writing records of an organisation the session's principal may not write for.
+
+    Every flush applies it; a posting batch (server.core.batch) applies it to a
+    posting's objects when the posting is made, since they are flushed later."""
     principal = get_principal(session)
     if principal.sees_all:
         return
-    for obj in list(session.new) + list(session.dirty) + list(session.deleted):
+    for obj in objects:
         if isinstance(obj, OrgOwned) and not principal.may_write_org(obj.org_id):
             raise Forbidden("this record belongs to another organisation", {"org_id": ["not your organisation"]})

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from ..basedata.models import DisassemblyFormula, Engineer, Item, Party, Warehouse
 from ..errors import InvalidInput
-from .ledger import ZERO, MoveSpec, _money, location_for, moves_of, post_moves, reversal_specs
+from .ledger import ZERO, MoveSpec, _money, location_for, moves_of, post_moves, reversal_specs, settle
 from .models import StockBalance, StockCost, StockDocument, StockLocation, StockSerial
 
 
@@ -24,6 +24,15 @@ class DocType:
     kinds: tuple[str, ...]
     plan: Callable[[Session, StockDocument], None]
     needs: tuple[str, ...] = ()  # header fields that must be given
+    # Planning reads nothing the ledger writes (no balances, costs or serials from the
+    # database): a posting batch may defer its writes (server.core.batch). True for
+    # every kind, or the kinds for which it holds.
+    deferrable: bool | tuple[str, ...] = False
+
+    def defers(self, kind: str | None) -> bool:
+        if isinstance(self.deferrable, tuple):
+            return (kind or self.kinds[0]) in self.deferrable
+        return self.deferrable
 
 
 # -- helpers -------------------------------------------------------------------
@@ -184,6 +193,7 @@ def plan_adjustment(session: Session, doc: StockDocument) -> None:
         wh = _warehouse(session, doc)
         _post(session, doc, _simple(session, doc, adj, _wh_loc(session, doc, wh), _incoming_cost))
     elif doc.kind == "stocktake":
+        settle(session)  # reads balances, costs and serials
         wh = _warehouse(session, doc)
         _post(session, doc, _stocktake_specs(session, doc, _wh_loc(session, doc, wh), adj))
     elif doc.kind == "scrap":
@@ -232,6 +242,7 @@ def _stocktake_specs(session: Session, doc: StockDocument, loc: StockLocation, a
 
 def plan_disassembly(session: Session, doc: StockDocument) -> None:
     """拆整为散 / 组散为整 by the model's formula; value moves across at the parts' standard-cost shares."""
+    settle(session)  # reads balances, costs and serials
     wh = _warehouse(session, doc)
     loc = _wh_loc(session, doc, wh)
     conv = location_for(session, doc.org_id, "adjustment", name="adjustment")
@@ -277,6 +288,7 @@ def _split(total: Decimal, weights: list[Decimal]) -> list[Decimal]:
 
 def plan_price_adjustment(session: Session, doc: StockDocument) -> None:
     """Revalue stock on hand to a new unit cost: value-only moves per own location holding the item."""
+    settle(session)  # reads balances
     items = _items(session, doc)
     adj = location_for(session, doc.org_id, "adjustment", name="revaluation")
     specs = []
@@ -299,14 +311,15 @@ def plan_price_adjustment(session: Session, doc: StockDocument) -> None:
 
 
 DOC_TYPES: dict[str, DocType] = {t.name: t for t in [
-    DocType("goods_receipt", "RK", {"zh-CN": "入库单", "en": "Goods receipt"}, ("purchase", "wholesale_return", "other"), plan_receipt),
-    DocType("goods_issue", "CK", {"zh-CN": "出库单", "en": "Goods issue"}, ("wholesale", "purchase_return", "other"), plan_issue),
-    DocType("bin_transfer", "ZC", {"zh-CN": "转仓单", "en": "Bin transfer"}, ("",), plan_transfer),
-    DocType("engineer_requisition", "LL", {"zh-CN": "工程师领料单", "en": "Engineer requisition"}, ("",), plan_requisition),
-    DocType("engineer_return", "TL", {"zh-CN": "工程师退料单", "en": "Engineer return"}, ("surplus", "defective"), plan_engineer_return),
-    DocType("engineer_use", "YL", {"zh-CN": "维修用料单", "en": "Parts used in repair"}, ("",), plan_engineer_use),
+    DocType("goods_receipt", "RK", {"zh-CN": "入库单", "en": "Goods receipt"}, ("purchase", "wholesale_return", "other"), plan_receipt, deferrable=True),
+    DocType("goods_issue", "CK", {"zh-CN": "出库单", "en": "Goods issue"}, ("wholesale", "purchase_return", "other"), plan_issue, deferrable=True),
+    DocType("bin_transfer", "ZC", {"zh-CN": "转仓单", "en": "Bin transfer"}, ("",), plan_transfer, deferrable=True),
+    DocType("engineer_requisition", "LL", {"zh-CN": "工程师领料单", "en": "Engineer requisition"}, ("",), plan_requisition, deferrable=True),
+    DocType("engineer_return", "TL", {"zh-CN": "工程师退料单", "en": "Engineer return"}, ("surplus", "defective"), plan_engineer_return, deferrable=True),
+    DocType("engineer_use", "YL", {"zh-CN": "维修用料单", "en": "Parts used in repair"}, ("",), plan_engineer_use, deferrable=True),
     DocType("stock_adjustment", "TZ", {"zh-CN": "库存调整单", "en": "Stock adjustment"},
-            ("opening", "stocktake", "scrap", "return_to_customer"), plan_adjustment),
+            ("opening", "stocktake", "scrap", "return_to_customer"), plan_adjustment,
+            deferrable=("opening", "scrap", "return_to_customer")),
     DocType("disassembly", "CZ", {"zh-CN": "拆装单", "en": "Disassembly / assembly"}, ("disassemble", "assemble"), plan_disassembly),
     DocType("price_adjustment", "TJ", {"zh-CN": "调价单", "en": "Price adjustment"}, ("",), plan_price_adjustment),
 ]}

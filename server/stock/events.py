@@ -83,8 +83,7 @@ def post_document_event(session: Session, event: Event) -> PostResult:
     create + post. Refused whole (negative stock, serials, closed period, bad
     references) with the operation's DomainError.
     """
-    doc = ops.create_stock_document(session, event.type, document_data(event))
-    ops.post_stock_document(session, doc)
+    doc = ops.create_and_post_stock_document(session, event.type, document_data(event))
     return PostResult(numbers={event.type: doc.number}, document_type=event.type, document_id=doc.id, number=doc.number)
 
 
@@ -107,7 +106,8 @@ def post_reversal_event(session: Session, event: Event) -> PostResult:
 
 def _register() -> None:
     for name in DOC_TYPES:
-        register_handler(name, permission=_permissions(name))(post_document_event)
+        register_handler(name, permission=_permissions(name),
+                         deferred=lambda doc, t=DOC_TYPES[name]: t.defers(doc.get("kind")))(post_document_event)
     register_handler("stock_reversal", permission="stock.view")(post_reversal_event)
 
 

@@ -21,6 +21,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from ..basedata.models import Item, Warehouse
+from ..core.batch import Journal, batch_of
 from ..db import utcnow
 from ..errors import DomainError, InvalidInput
 from ..ids import uuid7
@@ -79,6 +80,7 @@ _LOCATIONS = "aftercare.stock_locations"
 def _forget_locations(session: Session, _previous) -> None:
     # A location made inside a rolled-back savepoint is gone: forget what this session knew.
     session.info.pop(_LOCATIONS, None)
+    session.info.pop(_ITEMS, None)
 
 
 def location_for(session: Session, org_id: uuid.UUID, kind: str, *, warehouse: Warehouse | None = None,
@@ -112,40 +114,204 @@ def _money(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def _lock_rows(session: Session, model, keys: list[tuple], cols, defaults: dict) -> dict[tuple, list[Decimal]]:
-    """Make sure the rows exist, then lock and load them (ordered, so posters never deadlock).
+_STATEMENTS: dict[tuple, object] = {}
 
-    Core statements on the table: this is the hot path of every posting.
-    """
+
+def _statement(session: Session, name: str, build):
+    """Hot-path statements are built once per dialect (building an upsert costs more than running it)."""
+    dialect = session.get_bind().dialect.name
+    stmt = _STATEMENTS.get((name, dialect))
+    if stmt is None:
+        stmt = _STATEMENTS[(name, dialect)] = build(postgresql.insert if dialect == "postgresql" else sqlite.insert)
+    return stmt
+
+
+def _lock_statement(model, names: tuple[str, ...]):
+    table = model.__table__
+
+    def build(insert):
+        # One statement makes missing rows and locks and reads all of them: the
+        # no-op DO UPDATE takes the row lock that FOR UPDATE would, in key order.
+        return (insert(table).on_conflict_do_update(index_elements=list(names), set_={"quantity": table.c.quantity})
+                .returning(*[table.c[n] for n in names], table.c.quantity, table.c.value))
+    return build
+
+
+def _total_statement(model, names: tuple[str, ...]):
+    """Write new quantity and value totals back (the rows exist and are locked)."""
+    table = model.__table__
+
+    def build(insert):
+        ins = insert(table)
+        return ins.on_conflict_do_update(index_elements=list(names),
+                                         set_={"quantity": ins.excluded.quantity, "value": ins.excluded.value})
+    return build
+
+
+def _serial_statement(insert):
+    ins = insert(StockSerial.__table__)
+    return ins.on_conflict_do_update(index_elements=["item_id", "serial"],
+                                     set_={"location_id": ins.excluded.location_id, "last_move_id": ins.excluded.last_move_id})
+
+
+def _lock_rows(session: Session, model, keys: list[tuple], cols, defaults) -> dict[tuple, list[Decimal]]:
+    """Make sure the rows exist, then lock and load them (ordered, so posters never deadlock)."""
     if not keys:
         return {}
-    table = model.__table__
-    names = [c.key for c in cols]
-    tcols = [table.c[n] for n in names]
+    names = tuple(c.key for c in cols)
     keys = sorted(set(keys), key=lambda k: tuple(str(x) for x in k))
-    # One statement makes missing rows and locks and reads all of them: the
-    # no-op DO UPDATE takes the row lock that FOR UPDATE would, in key order.
-    ins = _insert(session)(table)
-    stmt = (ins.on_conflict_do_update(index_elements=names, set_={"quantity": table.c.quantity})
-            .returning(*tcols, table.c.quantity, table.c.value))
+    stmt = _statement(session, f"lock:{model.__tablename__}", _lock_statement(model, names))
     rows = session.connection().execute(stmt, [dict(zip(names, k), **defaults(k)) for k in keys])
     return {tuple(r[:-2]): [r[-2], r[-1]] for r in rows}
 
 
+_ITEMS = "aftercare.stock_items"
+_INSERT_MOVES = insert(StockMove.__table__)
+_INSERT_MOVE_SERIALS = insert(StockMoveSerial.__table__)
+
+
+def _items_of(session: Session, ids: set[uuid.UUID]) -> dict[uuid.UUID, tuple]:
+    """Code, name and whether serial-tracked, per item; a session remembers them (forgotten on rollback)."""
+    known = session.info.setdefault(_ITEMS, {})
+    missing = [i for i in ids if i not in known]
+    if missing:
+        for row in session.execute(select(Item.id, Item.code, Item.name, Item.serialized).where(Item.id.in_(missing))):
+            known[row.id] = row
+    return {i: known[i] for i in ids if i in known}
+
+
+class LedgerState:
+    """The balances, average costs and serial locations postings read and change, and the rows
+    they will write.
+
+    A single posting uses a fresh state and writes it at once. A posting batch
+    (``server.core.batch``) keeps one for many postings: rows are locked and read
+    on first use, later postings see the earlier ones' effects in memory, and
+    everything is written together; a refused posting is undone in memory.
+    """
+
+    def __init__(self) -> None:
+        self.balances: dict[tuple, list[Decimal]] = {}
+        self.costs: dict[tuple, list[Decimal]] = {}
+        self.serials: dict[tuple, tuple[uuid.UUID | None, bool]] = {}
+        self.serial_last: dict[tuple, uuid.UUID] = {}
+        self.loc_meta: dict[uuid.UUID, tuple[uuid.UUID, str]] = {}
+        self.dirty_balances: set[tuple] = set()
+        self.dirty_costs: set[tuple] = set()
+        self.moves: list[dict] = []
+        self.serial_moves: list[dict] = []
+        self.arrivals: list[tuple[StockLocation, uuid.UUID]] = []
+        self.journal = Journal()
+        self._marks = (0, 0, 0)
+
+    # -- reading (and locking) -------------------------------------------------------
+
+    def lock_balances(self, session: Session, keys: list[tuple]) -> None:
+        missing = {k for k in keys if k not in self.balances}
+        for k in missing:
+            self.journal.save(self.balances, k)
+        self.balances.update(_lock_rows(
+            session, StockBalance, list(missing), [StockBalance.location_id, StockBalance.item_id],
+            lambda k: {"org_id": self.loc_meta[k[0]][0], "location_kind": self.loc_meta[k[0]][1], "quantity": ZERO,
+                       "value": ZERO}))
+        for k in keys:
+            self.journal.save(self.balances, k)
+            self.dirty_balances.add(k)
+
+    def lock_costs(self, session: Session, keys: list[tuple]) -> None:
+        missing = {k for k in keys if k not in self.costs}
+        for k in missing:
+            self.journal.save(self.costs, k)
+        self.costs.update(_lock_rows(session, StockCost, list(missing), [StockCost.org_id, StockCost.item_id],
+                                     lambda k: {"quantity": ZERO, "value": ZERO}))
+        for k in keys:
+            self.journal.save(self.costs, k)
+            self.dirty_costs.add(k)
+
+    def load_serials(self, session: Session, keys: list[tuple]) -> None:
+        missing = [k for k in keys if k not in self.serials]
+        if missing:
+            found = _load_serials(session, missing)
+            for k in missing:
+                self.journal.save(self.serials, k)
+                self.serials[k] = found.get(k, (None, False))
+        for k in keys:
+            self.journal.save(self.serials, k)
+            self.journal.save(self.serial_last, k)
+
+    # -- the batch protocol ----------------------------------------------------------
+
+    def begin(self) -> None:
+        self.journal.begin()
+        self._marks = (len(self.moves), len(self.serial_moves), len(self.arrivals))
+
+    def undo(self) -> None:
+        self.journal.undo()
+        del self.moves[self._marks[0]:]
+        del self.serial_moves[self._marks[1]:]
+        del self.arrivals[self._marks[2]:]
+
+    def write(self, session: Session) -> None:
+        """Write the pending moves and the new totals (the rows exist and are locked)."""
+        conn = session.connection()
+        if self.moves:
+            conn.execute(_INSERT_MOVES, self.moves)
+        if self.serial_moves:
+            conn.execute(_INSERT_MOVE_SERIALS, self.serial_moves)
+        if self.serial_last:
+            conn.execute(_statement(session, "serials", _serial_statement),
+                         [{"item_id": k[0], "serial": k[1], "location_id": self.serials[k][0], "last_move_id": mid}
+                          for k, mid in self.serial_last.items()])
+        balances = [{"location_id": k[0], "item_id": k[1], "org_id": self.loc_meta[k[0]][0],
+                     "location_kind": self.loc_meta[k[0]][1], "quantity": v[0], "value": v[1]}
+                    for k in self.dirty_balances if (v := self.balances.get(k)) is not None]
+        if balances:
+            conn.execute(_statement(session, "total:stock_balance", _total_statement(StockBalance, ("location_id", "item_id"))),
+                         balances)
+        costs = [{"org_id": k[0], "item_id": k[1], "quantity": v[0], "value": v[1]}
+                 for k in self.dirty_costs if (v := self.costs.get(k)) is not None]
+        if costs:
+            conn.execute(_statement(session, "total:stock_cost", _total_statement(StockCost, ("org_id", "item_id"))), costs)
+        arrivals = self.arrivals
+        self.moves, self.serial_moves, self.arrivals = [], [], []
+        self.serial_last, self.dirty_balances, self.dirty_costs = {}, set(), set()
+        self._marks = (0, 0, 0)
+        if arrivals:
+            from .shortages import flag_arrivals
+
+            flag_arrivals(session, arrivals)
+
+
+def settle(session: Session) -> None:
+    """Call before reading the stock ledger's tables while posting: writes what a posting
+    batch holds pending, so the read sees every posting made so far."""
+    batch = batch_of(session)
+    if batch is not None:
+        batch.write()
+
+
+def _state(session: Session) -> tuple[LedgerState, bool]:
+    """The posting batch's ledger state, or a fresh one to write at once."""
+    batch = batch_of(session)
+    if batch is None:
+        return LedgerState(), True
+    return batch.part("stock_ledger", LedgerState), False
+
+
 def post_moves(session: Session, specs: list[MoveSpec], *, org_id: uuid.UUID, doc_type: str, doc_id: uuid.UUID,
-               doc_date: dt.date) -> list[StockMove]:
+               doc_date: dt.date) -> list[PostedMove]:
     """Write the moves of one document. Writes: stock_move, stock_move_serial, stock_balance,
-    stock_cost, stock_serial.
+    stock_cost, stock_serial (in a posting batch: when the batch is written).
 
     Preconditions: locations belong to the organisations the caller may post
-    for. Refuses (nothing written; the caller's transaction rolls back):
-    negative stock at an own location (naming item, warehouse and shortfall),
-    serials missing, duplicated, of the wrong count, or not at the source.
+    for. Refuses (nothing written; the caller's transaction rolls back, or the
+    batch undoes the posting): negative stock at an own location (naming item,
+    warehouse and shortfall), serials missing, duplicated, of the wrong count,
+    or not at the source.
     """
     if not specs:
         return []
-    items = {i.id: i for i in session.execute(
-        select(Item.id, Item.code, Item.name, Item.serialized).where(Item.id.in_({s.item_id for s in specs})))}
+    items = _items_of(session, {s.item_id for s in specs})
     for n, s in enumerate(specs):
         where = f"{s.field_prefix}.{n}"
         item = items.get(s.item_id)
@@ -165,23 +331,17 @@ def post_moves(session: Session, specs: list[MoveSpec], *, org_id: uuid.UUID, do
         if not s.from_location.own and s.value is None and s.unit_cost is None:
             raise InvalidInput(f"{where}.unit_cost", "required for stock coming in")
 
-    loc_org = {loc.id: loc.org_id for s in specs for loc in (s.from_location, s.to_location)}
-    loc_kind = {loc.id: loc.kind for s in specs for loc in (s.from_location, s.to_location)}
-    balances = _lock_rows(
-        session, StockBalance,
-        [(loc.id, s.item_id) for s in specs for loc in (s.from_location, s.to_location)],
-        [StockBalance.location_id, StockBalance.item_id],
-        lambda k: {"org_id": loc_org[k[0]], "location_kind": loc_kind[k[0]], "quantity": ZERO, "value": ZERO},
-    )
-    costs = _lock_rows(
-        session, StockCost,
-        [(loc.org_id, s.item_id) for s in specs for loc in (s.from_location, s.to_location) if loc.own],
-        [StockCost.org_id, StockCost.item_id],
-        lambda k: {"quantity": ZERO, "value": ZERO},
-    )
-    serial_rows = _load_serials(session, specs)
+    state, immediate = _state(session)
+    for s in specs:
+        for loc in (s.from_location, s.to_location):
+            state.loc_meta[loc.id] = (loc.org_id, loc.kind)
+    state.lock_balances(session, [(loc.id, s.item_id) for s in specs for loc in (s.from_location, s.to_location)])
+    state.lock_costs(session, [(loc.org_id, s.item_id) for s in specs for loc in (s.from_location, s.to_location) if loc.own])
+    state.load_serials(session, [(s.item_id, x) for s in specs for x in s.serials])
+    balances, costs, serial_rows = state.balances, state.costs, state.serials
     now = utcnow()
-    moves, serial_moves = [], []
+    first_move = len(state.moves)
+    moves = state.moves
     for n, s in enumerate(specs):
         where = f"{s.field_prefix}.{n}"
         item = items[s.item_id]
@@ -218,13 +378,16 @@ def post_moves(session: Session, specs: list[MoveSpec], *, org_id: uuid.UUID, do
             value = s.value if s.value is not None else _money(s.unit_cost * s.quantity)
         if s.quantity == 0 and dst.own and dst_bal[0] == 0:
             raise InvalidInput(f"{where}.item_id", f"no {item.code} on hand at {dst.name} to revalue")
+        move_id = uuid7()
         for serial in s.serials:
-            at, at_own = serial_rows.get((s.item_id, serial), (None, False))
+            at, at_own = serial_rows[(s.item_id, serial)]
             if src.own and at != src.id:
                 raise SerialProblem(f"{where}.serials", f"{serial} is not at {src.name}")
             if not src.own and at_own:
                 raise SerialProblem(f"{where}.serials", f"{serial} is already in stock")
             serial_rows[(s.item_id, serial)] = (dst.id, dst.own)
+            state.serial_last[(s.item_id, serial)] = move_id
+            state.serial_moves.append({"move_id": move_id, "serial": serial})
         src_bal[0] -= s.quantity
         src_bal[1] -= value
         dst_bal[0] += s.quantity
@@ -235,86 +398,59 @@ def post_moves(session: Session, specs: list[MoveSpec], *, org_id: uuid.UUID, do
         if dst.own:
             costs[(dst.org_id, s.item_id)][0] += s.quantity
             costs[(dst.org_id, s.item_id)][1] += value
-        move_id = uuid7()
         moves.append(dict(id=move_id, org_id=org_id, item_id=s.item_id, from_location_id=src.id, to_location_id=dst.id,
                           quantity=s.quantity, value=value, doc_type=doc_type, doc_id=doc_id, line_id=s.line_id,
                           doc_date=doc_date, posted_at=now, reverses_move_id=s.reverses_move_id))
-        serial_moves.extend({"move_id": move_id, "serial": x, "_item": s.item_id} for x in s.serials)
         if src.own and not dst.own and s.value is not None and s.quantity and price_difference:
-            _post_adjustment_value(session, balances, costs, loc_org, moves, dst, s, price_difference,
+            _post_adjustment_value(session, state, dst, s, price_difference,
                                    dict(org_id=org_id, doc_type=doc_type, doc_id=doc_id, doc_date=doc_date, posted_at=now))
         if src.own and src_bal[0] == 0 and src_bal[1] != 0:
             # Value left with no quantity (a reversal at the original value after
             # the average moved, or rounding): write it off to adjustment, so an
             # empty location is always worth nothing.
             residue = src_bal[1]
-            adj = _adjustment_row(session, balances, loc_org, src.org_id, s.item_id)
+            adj = _adjustment_row(session, state, src.org_id, s.item_id)
             src_bal[1] = ZERO
             balances[(adj.id, s.item_id)][1] += residue
             costs[(src.org_id, s.item_id)][1] -= residue
             moves.append(dict(id=uuid7(), org_id=org_id, item_id=s.item_id, from_location_id=src.id,
                               to_location_id=adj.id, quantity=ZERO, value=residue, doc_type=doc_type, doc_id=doc_id,
                               line_id=s.line_id, doc_date=doc_date, posted_at=now, reverses_move_id=None))
-    conn = session.connection()
-    conn.execute(insert(StockMove.__table__), moves)
-    if serial_moves:
-        conn.execute(insert(StockMoveSerial.__table__), [{"move_id": x["move_id"], "serial": x["serial"]} for x in serial_moves])
-        last = {(x["_item"], x["serial"]): x["move_id"] for x in serial_moves}
-        ins = _insert(session)(StockSerial.__table__)
-        conn.execute(
-            ins.on_conflict_do_update(index_elements=["item_id", "serial"],
-                                      set_={"location_id": ins.excluded.location_id, "last_move_id": ins.excluded.last_move_id}),
-            [{"item_id": k[0], "serial": k[1], "location_id": serial_rows[k][0], "last_move_id": mid} for k, mid in last.items()])
-    # The rows exist and are locked: write the new totals back as one multi-row upsert each.
-    bal = _insert(session)(StockBalance.__table__)
-    conn.execute(bal.on_conflict_do_update(index_elements=["location_id", "item_id"],
-                                           set_={"quantity": bal.excluded.quantity, "value": bal.excluded.value}),
-                 [{"location_id": k[0], "item_id": k[1], "org_id": loc_org[k[0]],
-                   "location_kind": loc_kind.get(k[0], "adjustment"), "quantity": v[0], "value": v[1]}
-                  for k, v in balances.items()])
-    if costs:
-        cost = _insert(session)(StockCost.__table__)
-        conn.execute(cost.on_conflict_do_update(index_elements=["org_id", "item_id"],
-                                                set_={"quantity": cost.excluded.quantity, "value": cost.excluded.value}),
-                     [{"org_id": k[0], "item_id": k[1], "quantity": v[0], "value": v[1]} for k, v in costs.items()])
-    from .shortages import flag_arrivals
-
-    flag_arrivals(session, [(s.to_location, s.item_id) for s in specs if s.quantity and s.to_location.own])
-    return [PostedMove(m["id"], m["item_id"], m["from_location_id"], m["to_location_id"], m["quantity"], m["value"],
-                       m["line_id"]) for m in moves]
+    state.arrivals.extend((s.to_location, s.item_id) for s in specs if s.quantity and s.to_location.own)
+    posted = [PostedMove(m["id"], m["item_id"], m["from_location_id"], m["to_location_id"], m["quantity"], m["value"],
+                         m["line_id"]) for m in moves[first_move:]]
+    if immediate:
+        state.write(session)
+    return posted
 
 
-def _adjustment_row(session: Session, balances: dict, loc_org: dict, org_id: uuid.UUID, item_id: uuid.UUID) -> StockLocation:
+def _adjustment_row(session: Session, state: LedgerState, org_id: uuid.UUID, item_id: uuid.UUID) -> StockLocation:
     adj = location_for(session, org_id, "adjustment", name="adjustment")
-    loc_org[adj.id] = adj.org_id
-    if (adj.id, item_id) not in balances:  # rare: lock that one row now
-        balances.update(_lock_rows(session, StockBalance, [(adj.id, item_id)],
-                                   [StockBalance.location_id, StockBalance.item_id],
-                                   lambda k: {"org_id": adj.org_id, "location_kind": adj.kind, "quantity": ZERO,
-                                              "value": ZERO}))
+    state.loc_meta[adj.id] = (adj.org_id, adj.kind)
+    state.lock_balances(session, [(adj.id, item_id)])  # rare: lock that one row now
     return adj
 
 
-def _post_adjustment_value(session, balances, costs, loc_org, moves, dst, spec, amount, common) -> None:
+def _post_adjustment_value(session: Session, state: LedgerState, dst: StockLocation, spec: MoveSpec, amount: Decimal,
+                           common: dict) -> None:
     """A value-only move from adjustment to ``dst`` (a reversal's price difference)."""
-    adj = _adjustment_row(session, balances, loc_org, dst.org_id, spec.item_id)
+    adj = _adjustment_row(session, state, dst.org_id, spec.item_id)
     if adj.id == dst.id:
         return  # the counterpart is adjustment itself: nothing to move
-    balances[(adj.id, spec.item_id)][1] -= amount
-    balances[(dst.id, spec.item_id)][1] += amount
+    state.balances[(adj.id, spec.item_id)][1] -= amount
+    state.balances[(dst.id, spec.item_id)][1] += amount
     if dst.own:
-        costs[(dst.org_id, spec.item_id)][1] += amount
-    moves.append(dict(id=uuid7(), item_id=spec.item_id, from_location_id=adj.id, to_location_id=dst.id,
-                      quantity=ZERO, value=amount, line_id=spec.line_id, reverses_move_id=None, **common))
+        state.costs[(dst.org_id, spec.item_id)][1] += amount
+    state.moves.append(dict(id=uuid7(), item_id=spec.item_id, from_location_id=adj.id, to_location_id=dst.id,
+                            quantity=ZERO, value=amount, line_id=spec.line_id, reverses_move_id=None, **common))
 
 
 def _fmt(q: Decimal) -> str:
     return format(q.normalize(), "f") if q == q.to_integral() else str(q)
 
 
-def _load_serials(session: Session, specs: list[MoveSpec]) -> dict[tuple, tuple[uuid.UUID, bool]]:
+def _load_serials(session: Session, keys: list[tuple]) -> dict[tuple, tuple[uuid.UUID, bool]]:
     """(item, serial) → (current location, whether it is own stock)."""
-    keys = [(s.item_id, x) for s in specs for x in s.serials]
     if not keys:
         return {}
     rows = session.execute(
@@ -325,6 +461,7 @@ def _load_serials(session: Session, specs: list[MoveSpec]) -> dict[tuple, tuple[
 
 
 def moves_of(session: Session, doc_type: str, doc_id: uuid.UUID) -> list[StockMove]:
+    settle(session)
     return list(session.execute(select(StockMove).where(StockMove.doc_type == doc_type, StockMove.doc_id == doc_id)
                                 .order_by(StockMove.id).execution_options(unscoped=True)).scalars())
 

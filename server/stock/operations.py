@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from ..auth.principal import get_principal
 from ..core import operations as core
 from ..errors import InvalidInput
+from ..ids import uuid7
 from ..org.models import Organisation
 from .documents import DOC_TYPES
 from .models import StockDocument, StockDocumentLine
@@ -22,7 +23,7 @@ HEADER_FIELDS = ("kind", "warehouse_id", "to_warehouse_id", "party_id", "enginee
 
 def _lines(data: list[dict[str, Any]]) -> list[StockDocumentLine]:
     # Ids are made by the server, or by the device for documents that come through sync.
-    return [StockDocumentLine(**({"id": l["id"]} if l.get("id") else {}), item_id=l["item_id"],
+    return [StockDocumentLine(id=l.get("id") or uuid7(), item_id=l["item_id"],
                               quantity=Decimal(l.get("quantity") or 0),
                               unit_cost=l.get("unit_cost"), counted_quantity=l.get("counted_quantity"),
                               serials=[s.strip() for s in l.get("serials") or []], role=l.get("role", "main"),
@@ -42,6 +43,16 @@ def create_stock_document(session: Session, doc_type: str, data: dict[str, Any])
     ``data["id"]`` and the lines' ``id`` may be given (documents made on a device
     carry the ids the device made); otherwise the server makes them.
     """
+    return core.create_document(session, _new_document(session, doc_type, data))
+
+
+def create_and_post_stock_document(session: Session, doc_type: str, data: dict[str, Any]) -> StockDocument:
+    """A new document posted at once (a device's event, a generated return): as create + post,
+    written once. Writes: stock_document, stock_document_line, document_counter, the stock ledger, audit_log."""
+    return core.create_and_post(session, _new_document(session, doc_type, data))
+
+
+def _new_document(session: Session, doc_type: str, data: dict[str, Any]) -> StockDocument:
     p = get_principal(session)
     org_id = data.get("org_id") or p.org_id
     if org_id is None or session.get(Organisation, org_id) is None:
@@ -53,7 +64,7 @@ def create_stock_document(session: Session, doc_type: str, data: dict[str, Any])
                         lines=_lines(data.get("lines") or []))
     if doc.doc_date is None:
         doc.doc_date = dt.date.today()
-    return core.create_document(session, doc)
+    return doc
 
 
 def update_stock_document(session: Session, doc: StockDocument, data: dict[str, Any]) -> StockDocument:
@@ -91,14 +102,12 @@ def record_part_used(session: Session, *, org_id: uuid.UUID, engineer_id: uuid.U
     eng = session.execute(select(Engineer).where(Engineer.id == engineer_id).execution_options(unscoped=True)).scalar_one_or_none()
     if eng is None or eng.org_id != org_id:
         raise InvalidInput("engineer_id", "no such engineer in this organisation")
-    used = create_stock_document(session, "engineer_use", {
+    used = create_and_post_stock_document(session, "engineer_use", {
         "org_id": org_id, "reference": reference, "doc_date": on, "engineer_id": engineer_id,
         "note": "维修用料 / part used in repair",
         "lines": [{"item_id": item_id, "quantity": quantity, "serials": serials or []}]})
-    core.post_document(session, used)
-    back = create_stock_document(session, "engineer_return", {
+    back = create_and_post_stock_document(session, "engineer_return", {
         "org_id": org_id, "kind": "defective", "engineer_id": engineer_id, "warehouse_id": defective_warehouse_id,
         "reference": reference, "doc_date": on, "note": "换下坏件自动退料 / replaced part, returned automatically",
         "lines": [{"item_id": item_id, "quantity": quantity, "serials": defective_serials or []}]})
-    core.post_document(session, back)
     return used, back

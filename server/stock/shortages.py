@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from ..auth.principal import get_principal
@@ -51,6 +51,9 @@ def close_shortage(session: Session, row: Shortage, status: str) -> Shortage:
 
 
 def _good_on_hand(session: Session, org_id: uuid.UUID, item_id: uuid.UUID) -> Decimal:
+    from .ledger import settle
+
+    settle(session)
     return session.execute(
         select(func.coalesce(func.sum(StockBalance.quantity), 0))
         .join(StockLocation, StockLocation.id == StockBalance.location_id)
@@ -91,16 +94,18 @@ def flag_ready(session: Session, org_id: uuid.UUID, item_id: uuid.UUID) -> list[
     return flagged
 
 
+_WAITING = select(Shortage.org_id, Shortage.item_id).where(
+    Shortage.status == "waiting", Shortage.item_id.in_(bindparam("items", expanding=True)),
+    Shortage.org_id.in_(bindparam("orgs", expanding=True))).distinct().execution_options(unscoped=True)
+
+
 def flag_arrivals(session: Session, arrivals: list[tuple[StockLocation, uuid.UUID]]) -> None:
     """Called by the ledger after stock arrives at own locations: one query finds
     which arrivals anyone is waiting for, so posting stays fast when nobody is."""
     keys = {(loc.org_id, item_id) for loc, item_id in arrivals if loc.warehouse_id is not None}
     if not keys:
         return
-    waiting = session.execute(
-        select(Shortage.org_id, Shortage.item_id).where(
-            Shortage.status == "waiting", Shortage.item_id.in_({k[1] for k in keys}),
-            Shortage.org_id.in_({k[0] for k in keys})).distinct().execution_options(unscoped=True)).all()
+    waiting = session.execute(_WAITING, {"items": list({k[1] for k in keys}), "orgs": list({k[0] for k in keys})}).all()
     for org_id, item_id in waiting:
         if (org_id, item_id) in keys:
             flag_ready(session, org_id, item_id)

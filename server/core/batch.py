@@ -1,0 +1,146 @@
+"""Posting many documents in one transaction, written together: the sync worker's batch.
+
+A posting batch is installed on a session for one transaction. While it is,
+documents posted in *deferred* mode are checked and valued one after another
+against state the batch holds in memory (balances, average costs, serial
+locations, document counters — each locked and read from the database on
+first use, as a single posting would), and their rows are written together
+when the batch is written: one set of bulk statements for many documents
+instead of a dozen statements each.
+
+A deferred posting that is refused is undone in memory (``undo``): the
+state it changed goes back to what it was, its pending rows and ORM objects
+are dropped; nothing of it reached the database. Postings that cannot be
+deferred (they read the ledgers' tables, or need their rows flushed) run in a
+savepoint after the batch is written, still numbering and posting moves
+through the batch's state; code that reads a ledger's tables first writes
+what the batch holds pending (``server.stock.ledger.settle``). If such a
+posting is refused, the savepoint rolls back its rows and ``undo`` its
+effects on the state (what it locked first is dropped, so it is read again).
+
+Participants (the stock ledger, the counters) keep their own state and
+implement ``begin`` / ``undo`` / ``write``.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Any, Callable, Iterator, Protocol
+
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+_KEY = "aftercare.posting_batch"
+
+
+class Participant(Protocol):
+    def begin(self) -> None: ...
+
+    def undo(self) -> None: ...
+
+    def write(self, session: Session) -> None: ...
+
+
+class Journal:
+    """Originals of the entries a posting changes, so a refused one can be put back."""
+
+    def __init__(self) -> None:
+        self.saved: dict[int, tuple[dict, dict, set]] = {}
+
+    def begin(self) -> None:
+        self.saved = {}
+
+    def save(self, table: dict, key: Any) -> None:
+        """Call before changing or adding ``table[key]`` (a list of numbers, or an immutable value)."""
+        _, originals, absent = self.saved.setdefault(id(table), (table, {}, set()))
+        if key in originals or key in absent:
+            return
+        if key in table:
+            value = table[key]
+            originals[key] = list(value) if isinstance(value, list) else value
+        else:
+            absent.add(key)
+
+    def undo(self) -> None:
+        for table, originals, absent in self.saved.values():
+            table.update(originals)
+            for key in absent:
+                table.pop(key, None)
+        self.saved = {}
+
+
+class PostingBatch:
+    def __init__(self, session: Session):
+        self.session = session
+        self.parts: dict[str, Participant] = {}
+        self.new_objects: list = []
+        self._tracking = False
+        # True while a deferred posting runs: its rows must not reach the database yet.
+        self.deferring = False
+
+    def part(self, name: str, factory: Callable[[], Participant]) -> Participant:
+        part = self.parts.get(name)
+        if part is None:
+            part = self.parts[name] = factory()
+            if self._tracking:
+                part.begin()  # made during a posting: it must be able to undo it
+        return part
+
+    # -- one deferred posting ------------------------------------------------------------
+
+    def begin(self, *, deferring: bool) -> None:
+        self.new_objects = []
+        self._tracking = True
+        self.deferring = deferring
+        for part in self.parts.values():
+            part.begin()
+
+    def end(self) -> list:
+        """The posting went through: its pending rows stay. Returns the ORM objects it added."""
+        self._tracking = self.deferring = False
+        added, self.new_objects = self.new_objects, []
+        return added
+
+    def undo(self) -> None:
+        """The posting was refused: drop what it added and put back what it changed."""
+        self._tracking = self.deferring = False
+        for part in self.parts.values():
+            part.undo()
+        for obj in reversed(self.new_objects):
+            if obj in self.session:
+                self.session.expunge(obj)
+        self.new_objects = []
+
+    # -- the batch -----------------------------------------------------------------------
+
+    def write(self) -> None:
+        """Write every pending row (ORM objects first, then each participant's rows)."""
+        if self.deferring:
+            raise RuntimeError("a deferred posting cannot write the batch: it must not read the ledgers' tables")
+        self.session.flush()
+        for part in list(self.parts.values()):
+            part.write(self.session)
+        self.session.flush()
+
+def batch_of(session: Session) -> PostingBatch | None:
+    return session.info.get(_KEY)
+
+
+@contextmanager
+def posting_batch(session: Session) -> Iterator[PostingBatch]:
+    """Install a batch on ``session``; written when the block ends without an error."""
+    batch = PostingBatch(session)
+    session.info[_KEY] = batch
+    try:
+        yield batch
+        batch.write()
+    finally:
+        session.info.pop(_KEY, None)
+
+
+@event.listens_for(Session, "transient_to_pending")
+def _track_new(session: Session, obj) -> None:
+    batch = session.info.get(_KEY)
+    # Only a deferred posting's objects need dropping by hand; a savepoint takes back the others.
+    if batch is not None and batch.deferring:
+        batch.new_objects.append(obj)
