@@ -40,8 +40,6 @@ from .models import (RepairHandover, RepairOrder, RepairPart, RepairPayment, Rep
                      RepairTransition)
 
 ZERO = Decimal("0")
-# A device back within this many days of its pickup is a comeback of that repair.
-COMEBACK_DAYS = 90
 MAX_SIGNATURE = 65_536
 _SHA = re.compile(r"^[0-9a-f]{64}$")
 _DATA_URL = re.compile(r"^data:image/(png|jpeg|webp|svg\+xml);base64,[A-Za-z0-9+/=]+$")
@@ -324,7 +322,11 @@ def _photos(session: Session, org_id: uuid.UUID, hashes: list) -> list[str]:
 
 
 def _comeback_of(session: Session, imei: str, on: dt.date) -> uuid.UUID | None:
-    since = dt.datetime.combine(on - dt.timedelta(days=COMEBACK_DAYS), dt.time(), tzinfo=dt.timezone.utc)
+    """The repair this device comes back from: the last one picked up repaired within
+    ``AFTERCARE_REPAIR_COMEBACK_DAYS``, at any point of the network (unscoped on purpose: a
+    comeback counts against the engineer who did the repair, wherever the device returns)."""
+    days = repair_settings(session).repair_comeback_days
+    since = dt.datetime.combine(on - dt.timedelta(days=days), dt.time(), tzinfo=dt.timezone.utc)
     return session.execute(select(RepairOrder.id).where(
         RepairOrder.imei == imei, RepairOrder.picked_up_at >= since, RepairOrder.unrepaired.is_(False),
         RepairOrder.mode != "D").order_by(RepairOrder.picked_up_at.desc()).limit(1)
