@@ -52,6 +52,7 @@ class Settings:
     repair_passcode_key: str = field(default="", metadata={"doc": "Key (32+ characters) that encrypts device passcodes on repair orders (AES-256-GCM); default derived from the JWT secret, so rotating that secret makes stored passcodes unreadable unless this is set."})
     repair_check_fee: str = field(default="0", metadata={"doc": "Check fee (yuan, e.g. `30.00`) charged when a customer declines a quotation and takes the device back unrepaired; `0` for none."})
     repair_followup_optional: bool = field(default=False, metadata={"doc": "Whether a completed repair may be audited without a follow-up call."})
+    repair_comeback_days: int = field(default=90, metadata={"doc": "A device back for repair within this many days of its last pickup is a comeback of that repair (counted against its engineer and fault codes)."})
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> "Settings":
@@ -91,7 +92,7 @@ class Settings:
             raise SettingsError(f"{_env_name('password_hash_cost')} must be 'standard' or 'fast'")
         for name in ("access_token_minutes", "refresh_token_days", "lockout_threshold", "lockout_minutes", "max_request_bytes",
                      "max_import_bytes", "sync_max_request_bytes", "blob_max_bytes", "sync_batch_size",
-                     "sync_order_wait_seconds", "sync_lease_seconds"):
+                     "sync_order_wait_seconds", "sync_lease_seconds", "repair_comeback_days"):
             if getattr(self, name) <= 0:
                 raise SettingsError(f"{_env_name(name)} must be positive")
         if self.repair_passcode_key and len(self.repair_passcode_key) < 32:

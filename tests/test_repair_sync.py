@@ -19,9 +19,11 @@ def status_docs(couch, db="sp_sz01") -> dict[str, dict]:
 
 
 def intake_event(net, w, username="sz01.clerk", **kw) -> dict:
-    doc = event(net, username, "repair_intake", member_phone="13800138000", imei=imei(1), passcode="1234",
+    body = dict(member_phone="13800138000", imei=imei(1), passcode="1234",
                 symptom_ids=[str(w.ids["nopower"])], accessories_received=[str(w.ids["charger"])],
-                deposit={"amount": "50.00", "account_id": str(w.ids["SZ01.CASH"])}, provisional_code="K7QD5-0001", **kw)
+                deposit={"amount": "50.00", "account_id": str(w.ids["SZ01.CASH"])}, provisional_code="K7QD5-0001")
+    body.update(kw)
+    doc = event(net, username, "repair_intake", **{k: v for k, v in body.items() if v is not None})
     doc["order_id"] = doc["_id"]
     return doc
 
@@ -93,3 +95,92 @@ def test_handover_and_deposit_events(app, net, rw, couch):
         kinds = s.execute(select(RepairPayment.amount).where(RepairPayment.order_id == order.id)
                           .order_by(RepairPayment.created_at)).scalars().all()
         assert [str(k) for k in kinds] == ["50.00", "20.00"]
+
+
+def test_quotation_part_and_refund_events_post_through_the_same_operations(app, net, rw, couch):
+    from decimal import Decimal
+
+    from server.repair.models import RepairPart, RepairQuotation
+
+    from .repair_fixtures import stock_engineer
+
+    stock_engineer(rw)
+    intake = intake_event(net, rw, imei=imei(7), member_phone=None, customer_name="李雷", customer_phone="13900000000")
+    quote = event(net, "sz01.clerk", "repair_quotation", order_id=intake["_id"],
+                  lines=[{"kind": "part", "item_id": str(rw.ids["screen"])},
+                         {"kind": "labour", "repair_level_id": str(rw.ids["level"])}])
+    decide = event(net, "sz01.clerk", "repair_quotation_decision", order_id=intake["_id"], quotation_id=quote["_id"],
+                   accepted=True, signature=SIG)
+    docs = [intake, quote, decide, step(net, "sz01.clerk", intake, "accept"),
+            step(net, "sz01.engineer", intake, "start_repair", engineer_id=str(rw.ids["engineer"]))]
+    part = event(net, "sz01.engineer", "repair_part", order_id=intake["_id"], item_id=str(rw.ids["screen"]))
+    refund = event(net, "sz01.clerk", "repair_refund", order_id=intake["_id"], amount="20.00",
+                   account_id=str(rw.ids["SZ01.CASH"]), reason="押金多收")
+    too_much = event(net, "sz01.clerk", "repair_refund", order_id=intake["_id"], amount="80.00",
+                     account_id=str(rw.ids["SZ01.CASH"]), reason="超额")
+    clerk_approves = event(net, "sz01.clerk", "repair_refund_approval", order_id=intake["_id"], refund_id=refund["_id"])
+    approve = event(net, "sz01.finance", "repair_refund_approval", order_id=intake["_id"], refund_id=refund["_id"])
+    couch.bulk_docs("sp_sz01", docs + [part, refund, too_much, clerk_approves, approve])
+    totals = make_worker(app, couch).drain()
+    assert totals["posted"] == 8 and totals["rejected"] == 2, totals
+    publish_all(app, couch)
+    st = status_docs(couch)
+    assert st[part["_id"]]["numbers"]["engineer_use"].startswith("YL-SZ01-")
+    assert st[too_much["_id"]]["reasons"][0]["field"] == "amount"
+    assert st[clerk_approves["_id"]]["reasons"][0]["field"] == "user_id"  # lacks repair.approve_refund
+    assert st[approve["_id"]]["numbers"]["repair_refund"].startswith("TK-SZ01-")
+    with rw.open() as s:
+        q = s.get(RepairQuotation, uuid.UUID(quote["_id"]))
+        assert q.status == "accepted" and q.total == Decimal("680.00")
+        assert s.execute(select(RepairPart.item_id).where(RepairPart.order_id == q.order_id)).scalars().all() == [rw.ids["screen"]]
+        refunds = s.execute(select(RepairPayment.status).where(RepairPayment.kind == "refund")).scalars().all()
+        assert refunds == ["posted"]
+
+
+def test_packing_list_loaner_and_batch_events(app, net, rw, couch):
+    import datetime as dt
+
+    from server.repair.models import RepairBatch, RepairLoaner, RepairPackingList
+
+    from .test_repair_logistics import _loaner_stock
+
+    _loaner_stock(net, rw)
+    intake = intake_event(net, rw, mode="C")
+    accept = step(net, "sz01.clerk", intake, "accept")
+    box = event(net, "sz01.courier", "repair_packing_list", purpose="factory", manufacturer_id=str(rw.ids["maker"]),
+                order_ids=[intake["_id"]])
+    scan = event(net, "sz01.clerk", "repair_packing_receive", order_id=box["_id"], imei=imei(1), signature=SIG)
+    stranger = event(net, "sz01.clerk", "repair_packing_receive", order_id=box["_id"], imei=imei(8))
+    close = event(net, "sz01.clerk", "repair_packing_close", order_id=box["_id"])
+    lend = event(net, "sz01.clerk", "repair_loaner_lend", order_id=intake["_id"], item_id=str(rw.ids["device"]),
+                 serial=imei(50), due_date=(dt.date.today() + dt.timedelta(days=5)).isoformat(), deposit="300.00",
+                 account_id=str(rw.ids["SZ01.CASH"]))
+    give_back = event(net, "sz01.clerk", "repair_loaner_return", order_id=intake["_id"], loaner_id=lend["_id"],
+                      condition="good")
+    batch = event(net, "sz01.clerk", "repair_batch", party_id=str(rw.ids["dealer"]), contact_phone="13912345678")
+    devices = [event(net, "sz01.clerk", "repair_batch_device", order_id=batch["_id"], imei=imei(n),
+                     symptom_ids=[str(rw.ids["nopower"])]) for n in (21, 22, 21)]
+    shut = event(net, "sz01.clerk", "repair_batch_close", order_id=batch["_id"])
+    accept_all = event(net, "sz01.clerk", "repair_batch_event", order_id=batch["_id"], event="accept")
+    one_device = step(net, "sz01.clerk", devices[0], "return_unrepaired", reason="经销商取回")
+    couch.bulk_docs("sp_sz01", [intake, accept, box, scan, stranger, close, lend, give_back, batch, *devices, shut,
+                                accept_all, one_device])
+    totals = make_worker(app, couch).drain()
+    assert totals["rejected"] == 1 and totals["posted"] == 14, totals
+    publish_all(app, couch)
+    st = status_docs(couch)
+    assert st[box["_id"]]["numbers"]["repair_packing_list"].startswith("ZX-SZ01-")
+    assert st[stranger["_id"]]["numbers"]["state"] == "unexpected"
+    assert st[devices[2]["_id"]]["state"] == "rejected" and "line 1" in st[devices[2]["_id"]]["reasons"][0]["en"]
+    assert st[shut["_id"]]["numbers"]["repair_batch"].startswith("PL-SZ01-")
+    assert st[give_back["_id"]]["numbers"]["condition"] == "good"
+    with rw.open() as s:
+        pl = s.get(RepairPackingList, uuid.UUID(box["_id"]))
+        assert pl.closed_at is not None and [l.state for l in pl.lines] == ["received", "unexpected"]
+        assert s.get(RepairOrder, uuid.UUID(intake["_id"])).forwarded_out is False
+        loaner = s.get(RepairLoaner, uuid.UUID(lend["_id"]))
+        assert loaner.number.startswith("BJ-") and loaner.return_condition == "good"
+        b = s.get(RepairBatch, uuid.UUID(batch["_id"]))
+        states = s.execute(select(RepairOrder.state).where(RepairOrder.batch_id == b.id)
+                           .order_by(RepairOrder.created_at)).scalars().all()
+        assert b.device_count == 2 and states == ["pending_pickup", "pending_repair"]

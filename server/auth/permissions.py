@@ -66,6 +66,9 @@ PERMISSIONS: dict[str, str] = {
     "repair.refund": "Prepare refund slips",
     "repair.approve_refund": "Approve and pay out refund slips",
     "repair.handover": "Hand devices over between people (signed by the receiver)",
+    "repair.packing": "Pack, send, check in and close packing lists (forwarding and return to factory)",
+    "repair.loaner": "Lend loaner devices against repair orders and take them back",
+    "repair.batch": "Take in, repair and hand back distributors' batches",
 }
 
 # Every staff role works offline at a counter, workshop or warehouse.
@@ -75,7 +78,8 @@ _STOCK_ALL = {"stock.view", "stock.manage", "stock.post", "stock.requisition"}
 _FINANCE = {"finance.view", "finance.manage_accounts"}
 _REPAIR_ALL = {p for p in PERMISSIONS if p.startswith("repair.")}
 _COUNTER = {"repair.view", "repair.intake", "repair.accept", "repair.forward", "repair.quote", "repair.pickup",
-            "repair.convert", "repair.deposit", "repair.refund", "repair.handover"}
+            "repair.convert", "repair.deposit", "repair.refund", "repair.handover", "repair.packing", "repair.loaner",
+            "repair.batch"}
 
 GRANTS: dict[str, frozenset[str]] = {
     "admin": frozenset(PERMISSIONS),
@@ -89,7 +93,7 @@ GRANTS: dict[str, frozenset[str]] = {
     "engineer": frozenset(_EVERYONE | {"stock.view", "stock.requisition", "repair.view", "repair.accept", "repair.repair",
                                        "repair.passcode", "repair.quote", "repair.handover"}),
     "qc": frozenset(_EVERYONE | {"repair.view", "repair.qc", "repair.handover"}),
-    "courier": frozenset(_EVERYONE | {"repair.view", "repair.forward", "repair.handover"}),
+    "courier": frozenset(_EVERYONE | {"repair.view", "repair.forward", "repair.handover", "repair.packing"}),
     "warehouse": frozenset(_EVERYONE | _STOCK_ALL | {"repair.view"}),
     "finance": frozenset(_EVERYONE | _FINANCE | {"period.view", "period.manage", "customer.view", "stock.view", "repair.view",
                                                  "repair.deposit", "repair.refund", "repair.approve_refund",

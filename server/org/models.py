@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, String, or_
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..db import Base, IdMixin, TimestampMixin
@@ -36,3 +36,26 @@ class OrgOwned:
     """
 
     org_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisation.id"), index=True)
+
+    @classmethod
+    def scope_criteria(cls, org_ids):
+        """Which rows the organisations ``org_ids`` may read (``server.org.scoping``)."""
+        return cls.org_id.in_(org_ids)
+
+
+class OrgShared(OrgOwned):
+    """An ``OrgOwned`` record that one more organisation may see and work: ``shared_org_id``.
+
+    Used for a repair forwarded to the higher-level service point (spec §1.1 B): the order and
+    what hangs off it stay the owner's, and the point it was forwarded to reads and writes them
+    too. ``server.org.scoping`` applies it, in the one place, to reads and writes alike.
+    The column has no foreign key on purpose: it was added to populated tables, and SQLite can
+    add a constraint only by rebuilding the table (and, with foreign keys on, not while other
+    tables reference its rows); the operations that set it check the organisation.
+    """
+
+    shared_org_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
+
+    @classmethod
+    def scope_criteria(cls, org_ids):
+        return or_(cls.org_id.in_(org_ids), cls.shared_org_id.in_(org_ids))

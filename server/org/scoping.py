@@ -12,9 +12,9 @@ from __future__ import annotations
 from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker, with_loader_criteria
 
-from ..auth.principal import get_principal
+from ..auth.principal import Principal, get_principal
 from ..errors import Forbidden
-from .models import OrgOwned
+from .models import OrgOwned, OrgShared
 
 
 def install_scoping(factory: sessionmaker) -> None:
@@ -30,7 +30,7 @@ def _scope_reads(state: ORMExecuteState) -> None:
         return
     org_ids = principal.visible_org_ids
     state.statement = state.statement.options(
-        with_loader_criteria(OrgOwned, lambda cls: cls.org_id.in_(org_ids), include_aliases=True)
+        with_loader_criteria(OrgOwned, lambda cls: cls.scope_criteria(org_ids), include_aliases=True)
     )
 
 
@@ -47,5 +47,20 @@ def check_writes(session: Session, objects) -> None:
     if principal.sees_all:
         return
     for obj in objects:
-        if isinstance(obj, OrgOwned) and not principal.may_write_org(obj.org_id):
+        if isinstance(obj, OrgOwned) and not may_write(principal, obj):
             raise Forbidden("this record belongs to another organisation", {"org_id": ["not your organisation"]})
+
+
+def may_see(principal: Principal, obj: OrgOwned) -> bool:
+    """The read rule for one loaded record (``session.get`` may answer from the identity map,
+    which the SELECT criteria never saw)."""
+    if principal.sees_all:
+        return True
+    visible = principal.visible_org_ids
+    return obj.org_id in visible or (isinstance(obj, OrgShared) and obj.shared_org_id in visible)
+
+
+def may_write(principal: Principal, obj: OrgOwned) -> bool:
+    if principal.may_write_org(obj.org_id):
+        return True
+    return isinstance(obj, OrgShared) and obj.shared_org_id is not None and principal.may_write_org(obj.shared_org_id)

@@ -1,5 +1,6 @@
 """Repair API (spec §1): intake, one route per state-machine event (its permission taken from
-the machine), quotations, parts, deposits, refunds, handovers, passcode, IMEI history.
+the machine), quotations, parts, deposits, refunds, handovers, passcode, IMEI history, packing
+lists, loaners, distributor batches, devices in transit, comebacks.
 
 Thin views: schema in → one operation → commit → schema out.
 """
@@ -15,9 +16,16 @@ from ..http import Blueprint, authenticated, db_session, paginate, permission
 from . import operations as ops
 from . import statemachine as sm
 from .models import RepairPayment
-from .queries import imei_history, order_detail, orders_query
-from .schemas import (DecisionIn, DepositIn, HandoverIn, ImeiHistoryOut, IntakeIn, OrderDetailOut, OrderListArgs,
-                      OrderPage, PartIn, PasscodeOut, PaymentOut, QuotationIn, QuotationOut, RefundIn, event_schema)
+from . import batches as batch_ops
+from . import loaners as loaner_ops
+from . import packing as packing_ops
+from .queries import comebacks, imei_history, order_detail, orders_query
+from .schemas import (BatchArgs, BatchDetailOut, BatchDeviceIn, BatchEventIn, BatchIn, BatchPage, BatchPickupIn,
+                      ComebackArgs, ComebacksOut, DecisionIn, DepositIn, HandoverIn, ImeiHistoryOut, InTransitListOut,
+                      IntakeIn, LoanerArgs, LoanerIn, LoanerOut, LoanerPage, LoanerReturnIn, OrderDetailOut,
+                      OrderListArgs, OrderPage, PackIn, PackingDetailOut, PackingListArgs, PackingListIn,
+                      PackingListPage, PartIn, PasscodeOut, PaymentOut, QuotationIn, QuotationOut, ReceiveIn, RefundIn,
+                      event_schema)
 
 blp = Blueprint("repair", __name__, url_prefix="/api/repair", description="维修 Repair orders (spec §1)")
 
@@ -195,3 +203,256 @@ def history(imei):
     if problem := imei_problem(imei):
         raise InvalidInput("imei", problem)
     return imei_history(db_session(), imei)
+
+
+# -- packing lists (§1.9) -------------------------------------------------------------------
+
+def _packing(pl):
+    return packing_ops.packing_detail(db_session(), pl)
+
+
+@blp.route("/packing-lists")
+class PackingLists(MethodView):
+    @permission("repair.view")
+    @blp.arguments(PackingListArgs, location="query")
+    @blp.response(200, PackingListPage)
+    def get(self, args):
+        """装箱单: packing lists the point sent or receives, newest first."""
+        return paginate(db_session(), packing_ops.packing_lists_query(args), args)
+
+    @permission("repair.packing")
+    @blp.arguments(PackingListIn)
+    @blp.response(201, PackingDetailOut)
+    def post(self, data):
+        """A new packing list (draft), optionally with its devices."""
+        session = db_session()
+        pl = packing_ops.create_packing_list(session, data)
+        session.commit()
+        return _packing(pl)
+
+
+@blp.route("/packing-lists/<uuid:list_id>")
+class PackingListView(MethodView):
+    @permission("repair.view")
+    @blp.response(200, PackingDetailOut)
+    def get(self, list_id):
+        """One packing list with its lines and how many are in transit, received, missing, unexpected."""
+        return _packing(packing_ops.get_packing_list(db_session(), list_id))
+
+    @permission("repair.packing")
+    @blp.response(204)
+    def delete(self, list_id):
+        """Discard a packing list not yet sent."""
+        from ..core import operations as core
+
+        session = db_session()
+        core.delete_draft(session, packing_ops.get_packing_list(session, list_id))
+        session.commit()
+
+
+@blp.route("/packing-lists/<uuid:list_id>/lines", methods=["POST"])
+@permission("repair.packing")
+@blp.arguments(PackIn)
+@blp.response(201, PackingDetailOut)
+def pack_device(data, list_id):
+    """Pack a device: name its order or scan its IMEI; refused at once if it may not be sent."""
+    session = db_session()
+    pl = packing_ops.get_packing_list(session, list_id)
+    if not data.get("order_id") and not data.get("imei"):
+        raise InvalidInput("order_id", "name the order or scan the IMEI")
+    field = "order_id" if data.get("order_id") else "imei"
+    packing_ops.add_to_packing_list(session, pl, order_id=data.get("order_id"), imei=data.get("imei"), field=field)
+    session.commit()
+    return _packing(pl)
+
+
+@blp.route("/packing-lists/<uuid:list_id>/lines/<uuid:order_id>", methods=["DELETE"])
+@permission("repair.packing")
+@blp.response(200, PackingDetailOut)
+def unpack_device(list_id, order_id):
+    """Take a device (by its order) out of a box not yet sent."""
+    session = db_session()
+    pl = packing_ops.get_packing_list(session, list_id)
+    packing_ops.remove_from_packing_list(session, pl, order_id)
+    session.commit()
+    return _packing(pl)
+
+
+@blp.route("/packing-lists/<uuid:list_id>/send", methods=["POST"])
+@permission("repair.packing")
+@blp.response(200, PackingDetailOut)
+def send_packing_list(list_id):
+    """发出: number the list; every device moves with the machine's event and is in transit."""
+    session = db_session()
+    pl = packing_ops.send_packing_list(session, packing_ops.get_packing_list(session, list_id))
+    session.commit()
+    return _packing(pl)
+
+
+@blp.route("/packing-lists/<uuid:list_id>/receive", methods=["POST"])
+@permission("repair.packing")
+@blp.arguments(ReceiveIn)
+@blp.response(200, PackingDetailOut)
+def receive_packing_item(data, list_id):
+    """Check in one device by its IMEI (the receiver signs); a device not on the list is flagged unexpected."""
+    session = db_session()
+    pl = packing_ops.get_packing_list(session, list_id)
+    packing_ops.receive_packing_item(session, pl, data["imei"], data.get("signature"), note=data.get("note", ""))
+    session.commit()
+    return _packing(pl)
+
+
+@blp.route("/packing-lists/<uuid:list_id>/close", methods=["POST"])
+@permission("repair.packing")
+@blp.response(200, PackingDetailOut)
+def close_packing_list(list_id):
+    """Close the check-in: devices never scanned are flagged missing."""
+    session = db_session()
+    pl = packing_ops.close_packing_list(session, packing_ops.get_packing_list(session, list_id))
+    session.commit()
+    return _packing(pl)
+
+
+@blp.route("/in-transit", methods=["GET"])
+@permission("repair.view")
+@blp.response(200, InTransitListOut)
+def devices_in_transit():
+    """Devices on the road between points or at the factory, with the list they travel on."""
+    return {"items": packing_ops.in_transit(db_session())}
+
+
+# -- loaners (§1.10) ------------------------------------------------------------------------
+
+@blp.route("/loaners", methods=["GET"])
+@permission("repair.view")
+@blp.arguments(LoanerArgs, location="query")
+@blp.response(200, LoanerPage)
+def list_loaners(args):
+    """备机单: loaners lent (``out``: not returned; ``overdue``: past their due date), by due date."""
+    session = db_session()
+    return paginate(session, loaner_ops.loaners_query(args, ops._today(session)), args)
+
+
+@blp.route("/orders/<uuid:order_id>/loaners", methods=["POST"])
+@permission("repair.loaner")
+@blp.arguments(LoanerIn)
+@blp.response(201, LoanerOut)
+def lend_loaner(data, order_id):
+    """Lend a loaner unit against the order (posted at once; the deposit to the money ledger)."""
+    session = db_session()
+    loaner = loaner_ops.lend_loaner(session, ops.get_order(session, order_id), data)
+    session.commit()
+    return loaner
+
+
+@blp.route("/loaners/<uuid:loaner_id>/return", methods=["POST"])
+@permission("repair.loaner")
+@blp.arguments(LoanerReturnIn)
+@blp.response(200, LoanerOut)
+def return_loaner(data, loaner_id):
+    """The loaner comes back: condition checked, unit back to stock, deposit paid back less any damage charge."""
+    session = db_session()
+    loaner = loaner_ops.return_loaner(session, loaner_ops.get_loaner(session, loaner_id), data)
+    session.commit()
+    return loaner
+
+
+# -- batches (§1.12) ------------------------------------------------------------------------
+
+def _batch(batch):
+    return batch_ops.batch_detail(db_session(), batch)
+
+
+@blp.route("/batches")
+class Batches(MethodView):
+    @permission("repair.view")
+    @blp.arguments(BatchArgs, location="query")
+    @blp.response(200, BatchPage)
+    def get(self, args):
+        """批量受理单: distributor batches, newest first."""
+        from .models import RepairBatch
+
+        stmt = select(RepairBatch)
+        if args.get("open"):
+            stmt = stmt.where(RepairBatch.picked_up_at.is_(None))
+        return paginate(db_session(), stmt.order_by(RepairBatch.created_at.desc(), RepairBatch.id.desc()), args)
+
+    @permission("repair.batch")
+    @blp.arguments(BatchIn)
+    @blp.response(201, BatchDetailOut)
+    def post(self, data):
+        """Open a batch for a distributor; its devices are scanned in next."""
+        session = db_session()
+        batch = batch_ops.open_batch(session, data)
+        session.commit()
+        return _batch(batch)
+
+
+@blp.route("/batches/<uuid:batch_id>", methods=["GET"])
+@permission("repair.view")
+@blp.response(200, BatchDetailOut)
+def get_batch(batch_id):
+    """One batch with its devices (line, order, state, bill so far)."""
+    return _batch(batch_ops.get_batch(db_session(), batch_id))
+
+
+@blp.route("/batches/<uuid:batch_id>/devices", methods=["POST"])
+@permission("repair.batch")
+@blp.arguments(BatchDeviceIn)
+@blp.response(201, BatchDetailOut)
+def add_batch_device(data, batch_id):
+    """Scan a device into the batch (an intake for the distributor); a repeated IMEI is refused with its line."""
+    session = db_session()
+    batch = batch_ops.get_batch(session, batch_id)
+    batch_ops.add_batch_device(session, batch, data)
+    session.commit()
+    return _batch(batch)
+
+
+@blp.route("/batches/<uuid:batch_id>/close", methods=["POST"])
+@permission("repair.batch")
+@blp.response(200, BatchDetailOut)
+def close_batch(batch_id):
+    """All devices are in: number the batch (PL-…)."""
+    session = db_session()
+    batch = batch_ops.close_batch_intake(session, batch_ops.get_batch(session, batch_id))
+    session.commit()
+    return _batch(batch)
+
+
+@blp.route("/batches/<uuid:batch_id>/events", methods=["POST"])
+@permission("repair.batch")
+@blp.arguments(BatchEventIn)
+@blp.response(200, BatchDetailOut)
+def fire_batch(data, batch_id):
+    """批量维修: one machine event on every device of the batch (or ``order_ids``), all or nothing."""
+    session = db_session()
+    batch = batch_ops.get_batch(session, batch_id)
+    data = dict(data)
+    event, order_ids = data.pop("event"), data.pop("order_ids", None)
+    batch_ops.fire_batch(session, batch, event, data, order_ids)
+    session.commit()
+    return _batch(batch)
+
+
+@blp.route("/batches/<uuid:batch_id>/pickup", methods=["POST"])
+@permission("repair.batch")
+@blp.arguments(BatchPickupIn)
+@blp.response(200, BatchDetailOut)
+def pick_up_batch(data, batch_id):
+    """批量取机: all devices together, one bill on the distributor's account."""
+    session = db_session()
+    batch = batch_ops.pick_up_batch(session, batch_ops.get_batch(session, batch_id), data["signature"])
+    session.commit()
+    return _batch(batch)
+
+
+# -- comebacks ------------------------------------------------------------------------------
+
+@blp.route("/comebacks", methods=["GET"])
+@permission("repair.view")
+@blp.arguments(ComebackArgs, location="query")
+@blp.response(200, ComebacksOut)
+def list_comebacks(args):
+    """返修: repairs whose device came back, counted per engineer and fault code."""
+    return comebacks(db_session(), args.get("since"), args.get("until"))

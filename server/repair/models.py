@@ -10,6 +10,14 @@
   documents that post to the money ledger.
 - ``repair_handover``: the handover slip (维修机移交单): hops between people, signed by the
   receiver; the order's ``current_holder_id`` is the one current holder.
+- ``repair_packing_list`` / ``_line``: the packing list (维修装箱单, §1.9): devices shipped in a box
+  to the higher-level point, back from it, or to the factory, and checked in one by one.
+- ``repair_loaner``: the loaner slip (维修备机单, §1.10): a loaner unit lent against an order.
+- ``repair_batch``: a distributor's batch (批量受理, §1.12): its orders carry ``batch_id``.
+
+The order and the records a forwarded repair's higher-level point works on are ``OrgShared``:
+``shared_org_id`` is that point, which then reads and writes them (``server.org.scoping``).
+Columns added to the landed tables carry no foreign key (see ``OrgShared``).
 """
 
 from __future__ import annotations
@@ -23,7 +31,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.models import DocumentMixin
 from ..db import Base, Fixed, IdMixin, JSONType, Money, utcnow
-from ..org.models import OrgOwned
+from ..org.models import OrgOwned, OrgShared
 from . import statemachine as sm
 
 Qty = Fixed(14, 3)
@@ -33,7 +41,7 @@ PAYMENT_KINDS = {"deposit": "YJ", "refund": "TK", "settlement": "JS"}
 QUOTATION_STATUSES = ("pending", "accepted", "declined", "superseded")
 
 
-class RepairOrder(DocumentMixin, Base):
+class RepairOrder(DocumentMixin, OrgShared, Base):
     __tablename__ = "repair_order"
     __table_args__ = (
         CheckConstraint("customer_kind IN ('member', 'walk_in')", name="customer_kind"),
@@ -98,9 +106,19 @@ class RepairOrder(DocumentMixin, Base):
     # Set when a device took the order in offline: the intake event (= the order id) and the device.
     device_id: Mapped[str] = mapped_column(String(64), default="")
     provisional_code: Mapped[str] = mapped_column(String(32), default="")
+    # Where the device is while it is not away: None = at its own point, else the higher-level
+    # point it was forwarded to (mode B). ``forwarded_out`` says it is on the road or at the factory.
+    custody_org_id: Mapped[uuid.UUID | None]
+    # A distributor's batch (§1.12): billed to the distributor with the batch, not one by one.
+    batch_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
+
+    @property
+    def at_org_id(self) -> uuid.UUID | None:
+        """The point holding the device now (None while it is on the road or at the factory)."""
+        return None if self.forwarded_out else (self.custody_org_id or self.org_id)
 
 
-class RepairTransition(IdMixin, OrgOwned, Base):
+class RepairTransition(IdMixin, OrgShared, Base):
     """One move of the state machine (including self-moves such as start_repair)."""
 
     __tablename__ = "repair_transition"
@@ -119,7 +137,7 @@ class RepairTransition(IdMixin, OrgOwned, Base):
     data: Mapped[dict] = mapped_column(JSONType, default=dict)
 
 
-class RepairQuotation(IdMixin, OrgOwned, Base):
+class RepairQuotation(IdMixin, OrgShared, Base):
     __tablename__ = "repair_quotation"
     __table_args__ = (CheckConstraint("status IN ('pending', 'accepted', 'declined', 'superseded')", name="status"),)
 
@@ -152,7 +170,7 @@ class RepairQuotationLine(IdMixin, Base):
     amount: Mapped[Decimal] = mapped_column(Money())
 
 
-class RepairPart(IdMixin, OrgOwned, Base):
+class RepairPart(IdMixin, OrgShared, Base):
     """A part fitted into the device; the stock side is two posted documents (use + defective return)."""
 
     __tablename__ = "repair_part"
@@ -221,7 +239,7 @@ class RepairPayment(DocumentMixin, Base):
         write_payment_ledgers(session, self)
 
 
-class RepairHandover(IdMixin, OrgOwned, Base):
+class RepairHandover(IdMixin, OrgShared, Base):
     """One hop of a device between people, signed by the receiver (维修机移交单)."""
 
     __tablename__ = "repair_handover"
@@ -237,3 +255,126 @@ class RepairHandover(IdMixin, OrgOwned, Base):
     note: Mapped[str] = mapped_column(String(300), default="")
     recorded_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
     event_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+
+
+PACKING_PURPOSES = ("forward", "return", "factory")
+PACKING_LINE_STATES = ("packed", "in_transit", "received", "missing", "unexpected")
+
+
+class RepairPackingList(DocumentMixin, OrgShared, Base):
+    """维修装箱单: a box of devices (their repair orders) shipped together.
+
+    ``forward``: to the higher-level point (mode B; ``destination_org_id`` = the parent, which
+    shares the list to receive it); ``return``: the higher-level point sends forwarded devices
+    back to their own point (``org_id`` = the sender, shared with the destination); ``factory``:
+    to the manufacturer (mode C), received back by the sender. Lifecycle: draft (packing; lines
+    added and removed) → posted = sent (number ``ZX-…``; each order moves with the machine's
+    event, its device is in transit) → closed (``closed_at``; lines never scanned in are flagged
+    missing). Lists are not reversed: a device sent is brought back by receiving it.
+    """
+
+    __tablename__ = "repair_packing_list"
+    __table_args__ = (CheckConstraint("purpose IN ('forward', 'return', 'factory')", name="purpose"),)
+
+    DOC_TYPE = "repair_packing_list"
+    NUMBER_PREFIX = "ZX"
+
+    purpose: Mapped[str] = mapped_column(String(8))
+    destination_org_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("organisation.id"))
+    manufacturer_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("party.id"))
+    carrier: Mapped[str] = mapped_column(String(80), default="")
+    tracking_no: Mapped[str] = mapped_column(String(80), default="")
+    closed_at: Mapped[dt.datetime | None]
+    closed_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
+    line_count: Mapped[int] = mapped_column(default=0)
+    lines: Mapped[list["RepairPackingLine"]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="RepairPackingLine.seq")
+
+
+class RepairPackingLine(IdMixin, Base):
+    """One device in the box, or a device scanned at receipt that was not in it (``unexpected``)."""
+
+    __tablename__ = "repair_packing_line"
+    __table_args__ = (
+        UniqueConstraint("list_id", "seq"),
+        CheckConstraint("state IN ('packed', 'in_transit', 'received', 'missing', 'unexpected')", name="state"),
+        Index("ix_repair_packing_line_imei", "imei"),
+    )
+
+    list_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("repair_packing_list.id", ondelete="CASCADE"), index=True)
+    seq: Mapped[int]
+    order_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("repair_order.id"), index=True)
+    imei: Mapped[str] = mapped_column(String(15))
+    state: Mapped[str] = mapped_column(String(12), default="packed")
+    received_at: Mapped[dt.datetime | None]
+    received_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
+    note: Mapped[str] = mapped_column(String(300), default="")
+
+
+LOANER_CONDITIONS = ("good", "damaged")
+
+
+class RepairLoaner(DocumentMixin, Base):
+    """维修备机单: a loaner unit (serialized device item) lent to the customer of an order.
+
+    Posted when lent (number ``BJ-…``): the unit moves from the loaner warehouse to the customer
+    at its book value, and the deposit is taken (customer payable +d, cash +d). Returned once
+    (``returned_at``): the unit comes back at the value it left with, into the loaner warehouse
+    if in good condition or the defective warehouse if damaged; the deposit is paid back less
+    any damage charge. Both halves post under this document's id (the return as
+    ``repair_loaner_return``).
+    """
+
+    __tablename__ = "repair_loaner"
+    __table_args__ = (
+        CheckConstraint("return_condition IN ('good', 'damaged') OR return_condition IS NULL", name="return_condition"),
+        Index("ix_repair_loaner_serial", "serial"),
+        Index("ix_repair_loaner_open_due", "returned_at", "due_date"),
+    )
+
+    DOC_TYPE = "repair_loaner"
+    NUMBER_PREFIX = "BJ"
+
+    order_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("repair_order.id"), index=True)
+    item_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("item.id"))
+    serial: Mapped[str] = mapped_column(String(40))
+    warehouse_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("warehouse.id"))
+    value: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0"))
+    deposit: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0"))
+    account_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("money_account.id"))
+    due_date: Mapped[dt.date] = mapped_column(Date)
+    returned_at: Mapped[dt.datetime | None]
+    returned_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
+    return_condition: Mapped[str | None] = mapped_column(String(8))
+    return_warehouse_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("warehouse.id"))
+    damage_charge: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0"))
+    return_note: Mapped[str] = mapped_column(String(300), default="")
+
+    def write_ledgers(self, session) -> None:
+        from .loaners import write_lend_ledgers
+
+        write_lend_ledgers(session, self)
+
+
+class RepairBatch(DocumentMixin, Base):
+    """批量受理单: a distributor's devices taken in together, one repair order per device.
+
+    Draft while the devices are scanned in (each scan posts its order at once, ``batch_id`` set);
+    posted (number ``PL-…``) when the intake is complete; picked up together (``picked_up_at``),
+    when one bill for the whole batch goes to the distributor's receivable.
+    """
+
+    __tablename__ = "repair_batch"
+
+    DOC_TYPE = "repair_batch"
+    NUMBER_PREFIX = "PL"
+
+    party_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("party.id"), index=True)
+    contact_name: Mapped[str] = mapped_column(String(80), default="")
+    contact_phone: Mapped[str] = mapped_column(String(20), default="")
+    mode: Mapped[str] = mapped_column(String(1), default="A")
+    device_count: Mapped[int] = mapped_column(default=0)
+    picked_up_at: Mapped[dt.datetime | None]
+    picked_up_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
+    bill_total: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0"))
+    signature: Mapped[str] = mapped_column(Text, default="")

@@ -28,13 +28,18 @@ from .models import RepairOrder, RepairPayment
 ZERO = Decimal("0")
 
 
-def customer_counterparty(order: RepairOrder) -> Counterparty:
+def customer_counterparty(session: Session, order: RepairOrder) -> Counterparty:
+    """Who pays: the distributor of a batch order, else the member, else the walk-in customer."""
+    if order.batch_id is not None:
+        from .models import RepairBatch
+
+        return Counterparty.party(session.get(RepairBatch, order.batch_id).party_id)
     return Counterparty.member(order.member_id) if order.customer_kind == "member" else Counterparty.walk_in()
 
 
 def write_payment_ledgers(session: Session, pay: RepairPayment) -> None:
     order = session.get(RepairOrder, pay.order_id)
-    cp = customer_counterparty(order)
+    cp = customer_counterparty(session, order)
     src = Source.of(pay)
     ref = order.number or ""
     cps: list[CounterpartyLine] = []

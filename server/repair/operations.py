@@ -33,14 +33,13 @@ from ..errors import Conflict, Forbidden, InvalidInput, NotFound, TransitionRefu
 from ..finance.models import MoneyAccount
 from ..ids import uuid7
 from ..org.models import Organisation
+from ..org.scoping import may_see
 from ..settings import Settings
 from . import statemachine as sm
 from .models import (RepairHandover, RepairOrder, RepairPart, RepairPayment, RepairQuotation, RepairQuotationLine,
                      RepairTransition)
 
 ZERO = Decimal("0")
-# A device back within this many days of its pickup is a comeback of that repair.
-COMEBACK_DAYS = 90
 MAX_SIGNATURE = 65_536
 _SHA = re.compile(r"^[0-9a-f]{64}$")
 _DATA_URL = re.compile(r"^data:image/(png|jpeg|webp|svg\+xml);base64,[A-Za-z0-9+/=]+$")
@@ -157,10 +156,15 @@ def _service_point(session: Session) -> Organisation:
     return org
 
 
+def working_org_id(order: RepairOrder) -> uuid.UUID:
+    """The point that works the order now: its own, or the higher-level point holding it (mode B)."""
+    return order.custody_org_id or order.org_id
+
+
 def _engineer(session: Session, order: RepairOrder, engineer_id: Any, field: str = "engineer_id") -> bd.Engineer:
     eid = _uuid(engineer_id, field)
     eng = session.get(bd.Engineer, eid) if eid else None
-    if eng is None or eng.org_id != order.org_id or not eng.active:
+    if eng is None or eng.org_id != working_org_id(order) or not eng.active:
         raise InvalidInput(field, "no such active engineer at this service point")
     return eng
 
@@ -169,7 +173,8 @@ def _own_engineer(session: Session, order: RepairOrder) -> bd.Engineer | None:
     p = get_principal(session)
     if p.user_id is None:
         return None
-    return session.execute(select(bd.Engineer).where(bd.Engineer.user_id == p.user_id, bd.Engineer.org_id == order.org_id,
+    return session.execute(select(bd.Engineer).where(bd.Engineer.user_id == p.user_id,
+                                                     bd.Engineer.org_id == working_org_id(order),
                                                      bd.Engineer.active)).scalar_one_or_none()
 
 
@@ -190,10 +195,18 @@ def get_order(session: Session, order_id: Any) -> RepairOrder:
     if order is None:
         raise NotFound("no such repair order")
     # session.get may answer from the identity map without the scoping criteria: check again.
-    p = get_principal(session)
-    if not p.sees_all and order.org_id not in p.visible_org_ids:
+    if not may_see(get_principal(session), order):
         raise NotFound("no such repair order")
     return order
+
+
+def audit_org(session: Session, record: Any) -> uuid.UUID | None:
+    """The organisation an audit row of ``record`` goes to: the owner's, or the acting point's when
+    that is the higher-level point a shared record was forwarded to (its own log, its own rows)."""
+    p = get_principal(session)
+    if p.org_id and getattr(record, "shared_org_id", None) == p.org_id and record.org_id != p.org_id:
+        return p.org_id
+    return None
 
 
 # -- facts for the state machine ---------------------------------------------------------
@@ -212,24 +225,29 @@ def _settled(session: Session, order: RepairOrder) -> bool:
 
 def facts_of(session: Session, order: RepairOrder) -> sm.Facts:
     q = current_quotation(session, order)
+    p = get_principal(session)
+    at = order.at_org_id
     return sm.Facts(
         chargeable=order.chargeable, quotation=q.status if q else "none",
         repair_started=order.repair_started_at is not None, qc_passed=order.qc_passed_at is not None,
         unrepaired=order.unrepaired, followup_optional=repair_settings(session).repair_followup_optional,
-        forwarded_out=order.forwarded_out, settled=_settled(session, order))
+        forwarded_out=order.forwarded_out, settled=_settled(session, order),
+        device_here=at is not None and (p.sees_all or at == p.org_id), at_owner=at == order.org_id,
+        to_higher_point=order.forwarded_out and order.custody_org_id is not None)
 
 
 def _record_transition(session: Session, order: RepairOrder, event: str, before: str, data: dict,
                        event_id: str | None = None) -> RepairTransition:
     p = get_principal(session)
     order.transition_count += 1
-    row = RepairTransition(org_id=order.org_id, order_id=order.id, seq=order.transition_count, event=event,
+    row = RepairTransition(org_id=order.org_id, shared_org_id=order.shared_org_id, order_id=order.id,
+                           seq=order.transition_count, event=event,
                            from_state=before, to_state=order.state, user_id=p.user_id, username=p.username or "",
                            source=p.source, event_id=event_id, data=_jsonable(data))
     session.add(row)
     session.flush()
-    core.record_audit(session, f"repair_order.{event}", order, before={"state": before},
-                      after={"state": order.state, **_jsonable(data)})
+    core.record_audit(session, f"repair_order.{event}", order, org_id=audit_org(session, order),
+                      before={"state": before}, after={"state": order.state, **_jsonable(data)})
     return row
 
 
@@ -304,7 +322,11 @@ def _photos(session: Session, org_id: uuid.UUID, hashes: list) -> list[str]:
 
 
 def _comeback_of(session: Session, imei: str, on: dt.date) -> uuid.UUID | None:
-    since = dt.datetime.combine(on - dt.timedelta(days=COMEBACK_DAYS), dt.time(), tzinfo=dt.timezone.utc)
+    """The repair this device comes back from: the last one picked up repaired within
+    ``AFTERCARE_REPAIR_COMEBACK_DAYS``, at any point of the network (unscoped on purpose: a
+    comeback counts against the engineer who did the repair, wherever the device returns)."""
+    days = repair_settings(session).repair_comeback_days
+    since = dt.datetime.combine(on - dt.timedelta(days=days), dt.time(), tzinfo=dt.timezone.utc)
     return session.execute(select(RepairOrder.id).where(
         RepairOrder.imei == imei, RepairOrder.picked_up_at >= since, RepairOrder.unrepaired.is_(False),
         RepairOrder.mode != "D").order_by(RepairOrder.picked_up_at.desc()).limit(1)
@@ -423,11 +445,27 @@ def fire(session: Session, order: RepairOrder, event: str, data: dict | None = N
         mode = data.get("mode") or order.mode
         if mode not in ("B", "C"):
             raise InvalidInput("mode", "B (to the higher-level point) or C (to the factory)")
-        if mode == "B" and session.get(Organisation, order.org_id).parent_id is None:
+        parent_id = session.get(Organisation, order.org_id).parent_id
+        if mode == "B" and parent_id is None:
             raise InvalidInput("mode", "this service point has no higher-level point to forward to")
         order.mode, order.forwarded_out = mode, True
+        if mode == "B":
+            # On its way to the higher-level point, which from now on sees and works the order.
+            order.custody_org_id = parent_id
+            share_order(session, order, parent_id)
         recorded.update(mode=mode, note=_text(data, "note", 500))
+    elif event == "forward_receive":
+        if not (p.sees_all or p.org_id == order.custody_org_id):
+            raise TransitionRefused("the device was forwarded to another service point", {"org_id": ["not the receiving point"]})
+        order.forwarded_out = False
+        recorded.update(at=str(order.custody_org_id), note=_text(data, "note", 500))
+    elif event == "send_back":
+        order.forwarded_out, order.custody_org_id = True, None
+        recorded["note"] = _text(data, "note", 500)
     elif event == "forward_return":
+        if not p.may_write_org(order.org_id):
+            raise TransitionRefused("the device comes back to the service point that took it in",
+                                    {"org_id": ["not the order's service point"]})
         order.forwarded_out = False
         recorded["note"] = _text(data, "note", 500)
     elif event == "start_repair":
@@ -488,6 +526,18 @@ def fire(session: Session, order: RepairOrder, event: str, data: dict | None = N
     return order
 
 
+def share_order(session: Session, order: RepairOrder, org_id: uuid.UUID) -> None:
+    """Let ``org_id`` (the higher-level point of a forwarded repair) see and work the order and
+    everything already hanging off it; rows made later copy the order's ``shared_org_id``.
+    Writes: repair_order, repair_transition, repair_quotation, repair_part, repair_handover."""
+    from sqlalchemy import update
+
+    order.shared_org_id = org_id
+    for model in (RepairTransition, RepairQuotation, RepairPart, RepairHandover):
+        session.execute(update(model).where(model.order_id == order.id).values(shared_org_id=org_id)
+                        .execution_options(synchronize_session="fetch"))
+
+
 def _erase_passcode(order: RepairOrder) -> None:
     if order.passcode_cipher is not None:
         order.passcode_cipher = None
@@ -504,7 +554,8 @@ def read_passcode(session: Session, order: RepairOrder) -> str | None:
 
 # -- quotation (§1.2) ----------------------------------------------------------------------
 
-def make_quotation(session: Session, order: RepairOrder, lines: list[dict], note: str = "") -> RepairQuotation:
+def make_quotation(session: Session, order: RepairOrder, lines: list[dict], note: str = "", *,
+                   quotation_id: uuid.UUID | None = None) -> RepairQuotation:
     """Price a repair for the customer: parts at the item's repair price, labour at the repair
     level's charge. A new quotation supersedes a pending one. Writes: repair_quotation(_line), audit_log."""
     if order.state not in (sm.PENDING_ACCEPTANCE, sm.PENDING_REPAIR) or order.repair_started_at is not None:
@@ -538,11 +589,13 @@ def make_quotation(session: Session, order: RepairOrder, lines: list[dict], note
     for old in session.execute(select(RepairQuotation).where(RepairQuotation.order_id == order.id,
                                                              RepairQuotation.status == "pending")).scalars():
         old.status = "superseded"
-    q = RepairQuotation(org_id=order.org_id, order_id=order.id, total=sum((r.amount for r in rows), ZERO), note=note[:500],
+    q = RepairQuotation(id=quotation_id or uuid7(), org_id=order.org_id, shared_org_id=order.shared_org_id,
+                        order_id=order.id, total=sum((r.amount for r in rows), ZERO), note=note[:500],
                         created_by_id=get_principal(session).user_id, lines=rows)
     session.add(q)
     session.flush()
-    core.record_audit(session, "repair_quotation.create", q, after={"order_id": str(order.id), "total": str(q.total)})
+    core.record_audit(session, "repair_quotation.create", q, org_id=audit_org(session, q),
+                      after={"order_id": str(order.id), "total": str(q.total)})
     return q
 
 
@@ -565,7 +618,8 @@ def decide_quotation(session: Session, order: RepairOrder, quotation_id: Any, ac
     q.decided_by_id = get_principal(session).user_id
     q.signature = sig
     session.flush()
-    core.record_audit(session, f"repair_quotation.{q.status}", q, before={"status": "pending"}, after={"status": q.status})
+    core.record_audit(session, f"repair_quotation.{q.status}", q, org_id=audit_org(session, q),
+                      before={"status": "pending"}, after={"status": q.status})
     if not accepted:
         fire(session, order, "return_unrepaired", {"reason": "报价被拒 / quotation declined"}, event_id=event_id,
              check_permission=False)
@@ -582,6 +636,10 @@ def record_part(session: Session, order: RepairOrder, data: dict) -> RepairPart:
 
     if order.state != sm.PENDING_REPAIR or order.repair_started_at is None:
         raise TransitionRefused("parts are recorded while the repair is in progress", {"state": [order.state]})
+    if not facts_of(session, order).device_here:
+        raise TransitionRefused(f"{sm.GUARDS['device_here'].label['en']} / {sm.GUARDS['device_here'].label['zh-CN']}",
+                                {"state": ["device_here"]})
+    work_org = working_org_id(order)
     if order.engineer_id is None:
         raise InvalidInput("engineer_id", "the order has no engineer")
     iid = _uuid(data.get("item_id"), "item_id")
@@ -594,22 +652,25 @@ def record_part(session: Session, order: RepairOrder, data: dict) -> RepairPart:
     wid = _uuid(data.get("defective_warehouse_id"), "defective_warehouse_id")
     if wid is None:
         wid = session.execute(select(bd.Warehouse.id).where(
-            bd.Warehouse.org_id == order.org_id, bd.Warehouse.kind == "defective", bd.Warehouse.active)
+            bd.Warehouse.org_id == work_org, bd.Warehouse.kind == "defective", bd.Warehouse.active)
             .order_by(bd.Warehouse.code).limit(1)).scalar_one_or_none()
         if wid is None:
             raise InvalidInput("defective_warehouse_id", "this service point has no defective warehouse")
-    used, back = record_part_used(session, org_id=order.org_id, engineer_id=order.engineer_id, item_id=item.id,
+    # Parts come from the stock of the point that repairs (the higher-level one for mode B).
+    used, back = record_part_used(session, org_id=work_org, engineer_id=order.engineer_id, item_id=item.id,
                                   quantity=qty, defective_warehouse_id=wid, reference=order.number or str(order.id),
                                   serials=list(data.get("serials") or []),
                                   defective_serials=list(data.get("defective_serials") or []), on=_today(session))
-    part = RepairPart(org_id=order.org_id, order_id=order.id, item_id=item.id, quantity=qty, unit_price=item.repair_price,
+    part = RepairPart(org_id=order.org_id, shared_org_id=order.shared_org_id, order_id=order.id, item_id=item.id,
+                      quantity=qty, unit_price=item.repair_price,
                       amount=(item.repair_price * qty).quantize(Decimal("0.01")), engineer_id=order.engineer_id,
                       used_document_id=used.id, return_document_id=back.id, serials=list(data.get("serials") or []),
                       defective_serials=list(data.get("defective_serials") or []),
                       created_by_id=get_principal(session).user_id)
     session.add(part)
     session.flush()
-    core.record_audit(session, "repair_part.fit", part, after={"order_id": str(order.id), "item": item.code,
+    core.record_audit(session, "repair_part.fit", part, org_id=audit_org(session, part),
+                      after={"order_id": str(order.id), "item": item.code,
                                                                 "quantity": str(qty), "used": used.number,
                                                                 "returned": back.number})
     return part
@@ -643,6 +704,7 @@ def take_deposit(session: Session, order: RepairOrder, amount: Any, account_id: 
     cash_entry, document_counter, audit_log."""
     if order.state not in (sm.PENDING_ACCEPTANCE, sm.PENDING_REPAIR, sm.PENDING_QC, sm.PENDING_PICKUP):
         raise TransitionRefused("deposits are taken before pickup", {"state": [order.state]})
+    _not_batch(order)
     amount = _money(amount, f"{field_prefix}amount")
     acc = _account(session, order, account_id, f"{field_prefix}account_id")
     pay = RepairPayment(kind="deposit", org_id=order.org_id, order_id=order.id, account_id=acc.id, amount=amount,
@@ -652,15 +714,24 @@ def take_deposit(session: Session, order: RepairOrder, amount: Any, account_id: 
     return pay
 
 
-def create_refund(session: Session, order: RepairOrder, amount: Any, account_id: Any, reason: str) -> RepairPayment:
+def _not_batch(order: RepairOrder) -> None:
+    if order.batch_id is not None:
+        raise TransitionRefused("a batch order is settled with its batch, on the distributor's account",
+                                {"batch_id": ["settled with the batch"]})
+
+
+def create_refund(session: Session, order: RepairOrder, amount: Any, account_id: Any, reason: str, *,
+                  refund_id: uuid.UUID | None = None) -> RepairPayment:
     """退款单: a draft refund slip with its reason; nothing moves until it is approved.
     Writes: repair_payment, audit_log."""
+    _not_batch(order)
     amount = _money(amount, "amount")
     acc = _account(session, order, account_id)
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput("reason", "a refund needs a reason")
-    pay = RepairPayment(kind="refund", org_id=order.org_id, order_id=order.id, account_id=acc.id, amount=amount,
+    pay = RepairPayment(id=refund_id or uuid7(), kind="refund", org_id=order.org_id, order_id=order.id, account_id=acc.id,
+                        amount=amount,
                         reason=reason[:300], doc_date=_today(session), after_settlement=_settled(session, order))
     _check_refundable(session, order, pay)
     return core.create_document(session, pay)
@@ -729,6 +800,7 @@ def pick_up(session: Session, order: RepairOrder, account_id: Any, signature: An
     p = get_principal(session)
     before = order.state
     target = sm.check(order.state, "pickup", facts_of(session, order), p.permissions)
+    _not_batch(order)
     sig = check_signature(signature, "signature")
     bill = bill_of(session, order)
     needs_cash = bill["amount_due"] > 0 or bill["change_returned"] > 0
@@ -760,19 +832,21 @@ def hand_over(session: Session, order: RepairOrder, to_user_id: Any, signature: 
         raise TransitionRefused("the device has left the service point", {"state": [order.state]})
     uid = _uuid(to_user_id, "to_user_id")
     user = session.get(User, uid) if uid else None
-    if user is None or not user.active or user.org_id != order.org_id:
-        raise InvalidInput("to_user_id", "no such active user at this service point")
+    if order.at_org_id is None:
+        raise TransitionRefused("the device is on the road or at the factory", {"state": ["device_away"]})
+    if user is None or not user.active or user.org_id != order.at_org_id:
+        raise InvalidInput("to_user_id", "no such active user at the service point holding the device")
     if user.id == order.current_holder_id:
         raise InvalidInput("to_user_id", "already holds the device")
     sig = check_signature(signature, "signature")
     order.handover_count += 1
-    row = RepairHandover(org_id=order.org_id, order_id=order.id, seq=order.handover_count,
+    row = RepairHandover(org_id=order.org_id, shared_org_id=order.shared_org_id, order_id=order.id, seq=order.handover_count,
                          from_user_id=order.current_holder_id, to_user_id=user.id, place=place.strip()[:120],
                          signature=sig, note=note.strip()[:300], recorded_by_id=get_principal(session).user_id,
                          event_id=event_id)
     order.current_holder_id = user.id
     session.add(row)
     session.flush()
-    core.record_audit(session, "repair_order.handover", order, after={
+    core.record_audit(session, "repair_order.handover", order, org_id=audit_org(session, order), after={
         "from_user_id": str(row.from_user_id) if row.from_user_id else None, "to_user_id": str(user.id), "place": row.place})
     return row

@@ -11,6 +11,7 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import aliased
 from sqlalchemy.orm import Session
 
 from ..auth.models import User
@@ -18,7 +19,8 @@ from ..auth.principal import get_principal
 from ..basedata import models as bd
 from ..stock.models import StockLocation, StockMove, StockMoveSerial
 from . import statemachine as sm
-from .models import RepairHandover, RepairOrder, RepairPart, RepairPayment, RepairQuotation, RepairTransition
+from .models import (RepairHandover, RepairLoaner, RepairOrder, RepairPackingLine, RepairPackingList, RepairPart,
+                     RepairPayment, RepairQuotation, RepairTransition)
 from .operations import bill_of, deposit_held, facts_of
 
 
@@ -34,6 +36,10 @@ def orders_query(args: dict):
         stmt = stmt.where(RepairOrder.number == args["number"])
     if args.get("holder_id"):
         stmt = stmt.where(RepairOrder.current_holder_id == args["holder_id"])
+    if args.get("batch_id"):
+        stmt = stmt.where(RepairOrder.batch_id == args["batch_id"])
+    if args.get("comebacks"):
+        stmt = stmt.where(RepairOrder.comeback_of_id.is_not(None))
     return stmt.order_by(RepairOrder.created_at.desc(), RepairOrder.id.desc())
 
 
@@ -41,7 +47,10 @@ def _usernames(session: Session, ids) -> dict:
     ids = {i for i in ids if i}
     if not ids:
         return {}
-    return dict(session.execute(select(User.id, User.username).where(User.id.in_(ids))).all())
+    # Unscoped: the people a visible order names (a forwarded device passes through two points)
+    # are part of the order; only their usernames are read.
+    return dict(session.execute(select(User.id, User.username).where(User.id.in_(ids))
+                                .execution_options(unscoped=True)).all())
 
 
 def order_detail(session: Session, order: RepairOrder) -> dict[str, Any]:
@@ -131,6 +140,7 @@ def imei_history(session: Session, imei: str) -> dict[str, Any]:
             entries.append(_entry(h.at, "repair.handover",
                                   f"{by_id[h.order_id].number} 移交 handover {names.get(h.from_user_id, '?')} → {names.get(h.to_user_id, '?')}",
                                   order_id=h.order_id))
+    _packing_and_loaner_entries(session, imei, by_id, entries)
     moves = session.execute(
         select(StockMove, StockMoveSerial.serial).join(StockMoveSerial, StockMoveSerial.move_id == StockMove.id)
         .where(StockMoveSerial.serial == imei).order_by(StockMove.posted_at)).all()
@@ -149,4 +159,93 @@ def imei_history(session: Session, imei: str) -> dict[str, Any]:
             "entries": entries}
 
 
-__all__ = ["orders_query", "order_detail", "imei_history"]
+_LINE_TEXT = {"packed": "装箱 packed", "in_transit": "在途 in transit", "received": "已收 received",
+              "missing": "缺失 missing", "unexpected": "多出 unexpected"}
+_PURPOSE_TEXT = {"forward": "转送上级 to the higher-level point", "return": "送回 back to its own point",
+                 "factory": "返厂 to the factory"}
+
+
+def _packing_and_loaner_entries(session: Session, imei: str, orders: dict, entries: list[dict]) -> None:
+    """The device's packing lists (each box it travelled in, and any it turned up in unexpected)
+    and the loaners lent against its orders (a loaner unit's own IMEI shows its lendings too)."""
+    rows = session.execute(select(RepairPackingLine, RepairPackingList).join(
+        RepairPackingList, RepairPackingList.id == RepairPackingLine.list_id).where(RepairPackingLine.imei == imei)).all()
+    for line, pl in rows:
+        number = pl.number or "(draft)"
+        if pl.posted_at is not None and line.state != "unexpected":
+            entries.append(_entry(pl.posted_at, "repair.packing_sent",
+                                  f"{number} {_PURPOSE_TEXT[pl.purpose]}: 发出 sent", document_id=pl.id,
+                                  order_id=line.order_id))
+        if line.received_at is not None or line.state in ("missing", "packed"):
+            at = line.received_at or pl.closed_at or pl.created_at
+            entries.append(_entry(at, f"repair.packing_{line.state}", f"{number} {_PURPOSE_TEXT[pl.purpose]}: "
+                                  f"{_LINE_TEXT[line.state]}", document_id=pl.id, order_id=line.order_id))
+    order_ids = list(orders)
+    cond = RepairLoaner.serial == imei
+    if order_ids:
+        cond = cond | RepairLoaner.order_id.in_(order_ids)
+    for loaner in session.execute(select(RepairLoaner).where(cond, RepairLoaner.status == "posted")).scalars():
+        against = orders.get(loaner.order_id)
+        ref = against.number if against else str(loaner.order_id)
+        entries.append(_entry(loaner.posted_at, "repair.loaner_lent",
+                              f"{loaner.number} 备机 loaner {loaner.serial} lent against {ref}, due {loaner.due_date}",
+                              document_id=loaner.id, order_id=loaner.order_id))
+        if loaner.returned_at is not None:
+            entries.append(_entry(loaner.returned_at, "repair.loaner_returned",
+                                  f"{loaner.number} 备机归还 loaner {loaner.serial} returned ({loaner.return_condition})",
+                                  document_id=loaner.id, order_id=loaner.order_id))
+
+
+def comebacks(session: Session, since: dt.date | None = None, until: dt.date | None = None) -> dict[str, Any]:
+    """Comebacks (返修): repairs whose device came back within the comeback period, counted
+    against the engineer who did the repair and its fault codes. The repairs are the reader's
+    (scoped); the later order may be at any point (only its number, point and date are shown).
+    Rates: comebacks per repair picked up in the period."""
+    from ..org.models import Organisation
+
+    later = aliased(RepairOrder)
+    stmt = select(RepairOrder).where(RepairOrder.picked_up_at.is_not(None), RepairOrder.unrepaired.is_(False),
+                                     RepairOrder.mode != "D")
+    if since:
+        stmt = stmt.where(RepairOrder.picked_up_at >= dt.datetime.combine(since, dt.time(), tzinfo=dt.timezone.utc))
+    if until:
+        stmt = stmt.where(RepairOrder.picked_up_at < dt.datetime.combine(until + dt.timedelta(days=1), dt.time(),
+                                                                         tzinfo=dt.timezone.utc))
+    repairs = list(session.execute(stmt).scalars())
+    back = {}
+    if repairs:
+        for row in session.execute(select(later.id, later.number, later.created_at, later.comeback_of_id, later.org_id)
+                                   .where(later.comeback_of_id.in_([r.id for r in repairs]))
+                                   .execution_options(unscoped=True)):
+            back.setdefault(row.comeback_of_id, []).append(row)
+    engineers = {e.id: e for e in session.execute(select(bd.Engineer).where(
+        bd.Engineer.id.in_({r.engineer_id for r in repairs if r.engineer_id})).execution_options(unscoped=True)).scalars()}
+    orgs = dict(session.execute(select(Organisation.id, Organisation.code)).all())
+    by_engineer: dict[Any, dict] = {}
+    by_fault: dict[str, dict] = {}
+    items = []
+    for r in repairs:
+        eng = engineers.get(r.engineer_id)
+        ekey = r.engineer_id
+        e = by_engineer.setdefault(ekey, {"engineer_id": r.engineer_id, "code": eng.code if eng else None,
+                                          "name": eng.name if eng else None, "repairs": 0, "comebacks": 0})
+        e["repairs"] += 1
+        codes = [(sym.get("code"), sym.get("name")) for sym in (r.symptoms or [])] or [(None, "(free text)")]
+        for code, name in codes:
+            f = by_fault.setdefault(code or "", {"code": code, "name": name, "repairs": 0, "comebacks": 0})
+            f["repairs"] += 1
+        for b in back.get(r.id, []):
+            e["comebacks"] += 1
+            for code, _ in codes:
+                by_fault[code or ""]["comebacks"] += 1
+            items.append({"order_id": r.id, "number": r.number, "imei": r.imei, "picked_up_at": r.picked_up_at,
+                          "engineer_id": r.engineer_id, "engineer": eng.name if eng else None,
+                          "fault_codes": [c for c, _ in codes if c], "comeback_number": b.number,
+                          "comeback_org": orgs.get(b.org_id), "comeback_at": b.created_at})
+    rate = lambda d: dict(d, rate=round(d["comebacks"] / d["repairs"], 4) if d["repairs"] else 0.0)  # noqa: E731
+    return {"items": sorted(items, key=lambda i: i["comeback_at"]),
+            "by_engineer": sorted((rate(d) for d in by_engineer.values()), key=lambda d: (-d["comebacks"], d["code"] or "")),
+            "by_fault": sorted((rate(d) for d in by_fault.values()), key=lambda d: (-d["comebacks"], d["code"] or ""))}
+
+
+__all__ = ["orders_query", "order_detail", "imei_history", "comebacks"]

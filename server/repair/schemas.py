@@ -122,6 +122,8 @@ class OrderListArgs(PageArgs):
     phone = Str(20)
     number = Str(40)
     holder_id = ma.fields.UUID()
+    batch_id = ma.fields.UUID()
+    comebacks = ma.fields.Boolean(metadata={"description": "Only orders that are comebacks of an earlier repair"})
 
 
 # -- output ---------------------------------------------------------------------------------
@@ -172,6 +174,9 @@ class OrderOut(Schema):
     followup_satisfaction = ma.fields.Integer(allow_none=True)
     followup_note = ma.fields.String()
     comeback_of_id = ma.fields.UUID(allow_none=True)
+    custody_org_id = ma.fields.UUID(allow_none=True)
+    shared_org_id = ma.fields.UUID(allow_none=True)
+    batch_id = ma.fields.UUID(allow_none=True)
     current_holder_id = ma.fields.UUID(allow_none=True)
     device_id = ma.fields.String()
     provisional_code = ma.fields.String()
@@ -324,3 +329,256 @@ class ImeiHistoryOut(Schema):
     model_name = ma.fields.String(allow_none=True)
     orders = ma.fields.List(ma.fields.Nested(HistoryOrderOut))
     entries = ma.fields.List(ma.fields.Nested(HistoryEntryOut))
+
+
+# -- packing lists (§1.9) -------------------------------------------------------------------
+
+class PackingListIn(Schema):
+    purpose = ma.fields.String(required=True, validate=ma.validate.OneOf(("forward", "return", "factory")),
+                               metadata={"description": "forward: to the higher-level point (mode B); return: forwarded "
+                                                        "devices back to their point; factory: to the manufacturer (mode C)"})
+    destination_org_id = ma.fields.UUID(metadata={"description": "return: the lower-level point; forward: the own parent"})
+    manufacturer_id = ma.fields.UUID(metadata={"description": "factory: the manufacturer"})
+    carrier = Str(80)
+    tracking_no = Str(80)
+    note = Str(500)
+    order_ids = ma.fields.List(ma.fields.UUID(), validate=ma.validate.Length(max=200))
+
+
+class PackIn(Schema):
+    order_id = ma.fields.UUID()
+    imei = Str(15, metadata={"description": "Scan the IMEI instead of naming the order"})
+
+
+class ReceiveIn(Schema):
+    imei = Str(15, required=True)
+    signature = Signature(metadata={"description": "The receiver's signature (required for a device on the list)"})
+    note = Str(300)
+
+
+class PackingListArgs(PageArgs):
+    purpose = ma.fields.String(validate=ma.validate.OneOf(("forward", "return", "factory")))
+    open = ma.fields.Boolean()
+
+
+class PackingListOut(Schema):
+    id = ma.fields.UUID()
+    number = ma.fields.String(allow_none=True)
+    status = ma.fields.String()
+    org_id = ma.fields.UUID()
+    purpose = ma.fields.String()
+    destination_org_id = ma.fields.UUID(allow_none=True)
+    manufacturer_id = ma.fields.UUID(allow_none=True)
+    carrier = ma.fields.String()
+    tracking_no = ma.fields.String()
+    note = ma.fields.String()
+    doc_date = ma.fields.Date()
+    line_count = ma.fields.Integer()
+    created_at = ma.fields.DateTime()
+    posted_at = ma.fields.DateTime(allow_none=True)
+    closed_at = ma.fields.DateTime(allow_none=True)
+
+
+PackingListPage = page_schema(PackingListOut, "RepairPackingListPage")
+
+
+class PackingLineOut(Schema):
+    seq = ma.fields.Integer()
+    order_id = ma.fields.UUID(allow_none=True)
+    order_number = ma.fields.String(allow_none=True)
+    imei = ma.fields.String()
+    state = ma.fields.String()
+    received_at = ma.fields.DateTime(allow_none=True)
+    note = ma.fields.String()
+
+
+class PackingDetailOut(Schema):
+    packing_list = ma.fields.Nested(PackingListOut)
+    stage = ma.fields.String(metadata={"description": "packing, sent or closed"})
+    counts = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Integer())
+    lines = ma.fields.List(ma.fields.Nested(PackingLineOut))
+
+
+class InTransitOut(Schema):
+    order_id = ma.fields.UUID()
+    number = ma.fields.String(allow_none=True)
+    imei = ma.fields.String()
+    mode = ma.fields.String()
+    state = ma.fields.String()
+    from_ = ma.fields.String(allow_none=True, data_key="from", attribute="from")
+    to = ma.fields.String(allow_none=True)
+    packing_list_id = ma.fields.UUID(allow_none=True)
+    packing_list = ma.fields.String(allow_none=True)
+
+
+class InTransitListOut(Schema):
+    items = ma.fields.List(ma.fields.Nested(InTransitOut))
+
+
+# -- loaners (§1.10) ------------------------------------------------------------------------
+
+class LoanerIn(Schema):
+    item_id = ma.fields.UUID(required=True)
+    serial = Str(40, required=True, min_len=1)
+    warehouse_id = ma.fields.UUID(metadata={"description": "Default: the point's loaner warehouse"})
+    due_date = ma.fields.Date(required=True)
+    deposit = AmountIn()
+    account_id = ma.fields.UUID(metadata={"description": "Where the deposit goes (required with a deposit)"})
+    note = Str(500)
+
+
+class LoanerReturnIn(Schema):
+    condition = ma.fields.String(required=True, validate=ma.validate.OneOf(("good", "damaged")))
+    warehouse_id = ma.fields.UUID(metadata={"description": "Default: loaner warehouse (good), defective warehouse (damaged)"})
+    damage_charge = AmountIn()
+    account_id = ma.fields.UUID(metadata={"description": "Default: the account the deposit went into"})
+    note = Str(300)
+
+
+class LoanerArgs(PageArgs):
+    order_id = ma.fields.UUID()
+    out = ma.fields.Boolean(metadata={"description": "Only loaners not returned yet"})
+    overdue = ma.fields.Boolean(metadata={"description": "Only loaners past their due date and not returned"})
+
+
+class LoanerOut(Schema):
+    id = ma.fields.UUID()
+    number = ma.fields.String(allow_none=True)
+    status = ma.fields.String()
+    org_id = ma.fields.UUID()
+    order_id = ma.fields.UUID()
+    item_id = ma.fields.UUID()
+    serial = ma.fields.String()
+    warehouse_id = ma.fields.UUID()
+    value = Money()
+    deposit = Money()
+    account_id = ma.fields.UUID(allow_none=True)
+    due_date = ma.fields.Date()
+    doc_date = ma.fields.Date()
+    posted_at = ma.fields.DateTime(allow_none=True)
+    returned_at = ma.fields.DateTime(allow_none=True)
+    return_condition = ma.fields.String(allow_none=True)
+    return_warehouse_id = ma.fields.UUID(allow_none=True)
+    damage_charge = Money()
+    return_note = ma.fields.String()
+    note = ma.fields.String()
+
+
+LoanerPage = page_schema(LoanerOut, "RepairLoanerPage")
+
+
+# -- batches (§1.12) ------------------------------------------------------------------------
+
+class BatchIn(Schema):
+    party_id = ma.fields.UUID(required=True, metadata={"description": "The distributor or dealer"})
+    contact_name = Str(80)
+    contact_phone = Str(20, required=True, min_len=1)
+    mode = ma.fields.String(validate=ma.validate.OneOf(("A", "B", "C")))
+    note = Str(500)
+
+
+class BatchDeviceIn(Schema):
+    imei = Str(15, required=True)
+    model_id = ma.fields.UUID()
+    colour = Str(40)
+    passcode = Str(64)
+    accessories_received = ma.fields.List(ma.fields.UUID(), validate=ma.validate.Length(max=50))
+    symptom_ids = ma.fields.List(ma.fields.UUID(), validate=ma.validate.Length(max=20))
+    fault_description = Str(2000)
+    appearance_note = Str(2000)
+    photos = ma.fields.List(Str(64), validate=ma.validate.Length(max=20))
+    purchase_date = ma.fields.Date()
+    warranty_status_id = ma.fields.UUID()
+    warranty_override_reason = Str(300)
+    promised_date = ma.fields.Date()
+    provisional_code = Str(32)
+    note = Str(2000)
+
+
+def _batch_event_fields() -> dict:
+    fields = {name: make() for name, make in _EVENT_FIELDS.items()}
+    fields["event"] = ma.fields.String(required=True, validate=ma.validate.OneOf([e for e in sm.TRANSITIONS if e != "pickup"]))
+    fields["order_ids"] = ma.fields.List(ma.fields.UUID(), validate=ma.validate.Length(max=500),
+                                         metadata={"description": "Default: every device of the batch"})
+    return fields
+
+
+BatchEventIn = type("BatchEventIn", (Schema,), _batch_event_fields())
+
+
+class BatchPickupIn(Schema):
+    signature = Signature(required=True, metadata={"description": "The distributor's signature"})
+
+
+class BatchArgs(PageArgs):
+    open = ma.fields.Boolean(metadata={"description": "Only batches not picked up yet"})
+
+
+class BatchOut(Schema):
+    id = ma.fields.UUID()
+    number = ma.fields.String(allow_none=True)
+    status = ma.fields.String()
+    org_id = ma.fields.UUID()
+    party_id = ma.fields.UUID()
+    contact_name = ma.fields.String()
+    contact_phone = ma.fields.String()
+    mode = ma.fields.String()
+    device_count = ma.fields.Integer()
+    doc_date = ma.fields.Date()
+    note = ma.fields.String()
+    created_at = ma.fields.DateTime()
+    posted_at = ma.fields.DateTime(allow_none=True)
+    picked_up_at = ma.fields.DateTime(allow_none=True)
+    bill_total = Money()
+
+
+BatchPage = page_schema(BatchOut, "RepairBatchPage")
+
+
+class BatchOrderOut(Schema):
+    line = ma.fields.Integer()
+    id = ma.fields.UUID()
+    number = ma.fields.String(allow_none=True)
+    imei = ma.fields.String()
+    state = ma.fields.String()
+    bill_total = Money()
+
+
+class BatchDetailOut(Schema):
+    batch = ma.fields.Nested(BatchOut)
+    orders = ma.fields.List(ma.fields.Nested(BatchOrderOut))
+
+
+# -- comebacks ------------------------------------------------------------------------------
+
+class ComebackArgs(Schema):
+    since = ma.fields.Date(metadata={"description": "Repairs picked up on or after this day"})
+    until = ma.fields.Date(metadata={"description": "Repairs picked up on or before this day"})
+
+
+class ComebackItemOut(Schema):
+    order_id = ma.fields.UUID()
+    number = ma.fields.String(allow_none=True)
+    imei = ma.fields.String()
+    picked_up_at = ma.fields.DateTime()
+    engineer_id = ma.fields.UUID(allow_none=True)
+    engineer = ma.fields.String(allow_none=True)
+    fault_codes = ma.fields.List(ma.fields.String())
+    comeback_number = ma.fields.String(allow_none=True)
+    comeback_org = ma.fields.String(allow_none=True)
+    comeback_at = ma.fields.DateTime()
+
+
+class ComebackCountOut(Schema):
+    engineer_id = ma.fields.UUID(allow_none=True)
+    code = ma.fields.String(allow_none=True)
+    name = ma.fields.String(allow_none=True)
+    repairs = ma.fields.Integer()
+    comebacks = ma.fields.Integer()
+    rate = ma.fields.Float()
+
+
+class ComebacksOut(Schema):
+    items = ma.fields.List(ma.fields.Nested(ComebackItemOut))
+    by_engineer = ma.fields.List(ma.fields.Nested(ComebackCountOut))
+    by_fault = ma.fields.List(ma.fields.Nested(ComebackCountOut))

@@ -55,8 +55,13 @@ class Facts:
     qc_passed: bool = False
     unrepaired: bool = False  # returned without repair (quotation declined, withdrawn)
     followup_optional: bool = False
-    forwarded_out: bool = False  # mode B/C leg open: the device is away
+    forwarded_out: bool = False  # on the road (mode B either way) or at the factory (mode C)
     settled: bool = False
+    # Where the device is, seen from the one acting: at the actor's point (headquarters: at any
+    # point), at the order's own point, on its way to the higher-level point (mode B).
+    device_here: bool = True
+    at_owner: bool = True
+    to_higher_point: bool = False
 
 
 @dataclass(frozen=True)
@@ -76,6 +81,11 @@ _GUARD_RULES = {
     "followup_optional": lambda f: f.followup_optional,
     "device_at_point": lambda f: not f.forwarded_out,
     "device_away": lambda f: f.forwarded_out,
+    "device_here": lambda f: f.device_here,
+    "device_at_owner": lambda f: f.at_owner,
+    "device_not_at_owner": lambda f: not f.at_owner and not f.forwarded_out,
+    "on_way_to_higher_point": lambda f: f.forwarded_out and f.to_higher_point,
+    "on_way_home": lambda f: f.forwarded_out and not f.to_higher_point,
 }
 
 GUARDS: dict[str, Guard] = {g.name: g for g in [
@@ -89,6 +99,11 @@ GUARDS: dict[str, Guard] = {g.name: g for g in [
         "zh-CN": "审计前须先回访", "en": "the order must be followed up before it is audited"}),
     Guard("device_at_point", {"zh-CN": "机器在外（转送或返厂中）", "en": "the device is away (forwarded or at the factory)"}),
     Guard("device_away", {"zh-CN": "机器不在外", "en": "the device was not sent away"}),
+    Guard("device_here", {"zh-CN": "机器在其他网点", "en": "the device is at another service point"}),
+    Guard("device_at_owner", {"zh-CN": "机器尚未回到受理网点", "en": "the device is not back at its own service point"}),
+    Guard("device_not_at_owner", {"zh-CN": "机器在受理网点，无需送回", "en": "the device is at its own service point already"}),
+    Guard("on_way_to_higher_point", {"zh-CN": "机器未转送上级网点", "en": "the device is not on its way to the higher-level point"}),
+    Guard("on_way_home", {"zh-CN": "机器正转送上级网点", "en": "the device is on its way to the higher-level point, not back"}),
 ]}
 
 
@@ -110,27 +125,37 @@ TRANSITIONS: dict[str, Transition] = {t.event: t for t in [
     Transition("accept", (PENDING_ACCEPTANCE,), PENDING_REPAIR, "repair.accept",
                {"zh-CN": "受理", "en": "Accept"}, (), ("engineer_id",)),
     Transition("forward", (PENDING_REPAIR,), None, "repair.forward",
-               {"zh-CN": "转送/返厂发出", "en": "Send away (forward / factory)"}, ("device_at_point", "repair_not_started"),
-               ("mode", "note")),
-    Transition("forward_return", (PENDING_REPAIR,), None, "repair.forward",
-               {"zh-CN": "转送/返厂收回", "en": "Received back"}, ("device_away",), ("note",)),
+               {"zh-CN": "转送/返厂发出", "en": "Send away (forward / factory)"},
+               ("device_at_point", "repair_not_started", "device_at_owner"), ("mode", "note")),
+    # Mode B: the higher-level point receives the device, works it, and sends it back.
+    Transition("forward_receive", (PENDING_REPAIR,), None, "repair.forward",
+               {"zh-CN": "上级网点收机", "en": "Received at the higher-level point"},
+               ("device_away", "on_way_to_higher_point"), ("note",)),
+    Transition("send_back", (PENDING_PICKUP,), None, "repair.forward",
+               {"zh-CN": "上级网点送回", "en": "Send back to the own point"},
+               ("device_at_point", "device_here", "device_not_at_owner"), ("note",)),
+    Transition("forward_return", (PENDING_REPAIR, PENDING_PICKUP), None, "repair.forward",
+               {"zh-CN": "转送/返厂收回", "en": "Received back"}, ("device_away", "on_way_home"), ("note",)),
     Transition("start_repair", (PENDING_REPAIR,), None, "repair.repair",
                {"zh-CN": "开始维修", "en": "Start repair"},
-               ("quotation_accepted_if_chargeable", "repair_not_started", "device_at_point"), ("engineer_id",)),
+               ("quotation_accepted_if_chargeable", "repair_not_started", "device_at_point", "device_here"),
+               ("engineer_id",)),
     Transition("finish_repair", (PENDING_REPAIR,), PENDING_QC, "repair.repair",
-               {"zh-CN": "维修完成", "en": "Repair done"}, ("repair_started", "device_at_point"),
+               {"zh-CN": "维修完成", "en": "Repair done"}, ("repair_started", "device_at_point", "device_here"),
                ("repair_level_id", "repair_method_ids", "note")),
     Transition("return_unrepaired", (PENDING_ACCEPTANCE, PENDING_REPAIR), PENDING_PICKUP, "repair.accept",
-               {"zh-CN": "不修退回", "en": "Return unrepaired"}, ("repair_not_started", "device_at_point"), ("reason",)),
+               {"zh-CN": "不修退回", "en": "Return unrepaired"}, ("repair_not_started", "device_at_point", "device_here"),
+               ("reason",)),
     Transition("qc_pass", (PENDING_QC,), PENDING_PICKUP, "repair.qc",
-               {"zh-CN": "质检通过", "en": "QC passed"}, (), ("note",)),
+               {"zh-CN": "质检通过", "en": "QC passed"}, ("device_here",), ("note",)),
     Transition("qc_fail", (PENDING_QC,), PENDING_REPAIR, "repair.qc",
-               {"zh-CN": "质检不合格，返修", "en": "QC failed: back to repair"}, (), ("reason",)),
+               {"zh-CN": "质检不合格，返修", "en": "QC failed: back to repair"}, ("device_here",), ("reason",)),
     Transition("pickup", (PENDING_PICKUP,), COMPLETED, "repair.pickup",
-               {"zh-CN": "取机结算", "en": "Pickup and settle"}, ("qc_passed_or_unrepaired",),
-               ("account_id", "signature")),
+               {"zh-CN": "取机结算", "en": "Pickup and settle"},
+               ("qc_passed_or_unrepaired", "device_at_point", "device_at_owner", "device_here"), ("account_id", "signature")),
     Transition("convert_to_exchange", (PENDING_ACCEPTANCE, PENDING_REPAIR), COMPLETED, "repair.convert",
-               {"zh-CN": "维修转换机", "en": "Convert to exchange"}, ("device_at_point",), ("reason", "exchange_ref")),
+               {"zh-CN": "维修转换机", "en": "Convert to exchange"}, ("device_at_point", "device_at_owner", "device_here"),
+               ("reason", "exchange_ref")),
     Transition("follow_up", (COMPLETED,), FOLLOWED_UP, "repair.follow_up",
                {"zh-CN": "回访", "en": "Follow up"}, (), ("satisfaction", "note")),
     Transition("audit", (FOLLOWED_UP,), AUDITED, "repair.audit", {"zh-CN": "审计", "en": "Audit"}),

@@ -185,6 +185,9 @@ export default {
     repair_refund: 'Prepare refund slips',
     repair_approve_refund: 'Approve and pay refunds',
     repair_handover: 'Hand devices over (receiver signs)',
+    repair_packing: 'Packing lists: pack, send, check in',
+    repair_loaner: 'Lend loaner devices and take them back',
+    repair_batch: 'Batch intake, repair and pickup for distributors',
   },
   users: {
     subtitle: 'Accounts of your service point with their roles and state (headquarters sees all).',

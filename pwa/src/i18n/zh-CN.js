@@ -185,6 +185,9 @@ export default {
     repair_refund: '填写退款单',
     repair_approve_refund: '审批并支付退款',
     repair_handover: '维修机移交（接收人签字）',
+    repair_packing: '维修装箱单：装箱、发出、收货',
+    repair_loaner: '维修备机：借出与归还',
+    repair_batch: '批量受理、批量维修、批量取机',
   },
   users: {
     subtitle: '本网点的账号、角色和状态（总部可查看全部）。',
