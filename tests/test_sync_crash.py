@@ -101,8 +101,9 @@ def test_killing_workers_loses_nothing_and_posts_nothing_twice(app, net, couch, 
             couch.bulk_docs(db, docs[chunk:chunk + 500])
     total = len(mix.events) + len(gz)
 
-    # Each batch transaction is held open a little longer, so kills land inside transactions too.
-    delay_ms = 30
+    # Each batch transaction is held open a little longer, so kills land inside transactions too
+    # (and a fast poster does not run out of feed before the last kills).
+    delay_ms = 50
     env = {**os.environ, **cli_env(app), "AFTERCARE_SYNC_LEASE_SECONDS": "1", "AFTERCARE_SYNC_BATCH_SIZE": str(BATCH),
            "AFTERCARE_LOG_LEVEL": "ERROR", "AFTERCARE_CRASH_DELAY_MS": str(delay_ms)}
     seen: list[int] = []
@@ -123,7 +124,7 @@ def test_killing_workers_loses_nothing_and_posts_nothing_twice(app, net, couch, 
                 for p in procs:
                     assert p.poll() is None, p.stderr.read().decode()[-2000:]
                 time.sleep(0.05)
-            time.sleep(rng.uniform(0, 0.5))
+            time.sleep(rng.uniform(0, 0.2))  # a random moment of a batch (each takes longer than the delay)
             for p in procs if rng.random() < 0.15 else [rng.choice(working)]:
                 p.send_signal(signal.SIGKILL)
                 p.wait()
