@@ -66,10 +66,12 @@ PERMISSIONS: dict[str, str] = {
     "repair.refund": "Prepare refund slips",
     "repair.approve_refund": "Approve and pay out refund slips",
     "repair.handover": "Hand devices over between people (signed by the receiver)",
+    "print.forms": "Print tickets, labels, receipts and lists of the documents one may see",
 }
 
 # Every staff role works offline at a counter, workshop or warehouse.
-_EVERYONE = {"org.view", "basedata.view", "sync.replicate", "note.view", "note.add", "blob.upload", "blob.view"}
+_EVERYONE = {"org.view", "basedata.view", "sync.replicate", "note.view", "note.add", "blob.upload", "blob.view",
+             "print.forms"}
 _CUSTOMERS = {"customer.view", "customer.manage"}
 _STOCK_ALL = {"stock.view", "stock.manage", "stock.post", "stock.requisition"}
 _FINANCE = {"finance.view", "finance.manage_accounts"}

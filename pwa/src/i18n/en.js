@@ -185,6 +185,7 @@ export default {
     repair_refund: 'Prepare refund slips',
     repair_approve_refund: 'Approve and pay refunds',
     repair_handover: 'Hand devices over (receiver signs)',
+    print_forms: 'Print tickets, labels, receipts and lists',
   },
   users: {
     subtitle: 'Accounts of your service point with their roles and state (headquarters sees all).',

@@ -185,6 +185,7 @@ export default {
     repair_refund: '填写退款单',
     repair_approve_refund: '审批并支付退款',
     repair_handover: '维修机移交（接收人签字）',
+    print_forms: '打印受理单、标签、收据和清单',
   },
   users: {
     subtitle: '本网点的账号、角色和状态（总部可查看全部）。',
