@@ -13,6 +13,7 @@ fetcher refuses every other scheme, so a hostile SVG signature cannot pull in a 
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import threading
 from dataclasses import dataclass
@@ -139,6 +140,13 @@ class Printer:
                 _cut_to_content(doc)
             return doc.write_pdf()
 
+    def close(self) -> None:
+        """Drop the font configuration (and its temporary font folder) while the interpreter is
+        still whole; left to interpreter shutdown, WeasyPrint's cleanup finds its modules gone."""
+        with self._lock:
+            self._stylesheets.clear()
+            self._font_config = None
+
     def warm(self) -> None:
         """Load fonts and stylesheets now rather than on the first request."""
         with self._lock:
@@ -175,4 +183,5 @@ def printer() -> Printer:
         with _printer_lock:
             if _printer is None:
                 _printer = Printer()
+                atexit.register(_printer.close)
     return _printer
