@@ -18,8 +18,12 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # No install scripts: leveldown loads its bundled prebuilt binary; nothing is fetched or compiled.
 STORE_STAMP := sync/store/node_modules/.installed
 DRIVER_STAMP := sync/testdriver/node_modules/.installed
+# Printing: the bundled font (made from the PWA's @fontsource package) and what WeasyPrint and the
+# print tests load from Debian (Pango, HarfBuzz's subsetter; poppler's pdftotext/pdftoppm/pdffonts).
+PRINT_FONTS := server/printing/fonts/NotoSansSC-Regular.ttf
+PRINT_APT := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils
 
-.PHONY: run test install pwa chromium clean bench-basedata bench-ledger bench-sync crash-test
+.PHONY: run test install pwa chromium print-deps clean bench-basedata bench-ledger bench-sync bench-print crash-test
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,7 +31,7 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install -q -c constraints.txt -e '.[test]'
 	@touch $@
 
-install: $(STAMP) $(PWA_DEPS) $(STORE_STAMP)
+install: $(STAMP) $(PWA_DEPS) $(STORE_STAMP) $(PRINT_FONTS)
 
 $(PWA_DEPS): $(PWA)/package.json $(PWA)/package-lock.json
 	cd $(PWA) && $(NPM) ci --no-audit --no-fund
@@ -47,16 +51,22 @@ $(DRIVER_STAMP): sync/testdriver/package.json sync/testdriver/package-lock.json
 	cd sync/testdriver && $(NPM) ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	@touch $@
 
+$(PRINT_FONTS): $(PWA_DEPS) | $(STAMP)
+	$(BIN)/python -m server.printing.fonts
+
+print-deps:
+	@dpkg -s $(PRINT_APT) >/dev/null 2>&1 || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q $(PRINT_APT); }
+
 # Browser tests drive Debian's Chromium (never a downloaded browser build).
 chromium:
 	@test -x $(CHROMIUM) || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium; }
 	@test -x $(CHROMIUM) || { echo "Chromium is required at $(CHROMIUM) for the browser tests" >&2; exit 1; }
 
-run: $(STAMP) $(PWA_BUILT) $(STORE_STAMP)
+run: $(STAMP) $(PWA_BUILT) $(STORE_STAMP) $(PRINT_FONTS) print-deps
 	@mkdir -p var
 	AFTERCARE_DEMO=1 $(BIN)/aftercare run
 
-test: $(STAMP) $(PWA_BUILT) $(STORE_STAMP) $(DRIVER_STAMP) chromium
+test: $(STAMP) $(PWA_BUILT) $(STORE_STAMP) $(DRIVER_STAMP) $(PRINT_FONTS) print-deps chromium
 	cd $(PWA) && $(NPM) test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
@@ -70,10 +80,14 @@ bench-ledger: $(STAMP)
 bench-sync: $(STAMP) $(STORE_STAMP) $(DRIVER_STAMP)
 	$(BIN)/python bench/sync.py $(BENCH_ARGS)
 
+# 200 intake tickets (median warm ms) and a 500-line packing list (s).
+bench-print: $(STAMP) $(PRINT_FONTS) print-deps
+	$(BIN)/python bench/print.py $(BENCH_ARGS)
+
 # The crash test at the acceptance scale (5,000 events, 20+ kills, two workers at once) on SQLite and PostgreSQL;
 # `make test` runs the same test smaller.
 crash-test: $(STAMP) $(STORE_STAMP) $(DRIVER_STAMP)
 	AFTERCARE_CRASH_EVENTS=5000 AFTERCARE_CRASH_KILLS=20 $(BIN)/python -m pytest tests/test_sync_crash.py -s --timeout=3600 $(PYTEST_ARGS)
 
 clean:
-	rm -rf $(VENV) var .pytest_cache $(PWA)/node_modules $(PWA)/dist test-artifacts sync/store/node_modules sync/testdriver/node_modules
+	rm -rf $(VENV) var .pytest_cache server/printing/fonts $(PWA)/node_modules $(PWA)/dist test-artifacts sync/store/node_modules sync/testdriver/node_modules

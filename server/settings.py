@@ -51,6 +51,7 @@ class Settings:
     sync_lease_seconds: int = field(default=30, metadata={"doc": "How long a posting worker owns a database without renewing; another worker takes over after that."})
     repair_passcode_key: str = field(default="", metadata={"doc": "Key (32+ characters) that encrypts device passcodes on repair orders (AES-256-GCM); default derived from the JWT secret, so rotating that secret makes stored passcodes unreadable unless this is set."})
     repair_check_fee: str = field(default="0", metadata={"doc": "Check fee (yuan, e.g. `30.00`) charged when a customer declines a quotation and takes the device back unrepaired; `0` for none."})
+    print_logo_dir: str = field(default="", metadata={"doc": "Directory of the logos printed on forms: `<ORG CODE>.svg`, `.png` or `.jpg` per organisation, `default.*` for the rest; default `<var_dir>/logos`."})
     repair_followup_optional: bool = field(default=False, metadata={"doc": "Whether a completed repair may be audited without a follow-up call."})
     repair_comeback_days: int = field(default=90, metadata={"doc": "A device back for repair within this many days of its last pickup is a comeback of that repair (counted against its engineer and fault codes)."})
 

@@ -69,10 +69,12 @@ PERMISSIONS: dict[str, str] = {
     "repair.packing": "Pack, send, check in and close packing lists (forwarding and return to factory)",
     "repair.loaner": "Lend loaner devices against repair orders and take them back",
     "repair.batch": "Take in, repair and hand back distributors' batches",
+    "print.forms": "Print tickets, labels, receipts and lists of the documents one may see",
 }
 
 # Every staff role works offline at a counter, workshop or warehouse.
-_EVERYONE = {"org.view", "basedata.view", "sync.replicate", "note.view", "note.add", "blob.upload", "blob.view"}
+_EVERYONE = {"org.view", "basedata.view", "sync.replicate", "note.view", "note.add", "blob.upload", "blob.view",
+             "print.forms"}
 _CUSTOMERS = {"customer.view", "customer.manage"}
 _STOCK_ALL = {"stock.view", "stock.manage", "stock.post", "stock.requisition"}
 _FINANCE = {"finance.view", "finance.manage_accounts"}

@@ -188,6 +188,7 @@ export default {
     repair_packing: 'Packing lists: pack, send, check in',
     repair_loaner: 'Lend loaner devices and take them back',
     repair_batch: 'Batch intake, repair and pickup for distributors',
+    print_forms: 'Print tickets, labels, receipts and lists',
   },
   users: {
     subtitle: 'Accounts of your service point with their roles and state (headquarters sees all).',

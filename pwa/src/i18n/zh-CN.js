@@ -188,6 +188,7 @@ export default {
     repair_packing: '维修装箱单：装箱、发出、收货',
     repair_loaner: '维修备机：借出与归还',
     repair_batch: '批量受理、批量维修、批量取机',
+    print_forms: '打印受理单、标签、收据和清单',
   },
   users: {
     subtitle: '本网点的账号、角色和状态（总部可查看全部）。',

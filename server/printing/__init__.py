@@ -1,0 +1,1 @@
+"""Printed forms (tickets, labels, receipts, lists): view-models, templates, one rendering service."""

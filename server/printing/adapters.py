@@ -1,0 +1,258 @@
+"""Documents → view-models: the repair order's own forms (intake ticket, label, quotation,
+receipts, handover slip).
+
+Every read goes through the session's organisation scoping (another point's document reads as
+404, like its own API), and the view-model is all a template sees. Images are turned into data
+URLs here: photos as small JPEG thumbnails, signatures as stored (or from the uploaded blob),
+the organisation's logo from the logo directory.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import io
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..auth.models import User
+from ..basedata import models as bd
+from ..errors import NotFound
+from ..finance.models import MoneyAccount
+from ..org.models import Organisation
+from ..repair import operations as repair_ops
+from ..repair import statemachine as sm
+from ..repair.models import RepairHandover, RepairOrder, RepairPart, RepairPayment, RepairQuotation
+from . import viewmodels as vm
+from .qr import order_token
+
+ZERO = Decimal("0")
+THUMBNAIL = (360, 270)  # pixels: sharp at 30 × 22 mm on an A5 page
+MAX_THUMBNAILS = 4
+LOGO_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
+
+
+@dataclass(frozen=True)
+class PrintContext:
+    """What an adapter needs besides the session: the form's language, the business time zone,
+    where uploaded images live and where the organisations' logos are."""
+
+    lang: str
+    timezone: str
+    blob_path: Callable[[str], Path]
+    logo_dir: Path
+
+    def local(self, value: dt.datetime | None) -> dt.datetime | None:
+        return value.astimezone(ZoneInfo(self.timezone)) if value else None
+
+    def state_label(self, state: str) -> str:
+        return sm.STATE_LABELS[state]["zh-CN" if self.lang == "zh" else "en"]
+
+
+# -- images ---------------------------------------------------------------------------------------
+
+def _data_url(media_type: str, data: bytes) -> str:
+    return f"data:{media_type};base64,{base64.b64encode(data).decode()}"
+
+
+@lru_cache(maxsize=256)
+def _thumbnail(path: str, mtime: float) -> str | None:
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as img:
+            img = img.convert("RGB")
+            img.thumbnail(THUMBNAIL)
+            buf = io.BytesIO()
+            img.save(buf, format="JPEG", quality=72)
+    except (OSError, UnidentifiedImageError):
+        return None
+    return _data_url("image/jpeg", buf.getvalue())
+
+
+def _blob_image(ctx: PrintContext, sha256: str) -> str | None:
+    path = ctx.blob_path(sha256)
+    if not path.is_file():
+        return None
+    return _thumbnail(str(path), path.stat().st_mtime)
+
+
+def _signature(ctx: PrintContext, value: str, at: dt.datetime | None = None) -> vm.Signature | None:
+    """None when nobody signed; an image when we have one; "on file" when the blob is elsewhere."""
+    if not value:
+        return None
+    if value.startswith("data:"):
+        return vm.Signature(image=value, signed_at=ctx.local(at))
+    return vm.Signature(image=_blob_image(ctx, value), signed_at=ctx.local(at))
+
+
+@lru_cache(maxsize=64)
+def _logo_file(path: str, mtime: float) -> str:
+    return _data_url(LOGO_TYPES[Path(path).suffix.lower()], Path(path).read_bytes())
+
+
+def _logo(ctx: PrintContext, code: str) -> str | None:
+    """``<logo dir>/<ORG CODE>.svg|png|jpg``, else the network's ``default.*``."""
+    for stem in (code, "default"):
+        for suffix in LOGO_TYPES:
+            path = ctx.logo_dir / f"{stem}{suffix}"
+            if path.is_file():
+                return _logo_file(str(path), path.stat().st_mtime)
+    return None
+
+
+# -- shared pieces ----------------------------------------------------------------------------------
+
+def _org(session: Session, ctx: PrintContext, org_id: uuid.UUID) -> vm.OrgHeader:
+    org = session.get(Organisation, org_id)
+    return vm.OrgHeader(name=org.name, code=org.code, address=org.address, phone=org.contact_phone,
+                        logo=_logo(ctx, org.code))
+
+
+def _user(session: Session, user_id: uuid.UUID | None) -> str:
+    if user_id is None:
+        return ""
+    user = session.execute(select(User).where(User.id == user_id).execution_options(unscoped=True)).scalar_one_or_none()
+    return (user.full_name or user.username) if user else ""
+
+
+def _model(session: Session, model_id: uuid.UUID | None) -> str:
+    if model_id is None:
+        return ""
+    model = session.get(bd.ProductModel, model_id)
+    brand = session.get(bd.Brand, model.brand_id) if model else None
+    return " ".join(x for x in (brand.name if brand else "", model.name if model else "") if x)
+
+
+def _account(session: Session, account_id: uuid.UUID | None) -> str:
+    acc = session.get(MoneyAccount, account_id) if account_id else None
+    return acc.name if acc else ""
+
+
+def _order(session: Session, order_id) -> RepairOrder:
+    return repair_ops.get_order(session, order_id)
+
+
+def _fault(order: RepairOrder) -> str:
+    names = "、".join(s.get("name", "") for s in order.symptoms or [])
+    return "；".join(x for x in (names, order.fault_description) if x)
+
+
+def _payment(session: Session, payment_id, kind: str, what: str) -> RepairPayment:
+    pay = session.execute(select(RepairPayment).where(RepairPayment.id == payment_id, RepairPayment.kind == kind)
+                          ).scalar_one_or_none()
+    if pay is None:
+        raise NotFound(f"no such {what}")
+    return pay
+
+
+# -- the forms --------------------------------------------------------------------------------------
+
+def intake_ticket(session: Session, order_id, ctx: PrintContext) -> vm.IntakeTicket:
+    order = _order(session, order_id)
+    status = session.get(bd.WarrantyStatus, order.warranty_status_id) if order.warranty_status_id else None
+    deposits = session.execute(select(RepairPayment).where(
+        RepairPayment.order_id == order.id, RepairPayment.kind == "deposit", RepairPayment.status == "posted")).scalars()
+    deposit = sum((p.amount for p in deposits), ZERO)
+    photos = tuple(p for p in (_blob_image(ctx, sha) for sha in (order.photos or [])[:MAX_THUMBNAILS]) if p)
+    return vm.IntakeTicket(
+        org=_org(session, ctx, order.org_id), number=order.number or "", provisional_code=order.provisional_code,
+        token=order_token(order.id), taken_at=ctx.local(order.created_at), clerk=_user(session, order.created_by_id),
+        customer_name=order.customer_name, customer_phone=order.customer_phone, model=_model(session, order.model_id),
+        imei=order.imei, colour=order.colour,
+        accessories=tuple(vm.Accessory(a.get("name", ""), bool(a.get("received"))) for a in order.accessories or []),
+        symptoms=tuple(s.get("name", "") for s in order.symptoms or []), fault_description=order.fault_description,
+        appearance_note=order.appearance_note, photos=photos, warranty=status.name if status else "",
+        chargeable=order.chargeable, mode=order.mode, promised_date=order.promised_date, deposit=deposit or None)
+
+
+def device_label(session: Session, order_id, ctx: PrintContext) -> vm.DeviceLabel:
+    order = _order(session, order_id)
+    org = session.get(Organisation, order.org_id)
+    return vm.DeviceLabel(org_code=org.code, number=order.number or "", provisional_code=order.provisional_code,
+                          token=order_token(order.id), model=_model(session, order.model_id), imei=order.imei,
+                          taken_on=order.doc_date, promised_date=order.promised_date)
+
+
+def quotation(session: Session, quotation_id, ctx: PrintContext) -> vm.Quotation:
+    q = session.execute(select(RepairQuotation).where(RepairQuotation.id == quotation_id)).scalar_one_or_none()
+    if q is None:
+        raise NotFound("no such quotation")
+    order = _order(session, q.order_id)
+    return vm.Quotation(
+        org=_org(session, ctx, order.org_id), order_number=order.number or "", token=order_token(order.id),
+        created_at=ctx.local(q.created_at), customer_name=order.customer_name, customer_phone=order.customer_phone,
+        model=_model(session, order.model_id), imei=order.imei, fault=_fault(order),
+        lines=tuple(vm.QuotationLine(line.description, line.kind, line.quantity, line.unit_price, line.amount)
+                    for line in q.lines),
+        total=q.total, status=q.status, note=q.note, signature=_signature(ctx, q.signature, q.decided_at))
+
+
+def pickup_receipt(session: Session, payment_id, ctx: PrintContext) -> vm.PickupReceipt:
+    pay = _payment(session, payment_id, "settlement", "pickup settlement")
+    order = _order(session, pay.order_id)
+    lines: list[vm.BillLine] = []
+    if pay.parts_total:
+        parts = session.execute(select(RepairPart).where(RepairPart.order_id == order.id)
+                                .order_by(RepairPart.created_at, RepairPart.id)).scalars()
+        for part in parts:
+            item = session.get(bd.Item, part.item_id)
+            lines.append(vm.BillLine(f"{item.code} {item.name}", part.quantity, part.amount))
+    if pay.labour_total:
+        level = session.get(bd.RepairLevel, order.repair_level_id) if order.repair_level_id else None
+        lines.append(vm.BillLine(f"{level.code} {level.name}" if level else "", Decimal(1), pay.labour_total))
+    return vm.PickupReceipt(
+        org=_org(session, ctx, order.org_id), number=pay.number or "", order_number=order.number or "",
+        token=order_token(order.id), paid_at=ctx.local(pay.posted_at or pay.created_at),
+        customer_name=order.customer_name, customer_phone=order.customer_phone, model=_model(session, order.model_id),
+        imei=order.imei, lines=tuple(lines), parts_total=pay.parts_total, labour_total=pay.labour_total,
+        check_fee=pay.check_fee, bill_total=pay.bill_total, deposit_applied=pay.deposit_applied, amount_paid=pay.amount,
+        change_returned=pay.change_returned, account=_account(session, pay.account_id),
+        clerk=_user(session, pay.posted_by_id or pay.created_by_id), unrepaired=order.unrepaired,
+        signature=_signature(ctx, pay.signature, pay.posted_at))
+
+
+def _payment_receipt(session: Session, pay: RepairPayment, ctx: PrintContext) -> vm.PaymentReceipt:
+    order = _order(session, pay.order_id)
+    return vm.PaymentReceipt(
+        org=_org(session, ctx, order.org_id), kind=pay.kind, number=pay.number or "", status=pay.status,
+        order_number=order.number or "", token=order_token(order.id), date=pay.doc_date,
+        customer_name=order.customer_name, customer_phone=order.customer_phone, model=_model(session, order.model_id),
+        imei=order.imei, amount=pay.amount, account=_account(session, pay.account_id), reason=pay.reason,
+        clerk=_user(session, pay.created_by_id))
+
+
+def deposit_receipt(session: Session, payment_id, ctx: PrintContext) -> vm.PaymentReceipt:
+    return _payment_receipt(session, _payment(session, payment_id, "deposit", "deposit"), ctx)
+
+
+def refund_receipt(session: Session, payment_id, ctx: PrintContext) -> vm.PaymentReceipt:
+    return _payment_receipt(session, _payment(session, payment_id, "refund", "refund slip"), ctx)
+
+
+def handover_slip(session: Session, order_id, ctx: PrintContext) -> vm.HandoverSlip:
+    order = _order(session, order_id)
+    rows = session.execute(select(RepairHandover).where(RepairHandover.order_id == order.id)
+                           .order_by(RepairHandover.seq)).scalars().all()
+    names: dict = {}
+
+    def name(uid):
+        if uid not in names:
+            names[uid] = _user(session, uid)
+        return names[uid]
+
+    return vm.HandoverSlip(
+        org=_org(session, ctx, order.org_id), order_number=order.number or "", token=order_token(order.id),
+        model=_model(session, order.model_id), imei=order.imei, state=ctx.state_label(order.state),
+        current_holder=name(order.current_holder_id),
+        hops=tuple(vm.HandoverHop(seq=h.seq, at=ctx.local(h.at), from_user=name(h.from_user_id), to_user=name(h.to_user_id),
+                                  place=h.place, note=h.note,
+                                  signature=_signature(ctx, h.signature, h.at) or vm.Signature()) for h in rows))

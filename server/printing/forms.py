@@ -1,0 +1,55 @@
+"""The printable forms: name (as in the URL), template, papers, the view-model it takes, and how a
+document becomes that view-model (its adapter), with the permission that reads the document.
+
+A form without an adapter is printable from a view-model (tests, the benchmark) but not yet
+through the API: its document lives on another branch, and wiring it is adding the adapter
+here (see "Printing" in docs/architecture.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from . import viewmodels as vm
+
+
+@dataclass(frozen=True)
+class Form:
+    name: str
+    template: str
+    view_model: type
+    papers: tuple[str, ...]  # the first is the default
+    permission: str  # what reading the document needs (the route itself needs print.forms)
+    adapter: Callable[[Any, Any, Any], Any] | None = None  # (session, document id, PrintContext) → view-model
+
+
+def _repair(name: str) -> Callable:
+    def load(session, document_id, ctx):
+        from . import adapters
+
+        return getattr(adapters, name)(session, document_id, ctx)
+
+    load.__name__ = name
+    return load
+
+
+FORMS: dict[str, Form] = {f.name: f for f in (
+    Form("intake-ticket", "print/intake_ticket.html", vm.IntakeTicket, ("80mm", "a5"), "repair.view",
+         _repair("intake_ticket")),
+    Form("device-label", "print/device_label.html", vm.DeviceLabel, ("label",), "repair.view", _repair("device_label")),
+    Form("quotation", "print/quotation.html", vm.Quotation, ("80mm", "a5", "a4"), "repair.view", _repair("quotation")),
+    Form("pickup-receipt", "print/pickup_receipt.html", vm.PickupReceipt, ("80mm", "a5", "a4"), "repair.view",
+         _repair("pickup_receipt")),
+    Form("deposit-receipt", "print/payment_receipt.html", vm.PaymentReceipt, ("80mm", "a5", "a4"), "repair.view",
+         _repair("deposit_receipt")),
+    Form("refund-receipt", "print/payment_receipt.html", vm.PaymentReceipt, ("80mm", "a5", "a4"), "repair.view",
+         _repair("refund_receipt")),
+    Form("handover-slip", "print/handover_slip.html", vm.HandoverSlip, ("a4", "a5", "80mm"), "repair.view",
+         _repair("handover_slip")),
+    Form("packing-list", "print/packing_list.html", vm.PackingList, ("a4",), "repair.view"),
+    Form("loaner-slip", "print/loaner_slip.html", vm.LoanerSlip, ("a5", "a4", "80mm"), "repair.view"),
+    Form("batch-acceptance", "print/batch_acceptance.html", vm.BatchAcceptance, ("a4",), "repair.view"),
+)}
+
+FORMATS = ("pdf", "html")

@@ -1,0 +1,94 @@
+"""The words on printed forms, Chinese by default, English on request (``lang=en``).
+
+Kept here rather than in the PWA's locale files: the server prints, and a form must read the
+same whichever client asked for it. Terms follow the spec (客户联, 存根联, 维修机移交单 …).
+"""
+
+from __future__ import annotations
+
+LANGS = ("zh", "en")
+
+LABELS: dict[str, dict[str, str]] = {
+    "zh": {
+        "intake_ticket": "维修受理单", "customer_copy": "客户联", "stub_copy": "存根联", "device_label": "维修标签",
+        "quotation": "维修报价单", "pickup_receipt": "取机结算单", "deposit_receipt": "押金收据", "refund_receipt": "退款单",
+        "handover_slip": "维修机移交单", "packing_list": "维修装箱单", "loaner_slip": "维修备机单",
+        "batch_acceptance": "批量受理清单",
+        "number": "单号", "provisional_code": "临时编号", "date": "日期", "taken_at": "受理时间", "clerk": "受理人", "handled_by": "经办人",
+        "customer": "客户", "phone": "电话", "device": "机型", "imei": "IMEI/串号", "colour": "颜色",
+        "accessories": "随机附件", "received": "已收", "not_received": "未收", "none": "无", "fault": "故障描述",
+        "appearance": "外观", "photos": "外观照片", "photo_count": "张", "warranty": "保修状态", "chargeable": "收费",
+        "free": "免费", "mode": "维修方式", "promised": "预计完成", "deposit": "押金", "terms_title": "须知",
+        "customer_signature": "客户签名", "clerk_signature": "经办人签名", "signature": "签名", "signed_on_file": "已签（存档）",
+        "scan_to_open": "取机时出示此码", "order": "维修单号", "line_no": "序号", "item": "项目", "quantity": "数量",
+        "unit_price": "单价", "amount": "金额", "total": "合计", "parts": "配件费", "labour": "工时费", "check_fee": "检测费",
+        "bill_total": "应收合计", "deposit_applied": "押金抵扣", "amount_paid": "实收", "change_returned": "退还押金",
+        "paid_by": "收款账户", "status": "状态", "draft": "待审批", "posted": "已生效", "reversed": "已冲红",
+        "quotation_pending": "待客户确认", "quotation_accepted": "客户已同意", "quotation_declined": "客户已拒绝",
+        "quotation_superseded": "已作废", "valid_note": "报价以检测结果为准，客户签字确认后开始维修。",
+        "deposit_amount": "押金金额", "refund_amount": "退款金额", "reason": "原因", "received_from": "交款人",
+        "paid_to": "收款人", "hop": "交接", "from_user": "交出人", "to_user": "接收人", "time": "时间", "place": "地点",
+        "note": "备注", "receiver_signature": "接收人签名", "current_holder": "当前保管人", "state": "当前状态",
+        "page": "第", "of": "页，共", "pages": "页", "from": "发出方", "to": "接收方", "address": "地址",
+        "contact": "联系人", "carrier": "承运商", "waybill": "运单号", "ship_date": "发货日期", "packed_by": "装箱人",
+        "checked_by": "接收核对", "total_devices": "设备合计", "units": "台", "kind_forward": "转送上级网点",
+        "kind_factory": "返厂维修", "kind_return": "返回", "loaner": "备机", "loaner_condition": "备机状况",
+        "lent_at": "借出时间", "due_date": "应还日期", "returned_at": "归还时间", "return_condition": "归还状况",
+        "not_returned": "未归还", "return_signature": "归还确认签名", "dealer": "经销商", "dealer_code": "经销商编号",
+        "accepted_at": "受理时间", "received_by": "接收人", "model": "型号", "mode_A": "自行维修", "mode_B": "转送维修",
+        "mode_C": "返厂维修", "mode_D": "维修转换机", "walk_in": "散客", "yes": "是", "no": "否",
+    },
+    "en": {
+        "intake_ticket": "Repair intake ticket", "customer_copy": "Customer copy", "stub_copy": "Counter copy",
+        "device_label": "Repair label", "quotation": "Repair quotation", "pickup_receipt": "Pickup receipt",
+        "deposit_receipt": "Deposit receipt", "refund_receipt": "Refund slip", "handover_slip": "Device handover slip",
+        "packing_list": "Repair packing list", "loaner_slip": "Loaner slip", "batch_acceptance": "Batch acceptance list",
+        "number": "No.", "provisional_code": "Provisional code", "date": "Date", "taken_at": "Taken in", "clerk": "Clerk",
+        "handled_by": "Handled by",
+        "customer": "Customer", "phone": "Phone", "device": "Model", "imei": "IMEI / serial", "colour": "Colour",
+        "accessories": "Accessories", "received": "received", "not_received": "not received", "none": "none",
+        "fault": "Fault", "appearance": "Appearance", "photos": "Appearance photos", "photo_count": "photos",
+        "warranty": "Warranty", "chargeable": "chargeable", "free": "free of charge", "mode": "Repair mode",
+        "promised": "Promised by", "deposit": "Deposit", "terms_title": "Terms", "customer_signature": "Customer signature",
+        "clerk_signature": "Clerk signature", "signature": "Signature", "signed_on_file": "signed (on file)",
+        "scan_to_open": "Show this code at pickup", "order": "Repair order", "line_no": "#", "item": "Item",
+        "quantity": "Qty", "unit_price": "Unit price", "amount": "Amount", "total": "Total", "parts": "Parts",
+        "labour": "Labour", "check_fee": "Check fee", "bill_total": "Bill total", "deposit_applied": "Deposit applied",
+        "amount_paid": "Paid", "change_returned": "Deposit returned", "paid_by": "Account", "status": "Status",
+        "draft": "awaiting approval", "posted": "posted", "reversed": "reversed", "quotation_pending": "awaiting the customer",
+        "quotation_accepted": "accepted by the customer", "quotation_declined": "declined by the customer",
+        "quotation_superseded": "superseded",
+        "valid_note": "Prices are subject to inspection; the repair starts once the customer has signed.",
+        "deposit_amount": "Deposit", "refund_amount": "Refund", "reason": "Reason", "received_from": "Received from",
+        "paid_to": "Paid to", "hop": "Hop", "from_user": "From", "to_user": "To", "time": "Time", "place": "Place",
+        "note": "Note", "receiver_signature": "Receiver's signature", "current_holder": "Current holder", "state": "State",
+        "page": "Page", "of": "of", "pages": "", "from": "From", "to": "To", "address": "Address", "contact": "Contact",
+        "carrier": "Carrier", "waybill": "Waybill", "ship_date": "Shipped", "packed_by": "Packed by",
+        "checked_by": "Checked on receipt", "total_devices": "Devices", "units": "", "kind_forward": "Forwarded to the higher-level point",
+        "kind_factory": "Return to factory", "kind_return": "Returned", "loaner": "Loaner device",
+        "loaner_condition": "Condition", "lent_at": "Lent", "due_date": "Due back", "returned_at": "Returned",
+        "return_condition": "Condition on return", "not_returned": "not yet returned", "return_signature": "Return signature",
+        "dealer": "Dealer", "dealer_code": "Dealer code", "accepted_at": "Accepted", "received_by": "Received by",
+        "model": "Model", "mode_A": "self repair", "mode_B": "forwarded repair", "mode_C": "return to factory",
+        "mode_D": "converted to exchange", "walk_in": "walk-in", "yes": "yes", "no": "no",
+    },
+}
+
+TERMS: dict[str, dict[str, list[str]]] = {
+    "intake": {"zh": [
+        "请凭本单及二维码取机，遗失请持身份证件办理。",
+        "送修前请自行备份数据，维修过程中数据丢失本店不承担责任。",
+        "维修完成通知后九十天未取的设备，本店有权按相关规定处理。",
+        "保外维修须经客户确认报价后方可进行。",
+    ], "en": [
+        "Bring this ticket and its QR code to collect the device; without it, bring an identity document.",
+        "Back up your data before handing the device in; we are not liable for data lost during the repair.",
+        "Devices not collected within 90 days of our notice may be disposed of as the law allows.",
+        "Out-of-warranty repairs start only after the customer has accepted the quotation.",
+    ]},
+    "loaner": {
+        "zh": ["备机仅供维修期间使用，请于取回送修设备时一并归还。", "备机如有损坏或遗失，按押金或备机价值赔偿。"],
+        "en": ["The loaner is lent for the duration of the repair; return it when you collect your device.",
+               "A damaged or lost loaner is paid for from the deposit or at its value."],
+    },
+}

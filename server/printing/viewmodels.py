@@ -1,0 +1,291 @@
+"""What each printed form shows: plain, frozen dataclasses, the one contract between the documents
+and the templates.
+
+An adapter (``adapters.py``) turns a document read from the database into one of these; a
+template reads nothing else (no ORM object, no session), so a form can be rendered and tested
+from a hand-made view-model, and a document module only has to fill the contract.
+Times are already in the business time zone; money is ``Decimal``; images (logo, signatures,
+photo thumbnails) are data URLs, so rendering fetches nothing.
+
+The packing list, the loaner slip and the batch acceptance list are printed from documents that
+the repair module is building now: their view-models are the contract those documents' adapters
+fill (see "Printing" in docs/architecture.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class OrgHeader:
+    """The organisation a form is printed for: name, address, phone and logo at the top."""
+
+    name: str
+    code: str
+    address: str = ""
+    phone: str = ""
+    logo: str | None = None  # data URL (PNG, JPEG or SVG)
+
+
+@dataclass(frozen=True)
+class Signature:
+    """A signature as stored: an inline image, or only the fact that one is on file (an uploaded
+    image's hash whose bytes this server cannot read)."""
+
+    image: str | None = None  # data URL
+    signed_at: dt.datetime | None = None
+
+    @property
+    def on_file(self) -> bool:
+        return self.image is None
+
+
+# -- the repair order's own forms (wired to the database) -----------------------------------------
+
+@dataclass(frozen=True)
+class Accessory:
+    name: str
+    received: bool
+
+
+@dataclass(frozen=True)
+class IntakeTicket:
+    """维修受理单 (客户联 + 存根联)."""
+
+    org: OrgHeader
+    number: str
+    provisional_code: str
+    token: str  # what the QR code says (server.printing.qr)
+    taken_at: dt.datetime
+    clerk: str
+    customer_name: str
+    customer_phone: str  # the stub shows it whole, the customer copy masked
+    model: str
+    imei: str
+    colour: str
+    accessories: tuple[Accessory, ...]
+    symptoms: tuple[str, ...]
+    fault_description: str
+    appearance_note: str
+    photos: tuple[str, ...]  # thumbnails (data URLs)
+    warranty: str
+    chargeable: bool
+    mode: str  # A, B, C or D
+    promised_date: dt.date | None = None
+    deposit: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class DeviceLabel:
+    """The 50 × 30 mm label on the device's bag or tray."""
+
+    org_code: str
+    number: str
+    provisional_code: str
+    token: str
+    model: str
+    imei: str
+    taken_on: dt.date
+    promised_date: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class QuotationLine:
+    description: str
+    kind: str  # part | labour
+    quantity: Decimal
+    unit_price: Decimal
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class Quotation:
+    """报价单."""
+
+    org: OrgHeader
+    order_number: str
+    token: str
+    created_at: dt.datetime
+    customer_name: str
+    customer_phone: str
+    model: str
+    imei: str
+    fault: str
+    lines: tuple[QuotationLine, ...]
+    total: Decimal
+    status: str  # pending | accepted | declined | superseded
+    note: str = ""
+    signature: Signature | None = None
+
+
+@dataclass(frozen=True)
+class BillLine:
+    description: str
+    quantity: Decimal
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class PickupReceipt:
+    """取机结算单: the settlement posted at pickup."""
+
+    org: OrgHeader
+    number: str
+    order_number: str
+    token: str
+    paid_at: dt.datetime
+    customer_name: str
+    customer_phone: str
+    model: str
+    imei: str
+    lines: tuple[BillLine, ...]  # parts fitted and labour (chargeable repairs)
+    parts_total: Decimal
+    labour_total: Decimal
+    check_fee: Decimal
+    bill_total: Decimal
+    deposit_applied: Decimal
+    amount_paid: Decimal
+    change_returned: Decimal
+    account: str
+    clerk: str
+    unrepaired: bool = False
+    signature: Signature | None = None
+
+
+@dataclass(frozen=True)
+class PaymentReceipt:
+    """押金收据 (kind deposit) or 退款单 (kind refund)."""
+
+    org: OrgHeader
+    kind: str  # deposit | refund
+    number: str  # empty while a refund slip is a draft
+    status: str  # draft | posted | reversed
+    order_number: str
+    token: str
+    date: dt.date
+    customer_name: str
+    customer_phone: str
+    model: str
+    imei: str
+    amount: Decimal
+    account: str
+    reason: str
+    clerk: str
+
+
+@dataclass(frozen=True)
+class HandoverHop:
+    seq: int
+    at: dt.datetime
+    from_user: str
+    to_user: str
+    place: str
+    note: str
+    signature: Signature
+
+
+@dataclass(frozen=True)
+class HandoverSlip:
+    """维修机移交单: every hop of one device, each signed by its receiver."""
+
+    org: OrgHeader
+    order_number: str
+    token: str
+    model: str
+    imei: str
+    state: str  # the state's label in the form's language
+    current_holder: str
+    hops: tuple[HandoverHop, ...]
+
+
+# -- documents being built on the repair side: the contract their adapters fill ------------------
+
+@dataclass(frozen=True)
+class PackingLine:
+    seq: int
+    order_number: str
+    imei: str
+    model: str
+    fault: str
+    accessories: str = ""
+    warranty: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class PackingList:
+    """维修装箱单: devices shipped together (forwarded repair, return to factory) or received back."""
+
+    org: OrgHeader
+    number: str
+    kind: str  # forward | factory | return
+    ship_date: dt.date
+    from_name: str
+    to_name: str
+    lines: tuple[PackingLine, ...]
+    to_address: str = ""
+    to_contact: str = ""
+    carrier: str = ""
+    waybill: str = ""
+    packed_by: str = ""
+    note: str = ""
+    token: str | None = None  # a QR code on the first page when the document has one
+
+
+@dataclass(frozen=True)
+class LoanerSlip:
+    """维修备机单: a spare device lent during a repair, and its return."""
+
+    org: OrgHeader
+    number: str
+    order_number: str
+    token: str  # the repair order's token: the slip is found with the order
+    lent_at: dt.datetime
+    customer_name: str
+    customer_phone: str
+    loaner_model: str
+    loaner_imei: str
+    loaner_condition: str
+    clerk: str
+    loaner_accessories: tuple[str, ...] = ()
+    due_date: dt.date | None = None
+    deposit: Decimal | None = None
+    signature: Signature | None = None
+    returned_at: dt.datetime | None = None
+    return_condition: str = ""
+    return_signature: Signature | None = None
+
+
+@dataclass(frozen=True)
+class BatchLine:
+    seq: int
+    order_number: str
+    imei: str
+    model: str
+    fault: str
+    accessories: str = ""
+    warranty: str = ""
+    appearance: str = ""
+
+
+@dataclass(frozen=True)
+class BatchAcceptance:
+    """批量受理清单: the devices a distributor brought in one batch, one account."""
+
+    org: OrgHeader
+    number: str
+    accepted_at: dt.datetime
+    dealer_name: str
+    lines: tuple[BatchLine, ...]
+    received_by: str
+    dealer_code: str = ""
+    dealer_contact: str = ""
+    dealer_phone: str = ""
+    note: str = ""
+    token: str | None = None
+    signature: Signature | None = None
+
+

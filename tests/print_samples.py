@@ -1,0 +1,129 @@
+"""Realistic view-models of every printed form, for the rendering tests and `make bench-print`."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import uuid
+from decimal import Decimal
+
+from server.printing import viewmodels as vm
+from server.printing.qr import order_token
+
+TZ = dt.timezone(dt.timedelta(hours=8))
+ORDER_ID = uuid.UUID("0193a6f2-7c41-7d2a-9b3e-4f1c2d3e4a5b")
+LOGO = "data:image/svg+xml;base64," + base64.b64encode(
+    b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 40 40"><circle cx="20" cy="20" r="18" fill="#c00"/>'
+    b'<path d="M11 20h18M20 11v18" stroke="#fff" stroke-width="5"/></svg>').decode()
+SIGNATURE = vm.Signature(image="data:image/svg+xml;base64," + base64.b64encode(
+    b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 120 40"><path d="M5 30 C 20 5, 35 5, 40 25 S 70 40, 80 12 '
+    b'S 105 30, 115 18" fill="none" stroke="#000" stroke-width="2.5"/></svg>').decode())
+ORG = vm.OrgHeader(name="深圳福田维修服务中心", code="SZ01", address="深圳市福田区华强北路 1002 号赛格广场 3 楼",
+                   phone="0755-8888 6666", logo=LOGO)
+T0 = dt.datetime(2026, 11, 27, 10, 42, tzinfo=TZ)
+MODELS = ["华为 Mate 60 Pro", "荣耀 Magic6", "小米 14", "OPPO Find X7", "vivo X100", "华为 nova 12"]
+FAULTS = ["不开机", "屏幕碎裂，触摸失灵", "充电口接触不良", "摄像头对焦异常", "进水后无信号", "电池鼓包，续航短"]
+
+
+def imei(n: int) -> str:
+    body = f"86777777{n:06d}"
+    digits = [int(c) for c in body]
+    total = sum(d if i % 2 == 0 else (d * 2 - 9 if d * 2 > 9 else d * 2) for i, d in enumerate(digits))
+    return body + str((10 - total % 10) % 10)
+
+
+def intake_ticket(n: int = 42, photos: tuple[str, ...] = ()) -> vm.IntakeTicket:
+    return vm.IntakeTicket(
+        org=ORG, number=f"WX-SZ01-2611-{n:05d}", provisional_code=f"K7QD5-{n:04d}", token=order_token(ORDER_ID),
+        taken_at=T0, clerk="李娜", customer_name="王芳", customer_phone="13800138000", model="华为 Mate 60 Pro",
+        imei=imei(n), colour="雅川青", accessories=(vm.Accessory("充电器", True), vm.Accessory("保护壳", False),
+                                                   vm.Accessory("SIM 卡针", True)),
+        symptoms=("不开机", "屏幕碎裂"), fault_description="摔落后黑屏，充电无反应，右下角屏幕有裂纹",
+        appearance_note="左上角磕碰，后盖轻微划痕", photos=photos, warranty="保内", chargeable=False, mode="A",
+        promised_date=dt.date(2026, 11, 30), deposit=Decimal("100.00"))
+
+
+def device_label() -> vm.DeviceLabel:
+    return vm.DeviceLabel(org_code="SZ01", number="WX-SZ01-2611-00042", provisional_code="K7QD5-0042",
+                          token=order_token(ORDER_ID), model="华为 Mate 60 Pro", imei=imei(42),
+                          taken_on=T0.date(), promised_date=dt.date(2026, 11, 30))
+
+
+def quotation() -> vm.Quotation:
+    lines = (vm.QuotationLine("SCR Mate 60 Pro 屏幕总成", "part", Decimal(1), Decimal("1280.00"), Decimal("1280.00")),
+             vm.QuotationLine("BAT Mate 60 Pro 电池", "part", Decimal(1), Decimal("299.00"), Decimal("299.00")),
+             vm.QuotationLine("L2 换件维修", "labour", Decimal(1), Decimal("80.00"), Decimal("80.00")))
+    return vm.Quotation(org=ORG, order_number="WX-SZ01-2611-00042", token=order_token(ORDER_ID), created_at=T0,
+                        customer_name="王芳", customer_phone="13800138000", model="华为 Mate 60 Pro", imei=imei(42),
+                        fault="不开机、屏幕碎裂", lines=lines, total=Decimal("1659.00"), status="accepted",
+                        note="屏幕为原厂配件", signature=SIGNATURE)
+
+
+def pickup_receipt() -> vm.PickupReceipt:
+    return vm.PickupReceipt(
+        org=ORG, number="JS-SZ01-2611-00007", order_number="WX-SZ01-2611-00042", token=order_token(ORDER_ID),
+        paid_at=T0 + dt.timedelta(days=2), customer_name="王芳", customer_phone="13800138000", model="华为 Mate 60 Pro",
+        imei=imei(42), lines=(vm.BillLine("SCR Mate 60 Pro 屏幕总成", Decimal(1), Decimal("1280.00")),
+                              vm.BillLine("L2 换件维修", Decimal(1), Decimal("80.00"))),
+        parts_total=Decimal("1280.00"), labour_total=Decimal("80.00"), check_fee=Decimal("0"), bill_total=Decimal("1360.00"),
+        deposit_applied=Decimal("100.00"), amount_paid=Decimal("1260.00"), change_returned=Decimal("0"),
+        account="SZ01 现金", clerk="李娜", signature=SIGNATURE)
+
+
+def payment_receipt(kind: str = "deposit") -> vm.PaymentReceipt:
+    return vm.PaymentReceipt(
+        org=ORG, kind=kind, number="YJ-SZ01-2611-00011" if kind == "deposit" else "", status="posted" if kind == "deposit" else "draft",
+        order_number="WX-SZ01-2611-00042", token=order_token(ORDER_ID), date=T0.date(), customer_name="王芳",
+        customer_phone="13800138000", model="华为 Mate 60 Pro", imei=imei(42),
+        amount=Decimal("100.00") if kind == "deposit" else Decimal("30.00"), account="SZ01 现金",
+        reason="" if kind == "deposit" else "电池活动优惠，退还差价", clerk="李娜")
+
+
+def handover_slip(hops: int = 4) -> vm.HandoverSlip:
+    people = ["李娜", "张工", "质检 陈静", "物流 赵强", "李娜"]
+    places = ["前台", "维修间", "质检台", "发货区", "前台"]
+    return vm.HandoverSlip(
+        org=ORG, order_number="WX-SZ01-2611-00042", token=order_token(ORDER_ID), model="华为 Mate 60 Pro", imei=imei(42),
+        state="待质检", current_holder=people[hops % len(people)],
+        hops=tuple(vm.HandoverHop(seq=i + 1, at=T0 + dt.timedelta(hours=3 * i), from_user=people[i % 5],
+                                  to_user=people[(i + 1) % 5], place=places[(i + 1) % 5], note="附件齐全" if i == 0 else "",
+                                  signature=SIGNATURE if i % 3 != 2 else vm.Signature()) for i in range(hops)))
+
+
+def packing_list(lines: int = 500) -> vm.PackingList:
+    return vm.PackingList(
+        org=ORG, number="ZX-SZ01-2611-00003", kind="factory", ship_date=T0.date(), from_name="深圳福田维修服务中心",
+        to_name="华为终端售后返修中心", to_address="东莞市松山湖园区新城大道 2 号", to_contact="刘工 0769-2288 0000",
+        carrier="顺丰速运", waybill="SF1402 8876 5521", packed_by="赵强", note="易碎，轻放",
+        token=order_token(ORDER_ID),
+        lines=tuple(vm.PackingLine(seq=i + 1, order_number=f"WX-SZ01-2611-{i + 1:05d}", imei=imei(i + 1),
+                                   model=MODELS[i % len(MODELS)], fault=FAULTS[i % len(FAULTS)],
+                                   accessories="充电器" if i % 3 == 0 else "", warranty="保内" if i % 4 else "保外",
+                                   note="加急" if i % 17 == 0 else "") for i in range(lines)))
+
+
+def loaner_slip() -> vm.LoanerSlip:
+    return vm.LoanerSlip(
+        org=ORG, number="BJ-SZ01-2611-00005", order_number="WX-SZ01-2611-00042", token=order_token(ORDER_ID), lent_at=T0,
+        customer_name="王芳", customer_phone="13800138000", loaner_model="华为 nova 11", loaner_imei=imei(900),
+        loaner_condition="九成新，屏幕完好", clerk="李娜", loaner_accessories=("充电器", "数据线"),
+        due_date=dt.date(2026, 11, 30), deposit=Decimal("500.00"), signature=SIGNATURE)
+
+
+def batch_acceptance(lines: int = 40) -> vm.BatchAcceptance:
+    return vm.BatchAcceptance(
+        org=ORG, number="PL-SZ01-2611-00002", accepted_at=T0, dealer_name="深圳华强通讯器材有限公司", dealer_code="D-0031",
+        dealer_contact="陈经理", dealer_phone="13922223333", received_by="李娜", note="一个账户统一结算",
+        token=order_token(ORDER_ID), signature=SIGNATURE,
+        lines=tuple(vm.BatchLine(seq=i + 1, order_number=f"WX-SZ01-2611-{i + 101:05d}", imei=imei(i + 101),
+                                 model=MODELS[i % len(MODELS)], fault=FAULTS[(i + 2) % len(FAULTS)],
+                                 accessories="无" if i % 2 else "充电器", warranty="保内" if i % 3 else "待检",
+                                 appearance="正常" if i % 5 else "边框磕碰") for i in range(lines)))
+
+
+SAMPLES = {
+    "intake-ticket": intake_ticket, "device-label": device_label, "quotation": quotation,
+    "pickup-receipt": pickup_receipt, "deposit-receipt": lambda: payment_receipt("deposit"),
+    "refund-receipt": lambda: payment_receipt("refund"), "handover-slip": handover_slip,
+    "packing-list": packing_list, "loaner-slip": loaner_slip, "batch-acceptance": batch_acceptance,
+}
