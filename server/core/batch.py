@@ -27,7 +27,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import Any, Callable, Iterator, Protocol
 
-from sqlalchemy import event
+from sqlalchemy import event, insert
 from sqlalchemy.orm import Session
 
 _KEY = "aftercare.posting_batch"
@@ -121,6 +121,53 @@ class PostingBatch:
         for part in list(self.parts.values()):
             part.write(self.session)
         self.session.flush()
+
+def row_of(obj) -> dict[str, Any]:
+    """The column values of a new ORM object as an INSERT row, defaults filled in as a flush would."""
+    row = {}
+    for col in obj.__table__.columns:
+        value = obj.__dict__.get(col.key)
+        if value is None and col.default is not None:
+            default = col.default
+            value = default.arg(None) if default.is_callable else default.arg
+            setattr(obj, col.key, value)
+        row[col.key] = value
+    return row
+
+
+class PendingRows:
+    """Rows of new records a batch inserts together when written (tables in dependency order)."""
+
+    def __init__(self) -> None:
+        self.rows: dict[Any, list[dict]] = {}
+        self._marks: dict[Any, int] = {}
+
+    def add(self, obj) -> None:
+        self.rows.setdefault(obj.__table__, []).append(row_of(obj))
+
+    def begin(self) -> None:
+        self._marks = {t: len(r) for t, r in self.rows.items()}
+
+    def undo(self) -> None:
+        for table, rows in self.rows.items():
+            del rows[self._marks.get(table, 0):]
+
+    def write(self, session: Session) -> None:
+        order = {t: n for n, t in enumerate(next(iter(self.rows)).metadata.sorted_tables)} if self.rows else {}
+        conn = session.connection()
+        for table in sorted(self.rows, key=lambda t: order[t]):
+            if self.rows[table]:
+                conn.execute(insert(table), self.rows[table])
+        self.rows, self._marks = {}, {}
+
+
+def pending_rows(session: Session) -> PendingRows | None:
+    """Where a deferred posting puts its new records instead of the session (None when not deferring)."""
+    batch = batch_of(session)
+    if batch is None or not batch.deferring:
+        return None
+    return batch.part("rows", PendingRows)
+
 
 def batch_of(session: Session) -> PostingBatch | None:
     return session.info.get(_KEY)

@@ -69,6 +69,10 @@ class DocumentMixin(IdMixin, OrgOwned):
         """JSON-safe column values for the audit log."""
         return snapshot(self)
 
+    def new_records(self) -> list[Any]:
+        """This new document and its parts (lines), parents first: what a deferred posting inserts."""
+        return [self]
+
 
 def snapshot(obj: Any) -> dict[str, Any]:
     out: dict[str, Any] = {}

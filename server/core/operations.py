@@ -18,8 +18,9 @@ from ..db import utcnow
 from ..errors import Forbidden, InvalidInput, PeriodClosed
 from ..ids import uuid7
 from ..org.models import Organisation
+from ..org.scoping import check_writes
 from . import lifecycle
-from .batch import Journal, batch_of
+from .batch import Journal, batch_of, pending_rows
 from .models import AuditLog, DocumentCounter, DocumentMixin, PeriodLock, snapshot
 
 D = TypeVar("D", bound=DocumentMixin)
@@ -59,7 +60,11 @@ def record_audit(
         after=after,
         request_id=p.request_id or "",
     )
-    session.add(row)
+    pending = pending_rows(session)
+    if pending is not None:
+        pending.add(row)  # a deferred posting's record: inserted with its batch
+    else:
+        session.add(row)
     return row
 
 
@@ -264,15 +269,19 @@ def create_and_post(session: Session, doc: D) -> D:
     doc.status = new_status
     doc.created_by_id = doc.posted_by_id = p.user_id
     doc.posted_at = doc.created_at = utcnow()
-    session.add(doc)
-    batch = batch_of(session)
-    deferred = batch is not None and batch.deferring
-    if deferred:
-        doc.id = doc.id or uuid7()  # made at flush otherwise; the ledger rows name it now
+    pending = pending_rows(session)
+    if pending is not None:
+        # A deferred posting: the document never enters the session; its rows are inserted
+        # with the batch's, after the same write check a flush would make.
+        doc.id = doc.id or uuid7()
+        check_writes(session, [doc])
+        doc.write_ledgers(session)
+        for obj in doc.new_records():
+            pending.add(obj)
     else:
+        session.add(doc)
         session.flush()
-    doc.write_ledgers(session)
-    if not deferred:
+        doc.write_ledgers(session)
         session.flush()
     record_audit(session, f"{doc.DOC_TYPE}.post", doc, after=doc.snapshot())
     return doc

@@ -155,6 +155,11 @@ class StockDocument(DocumentMixin, Base):
 
         write_document_ledgers(session, self)
 
+    def new_records(self) -> list:
+        for line in self.lines:
+            line.document_id = self.id
+        return [self, *self.lines]
+
     def build_reversal(self) -> "StockDocument":
         return StockDocument(
             doc_type=self.doc_type, kind=self.kind, warehouse_id=self.warehouse_id, to_warehouse_id=self.to_warehouse_id,
