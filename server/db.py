@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Iterator
 
-from sqlalchemy import JSON, BigInteger, DateTime, MetaData, Numeric, Uuid, create_engine, event
+from sqlalchemy import JSON, BigInteger, DateTime, MetaData, Numeric, Uuid, create_engine, event, inspect
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, scoped_session, sessionmaker, Session
@@ -238,3 +238,18 @@ APPEND_ONLY_TABLES: list[str] = [
     "counterparty_entry",  # server.finance: receivable/payable ledger
     "cash_entry",  # server.finance: cash and bank ledger
 ]
+
+
+def get_loaded(session: Session, model, pk):
+    """``session.get`` answered from the identity map when the object is loaded (the hot path of
+    posting asks for the same warehouses, items and parties again and again); otherwise loaded.
+
+    Like ``session.get`` from the identity map, it applies no organisation criteria: callers check
+    the organisation of what they get.
+    """
+    if pk is None:
+        return None
+    obj = session.identity_map.get(inspect(model).identity_key_from_primary_key((pk,)))
+    if obj is not None:
+        return obj
+    return session.get(model, pk, execution_options={"unscoped": True})

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from server.auth.models import User
 from server.auth.operations import principal_for
 from server.auth.principal import get_principal, set_principal
-from server.db import utcnow
+from server.db import get_loaded, utcnow
 from server.core.batch import PostingBatch, batch_of
 from server.errors import DomainError
 from server.org.scoping import check_writes
@@ -203,7 +203,7 @@ def process_event(session: Session, ctx: FeedContext, doc_id: str, rev: str, doc
         return "waiting"
     if handler.opens_order and order_is_posted(session, order_id):
         return reject([R.reason("conflict", "this order was already opened", "order_id")], order_id)
-    user = session.get(User, event.user_id)
+    user = get_loaded(session, User, event.user_id)
     if user is None or user.org_id != event.org_id:
         return reject([R.reason("unknown_user", field="user_id")], order_id)
     actor = dataclasses.replace(principal_for(session, user), source="sync", request_id=f"sync:{event.id}"[:64])

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from ..core.models import snapshot
 from ..core.operations import diff_snapshots, record_audit
-from ..db import utcnow
+from ..db import get_loaded, utcnow
 from ..errors import Forbidden, InvalidInput, Locked, NotFound, Unauthorized
 from ..org.models import Organisation
 from ..settings import Settings
@@ -49,7 +49,7 @@ def users_by_id(session: Session, ids) -> dict:
 
 def principal_for(session: Session, user: User, actor: User | None = None, request_id: str | None = None) -> Principal:
     """The principal of a user (or of an administrator acting as that user)."""
-    org = session.get(Organisation, user.org_id)
+    org = get_loaded(session, Organisation, user.org_id)
     roles = frozenset(user.roles)
     perms = permissions_for(roles)
     if actor is not None:

@@ -14,7 +14,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from ..auth.principal import get_principal
-from ..db import utcnow
+from ..db import get_loaded, utcnow
 from ..errors import Forbidden, InvalidInput, PeriodClosed
 from ..ids import uuid7
 from ..org.models import Organisation
@@ -264,7 +264,7 @@ def create_and_post(session: Session, doc: D) -> D:
     new_status = _transition(doc, "post")
     check_period_open(session, doc.org_id, doc.doc_date)
     doc.check_postable(session)
-    org = session.get(Organisation, doc.org_id)
+    org = get_loaded(session, Organisation, doc.org_id)
     doc.number = next_document_number(session, doc.DOC_TYPE, doc.NUMBER_PREFIX, org, doc.doc_date)
     doc.status = new_status
     doc.created_by_id = doc.posted_by_id = p.user_id

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..basedata.models import DisassemblyFormula, Engineer, Item, Party, Warehouse
+from ..db import get_loaded
 from ..errors import InvalidInput
 from .ledger import ZERO, MoveSpec, _money, location_for, moves_of, post_moves, reversal_specs, settle
 from .models import StockBalance, StockCost, StockDocument, StockLocation, StockSerial
@@ -42,7 +43,7 @@ def _warehouse(session: Session, doc: StockDocument, field: str = "warehouse_id"
     if wid is None:
         raise InvalidInput(field, "required")
     # By primary key: the identity map answers when the session has it already.
-    wh = session.get(Warehouse, wid, execution_options={"unscoped": True})
+    wh = get_loaded(session, Warehouse, wid)
     if wh is None or wh.org_id != doc.org_id:
         raise InvalidInput(field, "no such warehouse in the document's organisation")
     if not wh.active:
@@ -59,7 +60,7 @@ def _wh_loc(session: Session, doc: StockDocument, wh: Warehouse) -> StockLocatio
 def _party(session: Session, doc: StockDocument, roles: tuple[str, ...]) -> Party:
     if doc.party_id is None:
         raise InvalidInput("party_id", "required")
-    party = session.get(Party, doc.party_id)
+    party = get_loaded(session, Party, doc.party_id)
     if party is None or not party.active:
         raise InvalidInput("party_id", "no such active party")
     if not set(roles) & set(party.roles):
@@ -70,7 +71,7 @@ def _party(session: Session, doc: StockDocument, roles: tuple[str, ...]) -> Part
 def _engineer(session: Session, doc: StockDocument) -> Engineer:
     if doc.engineer_id is None:
         raise InvalidInput("engineer_id", "required")
-    eng = session.get(Engineer, doc.engineer_id, execution_options={"unscoped": True})
+    eng = get_loaded(session, Engineer, doc.engineer_id)
     if eng is None or eng.org_id != doc.org_id or not eng.active:
         raise InvalidInput("engineer_id", "no such active engineer in the document's organisation")
     return eng
@@ -80,7 +81,7 @@ def _items(session: Session, doc: StockDocument) -> dict[uuid.UUID, Item]:
     if not doc.lines:
         raise InvalidInput("lines", "at least one line is required")
     wanted = {l.item_id for l in doc.lines}
-    items = {i: item for i in wanted if (item := session.get(Item, i)) is not None}
+    items = {i: item for i in wanted if (item := get_loaded(session, Item, i)) is not None}
     for n, line in enumerate(doc.lines):
         if line.item_id not in items:
             raise InvalidInput(f"lines.{n}.item_id", "no such item")

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from ..auth.principal import get_principal
 from ..core import operations as core
+from ..db import get_loaded
 from ..errors import InvalidInput
 from ..ids import uuid7
 from ..org.models import Organisation
@@ -55,7 +56,7 @@ def create_and_post_stock_document(session: Session, doc_type: str, data: dict[s
 def _new_document(session: Session, doc_type: str, data: dict[str, Any]) -> StockDocument:
     p = get_principal(session)
     org_id = data.get("org_id") or p.org_id
-    if org_id is None or session.get(Organisation, org_id) is None:
+    if org_id is None or get_loaded(session, Organisation, org_id) is None:
         raise InvalidInput("org_id", "required")
     kind = data.get("kind") or DOC_TYPES[doc_type].kinds[0]
     _check_kind(doc_type, kind)
