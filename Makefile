@@ -23,7 +23,7 @@ DRIVER_STAMP := sync/testdriver/node_modules/.installed
 PRINT_FONTS := server/printing/fonts/NotoSansSC-Regular.ttf
 PRINT_APT := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils
 
-.PHONY: run test install pwa chromium print-deps clean bench-basedata bench-ledger bench-sync bench-print crash-test
+.PHONY: run test install pwa chromium print-deps clean bench-basedata bench-ledger bench-sync bench-print bench-repair crash-test
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -83,6 +83,10 @@ bench-sync: $(STAMP) $(STORE_STAMP) $(DRIVER_STAMP)
 # 200 intake tickets (median warm ms) and a 500-line packing list (s).
 bench-print: $(STAMP) $(PRINT_FONTS) print-deps
 	$(BIN)/python bench/print.py $(BENCH_ARGS)
+
+# 2,000 complete repair orders (~22,000 events) through the worker, then the IMEI history over 200,000 orders.
+bench-repair: $(STAMP) $(STORE_STAMP) $(DRIVER_STAMP)
+	$(BIN)/python bench/repair.py $(BENCH_ARGS)
 
 # The crash test at the acceptance scale (5,000 events, 20+ kills, two workers at once) on SQLite and PostgreSQL;
 # `make test` runs the same test smaller.
