@@ -68,8 +68,18 @@ def status_body(event_id: str, event_type: str, state: str, *, numbers: dict | N
             "numbers": numbers or {}, "reasons": reasons or [], "updated_at": utcnow().isoformat()}
 
 
+_POSTED_ORDERS = "aftercare.sync.posted_orders"
+
+
 def order_is_posted(session: Session, order_id: uuid.UUID) -> bool:
-    return session.execute(select(SyncOrder.order_id).where(SyncOrder.order_id == order_id)).first() is not None
+    """Whether the order an event names was posted; a batch asks the database once per order."""
+    known = session.info.setdefault(_POSTED_ORDERS, set())
+    if order_id in known:
+        return True
+    if session.execute(select(SyncOrder.order_id).where(SyncOrder.order_id == order_id)).first() is None:
+        return False
+    known.add(order_id)
+    return True
 
 
 # -- recording outcomes ------------------------------------------------------------------
@@ -79,6 +89,10 @@ class _SyncRows:
 
     They are recorded outside any posting (after it went through or was undone),
     so a posting's undo never touches them."""
+
+    # Nothing reads them while the batch runs (retry_waiting writes the batch first), and they are
+    # never written inside a posting's savepoint, where a refusal would take them back.
+    read_back = False
 
     def __init__(self) -> None:
         self.processed: list[dict] = []
@@ -216,7 +230,7 @@ def process_event(session: Session, ctx: FeedContext, doc_id: str, rev: str, doc
     if batch is None:
         return _post_in_savepoint(session, ctx, handler, event, actor, order_id, doc_id, rev, seen, reject)
     # Earlier postings of the batch reach the database before this one reads or writes it.
-    batch.write()
+    batch.write(final=False)
     batch.begin(deferring=False)
     try:
         outcome = _post_in_savepoint(session, ctx, handler, event, actor, order_id, doc_id, rev, seen, reject)

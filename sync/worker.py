@@ -134,12 +134,13 @@ class PostingWorker:
         """A session for one batch that keeps what it loaded (organisations, users, warehouses, items …).
 
         The ORM's identity map holds objects weakly: without this, every event
-        would load the same reference rows again. The session lives for one
+        would load the same reference rows (and the orders made a moment ago) again. The session lives for one
         batch, so the memory is bounded and nothing outlives the transaction.
         """
         session = self._session()
         kept: list = []
         event.listen(session, "loaded_as_persistent", lambda _s, obj: kept.append(obj))
+        event.listen(session, "pending_to_persistent", lambda _s, obj: kept.append(obj))  # made in this batch
         session.info["kept"] = kept
         return session
 

@@ -113,13 +113,17 @@ class PostingBatch:
 
     # -- the batch -----------------------------------------------------------------------
 
-    def write(self) -> None:
-        """Write every pending row (ORM objects first, then each participant's rows)."""
+    def write(self, *, final: bool = True) -> None:
+        """Write every pending row (ORM objects first, then each participant's rows).
+
+        ``final=False`` (before a savepoint, or a read of the ledgers) leaves the rows of
+        participants that nothing reads during the batch (``read_back = False``) for later."""
         if self.deferring:
             raise RuntimeError("a deferred posting cannot write the batch: it must not read the ledgers' tables")
         self.session.flush()
         for part in list(self.parts.values()):
-            part.write(self.session)
+            if final or getattr(part, "read_back", True):
+                part.write(self.session)
         self.session.flush()
 
 def row_of(obj) -> dict[str, Any]:

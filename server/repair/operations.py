@@ -223,15 +223,18 @@ def _settled(session: Session, order: RepairOrder) -> bool:
         RepairPayment.status == "posted")).first() is not None
 
 
-def facts_of(session: Session, order: RepairOrder) -> sm.Facts:
-    q = current_quotation(session, order)
+def facts_of(session: Session, order: RepairOrder, *, full: bool = False) -> sm.Facts:
+    """What the machine's guards look at. Only ``full`` (the order's detail, shown to people)
+    reads what no guard needs: the quotation of an order that is not chargeable, and whether
+    the bill is settled."""
+    q = current_quotation(session, order) if order.chargeable or full else None
     p = get_principal(session)
     at = order.at_org_id
     return sm.Facts(
         chargeable=order.chargeable, quotation=q.status if q else "none",
         repair_started=order.repair_started_at is not None, qc_passed=order.qc_passed_at is not None,
         unrepaired=order.unrepaired, followup_optional=repair_settings(session).repair_followup_optional,
-        forwarded_out=order.forwarded_out, settled=_settled(session, order),
+        forwarded_out=order.forwarded_out, settled=_settled(session, order) if full else False,
         device_here=at is not None and (p.sees_all or at == p.org_id), at_owner=at == order.org_id,
         to_higher_point=order.forwarded_out and order.custody_org_id is not None)
 
@@ -245,7 +248,6 @@ def _record_transition(session: Session, order: RepairOrder, event: str, before:
                            from_state=before, to_state=order.state, user_id=p.user_id, username=p.username or "",
                            source=p.source, event_id=event_id, data=_jsonable(data))
     session.add(row)
-    session.flush()
     core.record_audit(session, f"repair_order.{event}", order, org_id=audit_org(session, order),
                       before={"state": before}, after={"state": order.state, **_jsonable(data)})
     return row

@@ -67,7 +67,7 @@ def order_detail(session: Session, order: RepairOrder) -> dict[str, Any]:
     payments = list(session.execute(select(RepairPayment).where(RepairPayment.order_id == order.id)
                                     .order_by(RepairPayment.created_at, RepairPayment.id)).scalars())
     names = _usernames(session, [order.current_holder_id] + [h.from_user_id for h in handovers] + [h.to_user_id for h in handovers])
-    facts = facts_of(session, order)
+    facts = facts_of(session, order, full=True)
     p = get_principal(session)
     return {
         "order": order,

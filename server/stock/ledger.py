@@ -287,7 +287,7 @@ def settle(session: Session) -> None:
     batch holds pending, so the read sees every posting made so far."""
     batch = batch_of(session)
     if batch is not None:
-        batch.write()
+        batch.write(final=False)
 
 
 def _state(session: Session) -> tuple[LedgerState, bool]:
