@@ -523,7 +523,6 @@ def fire(session: Session, order: RepairOrder, event: str, data: dict | None = N
     elif event in ("audit", "audit_without_followup"):
         order.audited_at, order.audited_by_id = now, p.user_id
     order.state = target
-    session.flush()
     _record_transition(session, order, event, before, recorded, event_id)
     return order
 
@@ -842,13 +841,13 @@ def hand_over(session: Session, order: RepairOrder, to_user_id: Any, signature: 
         raise InvalidInput("to_user_id", "already holds the device")
     sig = check_signature(signature, "signature")
     order.handover_count += 1
-    row = RepairHandover(org_id=order.org_id, shared_org_id=order.shared_org_id, order_id=order.id, seq=order.handover_count,
+    row = RepairHandover(id=uuid7(), org_id=order.org_id, shared_org_id=order.shared_org_id, order_id=order.id,
+                         seq=order.handover_count,
                          from_user_id=order.current_holder_id, to_user_id=user.id, place=place.strip()[:120],
                          signature=sig, note=note.strip()[:300], recorded_by_id=get_principal(session).user_id,
                          event_id=event_id)
     order.current_holder_id = user.id
     session.add(row)
-    session.flush()
     core.record_audit(session, "repair_order.handover", order, org_id=audit_org(session, order), after={
         "from_user_id": str(row.from_user_id) if row.from_user_id else None, "to_user_id": str(user.id), "place": row.place})
     return row
