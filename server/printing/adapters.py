@@ -1,5 +1,6 @@
 """Documents → view-models: the repair order's own forms (intake ticket, label, quotation,
-receipts, handover slip).
+receipts, handover slip) and the logistics documents (packing list, loaner slip, batch
+acceptance list).
 
 Every read goes through the session's organisation scoping (another point's document reads as
 404, like its own API), and the view-model is all a template sees. Images are turned into data
@@ -30,8 +31,13 @@ from ..finance.models import MoneyAccount
 from ..org.models import Organisation
 from ..repair import operations as repair_ops
 from ..repair import statemachine as sm
-from ..repair.models import RepairHandover, RepairOrder, RepairPart, RepairPayment, RepairQuotation
+from ..repair import batches as batch_ops
+from ..repair import loaners as loaner_ops
+from ..repair import packing as packing_ops
+from ..repair.models import (RepairHandover, RepairOrder, RepairPackingList, RepairPart, RepairPayment,
+                             RepairQuotation)
 from . import viewmodels as vm
+from .labels import LABELS
 from .qr import order_token
 
 ZERO = Decimal("0")
@@ -256,3 +262,99 @@ def handover_slip(session: Session, order_id, ctx: PrintContext) -> vm.HandoverS
         hops=tuple(vm.HandoverHop(seq=h.seq, at=ctx.local(h.at), from_user=name(h.from_user_id), to_user=name(h.to_user_id),
                                   place=h.place, note=h.note,
                                   signature=_signature(ctx, h.signature, h.at) or vm.Signature()) for h in rows))
+
+
+# -- logistics documents ----------------------------------------------------------------------------
+
+class _Devices:
+    """What a list's lines show of their orders (model, fault, accessories, warranty), loaded
+    with one query per table for the whole list rather than a few per line: a box or a batch
+    may hold hundreds of devices."""
+
+    def __init__(self, session: Session, orders: list[RepairOrder]):
+        model_ids = {o.model_id for o in orders if o.model_id}
+        models = {m.id: m for m in session.execute(select(bd.ProductModel).where(bd.ProductModel.id.in_(model_ids))
+                                                   ).scalars()} if model_ids else {}
+        brand_ids = {m.brand_id for m in models.values()}
+        brands = dict(session.execute(select(bd.Brand.id, bd.Brand.name).where(bd.Brand.id.in_(brand_ids))).all()
+                      ) if brand_ids else {}
+        self.models = {mid: " ".join(x for x in (brands.get(m.brand_id, ""), m.name) if x) for mid, m in models.items()}
+        status_ids = {o.warranty_status_id for o in orders if o.warranty_status_id}
+        self.statuses = dict(session.execute(select(bd.WarrantyStatus.id, bd.WarrantyStatus.name)
+                                             .where(bd.WarrantyStatus.id.in_(status_ids))).all()) if status_ids else {}
+
+    def model(self, order: RepairOrder) -> str:
+        return self.models.get(order.model_id, "")
+
+    def warranty(self, order: RepairOrder) -> str:
+        return self.statuses.get(order.warranty_status_id, "")
+
+
+def _accessories_received(order: RepairOrder) -> str:
+    return "、".join(a.get("name", "") for a in order.accessories or [] if a.get("received"))
+
+
+def packing_list(session: Session, list_id, ctx: PrintContext) -> vm.PackingList:
+    pl: RepairPackingList = packing_ops.get_packing_list(session, list_id)
+    ids = [line.order_id for line in pl.lines if line.order_id]
+    orders = {o.id: o for o in session.execute(select(RepairOrder).where(RepairOrder.id.in_(ids))).scalars()} if ids else {}
+    devices = _Devices(session, list(orders.values()))
+    sender = session.get(Organisation, pl.org_id)
+    if pl.purpose == "factory":
+        maker = session.get(bd.Party, pl.manufacturer_id)
+        to_name, to_address = maker.name, maker.address
+        to_contact = " ".join(x for x in (maker.contact_name, maker.phone) if x)
+    else:
+        dest = session.get(Organisation, pl.destination_org_id)
+        to_name, to_address = dest.name, dest.address
+        to_contact = " ".join(x for x in (dest.contact_name, dest.contact_phone) if x)
+    t = LABELS[ctx.lang]
+    lines = []
+    for line in pl.lines:
+        order = orders.get(line.order_id)
+        # Once checked in, the list says what happened to each device.
+        outcome = {"missing": t["line_missing"], "unexpected": t["line_unexpected"]}.get(line.state, "")
+        note = "；".join(x for x in (outcome, line.note) if x)
+        if order is None:
+            lines.append(vm.PackingLine(seq=line.seq, order_number="", imei=line.imei, model="", fault="", note=note))
+            continue
+        lines.append(vm.PackingLine(seq=line.seq, order_number=order.number or "", imei=line.imei,
+                                    model=devices.model(order), fault=_fault(order),
+                                    accessories=_accessories_received(order), warranty=devices.warranty(order), note=note))
+    shipped = ctx.local(pl.posted_at).date() if pl.posted_at else pl.doc_date
+    return vm.PackingList(
+        org=_org(session, ctx, pl.org_id), number=pl.number or "", kind=pl.purpose, ship_date=shipped,
+        from_name=sender.name, to_name=to_name, to_address=to_address, to_contact=to_contact, carrier=pl.carrier,
+        waybill=pl.tracking_no, packed_by=_user(session, pl.created_by_id), note=pl.note, lines=tuple(lines),
+        draft=pl.status == "draft")
+
+
+def loaner_slip(session: Session, loaner_id, ctx: PrintContext) -> vm.LoanerSlip:
+    loaner = loaner_ops.get_loaner(session, loaner_id)
+    order = _order(session, loaner.order_id)
+    item = session.get(bd.Item, loaner.item_id)
+    t = LABELS[ctx.lang]
+    return vm.LoanerSlip(
+        org=_org(session, ctx, loaner.org_id), number=loaner.number or "", order_number=order.number or "",
+        token=order_token(order.id), lent_at=ctx.local(loaner.posted_at or loaner.created_at),
+        customer_name=order.customer_name, customer_phone=order.customer_phone,
+        loaner_model=_model(session, item.model_id) or item.name, loaner_imei=loaner.serial,
+        clerk=_user(session, loaner.posted_by_id or loaner.created_by_id), loaner_condition=loaner.note,
+        due_date=loaner.due_date, deposit=loaner.deposit or None, returned_at=ctx.local(loaner.returned_at),
+        return_condition=t["condition_" + loaner.return_condition] if loaner.return_condition else "",
+        damage_charge=loaner.damage_charge or None, return_note=loaner.return_note)
+
+
+def batch_acceptance(session: Session, batch_id, ctx: PrintContext) -> vm.BatchAcceptance:
+    batch = batch_ops.get_batch(session, batch_id)
+    orders = batch_ops.batch_orders(session, batch)
+    devices = _Devices(session, orders)
+    party = session.get(bd.Party, batch.party_id)
+    return vm.BatchAcceptance(
+        org=_org(session, ctx, batch.org_id), number=batch.number or "",
+        accepted_at=ctx.local(batch.posted_at or batch.created_at), dealer_name=party.name, dealer_code=party.code,
+        dealer_contact=batch.contact_name, dealer_phone=batch.contact_phone,
+        received_by=_user(session, batch.created_by_id), note=batch.note,
+        lines=tuple(vm.BatchLine(seq=n, order_number=o.number or "", imei=o.imei, model=devices.model(o),
+                                 fault=_fault(o), accessories=_accessories_received(o), warranty=devices.warranty(o),
+                                 appearance=o.appearance_note) for n, o in enumerate(orders, start=1)))

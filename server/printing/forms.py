@@ -1,9 +1,9 @@
 """The printable forms: name (as in the URL), template, papers, the view-model it takes, and how a
 document becomes that view-model (its adapter), with the permission that reads the document.
 
-A form without an adapter is printable from a view-model (tests, the benchmark) but not yet
-through the API: its document lives on another branch, and wiring it is adding the adapter
-here (see "Printing" in docs/architecture.md).
+The permission is the one the document's own GET route in ``server/repair/api.py`` requires;
+the adapter reads the document through that module's scoped getter, so another point's
+document is a 404 here as there.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ class Form:
     view_model: type
     papers: tuple[str, ...]  # the first is the default
     permission: str  # what reading the document needs (the route itself needs print.forms)
-    adapter: Callable[[Any, Any, Any], Any] | None = None  # (session, document id, PrintContext) → view-model
+    adapter: Callable[[Any, Any, Any], Any]  # (session, document id, PrintContext) → view-model
 
 
 def _repair(name: str) -> Callable:
@@ -47,9 +47,11 @@ FORMS: dict[str, Form] = {f.name: f for f in (
          _repair("refund_receipt")),
     Form("handover-slip", "print/handover_slip.html", vm.HandoverSlip, ("a4", "a5", "80mm"), "repair.view",
          _repair("handover_slip")),
-    Form("packing-list", "print/packing_list.html", vm.PackingList, ("a4",), "repair.view"),
-    Form("loaner-slip", "print/loaner_slip.html", vm.LoanerSlip, ("a5", "a4", "80mm"), "repair.view"),
-    Form("batch-acceptance", "print/batch_acceptance.html", vm.BatchAcceptance, ("a4",), "repair.view"),
+    Form("packing-list", "print/packing_list.html", vm.PackingList, ("a4",), "repair.view", _repair("packing_list")),
+    Form("loaner-slip", "print/loaner_slip.html", vm.LoanerSlip, ("a5", "a4", "80mm"), "repair.view",
+         _repair("loaner_slip")),
+    Form("batch-acceptance", "print/batch_acceptance.html", vm.BatchAcceptance, ("a4",), "repair.view",
+         _repair("batch_acceptance")),
 )}
 
 FORMATS = ("pdf", "html")

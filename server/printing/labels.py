@@ -37,6 +37,8 @@ LABELS: dict[str, dict[str, str]] = {
         "not_returned": "未归还", "return_signature": "归还确认签名", "dealer": "经销商", "dealer_code": "经销商编号",
         "accepted_at": "受理时间", "received_by": "接收人", "model": "型号", "mode_A": "自行维修", "mode_B": "转送维修",
         "mode_C": "返厂维修", "mode_D": "维修转换机", "walk_in": "散客", "yes": "是", "no": "否",
+        "line_missing": "未到货", "line_unexpected": "清单外（到货发现）", "draft_list": "装箱中，未发出",
+        "condition_good": "完好", "condition_damaged": "损坏", "damage_charge": "损坏赔偿", "return_note": "归还备注",
     },
     "en": {
         "intake_ticket": "Repair intake ticket", "customer_copy": "Customer copy", "stub_copy": "Counter copy",
@@ -71,6 +73,9 @@ LABELS: dict[str, dict[str, str]] = {
         "dealer": "Dealer", "dealer_code": "Dealer code", "accepted_at": "Accepted", "received_by": "Received by",
         "model": "Model", "mode_A": "self repair", "mode_B": "forwarded repair", "mode_C": "return to factory",
         "mode_D": "converted to exchange", "walk_in": "walk-in", "yes": "yes", "no": "no",
+        "line_missing": "missing", "line_unexpected": "not on the list (found in the box)",
+        "draft_list": "being packed, not sent", "condition_good": "good", "condition_damaged": "damaged",
+        "damage_charge": "Damage charge", "return_note": "Return note",
     },
 }
 

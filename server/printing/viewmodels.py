@@ -7,9 +7,7 @@ from a hand-made view-model, and a document module only has to fill the contract
 Times are already in the business time zone; money is ``Decimal``; images (logo, signatures,
 photo thumbnails) are data URLs, so rendering fetches nothing.
 
-The packing list, the loaner slip and the batch acceptance list are printed from documents that
-the repair module is building now: their view-models are the contract those documents' adapters
-fill (see "Printing" in docs/architecture.md).
+Every form is wired to its document through an adapter (``adapters.py``).
 """
 
 from __future__ import annotations
@@ -201,18 +199,18 @@ class HandoverSlip:
     hops: tuple[HandoverHop, ...]
 
 
-# -- documents being built on the repair side: the contract their adapters fill ------------------
+# -- the repair module's logistics documents: packing lists, loaners, batches -------------------
 
 @dataclass(frozen=True)
 class PackingLine:
     seq: int
-    order_number: str
+    order_number: str  # empty for a device found in the box that was not on the list
     imei: str
     model: str
     fault: str
     accessories: str = ""
     warranty: str = ""
-    note: str = ""
+    note: str = ""  # with the check-in's outcome once the box is received (missing, not on the list)
 
 
 @dataclass(frozen=True)
@@ -233,6 +231,7 @@ class PackingList:
     packed_by: str = ""
     note: str = ""
     token: str | None = None  # a QR code on the first page when the document has one
+    draft: bool = False  # still being packed: no number yet, lines may change
 
 
 @dataclass(frozen=True)
@@ -248,14 +247,16 @@ class LoanerSlip:
     customer_phone: str
     loaner_model: str
     loaner_imei: str
-    loaner_condition: str
     clerk: str
+    loaner_condition: str = ""  # as described at lending (the slip's note)
     loaner_accessories: tuple[str, ...] = ()
     due_date: dt.date | None = None
     deposit: Decimal | None = None
     signature: Signature | None = None
     returned_at: dt.datetime | None = None
-    return_condition: str = ""
+    return_condition: str = ""  # the condition's label in the form's language
+    damage_charge: Decimal | None = None
+    return_note: str = ""
     return_signature: Signature | None = None
 
 
