@@ -299,6 +299,13 @@ class OrderDetailOut(Schema):
     bill = ma.fields.Nested(BillOut)
 
 
+class CounterAccountOut(Schema):
+    id = ma.fields.UUID()
+    code = ma.fields.String()
+    name = ma.fields.String()
+    kind = ma.fields.String()
+
+
 class PasscodeOut(Schema):
     passcode = ma.fields.String(allow_none=True)
 
