@@ -59,10 +59,13 @@ const repair = useRepairStore()
 watch(
   () => sync.pointDb,
   (db) => {
-    if (db) repair.refresh().catch((e) => console.warn('aftercare: orders', e))
-    else repair.reset()
+    if (db) {
+      repair.refresh().catch((e) => console.warn('aftercare: orders', e))
+      repair.fetchAccounts()
+    } else repair.reset()
   },
 )
+window.addEventListener('online', () => repair.fetchAccounts())
 
 // Page titles follow the route and the language.
 watch(

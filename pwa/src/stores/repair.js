@@ -46,16 +46,20 @@ export const useRepairStore = defineStore('repair', () => {
   async function loadMaster() {
     master.value = await local.masterData(dbName())
     accounts.value = await local.counterAccounts(dbName())
-    if (sync().online) {
-      try {
-        const fresh = await repairApi.counterAccounts()
-        await local.saveCounterAccounts(dbName(), fresh)
-        accounts.value = fresh
-      } catch {
-        /* offline or not permitted: the kept list stays */
-      }
-    }
     return master.value
+  }
+
+  /** The point's money accounts from the server (when the database opens and back online), kept for offline use. */
+  async function fetchAccounts() {
+    const db = dbName()
+    if (!db || !sync().online) return
+    try {
+      const fresh = await repairApi.counterAccounts()
+      await local.saveCounterAccounts(db, fresh)
+      accounts.value = fresh
+    } catch (e) {
+      if (!e.isNetwork) console.warn('aftercare: counter accounts', e) // the kept list stays
+    }
   }
 
   /** Save an intake: the event, its photos (queued) and the customer's signature (kept on the device). */
@@ -138,5 +142,5 @@ export const useRepairStore = defineStore('repair', () => {
     master.value = null
   }
 
-  return { orders, loaded, master, accounts, refresh, loadMaster, saveIntake, fire, fetchServerOrder, snapshot, intakeSignature, photoUrl, addPhoto, discardPhotos, find, reset }
+  return { orders, loaded, master, accounts, refresh, loadMaster, fetchAccounts, saveIntake, fire, fetchServerOrder, snapshot, intakeSignature, photoUrl, addPhoto, discardPhotos, find, reset }
 })

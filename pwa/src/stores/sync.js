@@ -66,9 +66,9 @@ export const useSyncStore = defineStore('sync', () => {
     specs = databasesFor(org)
     const waiting = await photoQueue.counts()
     const db = specs.find((s) => s.direction === 'both')?.name || null
-    pointDb.value = db
     if (db) engine.holdPush(db, waiting.pending > 0)
     await engine.start(specs)
+    pointDb.value = db // open now: readers may use it
     askPersistentStorage()
     drainPhotos().catch(() => {})
   }
