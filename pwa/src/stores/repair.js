@@ -28,8 +28,7 @@ export const useRepairStore = defineStore('repair', () => {
   }
 
   async function refresh() {
-    const db = dbName()
-    if (!db) return
+    const db = await sync().whenOpen()
     orders.value = await local.listOrders(db)
     loaded.value = true
     if (watchedDb !== db) {
@@ -44,6 +43,7 @@ export const useRepairStore = defineStore('repair', () => {
   }
 
   async function loadMaster() {
+    await sync().whenOpen()
     master.value = await local.masterData(dbName())
     accounts.value = await local.counterAccounts(dbName())
     return master.value

@@ -2,7 +2,7 @@
 // the organisation the user works in, restarted when it changes (switch user),
 // wiped at logout.
 import { defineStore } from 'pinia'
-import { computed, ref } from 'vue'
+import { computed, ref, watch } from 'vue'
 import { databasesFor, destroyPhotos, deviceCode, engine, onSyncStatus, photoQueue } from '../sync/index.js'
 import { overallStatus } from '../sync/status.js'
 
@@ -97,11 +97,24 @@ export const useSyncStore = defineStore('sync', () => {
     specs = []
   }
 
+  /** Resolves once the user's local databases are open (pages opened by a reload ask before the sync has started). */
+  function whenOpen() {
+    if (pointDb.value) return Promise.resolve(pointDb.value)
+    return new Promise((resolve) => {
+      const stopWatch = watch(pointDb, (db) => {
+        if (db) {
+          stopWatch()
+          resolve(db)
+        }
+      })
+    })
+  }
+
   /** Write an event made on this device into the point's database (it replicates when it can). */
   async function writeEvent(doc) {
     if (!pointDb.value) throw new Error('no service point database')
     return engine.put(pointDb.value, doc)
   }
 
-  return { online, dbs, photos, overall, device, persisted, startedFor, pointDb, startFor, stop, wipe, drainPhotos, writeEvent }
+  return { online, dbs, photos, overall, device, persisted, startedFor, pointDb, startFor, stop, wipe, drainPhotos, writeEvent, whenOpen }
 })
