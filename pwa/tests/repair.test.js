@@ -150,9 +150,15 @@ describe('orders from the local database', () => {
     ;[o] = projectOrders([intake, posted, accept, back, status(back, 'rejected', {}, [{ code: 'transition_refused', en: 'no', 'zh-CN': '不' }])])
     expect(o.state).toBe('pending_repair')
     expect(o.rejectedEvents.map((e) => e.event)).toEqual(['return_unrepaired'])
-    // The server says where a posted event left the order (a move elsewhere is in its answer).
-    ;[o] = projectOrders([intake, posted, accept, status(accept, 'posted', { state: 'pending_repair' })], { [intake._id]: { state: 'pending_qc', facts: { repair_started: true }, fetchedAt: '2026-11-28T04:00:00Z' } })
+    // The server's answer names the events it reflects (a move made elsewhere is in its state)…
+    const acceptPosted = status(accept, 'posted', { state: 'pending_repair' })
+    ;[o] = projectOrders([intake, posted, accept, acceptPosted], { [intake._id]: { state: 'pending_qc', facts: { repair_started: true }, events: [accept._id] } })
     expect(o.state).toBe('pending_qc')
+    // …and a posted event it does not reflect yet moves the order to the state its status names.
+    const pickup = ev('pickup', '2026-11-28T10:03:00+08:00', { signature: 's' })
+    ;[o] = projectOrders([intake, posted, accept, acceptPosted, pickup, status(pickup, 'posted', { state: 'completed' })], { [intake._id]: { state: 'pending_pickup', facts: { unrepaired: true }, events: [accept._id] } })
+    expect(o.state).toBe('completed')
+    expect(o.pendingEvents).toBe(0)
   })
 
   test('a refused intake has no state and is listed under pending sync', () => {

@@ -199,6 +199,7 @@ class TransitionOut(Schema):
     username = ma.fields.String()
     source = ma.fields.String()
     data = ma.fields.Dict()
+    event_id = ma.fields.String(allow_none=True, metadata={"description": "The sync event that made this move (None: the API)"})
 
 
 class QuotationLineOut(Schema):

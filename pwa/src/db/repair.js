@@ -58,6 +58,9 @@ export async function saveSnapshot(dbName, detail, now = new Date()) {
       bill: detail.bill,
       depositHeld: detail.deposit_held,
       photos: detail.order.photos,
+      // Which events of this device the answer already reflects (ids, not clocks: the
+      // device's and the server's clocks need not agree).
+      events: (detail.transitions || []).map((x) => x.event_id).filter(Boolean),
       fetchedAt: now.toISOString(),
     }
     const ids = Object.keys(orders)

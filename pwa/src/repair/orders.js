@@ -46,23 +46,17 @@ export function orderFrom(intake, eventDocs, statuses, snapshot, machine = MACHI
     return { doc, event: doc.event, sync: syncStateOf(status), reasons: status?.reasons || [], at: doc.created_at, postedAt: status?.updated_at || null, serverState: status?.numbers?.state || null }
   })
   const intakeSync = syncStateOf(intakeStatus)
-  // Where the server's word ends: the snapshot, or the newest posted event's resulting state.
-  let state = machine.initial
-  let facts = { ...DEFAULT_FACTS }
-  let known = snapshot ? { state: snapshot.state, at: snapshot.fetchedAt || '' } : null
+  // The server's word: its answer for the order (snapshot), which names the events it reflects;
+  // after it, each posted event's resulting state (status numbers.state), in event order; the
+  // events not posted yet move the projection through the machine.
+  const reflected = new Set(snapshot?.events || [])
+  let state = snapshot?.state || machine.initial
+  let facts = { ...DEFAULT_FACTS, ...(snapshot?.facts || {}) }
   for (const e of events) {
-    if (e.sync === 'posted' && e.serverState && (!known || (e.postedAt || '') > known.at)) known = { state: e.serverState, at: e.postedAt }
-  }
-  if (known) state = known.state
-  if (snapshot?.facts) facts = { ...DEFAULT_FACTS, ...snapshot.facts }
-  for (const e of events) {
-    if (e.sync === 'rejected') continue
-    if (!snapshot) facts = factsAfter(facts, e.event, e.doc)
-    // Posted events are in the server's state already; the rest move the local projection.
-    if (e.sync !== 'posted') {
-      state = stateAfter(state, e.event, machine)
-      if (snapshot) facts = factsAfter(facts, e.event, e.doc)
-    }
+    if (e.sync === 'rejected' || reflected.has(e.doc._id)) continue
+    if (e.sync === 'posted' && e.serverState) state = e.serverState
+    else state = stateAfter(state, e.event, machine)
+    facts = factsAfter(facts, e.event, e.doc)
   }
   if (intakeSync === 'rejected') state = null
   return {
