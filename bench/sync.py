@@ -135,6 +135,7 @@ def post_all(app, client: CouchClient, expected: int, batch: int) -> float:
                threading.Thread(target=publisher.run, args=(stop, 0.05), daemon=True)]
     s = system_session(app, "bench")
     started = time.perf_counter()
+    processed_at = None
     for t in threads:
         t.start()
     try:
@@ -143,7 +144,11 @@ def post_all(app, client: CouchClient, expected: int, batch: int) -> float:
             done = s.execute(select(func.count()).select_from(SyncProcessed)).scalar_one()
             left = s.execute(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.published_at.is_(None))).scalar_one()
             s.rollback()
+            if done >= expected and processed_at is None:
+                processed_at = time.perf_counter() - started
             if done >= expected and left == 0:
+                print(f"    every event processed after {processed_at:.2f} s, every status published after "
+                      f"{time.perf_counter() - started:.2f} s", flush=True)
                 break
             if time.perf_counter() - started > 1800:
                 raise RuntimeError(f"posting did not finish: {done}/{expected} processed, {left} unpublished")
