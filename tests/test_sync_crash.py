@@ -150,7 +150,8 @@ def test_killing_workers_loses_nothing_and_posts_nothing_twice(app, net, couch, 
         for p in procs:
             p.send_signal(signal.SIGTERM)
         for p in procs:
-            assert p.wait(timeout=30) == 0, p.stderr.read().decode()[-2000:]
+            # A fast feed can be done before the second worker has even installed its handler (-15).
+            assert p.wait(timeout=30) in (0, -signal.SIGTERM), p.stderr.read().decode()[-2000:]
         print(f"all posted and published {time.monotonic() - started:.1f} s after the first start")
     finally:
         for p in procs:

@@ -128,7 +128,10 @@ export function symptomsFor(md, modelId) {
 export function watch(dbName, fn) {
   const db = dbOrNull(dbName)
   if (!db) return () => {}
-  const feed = db.changes({ live: true, since: 'now' }).on('change', () => fn())
+  // The database may close under a live feed (logout, leaving a switched user): its error then
+  // ends the watch quietly instead of escaping as an unhandled error.
+  const feed = db.changes({ live: true, since: 'now' }).on('change', () => fn()).on('error', () => {})
+  feed.catch?.(() => {})
   return () => feed.cancel()
 }
 
