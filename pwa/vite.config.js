@@ -37,12 +37,10 @@ export default defineConfig({
         ],
       },
       workbox: {
-        // The app shell: every built script, style, page and icon, and Noto Sans SC's WOFF2
-        // subsets (~100 a weight, 5 MB for both): a name or a fault typed at an offline counter
-        // must render even if no page showed those characters online before. The .woff
-        // fallbacks (for browsers without WOFF2) are cached when first used instead (below).
-        globPatterns: ['**/*.{js,css,html,svg,png,webmanifest,woff2}'],
-        globIgnores: ['**/*.woff'],
+        // The app shell: every built script, style, page and icon. The Noto Sans SC
+        // subsets (~100 files a weight) are cached when first used instead (below).
+        globPatterns: ['**/*.{js,css,html,svg,png,webmanifest}'],
+        globIgnores: ['**/noto-sans-sc-*'],
         navigateFallback: '/index.html',
         // Server paths are never answered with the shell.
         navigateFallbackDenylist: [/^\/api(\/|$)/, /^\/sync(\/|$)/, /^\/healthz$/],
@@ -51,7 +49,7 @@ export default defineConfig({
         skipWaiting: false,
         runtimeCaching: [
           {
-            urlPattern: ({ url, sameOrigin }) => sameOrigin && url.pathname.startsWith('/assets/') && url.pathname.endsWith('.woff'),
+            urlPattern: ({ url, sameOrigin }) => sameOrigin && url.pathname.startsWith('/assets/') && url.pathname.endsWith('.woff2'),
             handler: 'CacheFirst',
             options: { cacheName: 'aftercare-fonts', expiration: { maxEntries: 400 } },
           },
