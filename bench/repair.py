@@ -31,8 +31,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import func, insert, select  # noqa: E402
+from sqlalchemy import func, insert, select, text  # noqa: E402
 
+from bench.ledger import pct  # noqa: E402
 from bench.sync import COUCH_PASSWORD, COUCH_USER, DB, drive, post_all  # noqa: E402
 from server.app import create_app  # noqa: E402
 from server.auth.models import User  # noqa: E402
@@ -54,11 +55,6 @@ from sync.publisher import OutboxPublisher  # noqa: E402
 from sync.store import start_store  # noqa: E402
 
 SIG = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
-
-
-def pct(values: list[float], p: float) -> float:
-    values = sorted(values)
-    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
 
 
 class Place:
@@ -156,7 +152,7 @@ def top_up(app, place: Place, total: int, rng: random.Random) -> list[str]:
                 s.execute(insert(RepairOrder.__table__), orders)
                 s.execute(insert(RepairTransition.__table__), transitions)
         if s.get_bind().dialect.name == "sqlite":
-            s.execute(__import__("sqlalchemy").text("ANALYZE"))
+            s.execute(text("ANALYZE"))
             s.commit()
         return imeis
     finally:

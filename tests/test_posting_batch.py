@@ -9,6 +9,7 @@ a failure other than a refusal sends the batch through again event by event.
 from __future__ import annotations
 
 import dataclasses
+import uuid
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -91,7 +92,7 @@ def test_postings_that_read_the_ledger_see_the_batch_so_far_and_their_refusal_un
     assert [n[-5:] for n in numbers_of(couch, [rk, again], "goods_receipt")] == ["00001", "00002"]
     assert on_hand(w, "SZ01.GOOD", "screen") == 1
     with w.open() as s:
-        doc = s.get(StockDocument, __import__("uuid").UUID(count["_id"]))
+        doc = s.get(StockDocument, uuid.UUID(count["_id"]))
         assert doc.lines[0].quantity == 2
     consistent(w)
 
