@@ -42,7 +42,19 @@ async function newContext(browser, viewport, extra = {}) {
   const context = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', ...extra })
   const page = await context.newPage()
   page.errors = []
-  page.on('pageerror', (e) => page.errors.push(String(e)))
+  // A thrown non-Error (minified class instance) prints as its class name only: keep the stack and fields.
+  page.on('pageerror', (e) => {
+    page.errors.push(String(e))
+    console.error('page error:', e?.stack || e, JSON.stringify(e))
+  })
+  page.on('console', (m) => {
+    // Failed requests are printed by the response handler below.
+    if ((m.type() === 'error' || m.type() === 'warning') && !m.text().startsWith('Failed to load resource')) console.error(`console ${m.type()}: ${m.text()}`)
+  })
+  page.on('response', (r) => {
+    // A replication's first look for its checkpoint answers 404: normal.
+    if (r.status() >= 400 && !(r.status() === 404 && r.url().includes('/_local/'))) console.error(`http ${r.status()} ${r.request().method()} ${r.url()}`)
+  })
   return { context, page }
 }
 
@@ -105,6 +117,8 @@ const scenarios = {
     assert.match(await page.locator(tid('header-user')).innerText(), /王芳/)
     assert.match(await page.locator(tid('header-org')).innerText(), /深圳福田服务中心/)
     assert.match(await page.locator(tid('home-greeting')).innerText(), /王芳/)
+    // The local databases open just after the profile loads: the indicator leaves 'idle'.
+    await page.locator(`${tid('sync-indicator')}:not([data-state="idle"])`).waitFor({ timeout: T })
     const state = await page.locator(tid('sync-indicator')).getAttribute('data-state')
     assert.ok(['online', 'syncing', 'error', 'offline'].includes(state), `sync indicator state ${state}`)
     await fontsReady(page)

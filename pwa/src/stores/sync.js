@@ -52,6 +52,21 @@ export const useSyncStore = defineStore('sync', () => {
     await engine.stop()
   }
 
+  /**
+   * Run `change` (switch user / leave) with replication stopped: requests of the old
+   * identity's databases must not go out with the new identity's token. If the change
+   * fails, replication resumes for the organisation it served.
+   */
+  async function whileIdentityChanges(change, org) {
+    await stop()
+    try {
+      return await change()
+    } catch (e) {
+      if (org) startFor(org).catch((err) => console.warn('aftercare: could not restart sync', err))
+      throw e
+    }
+  }
+
   /** Delete the local copies of this user's databases (logout). */
   async function wipe() {
     startedFor.value = null
@@ -59,5 +74,5 @@ export const useSyncStore = defineStore('sync', () => {
     specs = []
   }
 
-  return { online, dbs, overall, device, persisted, startedFor, startFor, stop, wipe }
+  return { online, dbs, overall, device, persisted, startedFor, startFor, stop, wipe, whileIdentityChanges }
 })

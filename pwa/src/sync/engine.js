@@ -164,6 +164,9 @@ export class SyncEngine {
   _cancel(entry) {
     for (const rep of Object.values(entry.reps || {})) {
       rep.removeAllListeners?.()
+      // A request in flight may still fail after the cancel; an 'error' event with no
+      // listener would be thrown as an uncaught error in the page.
+      rep.on?.('error', () => {})
       rep.cancel()
     }
     entry.reps = {}
@@ -245,6 +248,7 @@ export class SyncEngine {
     entry.batchSize = smallerBatch(entry.batchSize)
     const rep = entry.reps.push
     rep?.removeAllListeners?.()
+    rep?.on?.('error', () => {})
     rep?.cancel()
     entry.status.batchSize = entry.batchSize
     this._set(entry, { error: describeError(err) })
