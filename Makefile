@@ -10,7 +10,9 @@ PWA := pwa
 # the built index.html itself (vite rewrites it on every build).
 PWA_DEPS := $(PWA)/node_modules/.installed
 PWA_BUILT := $(PWA)/dist/index.html
-PWA_SOURCES := $(shell find $(PWA)/src $(PWA)/public -type f 2>/dev/null) \
+# The repair state machine, exported from the server's one definition for the offline PWA.
+PWA_GENERATED := $(PWA)/src/generated/repair-machine.json
+PWA_SOURCES := $(shell find $(PWA)/src $(PWA)/public -type f 2>/dev/null) $(PWA_GENERATED) \
 	$(PWA)/index.html $(PWA)/vite.config.js $(PWA)/package.json $(PWA)/package-lock.json
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -31,11 +33,14 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install -q -c constraints.txt -e '.[test]'
 	@touch $@
 
-install: $(STAMP) $(PWA_DEPS) $(STORE_STAMP) $(PRINT_FONTS)
+install: $(STAMP) $(PWA_DEPS) $(STORE_STAMP) $(PRINT_FONTS) $(PWA_GENERATED)
 
 $(PWA_DEPS): $(PWA)/package.json $(PWA)/package-lock.json
 	cd $(PWA) && $(NPM) ci --no-audit --no-fund
 	@touch $@
+
+$(PWA_GENERATED): server/repair/statemachine.py server/repair/pwa_export.py | $(STAMP)
+	$(BIN)/python -m server.repair.pwa_export $@
 
 $(PWA_BUILT): $(PWA_DEPS) $(PWA_SOURCES)
 	cd $(PWA) && $(NPM) run build
@@ -66,7 +71,7 @@ run: $(STAMP) $(PWA_BUILT) $(STORE_STAMP) $(PRINT_FONTS) print-deps
 	@mkdir -p var
 	AFTERCARE_DEMO=1 $(BIN)/aftercare run
 
-test: $(STAMP) $(PWA_BUILT) $(STORE_STAMP) $(DRIVER_STAMP) $(PRINT_FONTS) print-deps chromium
+test: $(STAMP) $(PWA_GENERATED) $(PWA_BUILT) $(STORE_STAMP) $(DRIVER_STAMP) $(PRINT_FONTS) print-deps chromium
 	cd $(PWA) && $(NPM) test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 

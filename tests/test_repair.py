@@ -347,3 +347,15 @@ def test_imei_history_of_repair_comeback_factory_and_exchange(client, net, rw):
     assert "comeback of WX-SZ01-" in texts and "HJ-SZ01-2611-00001" in texts and "主板无法维修" in texts
     assert kinds.index("repair.intake") < kinds.index("repair.part") < kinds.index("repair.pickup")
     assert client.get("/api/repair/imei/12345/history", headers=net.headers("sz01.clerk")).status_code == 422
+
+
+def test_counter_accounts_list_the_own_points_active_money_accounts(client, net, rw):
+    """What a clerk chooses for a deposit or a pickup (the finance module's list needs finance.view)."""
+    r = client.get("/api/repair/counter-accounts", headers=net.headers("sz01.clerk"))
+    assert r.status_code == 200, r.json
+    assert [(a["id"], a["code"], a["kind"]) for a in r.json] == [(str(rw.ids["SZ01.CASH"]), "CASH", "cash")]
+    assert client.get("/api/finance/accounts", headers=net.headers("sz01.clerk")).status_code in (403, 404)
+    gz = client.get("/api/repair/counter-accounts", headers=net.headers("gz01.engineer"))
+    assert [a["id"] for a in gz.json] == [str(rw.ids["GZ01.CASH"])]
+    assert client.get("/api/repair/counter-accounts").status_code == 401
+    assert client.get("/api/repair/counter-accounts", headers=net.headers("admin")).status_code == 403

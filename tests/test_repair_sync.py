@@ -56,6 +56,9 @@ def test_offline_intake_posts_with_its_number_and_guards_reject_over_sync(app, n
         assert s.execute(select(RepairPayment.kind).where(RepairPayment.order_id == order.id)).scalars().all() == ["deposit"]
         sources = s.execute(select(RepairTransition.source).where(RepairTransition.order_id == order.id)).scalars().all()
         assert sources == ["sync", "sync"]
+    # The order's answer names the events it reflects (the PWA's projection goes by these ids).
+    detail = app.test_client().get(f"/api/repair/orders/{intake['_id']}", headers=net.headers("sz01.clerk")).json
+    assert [t["event_id"] for t in detail["transitions"]] == [intake["_id"], accept["_id"]]
 
 
 def test_two_devices_record_pickup_offline_one_posts_one_is_rejected(app, net, rw, couch):

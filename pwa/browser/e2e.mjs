@@ -5,7 +5,8 @@
 // leaving a screenshot of the moment it failed.
 import assert from 'node:assert/strict'
 import { mkdirSync, existsSync } from 'node:fs'
-import { join } from 'node:path'
+import { join, dirname } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { chromium } from 'playwright-core'
 
 const BASE_URL = process.env.BASE_URL
@@ -13,6 +14,7 @@ const ARTIFACTS = process.env.ARTIFACTS || 'test-artifacts/pwa'
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium'
 const PASSWORD = 'demo-2026'
 const TABLET = { width: 1280, height: 800 }
+const COUNTER = { width: 1024, height: 768 }
 const PHONE = { width: 390, height: 844 }
 const T = 15_000
 
@@ -22,7 +24,7 @@ mkdirSync(ARTIFACTS, { recursive: true })
 
 const tid = (name) => `[data-test="${name}"]`
 // Quasar puts a q-input's attributes on the native <input> itself.
-const field = (page, name) => page.locator(`input${tid(name)}, ${tid(name)} input`).first()
+const field = (page, name) => page.locator(`input${tid(name)}, textarea${tid(name)}, ${tid(name)} input, ${tid(name)} textarea`).first()
 
 function ok(msg) {
   console.log(`ok ${msg}`)
@@ -82,6 +84,40 @@ async function logout(page) {
   await page.locator(tid('user-menu')).click()
   await page.locator(tid('logout')).click()
   await page.waitForURL(/\/login/, { timeout: T })
+}
+
+const TEST_IMAGE = join(dirname(fileURLToPath(import.meta.url)), '..', 'public', 'icons', 'icon-512.png')
+
+/** A valid IMEI of a demo model: its TAC (from the API, before going offline) + a serial + the Luhn digit. */
+async function demoImei() {
+  const auth = await (await fetch(`${BASE_URL}/api/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: 'sz01.clerk', password: PASSWORD }) })).json()
+  const headers = { Authorization: `Bearer ${auth.access_token}` }
+  const tacs = await (await fetch(`${BASE_URL}/api/tacs?page_size=5`, { headers })).json()
+  const tac = tacs.items[0]
+  const accounts = await (await fetch(`${BASE_URL}/api/repair/counter-accounts`, { headers })).json()
+  assert.ok(accounts.length >= 1, `the demo point has money accounts: ${JSON.stringify(accounts)}`)
+  const model = await (await fetch(`${BASE_URL}/api/models/${tac.model_id}`, { headers })).json()
+  const body = tac.code + String(Date.now()).slice(-6)
+  let sum = 0
+  for (let i = 0; i < 14; i++) {
+    let d = Number(body[13 - i])
+    if (i % 2 === 0) { d *= 2; if (d > 9) d -= 9 }
+    sum += d
+  }
+  return { imei: body + String((10 - (sum % 10)) % 10), modelName: model.name }
+}
+
+/** A signature drawn with the mouse on the (visible) signature canvas. */
+async function sign(page) {
+  const canvas = page.locator(tid('signature-canvas')).last()
+  await canvas.scrollIntoViewIfNeeded()
+  const box = await canvas.boundingBox()
+  await page.mouse.move(box.x + box.width * 0.15, box.y + box.height * 0.6)
+  await page.mouse.down()
+  for (let i = 1; i <= 24; i++) {
+    await page.mouse.move(box.x + box.width * (0.15 + i * 0.028), box.y + box.height * (0.6 - 0.25 * Math.sin(i / 3)), { steps: 2 })
+  }
+  await page.mouse.up()
 }
 
 // -- scenarios ------------------------------------------------------------------
@@ -299,6 +335,207 @@ const scenarios = {
     ok('back online, retry loads the list')
     assert.deepEqual(page.errors, [])
     await context.close()
+  },
+
+  /**
+   * The counter, offline first (issue 7's acceptance): sz01.clerk takes a device in with no
+   * network (photo, drawn signature, deposit), sees it waiting, goes online and sees the order
+   * posted with its number; accepts it and returns it unrepaired; picks it up by the ticket's
+   * QR token typed into the scanner's input; sees it completed; reloads offline and finds it all.
+   */
+  async counter(browser) {
+    const { context, page } = await newContext(browser, COUNTER)
+    const imeiOf = await demoImei()
+    await page.goto(BASE_URL + '/login')
+    await login(page, 'sz01.clerk')
+    await page.locator(tid('home-page')).waitFor({ timeout: T })
+    await page.evaluate(async () => {
+      await navigator.serviceWorker.ready
+      if (!navigator.serviceWorker.controller) {
+        await new Promise((resolve) => navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }))
+      }
+    })
+    await expectMenu(page, ['repairIntake', 'repairOrders', 'repairPickup'], [])
+    // Master data (models, TACs, accessories, fault codes) replicates to the device first.
+    await page.locator(`${tid('sync-indicator')}[data-state="online"]`).waitFor({ timeout: 60_000 })
+    await page.locator(tid('menu-repairOrders')).click()
+    await page.locator(tid('orders-empty')).waitFor({ timeout: T })
+    ok('online: logged in, master data synced, the order list is empty')
+
+    await context.setOffline(true)
+    await page.locator(`${tid('sync-indicator')}[data-state="offline"]`).waitFor({ timeout: T })
+    await page.locator(tid('menu-repairIntake')).click()
+    await page.locator(tid('intake-page')).waitFor({ timeout: T })
+    await page.locator(tid('intake-offline')).waitFor({ timeout: T })
+    await page.locator(tid('customer-kind')).getByText('散客').click()
+    await field(page, 'customer-name').fill('张三')
+    await field(page, 'customer-phone').fill('13912345678')
+    await fontsReady(page)
+    await shot(page, 'counter-01-intake-customer-zh-1024')
+    await page.locator(tid('intake-next')).click()
+
+    const wrong = imeiOf.imei.slice(0, 14) + String((Number(imeiOf.imei[14]) + 1) % 10)
+    await field(page, 'imei').fill(wrong)
+    await page.locator(tid('intake-next')).click()
+    await page.getByText('IMEI 校验位不正确').waitFor({ timeout: T })
+    ok('an IMEI with a wrong Luhn digit is refused at the counter')
+    await field(page, 'imei').fill(imeiOf.imei)
+    await page.locator(tid('imei-ok')).waitFor({ timeout: T })
+    await page.getByText('已按 IMEI 号段（TAC）识别机型').waitFor({ timeout: T })
+    const modelField = page.locator('.q-field', { has: page.locator(tid('model')) }).first()
+    await modelField.getByText(imeiOf.modelName, { exact: true }).waitFor({ timeout: T })
+    await page.locator(tid('accessories')).locator('.q-checkbox').first().click()
+    await shot(page, 'counter-02-intake-device-zh-1024')
+    ok(`the model (${imeiOf.modelName}) comes from the TAC in the local master data`)
+    await page.locator(tid('intake-next')).click()
+
+    await page.locator(tid('symptoms')).locator('.q-chip').first().click()
+    await field(page, 'fault-description').fill('摔后屏幕碎裂')
+    await field(page, 'appearance-note').fill('左上角磕碰')
+    await page.locator(tid('photo-input')).setInputFiles(TEST_IMAGE)
+    await page.locator(tid('photo-thumb')).first().waitFor({ timeout: T })
+    await shot(page, 'counter-03-intake-fault-photo-zh-1024')
+    ok('a photo from the file input is compressed and kept on the device')
+    await page.locator(tid('intake-next')).click()
+
+    await field(page, 'deposit-amount').fill('50')
+    await page.locator(tid('intake-save')).click()
+    await page.getByText('请客户签字').first().waitFor({ timeout: T })
+    await sign(page)
+    await shot(page, 'counter-04-intake-signed-zh-1024')
+    await page.locator(tid('intake-save')).click()
+    await page.locator(tid('ticket-page')).waitFor({ timeout: T })
+    await page.locator(tid('ticket-pending')).waitFor({ timeout: T })
+    const code = (await page.locator(tid('ticket-code')).innerText()).trim()
+    const token = await page.locator(tid('qr-image')).getAttribute('data-token')
+    assert.match(code, /^[0-9A-Z]{5}-\d{4}$/)
+    assert.match(token, /^R1[0-9A-Z]{26}$/)
+    await page.locator(tid('ticket-signature')).waitFor({ timeout: T })
+    const pending = page.locator(`${tid('sync-indicator')} ${tid('sync-pending')}`)
+    await pending.getByText('2', { exact: true }).waitFor({ timeout: T })
+    await fontsReady(page)
+    await shot(page, 'counter-05-ticket-offline-zh-1024')
+    ok(`offline intake saved: provisional code ${code}, QR ${token}, pending counter 2 (the event and its photo)`)
+
+    await page.locator(tid('menu-repairOrders')).click()
+    await page.locator(tid(`order-${code}`)).getByText('待同步').waitFor({ timeout: T })
+    await shot(page, 'counter-06-orders-offline-zh-1024')
+    ok('the order list shows it offline, pending sync')
+
+    await context.setOffline(false)
+    const row = page.locator(tid(`order-${code}`))
+    await row.locator(tid('order-number')).waitFor({ timeout: 90_000 })
+    const number = (await row.locator(tid('order-number')).innerText()).trim()
+    assert.match(number, /^WX-SZ01-\d{4}-\d{5}$/)
+    await page.locator(`${tid('sync-indicator')} ${tid('sync-pending')}`).waitFor({ state: 'detached', timeout: 60_000 })
+    await shot(page, 'counter-07-orders-posted-zh-1024')
+    ok(`online: the photo uploaded, the intake posted as ${number}, nothing pending`)
+
+    await row.click()
+    await page.locator(tid('order-page')).waitFor({ timeout: T })
+    const actions = page.locator(tid('order-actions'))
+    await actions.locator(tid('action-accept')).waitFor({ timeout: T })
+    assert.equal(await actions.locator(tid('action-start_repair')).count(), 0, 'a clerk may not start repairs')
+    assert.equal(await actions.locator(tid('action-pickup')).count(), 0, 'no pickup before the repair')
+    await page.locator(tid('order-bill')).waitFor({ timeout: T })
+    await fontsReady(page)
+    await shot(page, 'counter-08-order-detail-zh-1024')
+    ok('the detail shows only the machine’s next actions for a clerk (accept, return unrepaired, convert)')
+
+    await actions.locator(tid('action-accept')).click()
+    await page.locator(tid('event-confirm')).click()
+    await page.locator(`${tid('order-page')} ${tid('state-pending_repair')}`).waitFor({ timeout: T })
+    await actions.locator(tid('action-return_unrepaired')).click()
+    await page.locator(tid('event-confirm')).click()
+    await page.locator(tid('event-missing')).waitFor({ timeout: T })
+    await field(page, 'field-reason').fill('客户不修了')
+    await page.locator(tid('event-confirm')).click()
+    await page.locator(`${tid('order-page')} ${tid('state-pending_pickup')}`).waitFor({ timeout: T })
+    await page.locator(tid('history-return_unrepaired')).getByText('已过账').waitFor({ timeout: 60_000 })
+    await shot(page, 'counter-09-order-ready-zh-1024')
+    ok('accept and return unrepaired fired as events and posted')
+
+    await page.locator(tid('menu-repairPickup')).click()
+    await field(page, 'scan-input').fill('R1NOTATOKEN')
+    await page.locator(tid('scan-submit')).click()
+    await page.getByText('本机没有找到对应的工单').waitFor({ timeout: T })
+    await shot(page, 'counter-10-pickup-scan-zh-1024')
+    await field(page, 'scan-input').fill(token)
+    await page.locator(tid('scan-submit')).click()
+    await page.locator(tid('pickup-number')).getByText(number).waitFor({ timeout: T })
+    await page.locator(`${tid('pickup-photos')} ${tid('photo-thumb')}`).waitFor({ timeout: T })
+    await page.locator(tid('bill')).waitFor({ timeout: T })
+    assert.match(await page.locator(tid('bill')).innerText(), /50\.00/)
+    await sign(page)
+    await fontsReady(page)
+    await shot(page, 'counter-11-pickup-zh-1024')
+    await page.locator(tid('pickup-confirm')).click()
+    await page.locator(tid('pickup-done')).waitFor({ timeout: T })
+    ok('the scanned token opens the order: intake photo, bill (deposit 50.00 returned), signature, pickup')
+
+    await page.locator(tid('pickup-done')).getByRole('link').click()
+    await page.locator(tid('history-pickup')).getByText('已过账').waitFor({ timeout: 60_000 })
+    await page.locator(`${tid('order-page')} ${tid('state-completed')}`).waitFor({ timeout: T })
+    await shot(page, 'counter-12-completed-zh-1024')
+    ok('the pickup posted: the order is completed')
+
+    await context.setOffline(true)
+    await page.goto(BASE_URL + '/repair/orders')
+    await page.locator(tid('orders-page')).waitFor({ timeout: T })
+    const again = page.locator(tid(`order-${code}`))
+    await again.locator(tid('order-number')).getByText(number).waitFor({ timeout: T })
+    await again.locator(tid('state-completed')).waitFor({ timeout: T })
+    await page.locator(tid('filter-completed')).click()
+    await field(page, 'orders-search').fill(imeiOf.imei.slice(-6))
+    await again.waitFor({ timeout: T })
+    await shot(page, 'counter-13-orders-reloaded-offline-zh-1024')
+    ok('reloaded offline: the shell comes from the cache, the order is there, filter and search work')
+
+    await setLanguage(page, 'en')
+    await page.getByText('Repair orders').first().waitFor({ timeout: T })
+    await field(page, 'orders-search').fill('')
+    await page.locator(tid('filter-all')).click()
+    await shot(page, 'counter-14-orders-en-1024')
+    await again.click()
+    await page.locator(tid('order-page')).waitFor({ timeout: T })
+    await page.getByText('Progress').waitFor({ timeout: T })
+    await shot(page, 'counter-15-order-detail-en-1024')
+    await page.locator(tid('menu-repairIntake')).click()
+    await page.locator(tid('intake-page')).waitFor({ timeout: T })
+    await shot(page, 'counter-16-intake-en-1024')
+    await page.locator(tid('menu-repairPickup')).click()
+    await page.locator(tid('pickup-page')).waitFor({ timeout: T })
+    await shot(page, 'counter-17-pickup-scan-en-1024')
+    ok('English screens')
+    assert.deepEqual(page.errors, [])
+    await context.close()
+
+    // Phone size: the same screens on a 390 × 844 phone (a fresh device: it syncs the orders down).
+    const phone = await newContext(browser, PHONE, { isMobile: true, hasTouch: true, deviceScaleFactor: 2 })
+    await phone.page.goto(BASE_URL + '/login')
+    await login(phone.page, 'sz01.clerk')
+    await phone.page.locator(tid('home-page')).waitFor({ timeout: T })
+    await phone.page.goto(BASE_URL + '/repair/orders')
+    await phone.page.locator(tid(`order-${code}`)).locator(tid('order-number')).waitFor({ timeout: 60_000 })
+    await fontsReady(phone.page)
+    await shot(phone.page, 'counter-20-orders-zh-phone')
+    await phone.page.locator(tid(`order-${code}`)).click()
+    await phone.page.locator(tid('order-page')).waitFor({ timeout: T })
+    await phone.page.locator(`${tid('order-page')} ${tid('photo-thumb')}`).waitFor({ timeout: T })
+    await shot(phone.page, 'counter-21-order-detail-zh-phone')
+    await phone.page.goto(BASE_URL + '/repair/intake')
+    await phone.page.locator(tid('intake-page')).waitFor({ timeout: T })
+    await fontsReady(phone.page)
+    await shot(phone.page, 'counter-22-intake-zh-phone')
+    await setLanguage(phone.page, 'en')
+    await phone.page.locator('h1').getByText('Take in a device').waitFor({ timeout: T })
+    await shot(phone.page, 'counter-23-intake-en-phone')
+    await phone.page.goto(BASE_URL + '/repair/pickup')
+    await phone.page.locator(tid('pickup-page')).waitFor({ timeout: T })
+    await shot(phone.page, 'counter-24-pickup-en-phone')
+    ok('phone: orders (synced down from the server, photo fetched online), detail, intake, pickup')
+    assert.deepEqual(phone.page.errors, [])
+    await phone.context.close()
   },
 }
 

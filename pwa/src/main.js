@@ -13,6 +13,7 @@ import { createAppRouter } from './router/index.js'
 import { tokens } from './api/index.js'
 import { useSessionStore } from './stores/session.js'
 import { useSyncStore } from './stores/sync.js'
+import { useRepairStore } from './stores/repair.js'
 import { registerServiceWorker } from './pwa.js'
 
 const app = createApp(App)
@@ -52,6 +53,19 @@ watch(
   },
   { immediate: true },
 )
+
+// The counter's orders are read as soon as the point's database is open (sync indicator, lists).
+const repair = useRepairStore()
+watch(
+  () => sync.pointDb,
+  (db) => {
+    if (db) {
+      repair.refresh().catch((e) => console.warn('aftercare: orders', e))
+      repair.fetchAccounts()
+    } else repair.reset()
+  },
+)
+window.addEventListener('online', () => repair.fetchAccounts())
 
 // Page titles follow the route and the language.
 watch(

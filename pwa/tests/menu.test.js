@@ -33,6 +33,12 @@ describe('menu from permissions', () => {
     expect(visibleEntries({ permissions: ['org.view', 'user.view'], catalogue: cat }).map((e) => e.key)).toEqual(['home', 'organisations'])
   })
 
+  test('the counter entries follow the repair permissions', () => {
+    const cat = { permissions: { 'repair.intake': '', 'repair.view': '', 'repair.pickup': '' } }
+    expect(visibleEntries({ permissions: ['repair.view', 'repair.intake', 'repair.pickup'], catalogue: cat }).map((e) => e.key)).toEqual(['home', 'repairIntake', 'repairOrders', 'repairPickup'])
+    expect(visibleEntries({ permissions: ['repair.view'], catalogue: cat }).map((e) => e.key)).toEqual(['home', 'repairOrders'])
+  })
+
   test('sections group entries and leave empty ones out', () => {
     expect(menuSections({ permissions: ['org.view'], catalogue }).map((s) => s.section)).toEqual(['workbench', 'baseData'])
   })

@@ -21,7 +21,8 @@ from . import loaners as loaner_ops
 from . import packing as packing_ops
 from .queries import comebacks, imei_history, order_detail, orders_query
 from .schemas import (BatchArgs, BatchDetailOut, BatchDeviceIn, BatchEventIn, BatchIn, BatchPage, BatchPickupIn,
-                      ComebackArgs, ComebacksOut, DecisionIn, DepositIn, HandoverIn, ImeiHistoryOut, InTransitListOut,
+                      ComebackArgs, ComebacksOut, CounterAccountOut, DecisionIn, DepositIn, HandoverIn, ImeiHistoryOut,
+                      InTransitListOut,
                       IntakeIn, LoanerArgs, LoanerIn, LoanerOut, LoanerPage, LoanerReturnIn, OrderDetailOut,
                       OrderListArgs, OrderPage, PackIn, PackingDetailOut, PackingListArgs, PackingListIn,
                       PackingListPage, PartIn, PasscodeOut, PaymentOut, QuotationIn, QuotationOut, ReceiveIn, RefundIn,
@@ -40,6 +41,15 @@ def _detail(order):
 def state_machine():
     """The repair order's states, events, guards and permissions: the one definition the PWA reads."""
     return sm.export()
+
+
+@blp.route("/counter-accounts", methods=["GET"])
+@permission("repair.view")
+@blp.response(200, CounterAccountOut(many=True))
+def list_counter_accounts():
+    """The own service point's active cash drawers and bank accounts (id, code, name, kind): what a
+    counter chooses for a deposit or a pickup payment. Devices keep the list for offline intake."""
+    return ops.counter_accounts(db_session())
 
 
 @blp.route("/orders")

@@ -188,6 +188,14 @@ def _account(session: Session, order: RepairOrder, account_id: Any, field: str =
     return acc
 
 
+def counter_accounts(session: Session) -> list[MoneyAccount]:
+    """The own service point's active cash drawers and bank accounts, for deposits and pickups
+    at the counter (a clerk needs their ids, not the finance module's balances). Reads only."""
+    org = _service_point(session)
+    return list(session.execute(select(MoneyAccount).where(MoneyAccount.org_id == org.id, MoneyAccount.active)
+                                .order_by(MoneyAccount.kind.desc(), MoneyAccount.code)).scalars())
+
+
 def get_order(session: Session, order_id: Any) -> RepairOrder:
     """The order, if the session's principal may see it (another point's order reads as 404)."""
     oid = _uuid(order_id, "order_id")

@@ -199,6 +199,7 @@ class TransitionOut(Schema):
     username = ma.fields.String()
     source = ma.fields.String()
     data = ma.fields.Dict()
+    event_id = ma.fields.String(allow_none=True, metadata={"description": "The sync event that made this move (None: the API)"})
 
 
 class QuotationLineOut(Schema):
@@ -297,6 +298,13 @@ class OrderDetailOut(Schema):
     payments = ma.fields.List(ma.fields.Nested(PaymentOut))
     deposit_held = Money()
     bill = ma.fields.Nested(BillOut)
+
+
+class CounterAccountOut(Schema):
+    id = ma.fields.UUID()
+    code = ma.fields.String()
+    name = ma.fields.String()
+    kind = ma.fields.String()
 
 
 class PasscodeOut(Schema):

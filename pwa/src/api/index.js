@@ -2,6 +2,7 @@
 // stores), never fetch() directly.
 import { createApiClient } from './client.js'
 import { createTokenBox } from './tokens.js'
+import { errorFromResponse, networkError } from './errors.js'
 
 export const tokens = createTokenBox()
 export const api = createApiClient({ tokens })
@@ -25,6 +26,44 @@ export const directoryApi = {
   users: (query) => api.get('/api/users', query),
   organisations: (query) => api.get('/api/organisations', query),
   organisation: (id) => api.get(`/api/organisations/${id}`),
+}
+
+export const lookupApi = {
+  phone: (phone) => api.get(`/api/lookup/phone/${encodeURIComponent(phone)}`),
+}
+
+export const repairApi = {
+  order: (id) => api.get(`/api/repair/orders/${id}`),
+  counterAccounts: () => api.get('/api/repair/counter-accounts'),
+}
+
+export const printApi = {
+  /** The server's PDF of a form (needs the bearer token, so it is fetched, not linked). */
+  async pdf(form, id, lang) {
+    const resp = await api.authFetch(`/api/print/${form}/${id}?format=pdf&lang=${lang}`)
+    if (!resp.ok) throw await errorFromResponse(resp)
+    return resp.blob()
+  },
+}
+
+export const blobsApi = {
+  /** POST /api/blobs with the raw image; resolves {sha256}. A failure rejects with an ApiError (status 0 offline). */
+  async upload(data, contentType) {
+    let resp
+    try {
+      resp = await api.authFetch('/api/blobs', { method: 'POST', body: data, headers: { 'Content-Type': contentType, Accept: 'application/json' } })
+    } catch (e) {
+      throw networkError(e)
+    }
+    if (!resp.ok) throw await errorFromResponse(resp)
+    return resp.json()
+  },
+  /** An uploaded photo (for an order taken in on another device). */
+  async get(sha256) {
+    const resp = await api.authFetch(`/api/blobs/${sha256}`)
+    if (!resp.ok) throw await errorFromResponse(resp)
+    return resp.blob()
+  },
 }
 
 export { ApiError } from './errors.js'

@@ -17,3 +17,14 @@ export function orderToken(uuid) {
   }
   return `R1${out}`
 }
+
+/** The order id a scanned token names, or null when the text is not an order token. */
+export function orderIdFromToken(token) {
+  const s = String(token ?? '').trim().toUpperCase()
+  if (!/^R1[0-9A-HJKMNP-TV-Z]{26}$/.test(s)) return null
+  let n = 0n
+  for (const ch of s.slice(2)) n = (n << 5n) | BigInt(ALPHABET.indexOf(ch))
+  if (n >> 128n) return null
+  const hex = n.toString(16).padStart(32, '0')
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`
+}

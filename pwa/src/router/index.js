@@ -13,6 +13,11 @@ export const routes = [
     component: MainLayout,
     children: [
       { path: '', name: 'home', component: HomePage, meta: { titleKey: 'menu.home' } },
+      { path: 'repair/orders', name: 'repair-orders', component: () => import('../pages/repair/OrdersPage.vue'), meta: { permission: 'repair.view', titleKey: 'menu.repairOrders' } },
+      { path: 'repair/intake', name: 'repair-intake', component: () => import('../pages/repair/IntakePage.vue'), meta: { permission: 'repair.intake', titleKey: 'menu.repairIntake' } },
+      { path: 'repair/orders/:id', name: 'repair-order', component: () => import('../pages/repair/OrderDetailPage.vue'), meta: { permission: 'repair.view', titleKey: 'repair.order.title' } },
+      { path: 'repair/orders/:id/ticket', name: 'repair-ticket', component: () => import('../pages/repair/TicketPage.vue'), meta: { permission: 'repair.view', titleKey: 'repair.ticket.title' } },
+      { path: 'repair/pickup', name: 'repair-pickup', component: () => import('../pages/repair/PickupPage.vue'), meta: { permission: 'repair.pickup', titleKey: 'menu.repairPickup' } },
       { path: 'organisations', name: 'organisations', component: () => import('../pages/OrganisationsPage.vue'), meta: { permission: 'org.view', titleKey: 'menu.organisations' } },
       { path: 'users', name: 'users', component: () => import('../pages/UsersPage.vue'), meta: { permission: 'user.view', titleKey: 'menu.users' } },
       { path: 'login-records', name: 'login-records', component: () => import('../pages/LoginRecordsPage.vue'), meta: { permission: 'system.login_records', titleKey: 'menu.loginRecords' } },

@@ -2,18 +2,21 @@
 // (from /api/auth/me) and the server's catalogue (/api/meta/permissions) still
 // lists that permission; the server decides, the menu only follows.
 import {
-  matDashboard, matManageAccounts, matStore, matHistory, matSwitchAccount,
+  matDashboard, matManageAccounts, matStore, matHistory, matSwitchAccount, matAddToPhotos, matListAlt, matQrCodeScanner,
 } from '@quasar/extras/material-icons'
 
 export const MENU = [
   { key: 'home', route: 'home', icon: matDashboard, permission: null, section: 'workbench' },
+  { key: 'repairIntake', route: 'repair-intake', icon: matAddToPhotos, permission: 'repair.intake', section: 'counter' },
+  { key: 'repairOrders', route: 'repair-orders', icon: matListAlt, permission: 'repair.view', section: 'counter' },
+  { key: 'repairPickup', route: 'repair-pickup', icon: matQrCodeScanner, permission: 'repair.pickup', section: 'counter' },
   { key: 'organisations', route: 'organisations', icon: matStore, permission: 'org.view', section: 'baseData' },
   { key: 'users', route: 'users', icon: matManageAccounts, permission: 'user.view', section: 'system' },
   { key: 'loginRecords', route: 'login-records', icon: matHistory, permission: 'system.login_records', section: 'system' },
   { key: 'switchUser', route: 'switch-user', icon: matSwitchAccount, permission: 'admin.switch_user', section: 'advanced', hideWhileActing: true },
 ]
 
-export const SECTIONS = ['workbench', 'baseData', 'system', 'advanced']
+export const SECTIONS = ['workbench', 'counter', 'baseData', 'system', 'advanced']
 
 /** Entries the user may see: [{...entry}] in menu order. */
 export function visibleEntries({ permissions = [], catalogue = null, acting = false } = {}) {

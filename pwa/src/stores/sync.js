@@ -2,8 +2,8 @@
 // the organisation the user works in, restarted when it changes (switch user),
 // wiped at logout.
 import { defineStore } from 'pinia'
-import { computed, ref } from 'vue'
-import { databasesFor, deviceCode, engine, onSyncStatus } from '../sync/index.js'
+import { computed, ref, watch } from 'vue'
+import { databasesFor, destroyPhotos, deviceCode, engine, onSyncStatus, photoQueue } from '../sync/index.js'
 import { overallStatus } from '../sync/status.js'
 
 export const useSyncStore = defineStore('sync', () => {
@@ -12,31 +12,65 @@ export const useSyncStore = defineStore('sync', () => {
   const startedFor = ref(null)
   const persisted = ref(null)
   const device = ref(deviceCode())
+  const photos = ref({ pending: 0, failed: [] })
   let specs = []
 
   onSyncStatus((status) => {
     dbs.value = status.dbs
   })
+  photoQueue.onChange((counts) => {
+    photos.value = counts
+  })
+
+  /** The service point database (replicated both ways), if this user has one. */
+  const pointDb = ref(null)
+
+  /**
+   * Upload waiting photos first, then let events go: the server refuses an intake naming a
+   * photo it does not have, so the push stays held while any photo is waiting.
+   */
+  async function drainPhotos() {
+    const db = pointDb.value
+    let counts = await photoQueue.counts()
+    photos.value = counts
+    if (db) engine.holdPush(db, counts.pending > 0)
+    if (!counts.pending || !online.value) return counts
+    const res = await photoQueue.drain()
+    if (db) engine.holdPush(db, res.pending > 0)
+    counts = await photoQueue.counts()
+    photos.value = counts
+    return counts
+  }
 
   if (typeof window !== 'undefined') {
     window.addEventListener('online', () => {
       online.value = true
       engine.kick() // don't wait for the back-off
+      drainPhotos().catch(() => {})
     })
+    // Photos that failed to upload for want of network are tried again now and then.
+    setInterval(() => {
+      if (online.value && photos.value.pending) drainPhotos().catch(() => {})
+    }, 15_000)
     window.addEventListener('offline', () => {
       online.value = false
     })
   }
 
-  const overall = computed(() => overallStatus({ online: online.value, dbs: dbs.value }))
+  const overall = computed(() => overallStatus({ online: online.value, dbs: dbs.value, photos: photos.value }))
 
   async function startFor(org) {
     const key = org ? `${org.kind}:${org.code}` : 'none'
     if (startedFor.value === key) return
     startedFor.value = key
     specs = databasesFor(org)
+    const waiting = await photoQueue.counts()
+    const db = specs.find((s) => s.direction === 'both')?.name || null
+    if (db) engine.holdPush(db, waiting.pending > 0)
     await engine.start(specs)
+    pointDb.value = db // open now: readers may use it
     askPersistentStorage()
+    drainPhotos().catch(() => {})
   }
 
   async function askPersistentStorage() {
@@ -49,6 +83,7 @@ export const useSyncStore = defineStore('sync', () => {
 
   async function stop() {
     startedFor.value = null
+    pointDb.value = null
     await engine.stop()
   }
 
@@ -70,9 +105,31 @@ export const useSyncStore = defineStore('sync', () => {
   /** Delete the local copies of this user's databases (logout). */
   async function wipe() {
     startedFor.value = null
+    pointDb.value = null
     await engine.destroyLocal(specs)
+    await destroyPhotos()
+    photos.value = { pending: 0, failed: [] }
     specs = []
   }
 
-  return { online, dbs, overall, device, persisted, startedFor, startFor, stop, wipe, whileIdentityChanges }
+  /** Resolves once the user's local databases are open (pages opened by a reload ask before the sync has started). */
+  function whenOpen() {
+    if (pointDb.value) return Promise.resolve(pointDb.value)
+    return new Promise((resolve) => {
+      const stopWatch = watch(pointDb, (db) => {
+        if (db) {
+          stopWatch()
+          resolve(db)
+        }
+      })
+    })
+  }
+
+  /** Write an event made on this device into the point's database (it replicates when it can). */
+  async function writeEvent(doc) {
+    if (!pointDb.value) throw new Error('no service point database')
+    return engine.put(pointDb.value, doc)
+  }
+
+  return { online, dbs, photos, overall, device, persisted, startedFor, pointDb, startFor, stop, wipe, whileIdentityChanges, drainPhotos, writeEvent, whenOpen }
 })

@@ -41,6 +41,7 @@ export class SyncEngine {
     this.now = now
     this.backOffFn = backOffFn
     this.entries = new Map()
+    this.heldPushes = new Set()
     this.outboxLock = Promise.resolve()
     this.lifecycle = Promise.resolve()
   }
@@ -75,6 +76,7 @@ export class SyncEngine {
         reps: {},
         dir: {},
         batchSize: DEFAULT_BATCH,
+        pushHeld: this.heldPushes?.has(spec.name) || false,
         status: { name: spec.name, state: 'connecting', lastSyncAt: null, pending: 0, rejected: [], error: null, batchSize: DEFAULT_BATCH },
       }
       this.entries.set(spec.name, entry)
@@ -180,8 +182,30 @@ export class SyncEngine {
     entry.dir = {}
     entry.status.state = 'connecting'
     entry.status.batchSize = entry.batchSize
-    const directions = entry.direction === 'both' ? ['pull', 'push'] : ['pull']
+    const directions = entry.direction === 'both' && !entry.pushHeld ? ['pull', 'push'] : ['pull']
     for (const direction of directions) this._startDirection(entry, direction)
+  }
+
+  /**
+   * Hold (or release) the push of `name`: nothing leaves the device while held. The photo queue
+   * holds it while photos an event names are not uploaded yet (the server would refuse the event).
+   */
+  holdPush(name, held) {
+    if (held) this.heldPushes.add(name)
+    else this.heldPushes.delete(name)
+    const entry = this.entries.get(name)
+    if (!entry || entry.direction !== 'both' || entry.pushHeld === held) return
+    entry.pushHeld = held
+    if (held) {
+      const rep = entry.reps.push
+      rep?.removeAllListeners?.()
+      rep?.cancel()
+      delete entry.reps.push
+      delete entry.dir.push
+    } else if (entry.reps.pull) {
+      this._startDirection(entry, 'push')
+    }
+    this._set(entry, { pushHeld: held })
   }
 
   _startDirection(entry, direction) {

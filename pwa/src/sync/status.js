@@ -29,9 +29,11 @@ export function isAuthError(err) {
  *   online   – everything replicated as of `lastSyncAt`
  *   idle     – nothing to replicate (not logged in yet)
  */
-export function overallStatus({ online, dbs }) {
+export function overallStatus({ online, dbs, photos = { pending: 0, failed: [] } }) {
   const list = Object.values(dbs || {})
-  const pending = list.reduce((n, d) => n + (d.pending || 0), 0)
+  const pendingEvents = list.reduce((n, d) => n + (d.pending || 0), 0)
+  const pendingPhotos = photos?.pending || 0
+  const pending = pendingEvents + pendingPhotos
   const rejected = list.flatMap((d) => (d.rejected || []).map((r) => ({ db: d.name, ...r })))
   const errors = list.filter((d) => d.error).map((d) => ({ db: d.name, ...d.error }))
   const synced = list.map((d) => d.lastSyncAt)
@@ -42,5 +44,5 @@ export function overallStatus({ online, dbs }) {
   else if (list.some((d) => d.state === 'error')) state = 'error'
   else if (list.some((d) => d.state === 'active' || d.state === 'connecting')) state = 'syncing'
   else state = 'online'
-  return { state, pending, rejected, errors, lastSyncAt }
+  return { state, pending, pendingEvents, pendingPhotos, failedPhotos: photos?.failed || [], rejected, errors, lastSyncAt }
 }

@@ -1,0 +1,104 @@
+// Builds the event documents the counter writes (sync/schemas/repair_*.json): every one
+// carries the envelope (its _id made on this device, type, org, user, device, time) and
+// only the fields its schema allows, with empty values left out — the proxy refuses a
+// document its schema does not accept, so the shapes are checked against those schema
+// files by the unit tests.
+import { uuidv7 } from '../sync/ids.js'
+import { normaliseImei } from './imei.js'
+
+/** RFC 3339 with the device's offset, as the envelope's pattern wants it. */
+export function rfc3339(date = new Date()) {
+  const pad = (n, w = 2) => String(Math.abs(n)).padStart(w, '0')
+  const off = -date.getTimezoneOffset()
+  const sign = off >= 0 ? '+' : '-'
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}.${pad(date.getMilliseconds(), 3)}${sign}${pad(Math.trunc(off / 60))}:${pad(off % 60)}`
+}
+
+export function envelope(type, { org, userId, deviceId, now = new Date(), id = uuidv7() }) {
+  if (!org || !userId || !deviceId) throw new Error('an event needs the organisation, the user and the device')
+  return { _id: id, type, org, user_id: userId, device_id: deviceId, created_at: rfc3339(now) }
+}
+
+const text = (v) => (typeof v === 'string' ? v.trim() : '')
+const put = (doc, key, value) => {
+  if (value === undefined || value === null || value === '' || (Array.isArray(value) && !value.length)) return
+  doc[key] = value
+}
+
+/** A decimal amount as the schema's string ("120", "99.5"); null when it is not one. */
+export function moneyText(value) {
+  const s = String(value ?? '').trim()
+  if (!/^\d{1,12}(\.\d{1,2})?$/.test(s)) return null
+  return s
+}
+
+/**
+ * The intake (单机受理): its _id becomes the order's id, so order_id equals it.
+ * form: {customer: {kind: 'member'|'walk_in', phone, name}, imei, modelId, colour, passcode,
+ *        accessories: [id], symptoms: [id], faultDescription, appearanceNote, photos: [sha256],
+ *        mode, promisedDate, deposit: {amount, accountId}, provisionalCode, note}
+ */
+export function buildIntake(form, ctx) {
+  const doc = envelope('repair_intake', ctx)
+  doc.order_id = doc._id
+  const c = form.customer || {}
+  if (c.kind === 'member') {
+    put(doc, 'member_phone', text(c.phone))
+  } else {
+    put(doc, 'customer_name', text(c.name))
+    put(doc, 'customer_phone', text(c.phone))
+  }
+  doc.imei = normaliseImei(form.imei)
+  put(doc, 'model_id', form.modelId || null)
+  put(doc, 'colour', text(form.colour))
+  put(doc, 'passcode', typeof form.passcode === 'string' ? form.passcode : '')
+  put(doc, 'accessories_received', [...new Set(form.accessories || [])])
+  put(doc, 'symptom_ids', [...new Set(form.symptoms || [])])
+  put(doc, 'fault_description', text(form.faultDescription))
+  put(doc, 'appearance_note', text(form.appearanceNote))
+  put(doc, 'photos', [...new Set(form.photos || [])])
+  put(doc, 'purchase_date', form.purchaseDate || null)
+  put(doc, 'promised_date', form.promisedDate || null)
+  put(doc, 'mode', form.mode && form.mode !== 'A' ? form.mode : null)
+  const amount = moneyText(form.deposit?.amount)
+  if (amount && Number(amount) > 0 && form.deposit.accountId) doc.deposit = { amount, account_id: form.deposit.accountId }
+  put(doc, 'provisional_code', form.provisionalCode)
+  put(doc, 'note', text(form.note))
+  return doc
+}
+
+// Fields an event of the machine may carry (repair_event.json); anything else is dropped.
+const EVENT_FIELDS = ['engineer_id', 'mode', 'note', 'repair_level_id', 'repair_method_ids', 'reason', 'account_id', 'signature', 'exchange_ref', 'satisfaction']
+
+/** One state-machine event on an order, e.g. pickup with the customer's signature. */
+export function buildRepairEvent(orderId, event, data, ctx) {
+  const doc = envelope('repair_event', ctx)
+  doc.order_id = orderId
+  doc.event = event
+  for (const key of EVENT_FIELDS) {
+    const v = data?.[key]
+    put(doc, key, typeof v === 'string' ? v.trim() : v)
+  }
+  return doc
+}
+
+/** The problems that stop an intake from being saved: {field: code}. Empty when it can be saved. */
+export function intakeProblems(form, { imeiProblem }) {
+  const out = {}
+  const c = form.customer || {}
+  const phone = text(c.phone)
+  if (!phone) out.phone = 'required'
+  else if (!/^\+?[\d\s-]{5,20}$/.test(phone)) out.phone = 'phone'
+  if (c.kind !== 'member' && !text(c.name)) out.name = 'required'
+  const ip = imeiProblem(form.imei)
+  if (ip) out.imei = ip
+  if (!form.modelId) out.model = 'required'
+  if (!(form.symptoms || []).length && !text(form.faultDescription)) out.fault = 'required'
+  if (!form.signature) out.signature = 'required'
+  const amount = String(form.deposit?.amount ?? '').trim()
+  if (amount) {
+    if (!moneyText(amount)) out.deposit = 'money'
+    else if (Number(amount) > 0 && !form.deposit.accountId) out.depositAccount = 'required'
+  }
+  return out
+}

@@ -1,0 +1,31 @@
+"""Writes the repair state machine (``statemachine.export()``) as JSON for the PWA's build.
+
+The PWA works offline, so it cannot ask ``GET /api/repair/state-machine`` when it needs the
+machine; the Makefile runs ``python -m server.repair.pwa_export pwa/src/generated/repair-machine.json``
+before every PWA build and test run, so the bundle carries the server's one definition
+(the file is build output, not committed).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from . import statemachine as sm
+
+
+def write_machine(path: Path) -> bool:
+    """Write the machine to ``path``; False when the file already says the same (keeps make quiet)."""
+    text = json.dumps(sm.export(), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    if path.is_file() and path.read_text(encoding="utf-8") == text:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return True
+
+
+if __name__ == "__main__":  # pragma: no cover - a build step
+    target = Path(sys.argv[1] if len(sys.argv) > 1 else "pwa/src/generated/repair-machine.json")
+    write_machine(target)
+    print(f"repair state machine → {target}")
