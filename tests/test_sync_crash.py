@@ -17,6 +17,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from sqlalchemy import func, select, update
 
 from server.basedata.kinds import KINDS
 from server.basedata.operations import create_record
-from server.db import unit_of_work, utcnow
+from server.db import sqlite_read_only, unit_of_work, utcnow
 from server.notes.models import OrderNote
 from server.outbox.models import OutboxMessage
 from server.stock.ledger import rebuild_check
@@ -45,12 +46,23 @@ NOTES_PER_ORDER = 4
 BATCH = 10
 
 
-def _count(net, stmt) -> int:
+@contextmanager
+def _reading(net):
+    """A session for the test's own looks at the database while workers write: on SQLite it begins
+    deferred (WAL readers wait for no one), where BEGIN IMMEDIATE would queue behind the workers'
+    write locks and, on a busy machine, lose that race for longer than the busy timeout."""
+    token = sqlite_read_only.set(True)
     s = net.session()
     try:
-        return s.execute(stmt).scalar_one()
+        yield s
     finally:
         s.close()
+        sqlite_read_only.reset(token)
+
+
+def _count(net, stmt) -> int:
+    with _reading(net) as s:
+        return s.execute(stmt).scalar_one()
 
 
 def _processed(net) -> int:
@@ -59,12 +71,9 @@ def _processed(net) -> int:
 
 def _owners(net) -> set[int]:
     """Process ids of the workers holding a live feed lease (owner names are host:pid:tag)."""
-    s = net.session()
-    try:
+    with _reading(net) as s:
         owners = s.execute(select(SyncLease.owner).where(SyncLease.name.like("feed:%"), SyncLease.lease_until > utcnow())).scalars()
         return {int(o.split(":")[-2]) for o in owners if o.count(":") >= 2}
-    finally:
-        s.close()
 
 
 def _start(env) -> subprocess.Popen:
