@@ -239,6 +239,10 @@ def run(embedded_store: bool | None, with_sync: bool) -> None:
             runtime = SyncRuntime(current_app._get_current_object(),
                                   embedded_store=settings.demo if embedded_store is None else embedded_store)
             runtime.start()
+        # Fonts, stylesheets and templates load now, not on the first ticket a counter prints.
+        from .printing.render import printer
+
+        printer().warm()
         address = f"http://{settings.host}:{settings.port}"
         click.echo("")
         click.echo(f"Aftercare is running at {address}")

@@ -14,6 +14,7 @@ fetcher refuses every other scheme, so a hostile SVG signature cannot pull in a 
 from __future__ import annotations
 
 import atexit
+import gc
 import datetime as dt
 import threading
 import zlib
@@ -178,10 +179,15 @@ class Printer:
             self._font_config = None
 
     def warm(self) -> None:
-        """Load fonts and stylesheets now rather than on the first request."""
+        """Load fonts and stylesheets now rather than on the first request. What is loaded by
+        then (modules, fonts, stylesheets, templates) lives as long as the process: frozen out of
+        the garbage collector's sight, so the full collections a render's many short-lived boxes
+        trigger (about one every 40 tickets) do not walk it all again (50 ms each, measured)."""
         with self._lock:
             for paper in PAPERS.values():
                 self._setup(paper)
+        gc.collect()
+        gc.freeze()
 
 
 def _cut_to_content(doc) -> None:
