@@ -16,11 +16,12 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
-from sqlalchemy import event, insert, select, tuple_
+from sqlalchemy import event, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from ..basedata.models import Item, Warehouse
+from ..bulk import BulkInsert
 from ..core.batch import Journal, batch_of
 from ..db import utcnow
 from ..errors import DomainError, InvalidInput
@@ -114,44 +115,21 @@ def _money(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-_STATEMENTS: dict[tuple, object] = {}
-
-
-def _statement(session: Session, name: str, build):
-    """Hot-path statements are built once per dialect (building an upsert costs more than running it)."""
-    dialect = session.get_bind().dialect.name
-    stmt = _STATEMENTS.get((name, dialect))
-    if stmt is None:
-        stmt = _STATEMENTS[(name, dialect)] = build(postgresql.insert if dialect == "postgresql" else sqlite.insert)
-    return stmt
-
-
-def _lock_statement(model, names: tuple[str, ...]):
-    table = model.__table__
-
-    def build(insert):
-        # One statement makes missing rows and locks and reads all of them: the
-        # no-op DO UPDATE takes the row lock that FOR UPDATE would, in key order.
-        return (insert(table).on_conflict_do_update(index_elements=list(names), set_={"quantity": table.c.quantity})
-                .returning(*[table.c[n] for n in names], table.c.quantity, table.c.value))
-    return build
-
-
-def _total_statement(model, names: tuple[str, ...]):
-    """Write new quantity and value totals back (the rows exist and are locked)."""
-    table = model.__table__
-
-    def build(insert):
-        ins = insert(table)
-        return ins.on_conflict_do_update(index_elements=list(names),
-                                         set_={"quantity": ins.excluded.quantity, "value": ins.excluded.value})
-    return build
-
-
-def _serial_statement(insert):
-    ins = insert(StockSerial.__table__)
-    return ins.on_conflict_do_update(index_elements=["item_id", "serial"],
-                                     set_={"location_id": ins.excluded.location_id, "last_move_id": ins.excluded.last_move_id})
+# The hot-path statements (server.bulk: one statement per table on PostgreSQL, whatever the row count).
+# A lock is a no-op DO UPDATE: it makes missing rows and locks and reads all of them, taking the
+# row lock FOR UPDATE would; keys are sorted first, so posters lock in one order and never deadlock.
+_LOCK = {
+    StockBalance: BulkInsert(StockBalance.__table__, conflict=("location_id", "item_id"), touch="quantity",
+                             returning=("location_id", "item_id", "quantity", "value")),
+    StockCost: BulkInsert(StockCost.__table__, conflict=("org_id", "item_id"), touch="quantity",
+                          returning=("org_id", "item_id", "quantity", "value")),
+}
+# New totals written back (the rows exist and are locked).
+_BALANCE_TOTALS = BulkInsert(StockBalance.__table__, conflict=("location_id", "item_id"), update=("quantity", "value"))
+_COST_TOTALS = BulkInsert(StockCost.__table__, conflict=("org_id", "item_id"), update=("quantity", "value"))
+_SERIAL_PLACES = BulkInsert(StockSerial.__table__, conflict=("item_id", "serial"), update=("location_id", "last_move_id"))
+_INSERT_MOVES = BulkInsert(StockMove.__table__)
+_INSERT_MOVE_SERIALS = BulkInsert(StockMoveSerial.__table__)
 
 
 def _lock_rows(session: Session, model, keys: list[tuple], cols, defaults) -> dict[tuple, list[Decimal]]:
@@ -160,14 +138,11 @@ def _lock_rows(session: Session, model, keys: list[tuple], cols, defaults) -> di
         return {}
     names = tuple(c.key for c in cols)
     keys = sorted(set(keys), key=lambda k: tuple(str(x) for x in k))
-    stmt = _statement(session, f"lock:{model.__tablename__}", _lock_statement(model, names))
-    rows = session.connection().execute(stmt, [dict(zip(names, k), **defaults(k)) for k in keys])
+    rows = _LOCK[model].execute(session.connection(), [dict(zip(names, k), **defaults(k)) for k in keys])
     return {tuple(r[:-2]): [r[-2], r[-1]] for r in rows}
 
 
 _ITEMS = "aftercare.stock_items"
-_INSERT_MOVES = insert(StockMove.__table__)
-_INSERT_MOVE_SERIALS = insert(StockMoveSerial.__table__)
 
 
 def _items_of(session: Session, ids: set[uuid.UUID]) -> dict[uuid.UUID, tuple]:
@@ -255,23 +230,21 @@ class LedgerState:
         """Write the pending moves and the new totals (the rows exist and are locked)."""
         conn = session.connection()
         if self.moves:
-            conn.execute(_INSERT_MOVES, self.moves)
+            _INSERT_MOVES.execute(conn, self.moves)
         if self.serial_moves:
-            conn.execute(_INSERT_MOVE_SERIALS, self.serial_moves)
+            _INSERT_MOVE_SERIALS.execute(conn, self.serial_moves)
         if self.serial_last:
-            conn.execute(_statement(session, "serials", _serial_statement),
-                         [{"item_id": k[0], "serial": k[1], "location_id": self.serials[k][0], "last_move_id": mid}
+            _SERIAL_PLACES.execute(conn, [{"item_id": k[0], "serial": k[1], "location_id": self.serials[k][0], "last_move_id": mid}
                           for k, mid in self.serial_last.items()])
         balances = [{"location_id": k[0], "item_id": k[1], "org_id": self.loc_meta[k[0]][0],
                      "location_kind": self.loc_meta[k[0]][1], "quantity": v[0], "value": v[1]}
                     for k in self.dirty_balances if (v := self.balances.get(k)) is not None]
         if balances:
-            conn.execute(_statement(session, "total:stock_balance", _total_statement(StockBalance, ("location_id", "item_id"))),
-                         balances)
+            _BALANCE_TOTALS.execute(conn, balances)
         costs = [{"org_id": k[0], "item_id": k[1], "quantity": v[0], "value": v[1]}
                  for k in self.dirty_costs if (v := self.costs.get(k)) is not None]
         if costs:
-            conn.execute(_statement(session, "total:stock_cost", _total_statement(StockCost, ("org_id", "item_id"))), costs)
+            _COST_TOTALS.execute(conn, costs)
         arrivals = self.arrivals
         self.moves, self.serial_moves, self.arrivals = [], [], []
         self.serial_last, self.dirty_balances, self.dirty_costs = {}, set(), set()

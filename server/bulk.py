@@ -1,0 +1,109 @@
+"""Many-row INSERT (… ON CONFLICT …) for the posting hot path, one statement whatever the row count.
+
+On PostgreSQL an executemany is sent as multi-row VALUES: a new statement text for every row
+count, each parsed and planned afresh, with six parameters a row. Here the rows go as one array per
+column through ``unnest``: the text depends only on the table and columns, so psycopg prepares it
+once per connection and every later posting only binds arrays. On SQLite the statement is
+SQLAlchemy's own insert, executed many (it plans nothing per call and has no round trips).
+
+Values are converted by each column's own type (``UTCDateTime`` and the like) before they go into
+an array, as SQLAlchemy would have done for single values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import Table
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
+
+_PG = postgresql.dialect()
+
+
+class BulkInsert:
+    """``INSERT INTO table (cols) … [ON CONFLICT (conflict) DO UPDATE SET …] [RETURNING …]``.
+
+    ``update``: columns set from the incoming row (``excluded``). ``touch`` (a column): lock instead —
+    missing rows are made, existing ones locked and unchanged, RETURNING gives all of them
+    (``conflict`` columns first in ``returning``).
+    """
+
+    def __init__(self, table: Table, *, conflict: Sequence[str] = (), update: Sequence[str] = (),
+                 touch: str | None = None, returning: Sequence[str] = ()):
+        self.table = table
+        self.conflict = tuple(conflict)
+        self.update = tuple(update)
+        self.touch = touch
+        self.returning = tuple(returning)
+        self._sqlite = self._sqlalchemy(sqlite.insert)
+        self._pg: dict[tuple[str, ...], tuple] = {}
+
+    def _sqlalchemy(self, insert):
+        ins = insert(self.table)
+        if self.update:
+            ins = ins.on_conflict_do_update(index_elements=list(self.conflict),
+                                            set_={c: ins.excluded[c] for c in self.update})
+        elif self.touch:
+            ins = ins.on_conflict_do_update(index_elements=list(self.conflict),
+                                            set_={self.touch: self.table.c[self.touch]})
+        if self.returning:
+            ins = ins.returning(*[self.table.c[c] for c in self.returning])
+        return ins
+
+    def _postgresql(self, conn: Connection, cols: tuple[str, ...]):
+        found = self._pg.get(cols)
+        if found is None:
+            q = _PG.identifier_preparer.quote
+            name = q(self.table.name)
+            columns = [self.table.c[c] for c in cols]
+            arrays = ", ".join(f"%b::{col.type.compile(dialect=_PG)}[]" for col in columns)
+            sql = f"INSERT INTO {name} ({', '.join(map(q, cols))}) SELECT * FROM unnest({arrays})"
+            if self.update:
+                sets = ", ".join(f"{q(c)} = excluded.{q(c)}" for c in self.update)
+                sql += f" ON CONFLICT ({', '.join(map(q, self.conflict))}) DO UPDATE SET {sets}"
+            elif self.touch:
+                # Make the missing rows, lock (in key order) and read the others. A no-op DO UPDATE
+                # would do it in one clause but writes a new version of every row (and its WAL);
+                # FOR UPDATE only marks them. The INSERT's RETURNING gives the rows it made.
+                keys = ", ".join(map(q, self.conflict))
+                ret = ", ".join(map(q, self.returning))
+                on = " AND ".join(f"t.{q(c)} = k.{q(c)}" for c in self.conflict)
+                sql = (f"WITH k AS (SELECT * FROM unnest({arrays}) AS k({', '.join(map(q, cols))})), "
+                       f"made AS (INSERT INTO {name} ({', '.join(map(q, cols))}) SELECT * FROM k "
+                       f"ON CONFLICT ({keys}) DO NOTHING RETURNING {ret}), "
+                       f"held AS (SELECT {', '.join(f't.{q(c)}' for c in self.returning)} FROM {name} t JOIN k ON {on} "
+                       f"ORDER BY {', '.join(f't.{q(c)}' for c in self.conflict)} FOR UPDATE OF t) "
+                       f"SELECT * FROM made UNION ALL SELECT * FROM held")
+            if self.returning and not self.touch:
+                sql += f" RETURNING {', '.join(map(q, self.returning))}"
+            processors = [col.type._cached_bind_processor(conn.dialect) for col in columns]
+            found = self._pg[cols] = (sql, processors)
+        return found
+
+    def execute(self, conn: Connection, rows: list[dict]) -> list | None:
+        """Insert ``rows`` (dicts with the same keys); the RETURNING rows (in no set order), if any."""
+        if conn.dialect.name != "postgresql":
+            result = conn.execute(self._sqlite, rows)
+            return result.all() if self.returning else None
+        cols = tuple(rows[0])
+        stmt, processors = self._postgresql(conn, cols)
+        params = []
+        for c, process in zip(cols, processors):
+            values = [r[c] for r in rows]
+            if process is not None:
+                values = [None if v is None else process(v) for v in values]
+            params.append(values)
+        # psycopg's own cursor, on the connection (and in the transaction) SQLAlchemy holds: the
+        # arrays go in binary (%b), where psycopg would send them as text it quotes element by
+        # element (a UUID array of a hundred: 0.35 ms as text, 0.05 in binary).
+        cur = conn.connection.driver_connection.cursor()
+        cur.execute(stmt, params)
+        found = cur.fetchall() if self.returning else None
+        if self.touch and len(found) < len(rows):
+            # A row another transaction made after this statement's snapshot was taken: the INSERT
+            # waited for it and skipped it, the SELECT could not see it. Now it can.
+            have = {tuple(r[:len(self.conflict)]) for r in found}
+            rest = [r for r in rows if tuple(r[c] for c in self.conflict) not in have]
+            found += self.execute(conn, rest)
+        return found
