@@ -248,6 +248,24 @@ def test_declined_quotation_returns_the_device_with_the_check_fee(client, net, r
     assert money(rw) == {("walk_in", "receivable"): Decimal("0.00"), "cash": Decimal("30.00")}
 
 
+def test_photos_taken_at_pickup_are_kept_beside_the_intake_ones(client, net, rw, app):
+    """§1.4: at pickup the device is photographed again; an unknown photo names its field and
+    the order stays where it was."""
+    oid = take_in(client, net, rw)["order"]["id"]
+    fire(client, net, oid, "return_unrepaired", "sz01.clerk", reason="客户取回")
+    h = net.headers("sz01.clerk")
+    shas = [client.post("/api/blobs", data=b"\x89PNG\r\n\x1a\n" + bytes([n]) * 64, content_type="image/png", headers=h).json["sha256"]
+            for n in (1, 2)]
+    before = row_counts(app)
+    refused = fire(client, net, oid, "pickup", "sz01.clerk", expect=422, signature=SIG, photos=[shas[0], "0" * 64])
+    assert "photos.1" in refused["errors"], refused
+    assert row_counts(app) == before and get(client, net, oid)["order"]["state"] == "pending_pickup"
+    done = fire(client, net, oid, "pickup", "sz01.clerk", signature=SIG, photos=shas)
+    assert done["order"]["state"] == "completed" and done["order"]["pickup_photos"] == shas
+    assert done["order"]["photos"] != shas  # the intake photos stay as they were
+    assert done["transitions"][-1]["data"]["photos"] == 2
+
+
 def test_audit_without_follow_up_only_when_the_settings_say_so(client, net, rw, monkeypatch):
     oid = take_in(client, net, rw)["order"]["id"]
     fire(client, net, oid, "return_unrepaired", "sz01.clerk", reason="客户取回")

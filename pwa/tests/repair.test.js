@@ -74,9 +74,13 @@ describe('events against the sync schemas', () => {
   })
 
   test('machine events carry only their schema fields', () => {
-    const pickup = buildRepairEvent(CTX.org, 'pickup', { signature: 'data:image/png;base64,AA', account_id: CTX.userId, colour: 'red' }, CTX)
+    const sha = 'ab'.repeat(32)
+    const pickup = buildRepairEvent(CTX.org, 'pickup', { signature: 'data:image/png;base64,AA', account_id: CTX.userId, colour: 'red', photos: [sha, sha], reason: 'x' }, CTX)
     expect(validate('repair_event')(pickup), JSON.stringify(validate('repair_event').errors)).toBe(true)
     expect(pickup).not.toHaveProperty('colour')
+    expect(pickup).not.toHaveProperty('reason') // a field of other events (the machine lists each event's own)
+    expect(pickup.photos).toEqual([sha])
+    expect(buildRepairEvent(CTX.org, 'qc_pass', { photos: [sha], note: 'ok' }, CTX)).not.toHaveProperty('photos')
     const back = buildRepairEvent(CTX.org, 'return_unrepaired', { reason: ' 客户不修了 ' }, CTX)
     expect(validate('repair_event')(back)).toBe(true)
     expect(back.reason).toBe('客户不修了')

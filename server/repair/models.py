@@ -26,7 +26,7 @@ import datetime as dt
 import uuid
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.models import DocumentMixin
@@ -96,6 +96,8 @@ class RepairOrder(DocumentMixin, OrgShared, Base):
     exchange_ref: Mapped[str] = mapped_column(String(80), default="")
     exchange_reason: Mapped[str] = mapped_column(String(300), default="")
     picked_up_at: Mapped[dt.datetime | None]
+    # Taken at pickup, compared with the intake photos in front of the customer.
+    pickup_photos: Mapped[list] = mapped_column(JSONType, default=list, server_default=text("'[]'"))
     followup_satisfaction: Mapped[int | None]
     followup_note: Mapped[str] = mapped_column(String(500), default="")
     comeback_of_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("repair_order.id"))

@@ -441,7 +441,8 @@ def fire(session: Session, order: RepairOrder, event: str, data: dict | None = N
     """
     data = dict(data or {})
     if event == "pickup":
-        return pick_up(session, order, data.get("account_id"), data.get("signature"), event_id=event_id)
+        return pick_up(session, order, data.get("account_id"), data.get("signature"), photos=data.get("photos"),
+                       event_id=event_id)
     p = get_principal(session)
     before = order.state
     target = sm.check(order.state, event, facts_of(session, order), p.permissions if check_permission else None)
@@ -799,11 +800,12 @@ def bill_of(session: Session, order: RepairOrder) -> dict[str, Any]:
             "claim_amount": claim, "manufacturer_id": manufacturer_id}
 
 
-def pick_up(session: Session, order: RepairOrder, account_id: Any, signature: Any, *,
+def pick_up(session: Session, order: RepairOrder, account_id: Any, signature: Any, *, photos: Any = None,
             event_id: str | None = None) -> RepairOrder:
     """取机: guard (QC passed, or returned unrepaired), then the settlement: the bill minus the
     deposit, paid into ``account_id`` (or the leftover deposit paid back from it), the in-warranty
-    labour fee claimable from the manufacturer; the passcode is erased; state 已完成.
+    labour fee claimable from the manufacturer; the passcode is erased; ``photos`` (uploaded first)
+    are kept beside the intake ones; state 已完成.
     Writes: repair_payment (settlement), counterparty_entry, cash_entry, repair_order,
     repair_transition, document_counter, audit_log."""
     p = get_principal(session)
@@ -811,6 +813,9 @@ def pick_up(session: Session, order: RepairOrder, account_id: Any, signature: An
     target = sm.check(order.state, "pickup", facts_of(session, order), p.permissions)
     _not_batch(order)
     sig = check_signature(signature, "signature")
+    if photos is not None and not isinstance(photos, list):
+        raise InvalidInput("photos", "a list of photo hashes")
+    pickup_photos = _photos(session, order.org_id, photos or [])
     bill = bill_of(session, order)
     needs_cash = bill["amount_due"] > 0 or bill["change_returned"] > 0
     acc = _account(session, order, account_id) if needs_cash else None
@@ -823,11 +828,13 @@ def pick_up(session: Session, order: RepairOrder, account_id: Any, signature: An
     core.post_document(session, pay)
     order.state = target
     order.picked_up_at = utcnow()
+    order.pickup_photos = pickup_photos
     _erase_passcode(order)
     session.flush()
     _record_transition(session, order, "pickup", before, {
         "settlement": pay.number, "bill_total": str(bill["bill_total"]), "amount_due": str(bill["amount_due"]),
-        "deposit_applied": str(bill["deposit_applied"]), "change_returned": str(bill["change_returned"])}, event_id)
+        "deposit_applied": str(bill["deposit_applied"]), "change_returned": str(bill["change_returned"]),
+        "photos": len(pickup_photos)}, event_id)
     return order
 
 

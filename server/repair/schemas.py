@@ -66,6 +66,8 @@ _EVENT_FIELDS = {
     "signature": lambda: Signature(),
     "exchange_ref": lambda: Str(80),
     "satisfaction": lambda: ma.fields.Integer(validate=ma.validate.Range(min=1, max=5)),
+    "photos": lambda: ma.fields.List(Str(64), validate=ma.validate.Length(max=20),
+                                     metadata={"description": "SHA-256 of photos uploaded first (POST /api/blobs)"}),
 }
 
 
@@ -171,6 +173,7 @@ class OrderOut(Schema):
     exchange_ref = ma.fields.String()
     exchange_reason = ma.fields.String()
     picked_up_at = ma.fields.DateTime(allow_none=True)
+    pickup_photos = ma.fields.List(ma.fields.String())
     followup_satisfaction = ma.fields.Integer(allow_none=True)
     followup_note = ma.fields.String()
     comeback_of_id = ma.fields.UUID(allow_none=True)

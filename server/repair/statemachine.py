@@ -152,7 +152,7 @@ TRANSITIONS: dict[str, Transition] = {t.event: t for t in [
                {"zh-CN": "质检不合格，返修", "en": "QC failed: back to repair"}, ("device_here",), ("reason",)),
     Transition("pickup", (PENDING_PICKUP,), COMPLETED, "repair.pickup",
                {"zh-CN": "取机结算", "en": "Pickup and settle"},
-               ("qc_passed_or_unrepaired", "device_at_point", "device_at_owner", "device_here"), ("account_id", "signature")),
+               ("qc_passed_or_unrepaired", "device_at_point", "device_at_owner", "device_here"), ("account_id", "signature", "photos")),
     Transition("convert_to_exchange", (PENDING_ACCEPTANCE, PENDING_REPAIR), COMPLETED, "repair.convert",
                {"zh-CN": "维修转换机", "en": "Convert to exchange"}, ("device_at_point", "device_at_owner", "device_here"),
                ("reason", "exchange_ref")),

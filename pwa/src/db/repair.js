@@ -58,6 +58,7 @@ export async function saveSnapshot(dbName, detail, now = new Date()) {
       bill: detail.bill,
       depositHeld: detail.deposit_held,
       photos: detail.order.photos,
+      pickupPhotos: detail.order.pickup_photos || [],
       // Which events of this device the answer already reflects (ids, not clocks: the
       // device's and the server's clocks need not agree).
       events: (detail.transitions || []).map((x) => x.event_id).filter(Boolean),

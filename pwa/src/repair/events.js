@@ -5,6 +5,7 @@
 // files by the unit tests.
 import { uuidv7 } from '../sync/ids.js'
 import { normaliseImei } from './imei.js'
+import { MACHINE } from './machine.js'
 
 /** RFC 3339 with the device's offset, as the envelope's pattern wants it. */
 export function rfc3339(date = new Date()) {
@@ -67,17 +68,18 @@ export function buildIntake(form, ctx) {
   return doc
 }
 
-// Fields an event of the machine may carry (repair_event.json); anything else is dropped.
-const EVENT_FIELDS = ['engineer_id', 'mode', 'note', 'repair_level_id', 'repair_method_ids', 'reason', 'account_id', 'signature', 'exchange_ref', 'satisfaction']
+// Fields each event of the machine may carry, from the server's one definition (every event
+// may carry a note); anything else is dropped.
+const EVENT_FIELDS = Object.fromEntries(MACHINE.events.map((e) => [e.event, [...new Set(['note', ...e.fields])]]))
 
 /** One state-machine event on an order, e.g. pickup with the customer's signature. */
 export function buildRepairEvent(orderId, event, data, ctx) {
   const doc = envelope('repair_event', ctx)
   doc.order_id = orderId
   doc.event = event
-  for (const key of EVENT_FIELDS) {
+  for (const key of EVENT_FIELDS[event] || ['note']) {
     const v = data?.[key]
-    put(doc, key, typeof v === 'string' ? v.trim() : v)
+    put(doc, key, typeof v === 'string' ? v.trim() : Array.isArray(v) ? [...new Set(v)] : v)
   }
   return doc
 }

@@ -73,6 +73,8 @@ export function orderFrom(intake, eventDocs, statuses, snapshot, machine = MACHI
     modelId: intake.model_id || null,
     createdAt: intake.created_at,
     photos: intake.photos || [],
+    // Taken when the device went back: this device's pickup event, else the server's answer.
+    pickupPhotos: events.findLast((e) => e.event === 'pickup' && e.sync !== 'rejected')?.doc.photos || snapshot?.pickupPhotos || [],
     state,
     facts,
     events,
