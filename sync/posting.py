@@ -231,17 +231,34 @@ def process_event(session: Session, ctx: FeedContext, doc_id: str, rev: str, doc
         return _post_in_savepoint(session, ctx, handler, event, actor, order_id, doc_id, rev, seen, reject)
     # Earlier postings of the batch reach the database before this one reads or writes it.
     batch.write(final=False)
-    batch.begin(deferring=False)
+    return _post_optimistic(session, ctx, handler, event, actor, order_id, doc_id, rev, seen)
+
+
+def _post_optimistic(session: Session, ctx: FeedContext, handler: Handler, event: Event, actor, order_id,
+                     doc_id: str, rev: str, seen: _Seen | None) -> str:
+    """Post in a batch without a savepoint of its own: its rows are flushed with the others.
+
+    Devices check events before they send them, so refusals are rare; when one comes (or the
+    database refuses a row at a later flush), the whole batch is rolled back and posted again one
+    savepoint per event (``BatchFallback``), where the event is refused alone. A savepoint and a
+    flush per event were a third of the time of posting repair events."""
+    system = get_principal(session)
+    set_principal(session, actor)
     try:
-        outcome = _post_in_savepoint(session, ctx, handler, event, actor, order_id, doc_id, rev, seen, reject)
-    except BaseException:
-        batch.undo()
-        raise
-    if outcome == "posted":
-        batch.end()
-    else:
-        batch.undo()
-    return outcome
+        result = handler.post(session, event)
+        if handler.opens_order:
+            session.add(SyncOrder(order_id=order_id, org_id=event.org_id, event_type=event.type,
+                                  document_type=result.document_type, document_id=result.document_id,
+                                  number=result.number))
+    except OperationalError:
+        set_principal(session, system)
+        raise  # the database itself failed: the whole batch is retried
+    except Exception as exc:
+        set_principal(session, system)
+        raise BatchFallback(f"{event.type} {event.id}: {exc}") from exc
+    set_principal(session, system)
+    _record(session, ctx, doc_id, rev, event.type, "posted", result=_result_json(result), seen=seen)
+    return "posted"
 
 
 def _post_in_savepoint(session: Session, ctx: FeedContext, handler: Handler, event: Event, actor, order_id,
