@@ -301,7 +301,7 @@ def _post_deferred(session: Session, ctx: FeedContext, batch: PostingBatch, hand
     is undone in memory (nothing of it reached the database)."""
     system = get_principal(session)
     set_principal(session, actor)
-    batch.begin(deferring=True)
+    batch.begin()
     try:
         # No autoflush: this posting's objects must not reach the database before it is accepted.
         with session.no_autoflush:

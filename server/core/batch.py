@@ -74,7 +74,6 @@ class PostingBatch:
         self.session = session
         self.parts: dict[str, Participant] = {}
         self.new_objects: list = []
-        self._tracking = False
         # True while a deferred posting runs: its rows must not reach the database yet.
         self.deferring = False
 
@@ -82,28 +81,27 @@ class PostingBatch:
         part = self.parts.get(name)
         if part is None:
             part = self.parts[name] = factory()
-            if self._tracking:
+            if self.deferring:
                 part.begin()  # made during a posting: it must be able to undo it
         return part
 
     # -- one deferred posting ------------------------------------------------------------
 
-    def begin(self, *, deferring: bool) -> None:
+    def begin(self) -> None:
         self.new_objects = []
-        self._tracking = True
-        self.deferring = deferring
+        self.deferring = True
         for part in self.parts.values():
             part.begin()
 
     def end(self) -> list:
         """The posting went through: its pending rows stay. Returns the ORM objects it added."""
-        self._tracking = self.deferring = False
+        self.deferring = False
         added, self.new_objects = self.new_objects, []
         return added
 
     def undo(self) -> None:
         """The posting was refused: drop what it added and put back what it changed."""
-        self._tracking = self.deferring = False
+        self.deferring = False
         for part in self.parts.values():
             part.undo()
         for obj in reversed(self.new_objects):
@@ -116,7 +114,7 @@ class PostingBatch:
     def write(self, *, final: bool = True) -> None:
         """Write every pending row (ORM objects first, then each participant's rows).
 
-        ``final=False`` (before a savepoint, or a read of the ledgers) leaves the rows of
+        ``final=False`` (before an optimistic posting, or a read of the ledgers) leaves the rows of
         participants that nothing reads during the batch (``read_back = False``) for later."""
         if self.deferring:
             raise RuntimeError("a deferred posting cannot write the batch: it must not read the ledgers' tables")
