@@ -25,7 +25,6 @@ import shutil
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,24 +33,17 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import func, insert, select, text  # noqa: E402
 
 from bench.ledger import pct  # noqa: E402
-from bench.sync import COUCH_PASSWORD, COUCH_USER, DB, drive, post_all  # noqa: E402
-from server.app import create_app  # noqa: E402
+from bench.sync import COUCH_PASSWORD, COUCH_USER, DB, admin_url, demo_network, drive, post_all  # noqa: E402
 from server.auth.models import User  # noqa: E402
 from server.auth.tokens import issue_access_token  # noqa: E402
 from server.basedata.demo import make_imei  # noqa: E402
 from server.basedata.models import Engineer, FaultSymptom, RepairLevel, Tac, WarrantyStatus  # noqa: E402
 from server.db import unit_of_work, utcnow  # noqa: E402
-from server.demo import load_demo  # noqa: E402
 from server.http import system_session  # noqa: E402
 from server.ids import uuid7  # noqa: E402
-from server.migrate import upgrade  # noqa: E402
 from server.org.models import Organisation  # noqa: E402
 from server.repair.models import RepairOrder, RepairTransition  # noqa: E402
-from server.settings import Settings  # noqa: E402
-from sync.client import CouchClient  # noqa: E402
 from sync.models import SyncProcessed  # noqa: E402
-from sync.provision import provision  # noqa: E402
-from sync.publisher import OutboxPublisher  # noqa: E402
 from sync.store import start_store  # noqa: E402
 
 SIG = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
@@ -163,30 +155,14 @@ def run(orders: int, total: int, queries: int, batch: int, tmp: Path) -> tuple[f
     url = f"sqlite:///{tmp / 'aftercare.db'}"
     store = start_store(user=COUCH_USER, password=COUCH_PASSWORD, workdir=tmp / "couch")
     try:
-        upgrade(url)
-        settings = Settings(database_url=url, var_dir=str(tmp), jwt_secret="r" * 40, password_hash_cost="fast",
-                            couchdb_url=store.url, couchdb_user=COUCH_USER, couchdb_password=COUCH_PASSWORD,
-                            sync_batch_size=batch).resolved()
-        app = create_app(settings)
-        client = CouchClient(store.url, COUCH_USER, COUCH_PASSWORD)
-        s = system_session(app, "bench")
-        with unit_of_work(s):
-            load_demo(s, settings)
-        provision(s, client, COUCH_USER)
-        s.commit()
-        place = Place(s)
-        s.close()
-        pub = OutboxPublisher(app, client, "bench-setup", lease_seconds=30)
-        while pub.publish_pending():
-            pass
-        pub.release()
+        settings, app, client, place = demo_network(url, tmp, store, batch, Place)
 
         docs = feed(place, orders, wave=50)
         (tmp / "events.json").write_text(json.dumps(docs, ensure_ascii=False))
         device = tmp / "tablets"
         put = drive(cmd="put", dir=str(device), file=str(tmp / "events.json"))
         assert put["ok"] and put["count"] == len(docs), put
-        pushed = drive(cmd="push", dir=str(device), url=store.url.replace("://", f"://{COUCH_USER}:{COUCH_PASSWORD}@") + f"/{DB}")
+        pushed = drive(cmd="push", dir=str(device), url=admin_url(store, DB))
         assert pushed["ok"] and pushed["docs_written"] == len(docs), pushed
         print(f"[sqlite] {orders} repair orders, {len(docs)} events pushed to the store", flush=True)
 

@@ -186,6 +186,35 @@ def check(app, mix, client: CouchClient) -> None:
     assert statuses == len(mix.events), statuses
 
 
+def demo_network(url: str, tmp: Path, store, batch: int, make_place):
+    """Migrate ``url``, load the demo network, provision the store and publish the master data
+    (as on a running server: the md:* documents are in the feed too). Returns (settings, app,
+    store client, ``make_place(session)``)."""
+    upgrade(url)
+    settings = Settings(database_url=url, var_dir=str(tmp), jwt_secret="s" * 40, password_hash_cost="fast",
+                        couchdb_url=store.url, couchdb_user=COUCH_USER, couchdb_password=COUCH_PASSWORD,
+                        sync_batch_size=batch).resolved()
+    app = create_app(settings)
+    client = CouchClient(store.url, COUCH_USER, COUCH_PASSWORD)
+    s = system_session(app, "bench")
+    with unit_of_work(s):
+        load_demo(s, settings)
+    provision(s, client, COUCH_USER)
+    s.commit()
+    place = make_place(s)
+    s.close()
+    pub = OutboxPublisher(app, client, "bench-setup", lease_seconds=30)
+    while pub.publish_pending():
+        pass
+    pub.release()
+    return settings, app, client, place
+
+
+def admin_url(store, db: str) -> str:
+    """The store's URL of ``db`` with the server's credentials (for the test driver's pushes)."""
+    return store.url.replace("://", f"://{COUCH_USER}:{COUCH_PASSWORD}@") + f"/{db}"
+
+
 def run(backend: str, events: int, batch: int, tmp: Path) -> dict:
     if backend == "sqlite":
         url = f"sqlite:///{tmp / 'aftercare.db'}"
@@ -199,24 +228,7 @@ def run(backend: str, events: int, batch: int, tmp: Path) -> dict:
     store = start_store(user=COUCH_USER, password=COUCH_PASSWORD, workdir=tmp / "couch")
     serving = None
     try:
-        upgrade(url)
-        settings = Settings(database_url=url, var_dir=str(tmp), jwt_secret="s" * 40, password_hash_cost="fast",
-                            couchdb_url=store.url, couchdb_user=COUCH_USER, couchdb_password=COUCH_PASSWORD,
-                            sync_batch_size=batch).resolved()
-        app = create_app(settings)
-        client = CouchClient(store.url, COUCH_USER, COUCH_PASSWORD)
-        s = system_session(app, "bench")
-        with unit_of_work(s):
-            load_demo(s, settings)
-        provision(s, client, COUCH_USER)
-        s.commit()
-        place = place_from_demo(s)
-        s.close()
-        # Master data first, as on a running server: the md:* documents are in the feed too.
-        pub = OutboxPublisher(app, client, "bench-setup", lease_seconds=30)
-        while pub.publish_pending():
-            pass
-        pub.release()
+        settings, app, client, place = demo_network(url, tmp, store, batch, place_from_demo)
         mix = make_mix(place, events, seed=2026)
         print(f"[{backend}] mix of {len(mix.events)} events: " + ", ".join(f"{k} {v}" for k, v in sorted(mix.kinds.items()))
               + f"; expected posted {mix.posted}, refused {len(mix.events) - mix.posted}", flush=True)
@@ -227,7 +239,7 @@ def run(backend: str, events: int, batch: int, tmp: Path) -> dict:
         put = drive(cmd="put", dir=str(device), file=str(docs_file))
         assert put["ok"] and put["count"] == len(mix.events), put
         client.create_db("bench_direct")
-        direct = drive(cmd="push", dir=str(device), url=store.url.replace("://", f"://{COUCH_USER}:{COUCH_PASSWORD}@") + "/bench_direct")
+        direct = drive(cmd="push", dir=str(device), url=admin_url(store, "bench_direct"))
         assert direct["ok"] and direct["docs_written"] == len(mix.events), direct
         serving = Serving(app)
         token = issue_access_token(settings, place.user_id)[0]
