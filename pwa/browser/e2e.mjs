@@ -1,124 +1,16 @@
 // Browser scenarios for the PWA, driven by playwright-core in Debian's Chromium.
 // Run by tests/browser/test_pwa.py against a real server it starts:
 //   node pwa/browser/e2e.mjs <scenario>   (BASE_URL, ARTIFACTS in the environment)
+// The counter scenarios are below; every pwa/browser/scenarios/<name>.mjs adds more
+// (`export const scenarios = { name(browser) {…} }`), and the test runs each file's.
 // Prints one "ok …" line per checked step; exits non-zero on the first failure,
 // leaving a screenshot of the moment it failed.
 import assert from 'node:assert/strict'
-import { mkdirSync, existsSync } from 'node:fs'
+import { existsSync, readdirSync } from 'node:fs'
 import { join, dirname } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { chromium } from 'playwright-core'
-
-const BASE_URL = process.env.BASE_URL
-const ARTIFACTS = process.env.ARTIFACTS || 'test-artifacts/pwa'
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium'
-const PASSWORD = 'demo-2026'
-const TABLET = { width: 1280, height: 800 }
-const COUNTER = { width: 1024, height: 768 }
-const PHONE = { width: 390, height: 844 }
-const T = 15_000
-
-if (!BASE_URL) throw new Error('BASE_URL is not set')
-if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM} (make test installs it: apt-get install -y chromium)`)
-mkdirSync(ARTIFACTS, { recursive: true })
-
-const tid = (name) => `[data-test="${name}"]`
-// Quasar puts a q-input's attributes on the native <input> itself.
-const field = (page, name) => page.locator(`input${tid(name)}, textarea${tid(name)}, ${tid(name)} input, ${tid(name)} textarea`).first()
-
-function ok(msg) {
-  console.log(`ok ${msg}`)
-}
-
-async function shot(page, name) {
-  const path = join(ARTIFACTS, `${name}.png`)
-  // Text that just changed may need another Noto Sans SC subset: let it load.
-  await page.evaluate(() => document.fonts.ready)
-  await page.waitForTimeout(200)
-  await page.evaluate(() => document.fonts.ready)
-  await page.screenshot({ path, fullPage: false })
-  console.log(`screenshot ${path}`)
-}
-
-async function newContext(browser, viewport, extra = {}) {
-  const context = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', ...extra })
-  const page = await context.newPage()
-  page.errors = []
-  // A thrown non-Error (minified class instance) prints as its class name only: keep the stack and fields.
-  page.on('pageerror', (e) => {
-    page.errors.push(String(e))
-    console.error('page error:', e?.stack || e, JSON.stringify(e))
-  })
-  page.on('console', (m) => {
-    // Failed requests are printed by the response handler below.
-    if ((m.type() === 'error' || m.type() === 'warning') && !m.text().startsWith('Failed to load resource')) console.error(`console ${m.type()}: ${m.text()}`)
-  })
-  page.on('response', (r) => {
-    // A replication's first look for its checkpoint answers 404: normal.
-    if (r.status() >= 400 && !(r.status() === 404 && r.url().includes('/_local/'))) console.error(`http ${r.status()} ${r.request().method()} ${r.url()}`)
-  })
-  return { context, page }
-}
-
-async function login(page, username, password = PASSWORD) {
-  await field(page, 'login-username').fill(username)
-  await field(page, 'login-password').fill(password)
-  await page.locator(tid('login-submit')).click()
-}
-
-async function fontsReady(page) {
-  await page.evaluate(() => document.fonts.ready)
-}
-
-async function expectMenu(page, present, absent) {
-  for (const key of present) await page.locator(tid(`menu-${key}`)).waitFor({ state: 'visible', timeout: T })
-  for (const key of absent) assert.equal(await page.locator(tid(`menu-${key}`)).count(), 0, `menu-${key} should not be shown`)
-}
-
-async function setLanguage(page, value) {
-  await page.locator(tid('language-switch')).first().click()
-  await page.locator(tid(`lang-${value}`)).click()
-}
-
-async function logout(page) {
-  await page.locator(tid('user-menu')).click()
-  await page.locator(tid('logout')).click()
-  await page.waitForURL(/\/login/, { timeout: T })
-}
-
-const TEST_IMAGE = join(dirname(fileURLToPath(import.meta.url)), '..', 'public', 'icons', 'icon-512.png')
-
-/** A valid IMEI of a demo model: its TAC (from the API, before going offline) + a serial + the Luhn digit. */
-async function demoImei() {
-  const auth = await (await fetch(`${BASE_URL}/api/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: 'sz01.clerk', password: PASSWORD }) })).json()
-  const headers = { Authorization: `Bearer ${auth.access_token}` }
-  const tacs = await (await fetch(`${BASE_URL}/api/tacs?page_size=5`, { headers })).json()
-  const tac = tacs.items[0]
-  const accounts = await (await fetch(`${BASE_URL}/api/repair/counter-accounts`, { headers })).json()
-  assert.ok(accounts.length >= 1, `the demo point has money accounts: ${JSON.stringify(accounts)}`)
-  const model = await (await fetch(`${BASE_URL}/api/models/${tac.model_id}`, { headers })).json()
-  const body = tac.code + String(Date.now()).slice(-6)
-  let sum = 0
-  for (let i = 0; i < 14; i++) {
-    let d = Number(body[13 - i])
-    if (i % 2 === 0) { d *= 2; if (d > 9) d -= 9 }
-    sum += d
-  }
-  return { imei: body + String((10 - (sum % 10)) % 10), modelName: model.name }
-}
-
-/** A signature drawn with the mouse on the (visible) signature canvas. */
-async function sign(page) {
-  const canvas = page.locator(tid('signature-canvas')).last()
-  await canvas.scrollIntoViewIfNeeded()
-  const box = await canvas.boundingBox()
-  await page.mouse.move(box.x + box.width * 0.15, box.y + box.height * 0.6)
-  await page.mouse.down()
-  for (let i = 1; i <= 24; i++) {
-    await page.mouse.move(box.x + box.width * (0.15 + i * 0.028), box.y + box.height * (0.6 - 0.25 * Math.sin(i / 3)), { steps: 2 })
-  }
-  await page.mouse.up()
-}
+import { ARTIFACTS, BASE_URL, CHROMIUM, COUNTER, PASSWORD, PHONE, T, TABLET, TEST_IMAGE, demoImei, expectMenu, field, fontsReady, login, logout, newContext, ok, setLanguage, shot, sign, tid } from './lib.mjs'
 
 // -- scenarios ------------------------------------------------------------------
 
@@ -541,6 +433,12 @@ const scenarios = {
     assert.deepEqual(phone.page.errors, [])
     await phone.context.close()
   },
+}
+
+const here = dirname(fileURLToPath(import.meta.url))
+const extra = join(here, 'scenarios')
+for (const file of existsSync(extra) ? readdirSync(extra).filter((f) => f.endsWith('.mjs')).sort() : []) {
+  Object.assign(scenarios, (await import(pathToFileURL(join(extra, file)).href)).scenarios)
 }
 
 const name = process.argv[2]

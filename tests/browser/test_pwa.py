@@ -21,6 +21,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 PWA = ROOT / "pwa"
 SCRIPT = PWA / "browser" / "e2e.mjs"
+# PWA_DIST: test a build made elsewhere (e.g. a worktree's) against this checkout's server.
+DIST = Path(os.environ.get("PWA_DIST", PWA / "dist"))
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts" / "pwa"
 
@@ -38,7 +40,7 @@ def prerequisites():
         problems.append(f"Chromium not found at {CHROMIUM} (make test installs it: apt-get install -y chromium)")
     if shutil.which("node") is None:
         problems.append("node not found")
-    if not (PWA / "dist" / "index.html").is_file():
+    if not (DIST / "index.html").is_file():
         problems.append("the PWA is not built (make test builds it: npm ci && npm run build in pwa/)")
     if not (PWA / "node_modules" / "playwright-core").is_dir():
         problems.append("pwa/node_modules is missing (npm ci in pwa/)")
@@ -56,7 +58,7 @@ def server(prerequisites, tmp_path_factory):
         "AFTERCARE_VAR_DIR": str(var),
         "AFTERCARE_PORT": str(port),
         "AFTERCARE_PASSWORD_HASH_COST": "fast",
-        "AFTERCARE_PWA_DIR": str(PWA / "dist"),
+        "AFTERCARE_PWA_DIR": str(DIST),
         # The embedded sync store and the posting worker run too (the counter scenario syncs
         # through them); a port of its own so concurrent runs never share a store.
         "AFTERCARE_COUCHDB_URL": f"http://127.0.0.1:{_free_port()}",
@@ -109,6 +111,11 @@ def test_served_shell_is_the_build(server):
     assert httpx.get(server + "/api/nope").json()["code"] == "not_found"
 
 
-@pytest.mark.parametrize("scenario", ["clerk", "phone", "admin", "lockout", "offline", "counter"])
+# The counter scenarios live in e2e.mjs; each pwa/browser/scenarios/<name>.mjs adds its own.
+SCENARIOS = ["clerk", "phone", "admin", "lockout", "offline", "counter"] + sorted(
+    p.stem for p in (PWA / "browser" / "scenarios").glob("*.mjs"))
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS)
 def test_pwa_in_chromium(server, scenario):
     run_scenario(server, scenario)

@@ -1,5 +1,9 @@
 // English. Same keys as zh-CN.js (tests/i18n.test.js checks).
-export default {
+import { deepMerge } from './merge.js'
+import workshop from './workshop.en.js'
+import backoffice from './backoffice.en.js'
+
+const core = {
   app: {
     name: 'Aftercare',
     version: 'version {version}',
@@ -24,6 +28,8 @@ export default {
     switchUser: 'Switch user',
     section: {
       counter: 'Counter',
+      workshop: 'Workshop',
+      backOffice: 'Back office',
       workbench: 'Workbench',
       baseData: 'Base data',
       system: 'System maintenance',
@@ -443,3 +449,7 @@ export default {
     },
   },
 }
+
+// The workshop and back-office screens keep their strings in files of their own
+// (i18n/workshop.en.js, i18n/backoffice.en.js), merged in here.
+export default deepMerge(core, workshop, backoffice)

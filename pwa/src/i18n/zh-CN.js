@@ -1,5 +1,9 @@
 // 简体中文（默认）。Terms follow the specification (shared/spec/features.md).
-export default {
+import { deepMerge } from './merge.js'
+import workshop from './workshop.zh-CN.js'
+import backoffice from './backoffice.zh-CN.js'
+
+const core = {
   app: {
     name: 'Aftercare 售后服务管理',
     version: '版本 {version}',
@@ -24,6 +28,8 @@ export default {
     switchUser: '切换用户',
     section: {
       counter: '前台',
+      workshop: '维修车间',
+      backOffice: '后台管理',
       workbench: '工作台',
       baseData: '基础数据',
       system: '系统维护',
@@ -443,3 +449,7 @@ export default {
     },
   },
 }
+
+// The workshop and back-office screens keep their strings in files of their own
+// (i18n/workshop.zh-CN.js, i18n/backoffice.zh-CN.js), merged in here.
+export default deepMerge(core, workshop, backoffice)

@@ -3,6 +3,8 @@ import { useSessionStore } from '../stores/session.js'
 import LoginPage from '../pages/LoginPage.vue'
 import MainLayout from '../layouts/MainLayout.vue'
 import HomePage from '../pages/HomePage.vue'
+import { routes as workshopRoutes } from './workshop.js'
+import { routes as backofficeRoutes } from './backoffice.js'
 
 // Client routes. The server answers every one of them with index.html (SPA
 // fallback) and the service worker does the same offline.
@@ -18,6 +20,8 @@ export const routes = [
       { path: 'repair/orders/:id', name: 'repair-order', component: () => import('../pages/repair/OrderDetailPage.vue'), meta: { permission: 'repair.view', titleKey: 'repair.order.title' } },
       { path: 'repair/orders/:id/ticket', name: 'repair-ticket', component: () => import('../pages/repair/TicketPage.vue'), meta: { permission: 'repair.view', titleKey: 'repair.ticket.title' } },
       { path: 'repair/pickup', name: 'repair-pickup', component: () => import('../pages/repair/PickupPage.vue'), meta: { permission: 'repair.pickup', titleKey: 'menu.repairPickup' } },
+      ...workshopRoutes,
+      ...backofficeRoutes,
       { path: 'organisations', name: 'organisations', component: () => import('../pages/OrganisationsPage.vue'), meta: { permission: 'org.view', titleKey: 'menu.organisations' } },
       { path: 'users', name: 'users', component: () => import('../pages/UsersPage.vue'), meta: { permission: 'user.view', titleKey: 'menu.users' } },
       { path: 'login-records', name: 'login-records', component: () => import('../pages/LoginRecordsPage.vue'), meta: { permission: 'system.login_records', titleKey: 'menu.loginRecords' } },

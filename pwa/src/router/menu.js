@@ -4,19 +4,23 @@
 import {
   matDashboard, matManageAccounts, matStore, matHistory, matSwitchAccount, matAddToPhotos, matListAlt, matQrCodeScanner,
 } from '@quasar/extras/material-icons'
+import { menu as workshopMenu } from './workshop.js'
+import { menu as backofficeMenu } from './backoffice.js'
 
 export const MENU = [
   { key: 'home', route: 'home', icon: matDashboard, permission: null, section: 'workbench' },
   { key: 'repairIntake', route: 'repair-intake', icon: matAddToPhotos, permission: 'repair.intake', section: 'counter' },
   { key: 'repairOrders', route: 'repair-orders', icon: matListAlt, permission: 'repair.view', section: 'counter' },
   { key: 'repairPickup', route: 'repair-pickup', icon: matQrCodeScanner, permission: 'repair.pickup', section: 'counter' },
+  ...workshopMenu,
+  ...backofficeMenu,
   { key: 'organisations', route: 'organisations', icon: matStore, permission: 'org.view', section: 'baseData' },
   { key: 'users', route: 'users', icon: matManageAccounts, permission: 'user.view', section: 'system' },
   { key: 'loginRecords', route: 'login-records', icon: matHistory, permission: 'system.login_records', section: 'system' },
   { key: 'switchUser', route: 'switch-user', icon: matSwitchAccount, permission: 'admin.switch_user', section: 'advanced', hideWhileActing: true },
 ]
 
-export const SECTIONS = ['workbench', 'counter', 'baseData', 'system', 'advanced']
+export const SECTIONS = ['workbench', 'counter', 'workshop', 'backOffice', 'baseData', 'system', 'advanced']
 
 /** Entries the user may see: [{...entry}] in menu order. */
 export function visibleEntries({ permissions = [], catalogue = null, acting = false } = {}) {

@@ -1,0 +1,2 @@
+// English: the backoffice screens' strings (menu entries under menu.*), merged into en.js.
+export default {}

@@ -1,0 +1,2 @@
+// 简体中文: the backoffice screens' strings (menu entries under menu.*), merged into zh-CN.js.
+export default {}
