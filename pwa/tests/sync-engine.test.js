@@ -66,6 +66,17 @@ describe('sync engine', () => {
     expect(overallStatus({ online: true, dbs: status().dbs }).lastSyncAt).toBeTypeOf('number')
   })
 
+  test('listeners hear of every document written through put(), with its revision', async () => {
+    const { engine, specs, sp } = makeEngine()
+    await engine.start(specs)
+    const heard = []
+    const off = engine.onWrite((name, doc) => heard.push([name, doc._id, doc._rev, doc.type]))
+    const res = await engine.put(sp, { type: 'note', text: 'x' })
+    off()
+    await engine.put(sp, { type: 'note', text: 'y' })
+    expect(heard).toEqual([[sp, res.id, res.rev, 'note']])
+  })
+
   test('master data comes down and is read-only on the device', async () => {
     const { engine, remotes, specs, master } = makeEngine()
     await engine.start(specs)

@@ -4,6 +4,7 @@
 // server snapshots of orders, all read offline. Writes go through the sync engine (events).
 import { engine, MASTER_DB } from '../sync/index.js'
 import { projectOrders } from '../repair/orders.js'
+import { LiveDocs } from './live.js'
 
 const SNAPSHOTS = '_local/aftercare_order_snapshots'
 const ACCOUNTS = '_local/aftercare_counter_accounts'
@@ -17,10 +18,32 @@ function dbOrNull(name) {
   }
 }
 
-async function prefix(db, p) {
-  if (!db) return []
-  const res = await db.allDocs({ include_docs: true, startkey: p, endkey: `${p}\uffff` })
-  return res.rows.map((r) => r.doc)
+// In-memory copies, one per open database and purpose; a database reopened (new login,
+// switched user) gets new ones.
+const lives = new Map()
+const MASTER_PREFIXES = ['models:', 'accessories:', 'fault-symptoms:', 'repair-levels:', 'repair-methods:', 'brands:']
+
+function live(db, key, options) {
+  const found = lives.get(key)
+  if (found && found.db === db && !found.closed) return found
+  found?.close()
+  const copy = new LiveDocs(db, options)
+  lives.set(key, copy)
+  return copy
+}
+
+// What this device writes is in its copy at once: a screen refreshed right after a write sees it.
+engine.onWrite((name, doc) => lives.get(`point:${name}`)?.apply(doc))
+
+/** Every document of the point's database, in memory and current. */
+function pointDocs(dbName) {
+  return live(engine.db(dbName), `point:${dbName}`, { persist: 'point' })
+}
+
+/** Drop the in-memory copies (logout, leaving a database). */
+export function forget() {
+  for (const copy of lives.values()) copy.close()
+  lives.clear()
 }
 
 async function readLocal(db, id, fallback) {
@@ -34,10 +57,10 @@ async function readLocal(db, id, fallback) {
 
 /** Every order of the point as the counter sees it (newest first). */
 export async function listOrders(dbName) {
-  const db = engine.db(dbName)
-  const res = await db.allDocs({ include_docs: true })
-  const snaps = await readLocal(db, SNAPSHOTS, { orders: {} })
-  return projectOrders(res.rows.map((r) => r.doc), snaps.orders)
+  const copy = pointDocs(dbName)
+  await copy.settled()
+  const snaps = await readLocal(copy.db, SNAPSHOTS, { orders: {} })
+  return projectOrders(copy.values(), snaps.orders)
 }
 
 export async function getOrder(dbName, id) {
@@ -96,25 +119,41 @@ export async function counterAccounts(dbName) {
   return (await readLocal(db, ACCOUNTS, { accounts: [] })).accounts || []
 }
 
-/** Master data the counter needs, read once per call (small: the network's vocabulary). */
-export async function masterData(dbName) {
+let masterMemo = { parts: [], value: null }
+
+/**
+ * Master data the counter needs, from in-memory copies kept current by the feeds; the derived
+ * lists are made again only when something changed. The TAC table (the network's biggest) is
+ * read only by screens that ask for it (`tacs: true`: intake).
+ */
+export async function masterData(dbName, { tacs: withTacs = false } = {}) {
   const master = dbOrNull(MASTER_DB)
-  const [tacs, models, accessories, symptoms, levels, methods, brands] = await Promise.all(
-    ['tacs:', 'models:', 'accessories:', 'fault-symptoms:', 'repair-levels:', 'repair-methods:', 'brands:'].map((p) => prefix(master, p)),
-  )
-  const engineers = await prefix(dbOrNull(dbName), 'md:engineers:')
+  const point = dbOrNull(dbName)
+  const small = master && live(master, 'master', { prefixes: MASTER_PREFIXES })
+  // Once read, the TAC copy stays current for every later call.
+  const kept = lives.get('master:tacs')
+  const tacCopy = master && (withTacs || (kept?.db === master && !kept.closed)) ? live(master, 'master:tacs', { prefixes: ['tacs:'], shape: (d) => ({ code: d.code, model_id: d.model_id }), persist: 'tacs' }) : null
+  const engineers = point && live(point, `engineers:${dbName}`, { prefixes: ['md:engineers:'] })
+  await Promise.all([small?.settled(), tacCopy?.settled(), engineers?.settled()])
+  // Made again only when a copy is new or has changed since.
+  const parts = [small, small?.version, engineers, engineers?.version, tacCopy, tacCopy?.version]
+  if (masterMemo.value && parts.every((p, i) => p === masterMemo.parts[i])) return masterMemo.value
+  const of = (prefix) => (small ? small.values(prefix) : [])
+  const models = of('models:')
   const active = (x) => x.active !== false
-  return {
-    tacs: Object.fromEntries(tacs.map((t) => [t.code, t.model_id])),
+  const value = {
+    tacs: tacCopy ? Object.fromEntries(tacCopy.values().map((t) => [t.code, t.model_id])) : {},
     models: Object.fromEntries(models.map((m) => [m.id, m])),
     modelList: models.filter(active).sort((a, b) => a.name.localeCompare(b.name)),
-    brands: Object.fromEntries(brands.map((b) => [b.id, b])),
-    accessories: accessories.filter(active),
-    symptoms: symptoms.filter(active).sort((a, b) => a.code.localeCompare(b.code)),
-    levels: levels.filter(active),
-    methods: methods.filter(active),
-    engineers: engineers.filter(active),
+    brands: Object.fromEntries(of('brands:').map((b) => [b.id, b])),
+    accessories: of('accessories:').filter(active),
+    symptoms: of('fault-symptoms:').filter(active).sort((a, b) => a.code.localeCompare(b.code)),
+    levels: of('repair-levels:').filter(active),
+    methods: of('repair-methods:').filter(active),
+    engineers: (engineers ? engineers.values() : []).filter(active),
   }
+  masterMemo = { parts, value }
+  return value
 }
 
 export function accessoriesFor(md, modelId) {
@@ -125,15 +164,10 @@ export function symptomsFor(md, modelId) {
   return md.symptoms.filter((s) => !s.model_ids?.length || s.model_ids.includes(modelId))
 }
 
-/** Call `fn` whenever the point's database changes (new events, status documents arriving). */
+/** Call `fn` whenever the point's database changes (new events, status documents arriving), after the in-memory copy has it. */
 export function watch(dbName, fn) {
-  const db = dbOrNull(dbName)
-  if (!db) return () => {}
-  // The database may close under a live feed (logout, leaving a switched user): its error then
-  // ends the watch quietly instead of escaping as an unhandled error.
-  const feed = db.changes({ live: true, since: 'now' }).on('change', () => fn()).on('error', () => {})
-  feed.catch?.(() => {})
-  return () => feed.cancel()
+  if (!dbOrNull(dbName)) return () => {}
+  return pointDocs(dbName).listen(() => fn())
 }
 
 /** The customer's signature drawn at intake, kept on this device for the provisional ticket. */

@@ -2,7 +2,7 @@
 // through the sync layer; when online, the server's answer for an order is kept as a snapshot
 // so its state, bill and facts are there offline too.
 import { defineStore } from 'pinia'
-import { ref } from 'vue'
+import { ref, shallowRef } from 'vue'
 import { repairApi, blobsApi } from '../api/index.js'
 import * as local from '../db/repair.js'
 import { engine, nextProvisionalCode, photoQueue } from '../sync/index.js'
@@ -11,9 +11,10 @@ import { useSessionStore } from './session.js'
 import { useSyncStore } from './sync.js'
 
 export const useRepairStore = defineStore('repair', () => {
-  const orders = ref([])
+  // Replaced whole on every change, never mutated: no deep reactivity over thousands of orders.
+  const orders = shallowRef([])
   const loaded = ref(false)
-  const master = ref(null)
+  const master = shallowRef(null)
   const accounts = ref([])
   let unwatch = null
   let watchedDb = null
@@ -29,8 +30,10 @@ export const useRepairStore = defineStore('repair', () => {
 
   async function refresh() {
     const db = await sync().whenOpen()
+    const started = globalThis.performance?.now()
     orders.value = await local.listOrders(db)
     loaded.value = true
+    globalThis.performance?.measure?.(`aftercare orders (${orders.value.length})`, { start: started })
     if (watchedDb !== db) {
       unwatch?.()
       watchedDb = db
@@ -42,9 +45,10 @@ export const useRepairStore = defineStore('repair', () => {
     }
   }
 
-  async function loadMaster() {
+  /** Master data; `{ tacs: true }` adds the TAC table (intake), read once and then kept current. */
+  async function loadMaster(options) {
     await sync().whenOpen()
-    master.value = await local.masterData(dbName())
+    master.value = await local.masterData(dbName(), options)
     accounts.value = await local.counterAccounts(dbName())
     return master.value
   }
@@ -134,6 +138,7 @@ export const useRepairStore = defineStore('repair', () => {
   }
 
   function reset() {
+    local.forget()
     unwatch?.()
     unwatch = null
     watchedDb = null

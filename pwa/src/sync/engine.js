@@ -14,6 +14,10 @@ import { backOff, isAuthError, isTooLarge, smallerBatch } from './status.js'
 
 export const OUTBOX_DOC = '_local/aftercare_outbox'
 const DEFAULT_BATCH = 100
+// A first sync pulls tens of thousands of documents: bigger pages, fewer round trips. The
+// pull's checkpoint is kept on the device only (no write through the proxy per page; the
+// server never needs to know how far a device has read).
+const PULL_BATCH = 500
 const warn = (e) => console.warn('aftercare sync: outbox update failed', e)
 
 function describeError(err) {
@@ -42,6 +46,7 @@ export class SyncEngine {
     this.backOffFn = backOffFn
     this.entries = new Map()
     this.heldPushes = new Set()
+    this.writeListeners = new Set()
     this.outboxLock = Promise.resolve()
     this.lifecycle = Promise.resolve()
   }
@@ -137,13 +142,21 @@ export class SyncEngine {
       if (!box.pending.includes(toWrite._id)) box.pending.push(toWrite._id)
     })
     try {
-      return await entry.local.put(toWrite)
+      const res = await entry.local.put(toWrite)
+      for (const fn of this.writeListeners) fn(name, { ...toWrite, _rev: res.rev })
+      return res
     } catch (e) {
       await this._updateOutbox(entry, (box) => {
         box.pending = box.pending.filter((id) => id !== toWrite._id)
       })
       throw e
     }
+  }
+
+  /** Call `fn(name, doc)` after each document written through put() is stored (before the feeds see it). */
+  onWrite(fn) {
+    this.writeListeners.add(fn)
+    return () => this.writeListeners.delete(fn)
   }
 
   status() {
@@ -212,8 +225,9 @@ export class SyncEngine {
     const opts = {
       live: true,
       retry: true,
-      batch_size: direction === 'push' ? entry.batchSize : DEFAULT_BATCH,
+      batch_size: direction === 'push' ? entry.batchSize : PULL_BATCH,
       batches_limit: 5,
+      ...(direction === 'pull' ? { checkpoint: 'target' } : {}),
       back_off_function: (delay) => this.backOffFn(delay),
     }
     const rep = direction === 'push' ? entry.local.replicate.to(entry.remote, opts) : entry.local.replicate.from(entry.remote, opts)
