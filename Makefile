@@ -27,7 +27,7 @@ DRIVER_STAMP := sync/testdriver/node_modules/.installed
 PRINT_FONTS := server/printing/fonts/NotoSansSC-Regular.ttf
 PRINT_APT := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils
 
-.PHONY: run test install pwa chromium print-deps clean bench-basedata bench-ledger bench-sync bench-print bench-repair crash-test
+.PHONY: run test install pwa chromium print-deps clean bench-basedata bench-ledger bench-sync bench-print bench-repair bench-pwa crash-test
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -94,6 +94,11 @@ bench-print: $(STAMP) $(PRINT_FONTS) print-deps
 # 2,000 complete repair orders (~22,000 events) through the worker, then the IMEI history over 200,000 orders.
 bench-repair: $(STAMP) $(STORE_STAMP) $(DRIVER_STAMP)
 	$(BIN)/python bench/repair.py $(BENCH_ARGS)
+
+# A tablet's first full sync (10,000 point + 50,000 master documents, through the proxy) and
+# the order list opened offline afterwards, in Chromium.
+bench-pwa: $(STAMP) $(STORE_STAMP) $(PWA_BUILT) chromium
+	$(BIN)/python bench/pwa.py $(BENCH_ARGS)
 
 # The crash test at the acceptance scale (5,000 events, 20+ kills, two workers at once) on SQLite and PostgreSQL;
 # `make test` runs the same test smaller.
