@@ -70,6 +70,7 @@ PERMISSIONS: dict[str, str] = {
     "repair.loaner": "Lend loaner devices against repair orders and take them back",
     "repair.batch": "Take in, repair and hand back distributors' batches",
     "print.forms": "Print tickets, labels, receipts and lists of the documents one may see",
+    "report.view": "See the back-office dashboard: orders by state, turnaround, comebacks",
 }
 
 # Every staff role works offline at a counter, workshop or warehouse.
@@ -88,9 +89,9 @@ GRANTS: dict[str, frozenset[str]] = {
     "hq_manager": frozenset(_EVERYONE | _CUSTOMERS | {"org.manage", "user.view", "user.manage", "audit.view", "period.view",
                                                       "system.login_records", "basedata.manage", "basedata.manage_local",
                                                       "stock.view", "stock.check", "repair.view", "repair.follow_up",
-                                                      "repair.audit", "repair.approve_refund"} | _FINANCE),
+                                                      "repair.audit", "repair.approve_refund", "report.view"} | _FINANCE),
     "sp_manager": frozenset(_EVERYONE | _CUSTOMERS | _STOCK_ALL | {"user.view", "user.manage", "audit.view", "period.view",
-                                                                   "basedata.manage_local", "finance.view"} | _REPAIR_ALL),
+                                                                   "basedata.manage_local", "finance.view", "report.view"} | _REPAIR_ALL),
     "clerk": frozenset(_EVERYONE | _CUSTOMERS | _COUNTER | {"stock.view"}),
     "engineer": frozenset(_EVERYONE | {"stock.view", "stock.requisition", "repair.view", "repair.accept", "repair.repair",
                                        "repair.passcode", "repair.quote", "repair.handover"}),

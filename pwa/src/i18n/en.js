@@ -206,6 +206,7 @@ const core = {
     repair_loaner: 'Lend loaner devices and take them back',
     repair_batch: 'Batch intake, repair and pickup for distributors',
     print_forms: 'Print tickets, labels, receipts and lists',
+    report_view: 'See the dashboard (orders by state, turnaround, comebacks)',
   },
   users: {
     subtitle: 'Accounts of your service point with their roles and state (headquarters sees all).',

@@ -206,6 +206,7 @@ const core = {
     repair_loaner: '维修备机：借出与归还',
     repair_batch: '批量受理、批量维修、批量取机',
     print_forms: '打印受理单、标签、收据和清单',
+    report_view: '查看经营看板（工单状态、维修周期、返修）',
   },
   users: {
     subtitle: '本网点的账号、角色和状态（总部可查看全部）。',

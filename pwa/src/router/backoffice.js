@@ -1,4 +1,16 @@
 // The backoffice screens: their routes (children of the main layout) and menu entries
 // (section 'backOffice'; `menu.<key>` and `menu.desc.<key>` in i18n/backoffice.*.js).
-export const routes = []
-export const menu = []
+// Online only: each screen says so clearly when the device is offline.
+import { matInsights, matInventory2, matStorage } from '@quasar/extras/material-icons'
+
+export const routes = [
+  { path: 'backoffice/dashboard', name: 'backoffice-dashboard', component: () => import('../pages/backoffice/DashboardPage.vue'), meta: { permission: 'report.view', titleKey: 'menu.boDashboard' } },
+  { path: 'backoffice/stock', name: 'backoffice-stock', component: () => import('../pages/backoffice/StockPage.vue'), meta: { permission: 'stock.view', titleKey: 'menu.boStock' } },
+  { path: 'backoffice/basedata/:kind?', name: 'backoffice-basedata', component: () => import('../pages/backoffice/BaseDataPage.vue'), meta: { permission: 'basedata.view', titleKey: 'menu.boBaseData' } },
+]
+
+export const menu = [
+  { key: 'boDashboard', route: 'backoffice-dashboard', icon: matInsights, permission: 'report.view', section: 'backOffice' },
+  { key: 'boStock', route: 'backoffice-stock', icon: matInventory2, permission: 'stock.view', section: 'backOffice' },
+  { key: 'boBaseData', route: 'backoffice-basedata', icon: matStorage, permission: 'basedata.view', section: 'backOffice' },
+]

@@ -1,0 +1,1 @@
+"""Reports: the back office's dashboard (orders by state, turnaround, comebacks)."""
