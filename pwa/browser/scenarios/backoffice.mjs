@@ -10,6 +10,7 @@ import { BASE_URL, PASSWORD, PHONE, T, TABLET, field, fontsReady, login, newCont
 async function as(username) {
   const r = await fetch(`${BASE_URL}/api/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username, password: PASSWORD }) })
   const { access_token: token } = await r.json()
+  if (!r.ok || !token) throw new Error(`${username} could not log in: ${r.status}`)
   return async (method, path, body) => {
     const resp = await fetch(BASE_URL + path, { method, headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: body ? JSON.stringify(body) : undefined })
     const json = await resp.json().catch(() => null)
@@ -51,7 +52,8 @@ async function seed() {
   const engineer = (await hq('GET', '/api/engineers')).items.find((e) => e.code.endsWith('SZ01'))
   const level = (await hq('GET', '/api/repair-levels?page_size=1')).items[0]
   const clerk = await as('sz01.clerk')
-  const gzClerk = await as('gz01.clerk')
+  // gz01.manager, not gz01.clerk: the lockout scenario locks the clerk's account.
+  const gzStaff = await as('gz01.manager')
   const eng = await as('sz01.engineer')
   const qc = await as('sz01.qc')
   const stamp = String(Date.now()).slice(-4)
@@ -77,7 +79,7 @@ async function seed() {
   await fire(eng, sz[4], 'accept', { engineer_id: engineer.id })
   const comeback = await intake(clerk, 0, names[0]) // the first device again
   assert.equal(comeback.order.comeback_of_id, sz[0], 'a comeback of the first repair')
-  for (let n = 10; n < 12; n++) await intake(gzClerk, n, names[n - 5])
+  for (let n = 10; n < 12; n++) await intake(gzStaff, n, names[n - 5])
 }
 
 // -- a minimal .xlsx (one sheet, inline strings) in a stored zip -----------------------------------
