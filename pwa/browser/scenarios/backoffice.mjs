@@ -165,9 +165,12 @@ export const scenarios = {
     await page.locator(tid('menu-boBaseData')).click()
     await page.locator(tid('bo-basedata-page')).waitFor({ timeout: T })
     await field(page, 'bo-search').fill('电池')
-    await page.waitForTimeout(700)
     const table = page.locator(tid('bo-table'))
-    await table.locator('tbody tr').first().waitFor({ timeout: T })
+    // The search answers after its debounce and a round trip: wait for the filtered rows.
+    await page.waitForFunction(() => {
+      const rows = [...document.querySelectorAll('[data-test="bo-table"] tbody tr')].map((r) => r.innerText)
+      return rows.length >= 2 && rows.every((t) => t.includes('电池'))
+    }, null, { timeout: T }).catch(() => {})
     const names = await table.locator('tbody tr').allInnerTexts()
     assert.ok(names.length >= 2 && names.every((n) => n.includes('电池')), `search 电池: ${names.join(' / ')}`)
     await fontsReady(page)
