@@ -104,6 +104,10 @@ def document_for(kind: Kind, obj: Any) -> dict[str, Any]:
     from .schemas import schemas_for
 
     body = schemas_for(kind.name)["out"]().dump(obj)
+    # `kind` names the master-data kind; a record's own kind (an item's part/device, a
+    # warehouse's good/defective) travels as `record_kind` instead of being lost.
+    if "kind" in body:
+        body["record_kind"] = body["kind"]
     body.update({"type": "master", "kind": kind.name})
     return body
 
