@@ -21,7 +21,7 @@ from . import loaners as loaner_ops
 from . import packing as packing_ops
 from .queries import comebacks, imei_history, order_detail, orders_query
 from .schemas import (BatchArgs, BatchDetailOut, BatchDeviceIn, BatchEventIn, BatchIn, BatchPage, BatchPickupIn,
-                      ComebackArgs, ComebacksOut, CounterAccountOut, DecisionIn, DepositIn, HandoverIn, ImeiHistoryOut,
+                      ComebackArgs, ComebacksOut, CounterAccountOut, DecisionIn, DepositIn, HandoverIn, HandoverUserOut, ImeiHistoryOut,
                       InTransitListOut,
                       IntakeIn, LoanerArgs, LoanerIn, LoanerOut, LoanerPage, LoanerReturnIn, OrderDetailOut,
                       OrderListArgs, OrderPage, PackIn, PackingDetailOut, PackingListArgs, PackingListIn,
@@ -50,6 +50,15 @@ def list_counter_accounts():
     """The own service point's active cash drawers and bank accounts (id, code, name, kind): what a
     counter chooses for a deposit or a pickup payment. Devices keep the list for offline intake."""
     return ops.counter_accounts(db_session())
+
+
+@blp.route("/handover-users", methods=["GET"])
+@permission("repair.handover")
+@blp.response(200, HandoverUserOut(many=True))
+def list_handover_users():
+    """The own service point's active users (id, username, name, roles): who may receive a device on
+    a handover slip. The workshop keeps the list for offline handovers."""
+    return ops.handover_users(db_session())
 
 
 @blp.route("/orders")

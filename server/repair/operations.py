@@ -196,6 +196,14 @@ def counter_accounts(session: Session) -> list[MoneyAccount]:
                                 .order_by(MoneyAccount.kind.desc(), MoneyAccount.code)).scalars())
 
 
+def handover_users(session: Session) -> list[User]:
+    """The active users of the own service point, to whom a device may be handed over (a
+    handover slip names its receiver; the workshop keeps the list for offline use). Reads only."""
+    org = _service_point(session)
+    return list(session.execute(select(User).where(User.org_id == org.id, User.active)
+                                .order_by(User.full_name, User.username)).scalars())
+
+
 def get_order(session: Session, order_id: Any) -> RepairOrder:
     """The order, if the session's principal may see it (another point's order reads as 404)."""
     oid = _uuid(order_id, "order_id")

@@ -310,6 +310,13 @@ class CounterAccountOut(Schema):
     kind = ma.fields.String()
 
 
+class HandoverUserOut(Schema):
+    id = ma.fields.UUID()
+    username = ma.fields.String()
+    full_name = ma.fields.String()
+    roles = ma.fields.List(ma.fields.String())
+
+
 class PasscodeOut(Schema):
     passcode = ma.fields.String(allow_none=True)
 
