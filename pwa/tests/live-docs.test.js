@@ -46,13 +46,19 @@ describe('LiveDocs', () => {
     await copy.settled()
     expect(copy.values().map((x) => x.x).sort()).toEqual([1, 2])
     const seen = []
-    copy.listen(() => seen.push(copy.docs.get('c')?.x))
+    const announced = []
+    copy.listen((v, changed) => {
+      seen.push(copy.docs.get('c')?.x)
+      announced.push(...changed.map((d) => d._id))
+    })
     await d.put({ _id: 'c', x: 3 })
     const a = await d.get('a')
     await d.put({ ...a, x: 10 })
     await until(() => copy.docs.get('a').x === 10)
     expect(copy.docs.get('c').x).toBe(3)
     expect(seen[0]).toBe(3) // the listener saw the new document already in memory
+    expect(announced).toContain('c') // and was told which documents changed
+    expect(announced).toContain('a')
     await d.remove(await d.get('b'))
     await changed(copy)
     expect(copy.docs.has('b')).toBe(false)

@@ -142,11 +142,15 @@ export class LiveDocs {
         const keys = [...this.pending]
         this.pending.clear()
         const res = await this.db.allDocs({ keys, include_docs: true })
+        const changed = []
         for (const row of res.rows) {
-          if (row.doc) this.docs.set(row.id, this.shape(row.doc))
-          else if (row.value?.deleted || row.error) this.docs.delete(row.key)
+          if (row.doc) {
+            const doc = this.shape(row.doc)
+            this.docs.set(row.id, doc)
+            changed.push(doc)
+          } else if (row.value?.deleted || row.error) this.docs.delete(row.key)
         }
-        this._bump()
+        this._bump(changed)
       }
     } catch {
       /* closed under us: the copy is dropped with its database */
@@ -155,17 +159,19 @@ export class LiveDocs {
     }
   }
 
-  _bump() {
+  /** `changed`: the documents just stored (deletions come with none). */
+  _bump(changed = []) {
     this.version++
-    for (const fn of this.listeners) fn(this.version)
+    for (const fn of this.listeners) fn(this.version, changed)
     this._scheduleSave()
   }
 
   /** A document this device has just written, in memory at once (its change follows through the feed). */
   apply(doc) {
     if (this.closed || !this.keeps(doc._id)) return
-    this.docs.set(doc._id, this.shape(doc))
-    this._bump()
+    const kept = this.shape(doc)
+    this.docs.set(doc._id, kept)
+    this._bump([kept])
   }
 
   /** Resolves when the first read is done and every change seen so far is applied. */
@@ -181,7 +187,7 @@ export class LiveDocs {
     return out
   }
 
-  /** Call `fn(version)` after each change applied; returns the unsubscribe function. */
+  /** Call `fn(version, changedDocs)` after each change applied; returns the unsubscribe function. */
   listen(fn) {
     this.listeners.add(fn)
     return () => this.listeners.delete(fn)
@@ -193,4 +199,29 @@ export class LiveDocs {
     this.listeners.clear()
     this.feed?.cancel()
   }
+}
+
+// The copies in use, one per open database and purpose (a key); a database reopened (new login,
+// switched user) gets new ones.
+const lives = new Map()
+
+/** The copy under `key` of `db`, made when there is none (or its database was reopened). */
+export function live(db, key, options) {
+  const found = lives.get(key)
+  if (found && found.db === db && !found.closed) return found
+  found?.close()
+  const copy = new LiveDocs(db, options)
+  lives.set(key, copy)
+  return copy
+}
+
+/** The copy under `key` if one is open, else undefined (never makes one). */
+export function liveCopy(key) {
+  const copy = lives.get(key)
+  return copy && !copy.closed ? copy : undefined
+}
+
+export function forget() {
+  for (const copy of lives.values()) copy.close()
+  lives.clear()
 }

@@ -4,7 +4,7 @@
 // server snapshots of orders, all read offline. Writes go through the sync engine (events).
 import { engine, MASTER_DB } from '../sync/index.js'
 import { projectOrders } from '../repair/orders.js'
-import { LiveDocs } from './live.js'
+import { forget, live, liveCopy } from './live.js'
 
 const SNAPSHOTS = '_local/aftercare_order_snapshots'
 const ACCOUNTS = '_local/aftercare_counter_accounts'
@@ -18,33 +18,18 @@ function dbOrNull(name) {
   }
 }
 
-// In-memory copies, one per open database and purpose; a database reopened (new login,
-// switched user) gets new ones.
-const lives = new Map()
 const MASTER_PREFIXES = ['models:', 'accessories:', 'fault-symptoms:', 'repair-levels:', 'repair-methods:', 'brands:']
 
-function live(db, key, options) {
-  const found = lives.get(key)
-  if (found && found.db === db && !found.closed) return found
-  found?.close()
-  const copy = new LiveDocs(db, options)
-  lives.set(key, copy)
-  return copy
-}
-
 // What this device writes is in its copy at once: a screen refreshed right after a write sees it.
-engine.onWrite((name, doc) => lives.get(`point:${name}`)?.apply(doc))
+engine.onWrite((name, doc) => liveCopy(`point:${name}`)?.apply(doc))
 
-/** Every document of the point's database, in memory and current. */
-function pointDocs(dbName) {
+/** Every document of the point's database, in memory and current (shared by every screen). */
+export function pointDocs(dbName) {
   return live(engine.db(dbName), `point:${dbName}`, { persist: 'point' })
 }
 
 /** Drop the in-memory copies (logout, leaving a database). */
-export function forget() {
-  for (const copy of lives.values()) copy.close()
-  lives.clear()
-}
+export { forget }
 
 async function readLocal(db, id, fallback) {
   try {
@@ -131,7 +116,7 @@ export async function masterData(dbName, { tacs: withTacs = false } = {}) {
   const point = dbOrNull(dbName)
   const small = master && live(master, 'master', { prefixes: MASTER_PREFIXES })
   // Once read, the TAC copy stays current for every later call.
-  const kept = lives.get('master:tacs')
+  const kept = liveCopy('master:tacs')
   const tacCopy = master && (withTacs || (kept?.db === master && !kept.closed)) ? live(master, 'master:tacs', { prefixes: ['tacs:'], shape: (d) => ({ code: d.code, model_id: d.model_id }), persist: 'tacs' }) : null
   const engineers = point && live(point, `engineers:${dbName}`, { prefixes: ['md:engineers:'] })
   await Promise.all([small?.settled(), tacCopy?.settled(), engineers?.settled()])
