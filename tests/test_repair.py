@@ -100,6 +100,37 @@ def test_intake_of_a_member_device(client, net, rw, app):
     assert client.get(f"/api/repair/orders/{o['id']}/passcode", headers=net.headers("sz01.clerk")).status_code == 403
 
 
+# A real 2×1 PNG: the ticket embeds it as the customer's signature.
+SIGNATURE_PNG = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAIAAAABCAYAAAD0In+KAAAADklEQVR4nGNgYGD4D8IABgMB/8+HxnAAAAAASUVORK5CYII="
+
+
+def test_the_customers_intake_signature_is_kept_with_the_order_and_printed(client, net, rw, app):
+    """Signed on the tablet at intake: stored with the order (not in the audit trail) and drawn on
+    both copies of the ticket; a signature that is neither an image nor a SHA-256 names its field."""
+    import subprocess
+
+    def ticket_images(order_id):
+        pdf = client.get(f"/api/print/intake-ticket/{order_id}", headers=net.headers("sz01.clerk")).data
+        listing = subprocess.run(["pdfimages", "-list", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+        return len(listing.strip().splitlines()) - 2  # two header lines
+
+    unsigned = take_in(client, net, rw)["order"]["id"]
+    signed = take_in(client, net, rw, imei=imei(5), signature=SIGNATURE_PNG)["order"]["id"]
+    with rw.open() as s:
+        assert s.get(RepairOrder, uuid.UUID(signed)).intake_signature == SIGNATURE_PNG
+        assert s.get(RepairOrder, uuid.UUID(unsigned)).intake_signature == ""
+        audits = s.execute(select(AuditLog.after).where(AuditLog.action == "repair_order.intake")).scalars().all()
+        assert audits and all(SIGNATURE_PNG not in json.dumps(a) for a in audits)
+    # On the customer copy and the stub (pdfimages also lists each one's transparency mask).
+    assert ticket_images(signed) >= ticket_images(unsigned) + 2
+
+    before = row_counts(app)
+    r = client.post("/api/repair/orders", json=intake_body(rw, imei=imei(6), signature="not a signature"),
+                    headers=net.headers("sz01.clerk"))
+    assert r.status_code == 422 and "signature" in r.json["errors"], r.json
+    assert row_counts(app) == before
+
+
 def test_walk_in_with_model_from_tac_and_overridden_warranty(client, net, rw):
     body = take_in(client, net, rw, member_phone="", customer_name="李雷", customer_phone="13900000000", imei=imei(7),
                    warranty_status_id=str(rw.ids["IN"]), warranty_override_reason="发票在保")

@@ -33,7 +33,7 @@ def step(net, username, order_doc, name, **kw) -> dict:
 
 
 def test_offline_intake_posts_with_its_number_and_guards_reject_over_sync(app, net, rw, couch):
-    intake = intake_event(net, rw)
+    intake = intake_event(net, rw, signature=SIG)
     accept = step(net, "sz01.clerk", intake, "accept")
     early_pickup = step(net, "sz01.clerk", intake, "pickup", signature=SIG)
     couch.bulk_docs("sp_sz01", [accept, intake, early_pickup])  # the accept arrives before the intake
@@ -53,6 +53,7 @@ def test_offline_intake_posts_with_its_number_and_guards_reject_over_sync(app, n
         assert (order.number, order.state, order.device_id, order.provisional_code) == (
             number, "pending_repair", "tab-sz01.clerk", "K7QD5-0001")
         assert order.passcode_cipher and "1234" not in order.passcode_cipher
+        assert order.intake_signature == SIG  # signed on the tablet, kept with the order
         assert s.execute(select(RepairPayment.kind).where(RepairPayment.order_id == order.id)).scalars().all() == ["deposit"]
         sources = s.execute(select(RepairTransition.source).where(RepairTransition.order_id == order.id)).scalars().all()
         assert sources == ["sync", "sync"]

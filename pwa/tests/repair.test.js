@@ -57,7 +57,7 @@ describe('events against the sync schemas', () => {
     expect(doc.imei).toBe(GOOD_IMEI)
     expect(doc.customer_name).toBe('张三')
     expect(doc.deposit).toEqual({ amount: '50', account_id: '0190a000-0000-7000-8000-0000000000c1' })
-    expect(doc).not.toHaveProperty('signature') // the intake schema has no signature: it stays on the device
+    expect(doc.signature).toBe('data:image/png;base64,AAAA') // signed on the tablet, kept with the order on the server
     expect(doc).not.toHaveProperty('member_phone')
   })
 

@@ -177,7 +177,8 @@ def intake_ticket(session: Session, order_id, ctx: PrintContext) -> vm.IntakeTic
         accessories=tuple(vm.Accessory(a.get("name", ""), bool(a.get("received"))) for a in order.accessories or []),
         symptoms=tuple(s.get("name", "") for s in order.symptoms or []), fault_description=order.fault_description,
         appearance_note=order.appearance_note, photos=photos, warranty=status.name if status else "",
-        chargeable=order.chargeable, mode=order.mode, promised_date=order.promised_date, deposit=deposit or None)
+        chargeable=order.chargeable, mode=order.mode, promised_date=order.promised_date, deposit=deposit or None,
+        signature=_signature(ctx, order.intake_signature, order.created_at))
 
 
 def device_label(session: Session, order_id, ctx: PrintContext) -> vm.DeviceLabel:

@@ -74,6 +74,7 @@ class IntakeTicket:
     mode: str  # A, B, C or D
     promised_date: dt.date | None = None
     deposit: Decimal | None = None
+    signature: Signature | None = None  # the customer's, signed on the tablet at intake
 
 
 @dataclass(frozen=True)

@@ -96,6 +96,8 @@ class RepairOrder(DocumentMixin, OrgShared, Base):
     exchange_ref: Mapped[str] = mapped_column(String(80), default="")
     exchange_reason: Mapped[str] = mapped_column(String(300), default="")
     picked_up_at: Mapped[dt.datetime | None]
+    # The customer's signature on the intake ticket (data URL or SHA-256 of an uploaded image).
+    intake_signature: Mapped[str] = mapped_column(Text, default="", server_default=text("''"))
     # Taken at pickup, compared with the intake photos in front of the customer.
     pickup_photos: Mapped[list] = mapped_column(JSONType, default=list, server_default=text("'[]'"))
     followup_satisfaction: Mapped[int | None]

@@ -420,6 +420,7 @@ def take_in_device(session: Session, data: dict, *, order_id: uuid.UUID | None =
         chargeable=status.chargeable, claimable=status.claimable, promised_date=promised,
         current_holder_id=p.user_id, device_id=device_id[:64], provisional_code=_text(data, "provisional_code", 32),
         note=_text(data, "note", 2000), comeback_of_id=_comeback_of(session, imei, today),
+        intake_signature=check_signature(data.get("signature"), "signature", required=False),
     )
     passcode = data.get("passcode") or ""
     if not isinstance(passcode, str) or len(passcode) > 64:

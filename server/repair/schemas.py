@@ -45,6 +45,7 @@ class IntakeIn(Schema):
     fault_description = Str(2000)
     appearance_note = Str(2000)
     photos = ma.fields.List(Str(64), validate=ma.validate.Length(max=20))
+    signature = Signature(metadata={"description": "The customer's signature on the intake ticket: a data:image/…;base64 URL or the SHA-256 of an uploaded image"})
     purchase_date = ma.fields.Date()
     warranty_status_id = ma.fields.UUID(metadata={"description": "Override the computed warranty status (with a reason)"})
     warranty_override_reason = Str(300)

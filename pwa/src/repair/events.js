@@ -58,6 +58,7 @@ export function buildIntake(form, ctx) {
   put(doc, 'fault_description', text(form.faultDescription))
   put(doc, 'appearance_note', text(form.appearanceNote))
   put(doc, 'photos', [...new Set(form.photos || [])])
+  put(doc, 'signature', form.signature)
   put(doc, 'purchase_date', form.purchaseDate || null)
   put(doc, 'promised_date', form.promisedDate || null)
   put(doc, 'mode', form.mode && form.mode !== 'A' ? form.mode : null)
