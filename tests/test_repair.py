@@ -21,6 +21,7 @@ from server.repair.models import RepairOrder, RepairTransition
 from server.stock.models import StockDocument
 
 from .conftest import row_counts
+from .print_support import images
 from .repair_fixtures import SIG, intake_body, money, rw, stock_engineer  # noqa: F401
 from .stock_fixtures import imei, world  # noqa: F401
 
@@ -100,8 +101,29 @@ def test_intake_of_a_member_device(client, net, rw, app):
     assert client.get(f"/api/repair/orders/{o['id']}/passcode", headers=net.headers("sz01.clerk")).status_code == 403
 
 
-# A real 2×1 PNG: the ticket embeds it as the customer's signature.
-SIGNATURE_PNG = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAIAAAABCAYAAAD0In+KAAAADklEQVR4nGNgYGD4D8IABgMB/8+HxnAAAAAASUVORK5CYII="
+def signature_png(width: int = 240, height: int = 80) -> str:
+    """A drawn-looking signature: a dark stroke on a transparent PNG, as the tablet's pad makes."""
+    import base64
+    import math
+    import struct
+    import zlib
+
+    px = [[(0, 0, 0, 0)] * width for _ in range(height)]
+    for x in range(10, width - 10):
+        y = int(height / 2 + height * 0.3 * math.sin(x / 14) * math.cos(x / 53))
+        for dy in (-1, 0, 1):
+            px[y + dy][x] = (20, 30, 90, 255)
+    raw = b"".join(b"\x00" + bytes(c for p in row for c in p) for row in px)
+
+    def chunk(tag: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data) & 0xFFFFFFFF)
+
+    png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0))
+           + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+    return "data:image/png;base64," + base64.b64encode(png).decode()
+
+
+SIGNATURE_PNG = signature_png()
 
 
 def test_the_customers_intake_signature_is_kept_with_the_order_and_printed(client, net, rw, app):
@@ -111,6 +133,8 @@ def test_the_customers_intake_signature_is_kept_with_the_order_and_printed(clien
 
     def ticket_images(order_id):
         pdf = client.get(f"/api/print/intake-ticket/{order_id}", headers=net.headers("sz01.clerk")).data
+        if order_id == signed:
+            images(pdf, "intake-ticket-signed", first=1, last=1)  # looked at: the signature sits on its line
         listing = subprocess.run(["pdfimages", "-list", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
         return len(listing.strip().splitlines()) - 2  # two header lines
 
