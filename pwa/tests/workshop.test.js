@@ -7,7 +7,7 @@ import Ajv2020 from 'ajv/dist/2020.js'
 import { buildIntake, buildRepairEvent } from '../src/repair/events.js'
 import { projectOrders } from '../src/repair/orders.js'
 import { orderToken } from '../src/print/token.js'
-import { buildHandover, buildPackingClose, buildPackingList, buildPackingReceive, buildPartUsed, buildRequisition, pieces } from '../src/workshop/events.js'
+import { buildHandover, buildPackingClose, buildPackingList, buildPackingReceive, buildPartUsed, buildRequisition, buildReturn, pieces } from '../src/workshop/events.js'
 import { assignedEngineer, engineerQueues, findOrder, orderParts, partsForModel, queueOf, scanProblem } from '../src/workshop/queue.js'
 import { awayOrderIds, listLines, packedElsewhere, projectLists, scanForHandover, scanIntoBox, scanReceive, withStatus } from '../src/workshop/packing.js'
 import { isWorkshopDoc } from '../src/workshop/docs.js'
@@ -166,9 +166,28 @@ describe('parts of an order', () => {
     const res = orderParts(B, { requisitions: [wrap(r1), wrap(r2, 'pending'), wrap(r3, 'rejected'), wrap(other)], parts: [wrap(p1, 'pending'), wrap(p2)] })
     expect(res.requisitions).toHaveLength(3)
     expect(res.lines).toEqual([
-      { itemId: U(20), drawn: 2, used: 1, left: 1, pendingDrawn: 0, pendingUsed: 1 },
-      { itemId: U(21), drawn: 1, used: 0, left: 1, pendingDrawn: 1, pendingUsed: 0 },
+      { itemId: U(20), drawn: 2, used: 1, returned: 0, left: 1, pendingDrawn: 0, pendingUsed: 1, warehouseId: U(10) },
+      { itemId: U(21), drawn: 1, used: 0, returned: 0, left: 1, pendingDrawn: 1, pendingUsed: 0, warehouseId: U(10) },
     ])
+  })
+
+  test('a surplus return is a valid engineer_return and takes the unused parts out of hand', () => {
+    const { B } = world()
+    const wrap = (doc, sync = 'posted') => ({ doc, sync, reasons: [], numbers: {}, at: doc.created_at })
+    const drawn = buildRequisition({ warehouseId: U(10), engineerId: ENG, reference: 'WX-SZ01-2611-00002', lines: [{ itemId: U(20), quantity: 3 }] }, CTX)
+    const used = buildPartUsed(B.id, { itemId: U(20) }, CTX)
+    const back = buildReturn({ warehouseId: U(10), engineerId: ENG, reference: 'WX-SZ01-2611-00002', lines: [{ itemId: U(20), quantity: 2 }] }, CTX)
+    expect(valid(back)).toBe(true)
+    expect(back).toMatchObject({ type: 'engineer_return', kind: 'surplus', warehouse_id: U(10), engineer_id: ENG })
+    expect(isWorkshopDoc(back)).toBe(true)
+    const res = orderParts(B, { requisitions: [wrap(drawn)], parts: [wrap(used)], returns: [wrap(back, 'pending')] })
+    expect(res.lines[0]).toMatchObject({ drawn: 3, used: 1, returned: 2, left: 0 })
+    // A refused return, another order's, or a defective one (the server's own) changes nothing.
+    const refused = orderParts(B, { requisitions: [wrap(drawn)], parts: [wrap(used)], returns: [wrap(back, 'rejected')] })
+    expect(refused.lines[0]).toMatchObject({ returned: 0, left: 2 })
+    const elsewhere = buildReturn({ warehouseId: U(10), engineerId: ENG, reference: 'WX-SZ01-2611-00009', lines: [{ itemId: U(20), quantity: 2 }] }, CTX)
+    const defective = { ...back, _id: U(99), kind: 'defective' }
+    expect(orderParts(B, { requisitions: [wrap(drawn)], parts: [wrap(used)], returns: [wrap(elsewhere), wrap(defective)] }).lines[0].left).toBe(2)
   })
 
   test('the parts a model offers: its own unserialized parts, then its brand’s accessories', () => {

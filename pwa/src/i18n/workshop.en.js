@@ -75,6 +75,13 @@ export default {
       scanTitle: 'Scan to open',
     },
     job: {
+      fewer: 'One fewer',
+      more: 'One more',
+      returned: 'returned',
+      returnPart: 'Return',
+      returnTitle: 'Return unused parts',
+      returnHint: 'Return the {count} unused {part} to the warehouse they came from?',
+      returnedSaved: 'Return slip saved',
       title: 'Repair job',
       notFound: 'This device has no such order',
       device: 'Device',

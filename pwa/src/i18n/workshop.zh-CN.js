@@ -75,6 +75,13 @@ export default {
       scanTitle: '扫码打开',
     },
     job: {
+      fewer: '减少数量',
+      more: '增加数量',
+      returned: '已退',
+      returnPart: '退料',
+      returnTitle: '工程师退料',
+      returnHint: '把未用的 {part} 共 {count} 件退回原仓库？',
+      returnedSaved: '退料单已保存',
       title: '维修作业',
       notFound: '本机没有这张工单',
       device: '机器信息',

@@ -7,7 +7,7 @@ import { computed, ref, shallowRef, watch } from 'vue'
 import { api } from '../api/index.js'
 import * as local from '../db/workshop.js'
 import { uuidv7 } from '../sync/ids.js'
-import { buildHandover, buildPackingClose, buildPackingList, buildPackingReceive, buildPartUsed, buildRequisition } from '../workshop/events.js'
+import { buildHandover, buildPackingClose, buildPackingList, buildPackingReceive, buildPartUsed, buildRequisition, buildReturn } from '../workshop/events.js'
 import { awayOrderIds, projectLists, withStatus } from '../workshop/packing.js'
 import { useRepairStore } from './repair.js'
 import { useSessionStore } from './session.js'
@@ -82,6 +82,7 @@ export const useWorkshopStore = defineStore('workshop', () => {
   const away = computed(() => awayOrderIds(lists.value, ordersById.value))
   const requisitions = computed(() => byType.value.engineer_requisition || [])
   const parts = computed(() => byType.value.repair_part || [])
+  const returns = computed(() => byType.value.engineer_return || [])
   const handovers = computed(() => [...(byType.value.repair_handover || [])].reverse())
 
   async function write(doc) {
@@ -98,6 +99,12 @@ export const useWorkshopStore = defineStore('workshop', () => {
 
   async function requisition(order, { engineerId, warehouseId, lines, note }) {
     const doc = buildRequisition({ engineerId, warehouseId, reference: order.number || order.provisionalCode, note, lines }, context())
+    return write(doc)
+  }
+
+  /** Parts drawn for the order and not fitted go back (surplus) to the warehouse they came from. */
+  async function returnPart(order, { engineerId, warehouseId, itemId, quantity }) {
+    const doc = buildReturn({ engineerId, warehouseId, reference: order.number || order.provisionalCode, lines: [{ itemId, quantity }] }, context())
     return write(doc)
   }
 
@@ -181,7 +188,7 @@ export const useWorkshopStore = defineStore('workshop', () => {
   }
 
   return {
-    docs, loaded, master, drafts, users, byType, lists, away, requisitions, parts, handovers, ordersById,
-    load, loadMaster, engineerOfUser, requisition, usePart, handOver, fetchUsers, newDraft, updateDraft, deleteDraft, sendDraft, receive, closeList, reset,
+    docs, loaded, master, drafts, users, byType, lists, away, requisitions, parts, returns, handovers, ordersById,
+    load, loadMaster, engineerOfUser, requisition, returnPart, usePart, handOver, fetchUsers, newDraft, updateDraft, deleteDraft, sendDraft, receive, closeList, reset,
   }
 })

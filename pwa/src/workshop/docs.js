@@ -1,5 +1,5 @@
 // Which documents of the point's database are the workshop's: its event types and their status documents.
-export const WORKSHOP_TYPES = ['engineer_requisition', 'repair_part', 'repair_handover', 'repair_packing_list', 'repair_packing_receive', 'repair_packing_close']
+export const WORKSHOP_TYPES = ['engineer_requisition', 'engineer_return', 'repair_part', 'repair_handover', 'repair_packing_list', 'repair_packing_receive', 'repair_packing_close']
 const TYPES = new Set(WORKSHOP_TYPES)
 
 /** Whether a document belongs to the workshop (one of its events, or the status of one). */

@@ -32,6 +32,18 @@ export function buildRequisition({ warehouseId, engineerId, reference, note, lin
   return doc
 }
 
+/** 工程师退料 (surplus): parts drawn for an order and not fitted go back to the warehouse they came from. */
+export function buildReturn({ warehouseId, engineerId, reference, note, lines }, ctx) {
+  const doc = envelope('engineer_return', ctx)
+  doc.warehouse_id = warehouseId
+  doc.engineer_id = engineerId
+  doc.kind = 'surplus'
+  put(doc, 'reference', text(reference).slice(0, 80))
+  put(doc, 'note', text(note))
+  doc.lines = lines.map((l) => ({ id: uuidv7(), item_id: l.itemId, quantity: String(pieces(l.quantity, 999999) || 1) }))
+  return doc
+}
+
 /** 维修用料: a drawn part is fitted into the order's device (the replaced one goes to the defective warehouse). */
 export function buildPartUsed(orderId, { itemId, quantity = 1, serials = [], defectiveSerials = [] }, ctx) {
   const doc = envelope('repair_part', ctx)

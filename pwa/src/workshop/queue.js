@@ -94,17 +94,19 @@ export function blocked(order, event, permissions) {
 
 /**
  * The parts of an order: what was drawn for it (requisitions whose reference is its number or
- * provisional code) and fitted into it (repair_part events), per item with what is left in hand.
- * docs: the workshop's documents {requisitions: [{doc, sync, reasons, number}], parts: [{doc, sync, reasons}]}.
- * @returns {{lines: [{itemId, drawn, used, left, pendingDrawn, pendingUsed}], requisitions, parts}}
+ * provisional code), fitted into it (repair_part events) and returned unused (surplus returns with
+ * the same reference), per item with what is left in hand and the warehouse it came from.
+ * docs: the workshop's documents {requisitions: [{doc, sync, reasons, number}], parts: [{doc, sync, reasons}], returns: […]}.
+ * @returns {{lines: [{itemId, drawn, used, returned, left, pendingDrawn, pendingUsed, warehouseId}], requisitions, parts, returns}}
  */
-export function orderParts(order, { requisitions = [], parts = [] } = {}) {
+export function orderParts(order, { requisitions = [], parts = [], returns = [] } = {}) {
   const refs = new Set([order.number, order.provisionalCode].filter(Boolean))
   const reqs = requisitions.filter((r) => refs.has(r.doc.reference))
   const used = parts.filter((p) => p.doc.order_id === order.id)
+  const back = returns.filter((r) => refs.has(r.doc.reference) && (r.doc.kind || 'surplus') === 'surplus')
   const byItem = new Map()
   const line = (itemId) => {
-    if (!byItem.has(itemId)) byItem.set(itemId, { itemId, drawn: 0, used: 0, left: 0, pendingDrawn: 0, pendingUsed: 0 })
+    if (!byItem.has(itemId)) byItem.set(itemId, { itemId, drawn: 0, used: 0, returned: 0, left: 0, pendingDrawn: 0, pendingUsed: 0, warehouseId: null })
     return byItem.get(itemId)
   }
   for (const r of reqs) {
@@ -113,8 +115,13 @@ export function orderParts(order, { requisitions = [], parts = [] } = {}) {
       const x = line(l.item_id)
       const n = Number(l.quantity || 1)
       x.drawn += n
+      x.warehouseId = r.doc.warehouse_id
       if (r.sync !== 'posted') x.pendingDrawn += n
     }
+  }
+  for (const r of back) {
+    if (r.sync === 'rejected') continue
+    for (const l of r.doc.lines || []) line(l.item_id).returned += Number(l.quantity || 1)
   }
   for (const p of used) {
     if (p.sync === 'rejected') continue
@@ -122,8 +129,8 @@ export function orderParts(order, { requisitions = [], parts = [] } = {}) {
     x.used += p.doc.quantity || 1
     if (p.sync !== 'posted') x.pendingUsed += p.doc.quantity || 1
   }
-  for (const x of byItem.values()) x.left = Math.max(0, x.drawn - x.used)
-  return { lines: [...byItem.values()], requisitions: reqs, parts: used }
+  for (const x of byItem.values()) x.left = Math.max(0, x.drawn - x.used - x.returned)
+  return { lines: [...byItem.values()], requisitions: reqs, parts: used, returns: back }
 }
 
 /** Parts an engineer may draw for a device of `modelId`: the model's parts, then the brand's accessories; serialized items left out. */
