@@ -5,18 +5,11 @@
 import { engine, MASTER_DB } from '../sync/index.js'
 import { projectOrders } from '../repair/orders.js'
 import { forget, live, liveCopy } from './live.js'
+import { dbOrNull, readLocal } from './local.js'
 
 const SNAPSHOTS = '_local/aftercare_order_snapshots'
 const ACCOUNTS = '_local/aftercare_counter_accounts'
 const MAX_SNAPSHOTS = 500
-
-function dbOrNull(name) {
-  try {
-    return engine.db(name)
-  } catch {
-    return null
-  }
-}
 
 const MASTER_PREFIXES = ['models:', 'accessories:', 'fault-symptoms:', 'repair-levels:', 'repair-methods:', 'brands:']
 
@@ -30,15 +23,6 @@ export function pointDocs(dbName) {
 
 /** Drop the in-memory copies (logout, leaving a database). */
 export { forget }
-
-async function readLocal(db, id, fallback) {
-  try {
-    return await db.get(id)
-  } catch (e) {
-    if (e.status === 404) return { _id: id, ...fallback }
-    throw e
-  }
-}
 
 /** Every order of the point as the counter sees it (newest first). */
 export async function listOrders(dbName) {

@@ -7,28 +7,12 @@ import { engine, MASTER_DB } from '../sync/index.js'
 import { isWorkshopDoc } from '../workshop/docs.js'
 import { pointDocs } from './repair.js'
 import { live } from './live.js'
+import { dbOrNull, readLocal } from './local.js'
 
 export { WORKSHOP_TYPES, isWorkshopDoc } from '../workshop/docs.js'
 
 const DRAFTS = '_local/aftercare_packing_drafts'
 const USERS = '_local/aftercare_handover_users'
-
-function dbOrNull(name) {
-  try {
-    return engine.db(name)
-  } catch {
-    return null
-  }
-}
-
-async function readLocal(db, id, fallback) {
-  try {
-    return await db.get(id)
-  } catch (e) {
-    if (e.status === 404) return { _id: id, ...fallback }
-    throw e
-  }
-}
 
 /** The workshop's documents of the point's database (from the shared in-memory copy). */
 export async function readWorkshopDocs(dbName) {
