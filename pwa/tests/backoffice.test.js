@@ -3,7 +3,7 @@ import { describe, expect, test } from 'vitest'
 import { KINDS, blankRecord, fieldOfColumn, importColumns, kindByName, kindKey, recordBody } from '../src/backoffice/kinds.js'
 import { columnLabel, importErrorRows, importSummary, translateReason } from '../src/backoffice/importRows.js'
 import { comebackChartOption, percent, pointChartOption, stateChartOption, turnaroundChartOption, weekLabel } from '../src/backoffice/charts.js'
-import { formatMoney, formatQuantity } from '../src/backoffice/format.js'
+import { formatMoney, formatQuantity } from '../src/format.js'
 import { menu, routes } from '../src/router/backoffice.js'
 import zhCN from '../src/i18n/zh-CN.js'
 
