@@ -5,6 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 
 from ..http import Schema
+from ..repair.schemas import ComebackCountOut  # the same shape as the repair module's comeback counts
 
 MAX_DAYS = 366
 
@@ -58,15 +59,6 @@ class OrgOut(Schema):
     comebacks = ma.fields.Integer()
 
 
-class EngineerOut(Schema):
-    engineer_id = ma.fields.UUID(allow_none=True)
-    code = ma.fields.String(allow_none=True)
-    name = ma.fields.String(allow_none=True)
-    repairs = ma.fields.Integer()
-    comebacks = ma.fields.Integer()
-    rate = ma.fields.Float()
-
-
 class DashboardOut(Schema):
     org_id = ma.fields.UUID(allow_none=True)
     since = ma.fields.Date()
@@ -77,4 +69,4 @@ class DashboardOut(Schema):
     open_by_state = ma.fields.List(ma.fields.Nested(StateCountOut), metadata={"description": "Every open order, by state"})
     weeks = ma.fields.List(ma.fields.Nested(WeekOut))
     by_org = ma.fields.List(ma.fields.Nested(OrgOut))
-    comebacks_by_engineer = ma.fields.List(ma.fields.Nested(EngineerOut))
+    comebacks_by_engineer = ma.fields.List(ma.fields.Nested(ComebackCountOut))
