@@ -41,6 +41,12 @@ def fonts(pdf: bytes) -> list[tuple[str, bool]]:
     return [(row.split()[0], row.split()[-5] == "yes") for row in rows if row.strip()]
 
 
+def embedded_images(pdf: bytes) -> int:
+    """How many images the PDF holds (pdfimages lists a transparency mask as one more)."""
+    listing = _run("pdfimages", "-list", "-", data=pdf).decode()
+    return len(listing.strip().splitlines()) - 2  # two header lines
+
+
 def images(pdf: bytes, name: str, dpi: int = 200, first: int = 1, last: int = 2) -> list[Path]:
     """Page images saved as test-artifacts/print/<name>-<n>.png."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
