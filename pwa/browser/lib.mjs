@@ -4,6 +4,7 @@ import assert from 'node:assert/strict'
 import { mkdirSync, existsSync } from 'node:fs'
 import { join, dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { luhnCheckDigit } from '../src/repair/imei.js'
 
 export const BASE_URL = process.env.BASE_URL
 export const ARTIFACTS = process.env.ARTIFACTS || 'test-artifacts/pwa'
@@ -84,23 +85,33 @@ export async function logout(page) {
 
 export const TEST_IMAGE = join(dirname(fileURLToPath(import.meta.url)), '..', 'public', 'icons', 'icon-512.png')
 
+/** A 14-digit IMEI body with its Luhn check digit (the app's own rule, src/repair/imei.js). */
+export function withLuhn(body14) {
+  return body14 + luhnCheckDigit(body14)
+}
+
+/** REST calls as `username`: call(method, path, body) → the JSON answer; a refusal throws with it. */
+export async function apiAs(username, password = PASSWORD) {
+  const r = await fetch(`${BASE_URL}/api/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username, password }) })
+  const { access_token: token } = await r.json().catch(() => ({}))
+  if (!r.ok || !token) throw new Error(`${username} could not log in: ${r.status}`)
+  const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }
+  return async (method, path, body) => {
+    const resp = await fetch(BASE_URL + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) })
+    const text = await resp.text()
+    if (!resp.ok) throw new Error(`${username}: ${method} ${path} → ${resp.status} ${text.slice(0, 400)}`)
+    return text ? JSON.parse(text) : null
+  }
+}
+
 /** A valid IMEI of a demo model: its TAC (from the API, before going offline) + a serial + the Luhn digit. */
 export async function demoImei() {
-  const auth = await (await fetch(`${BASE_URL}/api/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: 'sz01.clerk', password: PASSWORD }) })).json()
-  const headers = { Authorization: `Bearer ${auth.access_token}` }
-  const tacs = await (await fetch(`${BASE_URL}/api/tacs?page_size=5`, { headers })).json()
-  const tac = tacs.items[0]
-  const accounts = await (await fetch(`${BASE_URL}/api/repair/counter-accounts`, { headers })).json()
+  const call = await apiAs('sz01.clerk')
+  const tac = (await call('GET', '/api/tacs?page_size=5')).items[0]
+  const accounts = await call('GET', '/api/repair/counter-accounts')
   assert.ok(accounts.length >= 1, `the demo point has money accounts: ${JSON.stringify(accounts)}`)
-  const model = await (await fetch(`${BASE_URL}/api/models/${tac.model_id}`, { headers })).json()
-  const body = tac.code + String(Date.now()).slice(-6)
-  let sum = 0
-  for (let i = 0; i < 14; i++) {
-    let d = Number(body[13 - i])
-    if (i % 2 === 0) { d *= 2; if (d > 9) d -= 9 }
-    sum += d
-  }
-  return { imei: body + String((10 - (sum % 10)) % 10), modelName: model.name }
+  const model = await call('GET', `/api/models/${tac.model_id}`)
+  return { imei: withLuhn(tac.code + String(Date.now()).slice(-6)), modelName: model.name }
 }
 
 /** A signature drawn with the mouse on the (visible) signature canvas. */

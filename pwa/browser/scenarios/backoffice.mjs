@@ -3,41 +3,20 @@
 // message; hq.manager on a tablet (zh, then en), sz01.manager on a phone.
 import assert from 'node:assert/strict'
 import { crc32 } from 'node:zlib'
-import { BASE_URL, PASSWORD, PHONE, T, TABLET, field, fontsReady, login, newContext, ok, setLanguage, shot, tid } from '../lib.mjs'
+import { BASE_URL, PHONE, T, TABLET, apiAs, field, fontsReady, login, newContext, ok, setLanguage, shot, tid, withLuhn } from '../lib.mjs'
 
 // -- data through the API (the demo has base data but no stock and no repair orders) ------------
 
-async function as(username) {
-  const r = await fetch(`${BASE_URL}/api/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username, password: PASSWORD }) })
-  const { access_token: token } = await r.json()
-  if (!r.ok || !token) throw new Error(`${username} could not log in: ${r.status}`)
-  return async (method, path, body) => {
-    const resp = await fetch(BASE_URL + path, { method, headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: body ? JSON.stringify(body) : undefined })
-    const json = await resp.json().catch(() => null)
-    if (!resp.ok) throw new Error(`${username}: ${method} ${path} → ${resp.status} ${JSON.stringify(json)}`)
-    return json
-  }
-}
-
-function luhnImei(body14) {
-  let sum = 0
-  for (let i = 0; i < 14; i++) {
-    let d = Number(body14[13 - i])
-    if (i % 2 === 0) { d *= 2; if (d > 9) d -= 9 }
-    sum += d
-  }
-  return body14 + String((10 - (sum % 10)) % 10)
-}
 
 const SIG = 'data:image/png;base64,iVBORw0KGgo='
 
 /** Stock at SZ01 and GZ01 (posted receipts), repair orders at both points: some completed, one comeback. */
 async function seed() {
-  const hq = await as('hq.manager')
+  const hq = await apiAs('hq.manager')
   const parts = (await hq('GET', '/api/items?kind=part&page_size=6')).items
   const supplier = (await hq('GET', '/api/parties?role=supplier')).items[0]
   for (const [user, qtys] of [['sz01.warehouse', [12, 8, 5, 20]], ['gz01.manager', [6, 3]]]) {
-    const call = await as(user)
+    const call = await apiAs(user)
     const good = (await call('GET', '/api/warehouses?kind=good')).items[0]
     const doc = await call('POST', '/api/stock/goods-receipts', {
       kind: 'purchase', party_id: supplier.id, warehouse_id: good.id,
@@ -51,13 +30,13 @@ async function seed() {
   const symptoms = (await hq('GET', '/api/fault-symptoms?page_size=5')).items
   const engineer = (await hq('GET', '/api/engineers')).items.find((e) => e.code.endsWith('SZ01'))
   const level = (await hq('GET', '/api/repair-levels?page_size=1')).items[0]
-  const clerk = await as('sz01.clerk')
+  const clerk = await apiAs('sz01.clerk')
   // gz01.manager, not gz01.clerk: the lockout scenario locks the clerk's account.
-  const gzStaff = await as('gz01.manager')
-  const eng = await as('sz01.engineer')
-  const qc = await as('sz01.qc')
+  const gzStaff = await apiAs('gz01.manager')
+  const eng = await apiAs('sz01.engineer')
+  const qc = await apiAs('sz01.qc')
   const stamp = String(Date.now()).slice(-4)
-  const imei = (n) => luhnImei(tacs[n % tacs.length].code + stamp + String(n).padStart(2, '0'))
+  const imei = (n) => withLuhn(tacs[n % tacs.length].code + stamp + String(n).padStart(2, '0'))
   const intake = (call, n, name) => call('POST', '/api/repair/orders', {
     customer_name: name, customer_phone: `1380013${String(1000 + n).slice(-4)}`, imei: imei(n),
     symptom_ids: [symptoms[n % symptoms.length].id], fault_description: '客户描述：' + symptoms[n % symptoms.length].name,
@@ -153,7 +132,7 @@ export const scenarios = {
   async backoffice(browser) {
     // Other scenarios on the same server take orders in too: the dashboard is checked against
     // what it said before plus what this scenario adds (9 orders, 3 completed; 7 of them at SZ01).
-    const totals = async (user) => (await (await as(user))('GET', '/api/reports/dashboard')).totals
+    const totals = async (user) => (await (await apiAs(user))('GET', '/api/reports/dashboard')).totals
     const before = { hq: await totals('hq.manager'), sz: await totals('sz01.manager') }
     await seed()
     ok('seeded stock and repair orders through the API')
@@ -198,7 +177,7 @@ export const scenarios = {
 
     // -- import: a bad file (every problem listed, nothing written), then a good one ------------
     await field(page, 'bo-search').fill('')
-    const model = (await (await as('hq.manager'))('GET', '/api/models?page_size=1')).items[0]
+    const model = (await (await apiAs('hq.manager'))('GET', '/api/models?page_size=1')).items[0]
     const bad = xlsx([HEADER,
       ['BO-IMP-001', '导入测试 屏幕总成', 'part', '', model.code, '个', '', 'false', 120, 0, 0, 299, 'true'],
       ['BO-IMP-002', '', 'gadget', '', 'NO-SUCH-MODEL', '', '', 'maybe', -5, 0, 0, 1, ''],
@@ -214,7 +193,7 @@ export const scenarios = {
     for (const want of ['NO-SUCH-MODEL', 'model_code', '须为以下之一', '与第 2 行重复', '不能为负数']) assert.ok(errText.includes(want), `error table shows ${want}: ${errText}`)
     assert.match(await page.locator(tid('bo-import-errors-banner')).innerText(), /2 行数据有问题，共 6 处/)
     await shot(page, 'backoffice-03-import-errors-zh-tablet')
-    const hq = await as('hq.manager')
+    const hq = await apiAs('hq.manager')
     assert.equal((await hq('GET', '/api/items?q=BO-IMP')).total, 0, 'nothing imported')
     ok('the bad file: every bad row listed with row, column and reason; nothing imported')
 

@@ -5,36 +5,19 @@
 // the factory, sends it and checks it back in. Every step is an event document the worker posts;
 // the screens show the posted statuses. Screenshots at 1024×768 and 390×844, Chinese and English.
 import assert from 'node:assert/strict'
-import { BASE_URL, COUNTER, PASSWORD, PHONE, T, field, fontsReady, login, logout, newContext, ok, setLanguage, shot, sign, tid } from '../lib.mjs'
+import { BASE_URL, COUNTER, PHONE, T, apiAs, field, fontsReady, login, logout, newContext, ok, setLanguage, shot, sign, tid, withLuhn } from '../lib.mjs'
 import { uuidv7 } from '../../src/sync/ids.js'
 
 const POSTED = 90_000
 
 async function apiLogin(username) {
-  const r = await fetch(`${BASE_URL}/api/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username, password: PASSWORD }) })
-  assert.equal(r.status, 200, `login ${username}`)
-  const { access_token: token } = await r.json()
-  const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }
-  const call = async (method, path, body) => {
-    const resp = await fetch(`${BASE_URL}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) })
-    const text = await resp.text()
-    const json = text ? JSON.parse(text) : null
-    assert.ok(resp.ok, `${method} ${path}: ${resp.status} ${text.slice(0, 400)}`)
-    return json
-  }
+  const call = await apiAs(username)
   const me = await call('GET', '/api/auth/me')
   return { call, me: me.user }
 }
 
 function luhnImei(tac, serial) {
-  const body = tac + String(serial).padStart(6, '0').slice(-6)
-  let sum = 0
-  for (let i = 0; i < 14; i++) {
-    let d = Number(body[13 - i])
-    if (i % 2 === 0) { d *= 2; if (d > 9) d -= 9 }
-    sum += d
-  }
-  return body + String((10 - (sum % 10)) % 10)
+  return withLuhn(tac + String(serial).padStart(6, '0').slice(-6))
 }
 
 function rfc3339(d = new Date()) {
