@@ -11,7 +11,10 @@ import { chromium } from 'playwright-core'
 
 const cfg = JSON.parse(process.argv[2])
 const T = 60_000
-const tid = (name) => `[data-test="${name}"]`
+// The browser tests' helpers, pointed at this run's server (lib.mjs reads these when loaded).
+process.env.BASE_URL = cfg.base
+process.env.ARTIFACTS ??= '../test-artifacts/pwa'
+const { login, tid } = await import('./lib.mjs')
 
 const browser = await chromium.launch({
   executablePath: cfg.chromium,
@@ -34,10 +37,9 @@ try {
   page.on('pageerror', (e) => console.error('page error:', e?.stack || e))
 
   await page.goto(cfg.base + '/login')
-  await page.locator(`input${tid('login-username')}`).fill(cfg.username)
-  await page.locator(`input${tid('login-password')}`).fill(cfg.password)
+  await page.locator(tid('login-submit')).waitFor({ timeout: T })
   const started = Date.now()
-  await page.locator(tid('login-submit')).click()
+  await login(page, cfg.username, cfg.password)
 
   // Documents in a local PouchDB (IndexedDB adapter: one row per document in 'document-store').
   const localCount = (name) =>
