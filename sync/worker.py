@@ -64,6 +64,7 @@ class Batch:
     generation: int
     results: list[dict]
     last_seq: Any
+    docs: dict[tuple[str, str], Any]
 
 
 class Follower(threading.Thread):
@@ -80,7 +81,10 @@ class Follower(threading.Thread):
             try:
                 # A plain feed, polled: pouchdb-server ignores longpoll's timeout, and
                 # a poll a second is cheap next to posting.
-                res = w.client.changes(self.db, since=since, limit=w.batch_size, style="all_docs")
+                # With the bodies: the poster only posts; the follower waits for the store.
+                res = w.client.changes(self.db, since=since, limit=w.batch_size, style="all_docs", include_docs=True)
+                results = res.get("results") or []
+                docs = w.fetch_docs(self.db, results) if results else {}
             except StoreError as exc:
                 log.warning("feed %s: %s", self.db, exc)
                 self.stopped.wait(1.0)
@@ -91,10 +95,9 @@ class Follower(threading.Thread):
                 log.exception("feed %s failed", self.db)
                 self.stopped.wait(1.0)
                 continue
-            results = res.get("results") or []
             last = res.get("last_seq", since)
             if results:
-                batch = Batch(self.db, self.generation, results, last)
+                batch = Batch(self.db, self.generation, results, last, docs)
                 while not self.stopped.is_set():
                     try:
                         w.queue.put(batch, timeout=0.5)
@@ -202,9 +205,19 @@ class PostingWorker:
     # -- posting ---------------------------------------------------------------------------
 
     def fetch_docs(self, db: str, results: list[dict]) -> dict[tuple[str, str], Any]:
-        """The documents of a batch, by (id, rev), with ``_bulk_get``."""
-        refs = [{"id": ch["id"], "rev": c["rev"]} for ch in results if is_event_id(ch["id"]) for c in ch.get("changes", [])]
+        """The documents of a batch, by (id, rev): the bodies a feed read with ``include_docs`` carries
+        (the winning revision), the other leaves of a collision with ``_bulk_get``."""
         docs: dict[tuple[str, str], Any] = {}
+        refs = []
+        for ch in results:
+            if not is_event_id(ch["id"]):
+                continue
+            body = ch.get("doc")
+            for c in ch.get("changes", []):
+                if isinstance(body, dict) and body.get("_rev") == c["rev"]:
+                    docs[(ch["id"], c["rev"])] = body
+                else:
+                    refs.append({"id": ch["id"], "rev": c["rev"]})
         for chunk in range(0, len(refs), 500):
             for item in self.client.bulk_get(db, refs[chunk:chunk + 500]):
                 for entry in item.get("docs", []):
@@ -213,7 +226,8 @@ class PostingWorker:
                         docs[(doc["_id"], doc["_rev"])] = doc
         return docs
 
-    def post_batch(self, db: str, results: list[dict], last_seq: Any) -> dict[str, int]:
+    def post_batch(self, db: str, results: list[dict], last_seq: Any,
+                   docs: dict[tuple[str, str], Any] | None = None) -> dict[str, int]:
         """Post one batch in one transaction (raises LeaseLost if another worker owns the feed now).
 
         The events go through a posting batch (``server.core.batch``): stock documents
@@ -222,7 +236,8 @@ class PostingWorker:
         transaction is rolled back and the batch posted again one savepoint per event,
         where such an event is refused alone.
         """
-        docs = self.fetch_docs(db, results)
+        if docs is None:
+            docs = self.fetch_docs(db, results)
         try:
             counts = self._post(db, results, last_seq, docs, batched=True)
         except (BatchFallback, DBAPIError) as exc:
@@ -267,7 +282,7 @@ class PostingWorker:
         if follower is None or follower.generation != batch.generation:
             return  # from a follower stopped since
         try:
-            counts = self.post_batch(batch.db, batch.results, batch.last_seq)
+            counts = self.post_batch(batch.db, batch.results, batch.last_seq, batch.docs)
             log.debug("posted %s: %s", batch.db, counts)
         except LeaseLost:
             log.info("lost %s to another worker", batch.db)
@@ -334,7 +349,7 @@ class PostingWorker:
             finally:
                 session.close()
             while True:
-                res = self.client.changes(db, since=since, limit=self.batch_size, style="all_docs")
+                res = self.client.changes(db, since=since, limit=self.batch_size, style="all_docs", include_docs=True)
                 results = res.get("results") or []
                 if not results:
                     break
