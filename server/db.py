@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Iterator
 
-from sqlalchemy import JSON, BigInteger, DateTime, MetaData, Numeric, Uuid, create_engine, event, inspect
+from sqlalchemy import JSON, BigInteger, DateTime, MetaData, Numeric, Uuid, create_engine, event, inspect, select
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, scoped_session, sessionmaker, Session
@@ -238,6 +238,22 @@ APPEND_ONLY_TABLES: list[str] = [
     "counterparty_entry",  # server.finance: receivable/payable ledger
     "cash_entry",  # server.finance: cash and bank ledger
 ]
+
+
+def load_many(session: Session, model, ids) -> list:
+    """The rows of ``model`` with these primary keys (those that exist), the ones the session does not
+    hold yet loaded in a few statements (no organisation criteria, as :func:`get_loaded`). What a
+    posting batch will ask :func:`get_loaded` for one by one; the batch's session keeps what it loaded."""
+    mapper = inspect(model)
+    found, missing = [], []
+    for pk in ids:
+        obj = session.identity_map.get(mapper.identity_key_from_primary_key((pk,)))
+        (missing.append(pk) if obj is None else found.append(obj))
+    pk = mapper.primary_key[0]
+    for start in range(0, len(missing), 500):
+        found.extend(session.execute(select(model).where(pk.in_(missing[start:start + 500]))
+                                     .execution_options(unscoped=True)).scalars())
+    return found
 
 
 def get_loaded(session: Session, model, pk):

@@ -73,6 +73,10 @@ class Handler:
     # writes only through the batch and pending ORM objects, and reads nothing the
     # batch has not written yet. A function decides per event document.
     deferred: bool | Callable[[dict], bool] = False
+    # Loads, in a few statements, what a batch's events of this type will look up one by one
+    # (items, warehouses …), so each posting finds them in the session. Gets the batch's
+    # documents of this type, not yet validated.
+    prefetch: Callable[[Session, list[dict]], None] | None = None
 
     def defers(self, doc: dict) -> bool:
         return self.deferred(doc) if callable(self.deferred) else self.deferred
@@ -82,7 +86,8 @@ _HANDLERS: dict[str, Handler] = {}
 
 
 def register_handler(event_type: str, *, permission: str | tuple[str, ...], opens_order: bool = False,
-                     deferred: bool | Callable[[dict], bool] = False) -> Callable[[Post], Post]:
+                     deferred: bool | Callable[[dict], bool] = False,
+                     prefetch: Callable[[Session, list[dict]], None] | None = None) -> Callable[[Post], Post]:
     """Register the handler of an event type (its schema must exist in sync/schemas or be registered).
 
     ``permission``: what the event's user must hold (all of them, when several), as
@@ -96,7 +101,7 @@ def register_handler(event_type: str, *, permission: str | tuple[str, ...], open
             raise ValueError(f"unknown permission {name!r}")
 
     def deco(func: Post) -> Post:
-        _HANDLERS[event_type] = Handler(event_type, func, permissions, opens_order, deferred)
+        _HANDLERS[event_type] = Handler(event_type, func, permissions, opens_order, deferred, prefetch)
         return func
 
     return deco

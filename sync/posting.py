@@ -24,7 +24,7 @@ from server.auth.models import User
 from server.auth.operations import principal_for
 from server.auth.principal import get_principal, set_principal
 from server.db import get_loaded, utcnow
-from server.core.batch import PostingBatch, batch_of
+from server.core.batch import NotDeferrable, PostingBatch, batch_of
 from server.errors import DomainError
 from server.org.scoping import check_writes
 from server.outbox.models import OutboxMessage
@@ -226,7 +226,9 @@ def process_event(session: Session, ctx: FeedContext, doc_id: str, rev: str, doc
         return reject([R.reason("not_permitted", ", ".join(missing), "user_id")], order_id)
     batch = batch_of(session)
     if batch is not None and handler.defers(event.doc) and not handler.opens_order:
-        return _post_deferred(session, ctx, batch, handler, event, actor, order_id, doc_id, rev, seen, reject)
+        outcome = _post_deferred(session, ctx, batch, handler, event, actor, order_id, doc_id, rev, seen, reject)
+        if outcome is not None:
+            return outcome
     if batch is None:
         return _post_in_savepoint(session, ctx, handler, event, actor, order_id, doc_id, rev, seen, reject)
     # Earlier postings of the batch reach the database before this one reads or writes it.
@@ -296,9 +298,10 @@ class BatchFallback(Exception):
 
 
 def _post_deferred(session: Session, ctx: FeedContext, batch: PostingBatch, handler: Handler, event: Event, actor,
-                   order_id, doc_id: str, rev: str, seen: _Seen | None, reject) -> str:
+                   order_id, doc_id: str, rev: str, seen: _Seen | None, reject) -> str | None:
     """Post through the batch: checked now against its state, written with the batch; a refusal
-    is undone in memory (nothing of it reached the database)."""
+    is undone in memory (nothing of it reached the database). None: the posting needs the batch's
+    pending rows written first (``NotDeferrable``); nothing of it was kept."""
     system = get_principal(session)
     set_principal(session, actor)
     batch.begin()
@@ -308,6 +311,10 @@ def _post_deferred(session: Session, ctx: FeedContext, batch: PostingBatch, hand
             result = handler.post(session, event)
         check_writes(session, batch.new_objects)
         batch.end()
+    except NotDeferrable:
+        batch.undo()
+        set_principal(session, system)
+        return None  # posted after the batch's rows are written
     except DomainError as exc:
         batch.undo()
         set_principal(session, system)
@@ -332,6 +339,18 @@ def _result_json(result: PostResult) -> dict:
 
 # -- a batch -----------------------------------------------------------------------------
 
+def _prefetch(session: Session, docs: list[Any]) -> None:
+    """Let each handler load at once what its events of this batch will look up."""
+    by_type: dict[str, list[dict]] = {}
+    for doc in docs:
+        if isinstance(doc, dict) and isinstance(doc.get("type"), str) and not doc.get("_deleted"):
+            by_type.setdefault(doc["type"], []).append(doc)
+    for event_type, of_type in by_type.items():
+        handler = handler_for(event_type)
+        if handler is not None and handler.prefetch is not None:
+            handler.prefetch(session, of_type)
+
+
 def post_changes(session: Session, ctx: FeedContext, changes: list[dict], docs: dict[tuple[str, str], Any]) -> dict[str, int]:
     """Post the events of one ``_changes`` batch (``style=all_docs``), skipping what was processed.
 
@@ -349,6 +368,8 @@ def post_changes(session: Session, ctx: FeedContext, changes: list[dict], docs: 
         rows = session.execute(select(SyncProcessed.doc_id, SyncProcessed.rev).where(
             SyncProcessed.db == ctx.db, SyncProcessed.doc_id.in_(ids[chunk:chunk + 500]))).all()
         done.update((r.doc_id, r.rev) for r in rows)
+    _prefetch(session, [docs.get((doc_id, revs[0])) for doc_id, revs in leaves
+                        if len(revs) == 1 and (doc_id, revs[0]) not in done])
     for doc_id, revs in leaves:
         new = [r for r in revs if (doc_id, r) not in done]
         if not new:

@@ -69,6 +69,12 @@ class Journal:
         self.saved = {}
 
 
+class NotDeferrable(Exception):
+    """Raised by a deferred posting that finds it needs what the batch holds pending (a document
+    posted earlier in the same batch): the posting is undone and made again after the batch's
+    rows are written."""
+
+
 class PostingBatch:
     def __init__(self, session: Session):
         self.session = session

@@ -327,11 +327,15 @@ def reverse_document(session: Session, doc: D, reason: str, on: dt.date | None =
     check_period_open(session, doc.org_id, reversal.doc_date, field="on")
     create_and_post(session, reversal)
     p = get_principal(session)
+    deferred = pending_rows(session) is not None
+    if deferred:
+        check_writes(session, [doc])  # the update reaches the database with the batch's flush
     doc.status = new_status
     doc.reversed_at = utcnow()
     doc.reversed_by_id = p.user_id
     doc.reversal_reason = reason
-    session.flush()
+    if not deferred:
+        session.flush()
     record_audit(
         session, f"{doc.DOC_TYPE}.reverse", doc,
         before={"status": lifecycle.POSTED},

@@ -22,10 +22,14 @@ from sqlalchemy.orm import Session
 from sync.handlers import Event, PostResult, register_handler
 
 from ..auth.principal import get_principal
+from ..basedata.models import Engineer, Item, Party, Warehouse
+from ..core.batch import NotDeferrable, pending_rows
+from ..db import load_many
 from ..errors import Forbidden, InvalidInput, NotFound
 from . import operations as ops
 from .api import ENGINEER_TYPES
 from .documents import DOC_TYPES
+from .ledger import know_items
 from .models import StockDocument
 
 _REF_FIELDS = ("warehouse_id", "to_warehouse_id", "party_id", "engineer_id", "formula_id")
@@ -93,6 +97,8 @@ def post_reversal_event(session: Session, event: Event) -> PostResult:
     doc_id = uuid.UUID(event.doc["reverses"])
     # Scoped like every read: a document of another organisation is not found.
     doc = session.execute(select(StockDocument).where(StockDocument.id == doc_id)).scalar_one_or_none()
+    if doc is None and pending_rows(session) is not None:
+        raise NotDeferrable  # posted earlier in this batch, perhaps: look again once it is written
     if doc is None:
         raise NotFound("no such warehouse document", {"reverses": ["no such warehouse document"]})
     perm = "stock.requisition" if doc.doc_type in ENGINEER_TYPES else "stock.post"
@@ -104,11 +110,37 @@ def post_reversal_event(session: Session, event: Event) -> PostResult:
                       document_id=reversal.id, number=reversal.number)
 
 
+def _uuid(value) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(value) if isinstance(value, str) else None
+    except ValueError:
+        return None  # the schema check refuses it later
+
+
+def prefetch_documents(session: Session, docs: list[dict]) -> None:
+    """The items, warehouses, engineers and parties a batch of warehouse documents names, loaded
+    in a few statements instead of one by one as each document is planned."""
+    wanted: dict[type, set] = {Item: set(), Warehouse: set(), Engineer: set(), Party: set()}
+    for doc in docs:
+        for key, model in (("warehouse_id", Warehouse), ("to_warehouse_id", Warehouse), ("engineer_id", Engineer),
+                           ("party_id", Party)):
+            if (ref := _uuid(doc.get(key))) is not None:
+                wanted[model].add(ref)
+        for line in doc.get("lines") or ():
+            if isinstance(line, dict) and (ref := _uuid(line.get("item_id"))) is not None:
+                wanted[Item].add(ref)
+    for model, ids in wanted.items():
+        if ids:
+            loaded = load_many(session, model, sorted(ids))
+            if model is Item:
+                know_items(session, loaded)
+
+
 def _register() -> None:
     for name in DOC_TYPES:
-        register_handler(name, permission=_permissions(name),
+        register_handler(name, permission=_permissions(name), prefetch=prefetch_documents,
                          deferred=lambda doc, t=DOC_TYPES[name]: t.defers(doc.get("kind")))(post_document_event)
-    register_handler("stock_reversal", permission="stock.view")(post_reversal_event)
+    register_handler("stock_reversal", permission="stock.view", deferred=True)(post_reversal_event)
 
 
 _register()

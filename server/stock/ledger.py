@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from ..basedata.models import Item, Warehouse
 from ..bulk import BulkInsert
-from ..core.batch import Journal, batch_of
+from ..core.batch import Journal, NotDeferrable, batch_of
 from ..db import utcnow
 from ..errors import DomainError, InvalidInput
 from ..ids import uuid7
@@ -132,6 +132,12 @@ _INSERT_MOVES = BulkInsert(StockMove.__table__)
 _INSERT_MOVE_SERIALS = BulkInsert(StockMoveSerial.__table__)
 
 
+def _serialised(session: Session) -> bool:
+    """SQLite: every writing transaction holds the database's write lock from its start (BEGIN
+    IMMEDIATE), so what it reads nobody changes before it commits."""
+    return session.get_bind().dialect.name == "sqlite"
+
+
 def _lock_rows(session: Session, model, keys: list[tuple], cols, defaults) -> dict[tuple, list[Decimal]]:
     """Make sure the rows exist, then lock and load them (ordered, so posters never deadlock)."""
     if not keys:
@@ -143,6 +149,14 @@ def _lock_rows(session: Session, model, keys: list[tuple], cols, defaults) -> di
 
 
 _ITEMS = "aftercare.stock_items"
+
+
+def know_items(session: Session, items) -> None:
+    """Items a posting batch will post (loaded up front): ``_items_of`` finds them, and on SQLite a
+    place's totals are read for all of them at once."""
+    known = session.info.setdefault(_ITEMS, {})
+    for item in items:
+        known.setdefault(item.id, item)
 
 
 def _items_of(session: Session, ids: set[uuid.UUID]) -> dict[uuid.UUID, tuple]:
@@ -183,25 +197,51 @@ class LedgerState:
 
     def lock_balances(self, session: Session, keys: list[tuple]) -> None:
         missing = {k for k in keys if k not in self.balances}
-        for k in missing:
-            self.journal.save(self.balances, k)
-        self.balances.update(_lock_rows(
-            session, StockBalance, list(missing), [StockBalance.location_id, StockBalance.item_id],
-            lambda k: {"org_id": self.loc_meta[k[0]][0], "location_kind": self.loc_meta[k[0]][1], "quantity": ZERO,
-                       "value": ZERO}))
+        if missing and _serialised(session):
+            self._read_ahead(session, self.balances, missing, StockBalance.location_id, StockBalance)
+        elif missing:
+            for k in missing:
+                self.journal.save(self.balances, k)
+            self.balances.update(_lock_rows(
+                session, StockBalance, list(missing), [StockBalance.location_id, StockBalance.item_id],
+                lambda k: {"org_id": self.loc_meta[k[0]][0], "location_kind": self.loc_meta[k[0]][1], "quantity": ZERO,
+                           "value": ZERO}))
         for k in keys:
             self.journal.save(self.balances, k)
             self.dirty_balances.add(k)
 
     def lock_costs(self, session: Session, keys: list[tuple]) -> None:
         missing = {k for k in keys if k not in self.costs}
-        for k in missing:
-            self.journal.save(self.costs, k)
-        self.costs.update(_lock_rows(session, StockCost, list(missing), [StockCost.org_id, StockCost.item_id],
-                                     lambda k: {"quantity": ZERO, "value": ZERO}))
+        if missing and _serialised(session):
+            self._read_ahead(session, self.costs, missing, StockCost.org_id, StockCost)
+        elif missing:
+            for k in missing:
+                self.journal.save(self.costs, k)
+            self.costs.update(_lock_rows(session, StockCost, list(missing), [StockCost.org_id, StockCost.item_id],
+                                         lambda k: {"quantity": ZERO, "value": ZERO}))
         for k in keys:
             self.journal.save(self.costs, k)
             self.dirty_costs.add(k)
+
+    @staticmethod
+    def _read_ahead(session: Session, table: dict, missing: set[tuple], place, model) -> None:
+        """Where one transaction writes at a time (SQLite), read instead of lock: the totals of the
+        places asked for, for every item the session knows (a posting batch's items), in one
+        statement; rows not there yet are made when the totals are written. Read values are the
+        database's, so a refused posting need not forget them."""
+        places = {k[0] for k in missing}
+        items = {k[1] for k in missing} | set(session.info.get(_ITEMS, ()))
+        found = {}
+        items_list = sorted(items)
+        for start in range(0, len(items_list), 500):
+            found.update(((r[0], r[1]), [r[2], r[3]]) for r in session.execute(
+                select(place, model.item_id, model.quantity, model.value)
+                .where(place.in_(places), model.item_id.in_(items_list[start:start + 500]))
+                .execution_options(unscoped=True)))
+        for p in places:
+            for i in items:
+                if (p, i) not in table:
+                    table[(p, i)] = found.get((p, i)) or [ZERO, ZERO]
 
     def load_serials(self, session: Session, keys: list[tuple]) -> None:
         missing = [k for k in keys if k not in self.serials]
@@ -434,7 +474,15 @@ def _load_serials(session: Session, keys: list[tuple]) -> dict[tuple, tuple[uuid
 
 
 def moves_of(session: Session, doc_type: str, doc_id: uuid.UUID) -> list[StockMove]:
-    settle(session)
+    batch = batch_of(session)
+    if batch is not None and batch.deferring:
+        # A deferred posting reads only what is in the database: a document posted earlier in
+        # this batch still has its moves pending.
+        state = batch.parts.get("stock_ledger")
+        if state is not None and any(m["doc_id"] == doc_id and m["doc_type"] == doc_type for m in state.moves):
+            raise NotDeferrable
+    else:
+        settle(session)
     return list(session.execute(select(StockMove).where(StockMove.doc_type == doc_type, StockMove.doc_id == doc_id)
                                 .order_by(StockMove.id).execution_options(unscoped=True)).scalars())
 
