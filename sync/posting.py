@@ -24,7 +24,7 @@ from server.auth.models import User
 from server.auth.operations import principal_for
 from server.auth.principal import get_principal, set_principal
 from server.db import get_loaded, utcnow
-from server.core.batch import NotDeferrable, PostingBatch, batch_of
+from server.core.batch import PostingBatch, batch_of
 from server.errors import DomainError
 from server.org.scoping import check_writes
 from server.outbox.models import OutboxMessage
@@ -226,9 +226,7 @@ def process_event(session: Session, ctx: FeedContext, doc_id: str, rev: str, doc
         return reject([R.reason("not_permitted", ", ".join(missing), "user_id")], order_id)
     batch = batch_of(session)
     if batch is not None and handler.defers(event.doc) and not handler.opens_order:
-        outcome = _post_deferred(session, ctx, batch, handler, event, actor, order_id, doc_id, rev, seen, reject)
-        if outcome is not None:
-            return outcome
+        return _post_deferred(session, ctx, batch, handler, event, actor, order_id, doc_id, rev, seen, reject)
     if batch is None:
         return _post_in_savepoint(session, ctx, handler, event, actor, order_id, doc_id, rev, seen, reject)
     # Earlier postings of the batch reach the database before this one reads or writes it.
@@ -298,10 +296,9 @@ class BatchFallback(Exception):
 
 
 def _post_deferred(session: Session, ctx: FeedContext, batch: PostingBatch, handler: Handler, event: Event, actor,
-                   order_id, doc_id: str, rev: str, seen: _Seen | None, reject) -> str | None:
+                   order_id, doc_id: str, rev: str, seen: _Seen | None, reject) -> str:
     """Post through the batch: checked now against its state, written with the batch; a refusal
-    is undone in memory (nothing of it reached the database). None: the posting needs the batch's
-    pending rows written first (``NotDeferrable``); nothing of it was kept."""
+    is undone in memory (nothing of it reached the database)."""
     system = get_principal(session)
     set_principal(session, actor)
     batch.begin()
@@ -311,10 +308,6 @@ def _post_deferred(session: Session, ctx: FeedContext, batch: PostingBatch, hand
             result = handler.post(session, event)
         check_writes(session, batch.new_objects)
         batch.end()
-    except NotDeferrable:
-        batch.undo()
-        set_principal(session, system)
-        return None  # posted after the batch's rows are written
     except DomainError as exc:
         batch.undo()
         set_principal(session, system)

@@ -171,6 +171,50 @@ def test_reversal_events_reverse_documents_made_offline_or_through_the_api(app, 
     consistent(w)
 
 
+def test_a_document_reversed_in_the_batch_that_posts_it(app, net, couch, world):
+    """The original is still pending in the posting batch when its reversal comes: the reversal
+    takes its pending moves (serials too), and its mark reaches the row the original is written with."""
+    w = world
+    rk = stock_event(net, w, "sz01.manager", "goods_receipt",
+                     [line(w, "board", 2, unit_cost="1500", serials=["MB-1", "MB-2"]), line(w, "screen", 3, unit_cost="400")],
+                     kind="purchase", party_id="supplier", warehouse_id="SZ01.GOOD")
+    undo_rk = event(net, "sz01.manager", "stock_reversal", reverses=rk["_id"], reason="录错 wrong supplier")
+    kept = receipt_event(net, w, battery=(5, "50"))
+    sold = issue_event(net, w, battery=4)
+    # Only 1 battery is left: taking the 5 back out is refused, the receipt stays posted.
+    undo_kept = event(net, "sz01.manager", "stock_reversal", reverses=kept["_id"], reason="?")
+    couch.bulk_docs("sp_sz01", [rk, undo_rk, kept, sold, undo_kept])
+    assert make_worker(app, couch).drain() == {"posted": 4, "rejected": 1, "waiting": 0, "skipped": 0}
+    publish_all(app, couch)
+    st = status_docs(couch)
+    assert st[undo_kept["_id"]]["reasons"][0]["code"] == "negative_stock"
+    assert st[undo_rk["_id"]]["numbers"]["reversed"] == st[rk["_id"]]["numbers"]["goods_receipt"]
+    assert on_hand(w, "SZ01.GOOD", "board") == 0 and on_hand(w, "SZ01.GOOD", "screen") == 0
+    assert on_hand(w, "SZ01.GOOD", "battery") == 1
+    import uuid
+
+    with w.open() as s:
+        original = s.get(StockDocument, uuid.UUID(rk["_id"]))
+        assert (original.status, original.version, original.reversal_reason) == ("reversed", 2, "录错 wrong supplier")
+        assert original.reversed_by_id == net.users["sz01.manager"].id
+        reversal = s.execute(select(StockDocument).where(StockDocument.reverses_id == original.id)
+                             .execution_options(unscoped=True)).scalar_one()
+        assert [(l.item_id, l.quantity, l.serials) for l in reversal.lines] == [
+            (w.ids["board"], 2, ["MB-1", "MB-2"]), (w.ids["screen"], 3, [])]
+        moved = s.execute(select(StockMove.quantity, StockMove.value).where(StockMove.doc_id == reversal.id)
+                          .execution_options(unscoped=True)).all()
+        assert sorted(moved) == [(2, Decimal("3000.00")), (3, Decimal("1200.00"))]
+        from server.stock.models import StockSerial
+
+        places = dict(s.execute(select(StockSerial.serial, StockSerial.location_id)).all())
+        supplier = s.execute(select(StockLocation.id).where(StockLocation.kind == "supplier")
+                             .execution_options(unscoped=True)).scalar_one()
+        assert places == {"MB-1": supplier, "MB-2": supplier}
+        assert s.get(StockDocument, uuid.UUID(kept["_id"])).status == "posted"
+        assert s.get(StockDocument, uuid.UUID(kept["_id"])).version == 1
+    consistent(w)
+
+
 def test_a_replayed_warehouse_feed_changes_nothing(app, net, couch, world):
     w = world
     publish_all(app, couch)  # the world's master data first: its md:* documents are in the feeds too

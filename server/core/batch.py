@@ -69,12 +69,6 @@ class Journal:
         self.saved = {}
 
 
-class NotDeferrable(Exception):
-    """Raised by a deferred posting that finds it needs what the batch holds pending (a document
-    posted earlier in the same batch): the posting is undone and made again after the batch's
-    rows are written."""
-
-
 class PostingBatch:
     def __init__(self, session: Session):
         self.session = session
@@ -144,29 +138,39 @@ def row_of(obj) -> dict[str, Any]:
 
 
 class PendingRows:
-    """Rows of new records a batch inserts together when written (tables in dependency order)."""
+    """New records a batch inserts together when written (tables in dependency order).
+
+    The records are kept, not their rows: a later posting of the batch may still change one
+    (a reversal marks the document it reverses), and ``find`` gives them to it."""
 
     def __init__(self) -> None:
-        self.rows: dict[Any, list[dict]] = {}
+        self.records: dict[Any, list] = {}
         self._marks: dict[Any, int] = {}
 
     def add(self, obj) -> None:
-        self.rows.setdefault(obj.__table__, []).append(row_of(obj))
+        self.records.setdefault(obj.__table__, []).append(obj)
+
+    def find(self, table, pk) -> Any | None:
+        """The pending record of ``table`` with this id, if a posting of this batch made it."""
+        for obj in self.records.get(table, ()):
+            if obj.id == pk:
+                return obj
+        return None
 
     def begin(self) -> None:
-        self._marks = {t: len(r) for t, r in self.rows.items()}
+        self._marks = {t: len(r) for t, r in self.records.items()}
 
     def undo(self) -> None:
-        for table, rows in self.rows.items():
-            del rows[self._marks.get(table, 0):]
+        for table, records in self.records.items():
+            del records[self._marks.get(table, 0):]
 
     def write(self, session: Session) -> None:
-        order = {t: n for n, t in enumerate(next(iter(self.rows)).metadata.sorted_tables)} if self.rows else {}
+        order = {t: n for n, t in enumerate(next(iter(self.records)).metadata.sorted_tables)} if self.records else {}
         conn = session.connection()
-        for table in sorted(self.rows, key=lambda t: order[t]):
-            if self.rows[table]:
-                conn.execute(insert(table), self.rows[table])
-        self.rows, self._marks = {}, {}
+        for table in sorted(self.records, key=lambda t: order[t]):
+            if self.records[table]:
+                conn.execute(insert(table), [row_of(obj) for obj in self.records[table]])
+        self.records, self._marks = {}, {}
 
 
 def pending_rows(session: Session) -> PendingRows | None:

@@ -22,6 +22,12 @@ from ..org.scoping import check_writes
 from . import lifecycle
 from .batch import Journal, batch_of, pending_rows
 from .models import AuditLog, DocumentCounter, DocumentMixin, PeriodLock, snapshot
+from .plain import Plain
+
+
+class PlainAuditLog(Plain, model=AuditLog):
+    """An audit record of a deferred posting (``server.core.plain``)."""
+
 
 D = TypeVar("D", bound=DocumentMixin)
 
@@ -45,7 +51,8 @@ def record_audit(
         entity_type = entity_type or entity.__tablename__
         entity_id = entity_id or entity.id
         org_id = org_id or getattr(entity, "org_id", None)
-    row = AuditLog(
+    pending = pending_rows(session)
+    row = (AuditLog if pending is None else PlainAuditLog)(
         # Network-wide records are logged under the acting user's organisation.
         org_id=org_id or p.org_id,
         user_id=p.user_id,
@@ -60,7 +67,6 @@ def record_audit(
         after=after,
         request_id=p.request_id or "",
     )
-    pending = pending_rows(session)
     if pending is not None:
         pending.add(row)  # a deferred posting's record: inserted with its batch
     else:
@@ -329,7 +335,11 @@ def reverse_document(session: Session, doc: D, reason: str, on: dt.date | None =
     p = get_principal(session)
     deferred = pending_rows(session) is not None
     if deferred:
-        check_writes(session, [doc])  # the update reaches the database with the batch's flush
+        # The change reaches the database with the batch: by its flush, or, for a document
+        # posted earlier in the batch (a plain record), in the row it is inserted with.
+        check_writes(session, [doc])
+        if isinstance(doc, Plain):
+            doc.version += 1  # as the update of a stored document would
     doc.status = new_status
     doc.reversed_at = utcnow()
     doc.reversed_by_id = p.user_id

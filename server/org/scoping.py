@@ -47,8 +47,13 @@ def check_writes(session: Session, objects) -> None:
     if principal.sees_all:
         return
     for obj in objects:
-        if isinstance(obj, OrgOwned) and not may_write(principal, obj):
+        if issubclass(model_of(obj), OrgOwned) and not may_write(principal, obj):
             raise Forbidden("this record belongs to another organisation", {"org_id": ["not your organisation"]})
+
+
+def model_of(obj) -> type:
+    """The mapped class of a record, also of a plain one (``server.core.plain``)."""
+    return getattr(obj, "MODEL", None) or type(obj)
 
 
 def may_see(principal: Principal, obj: OrgOwned) -> bool:
@@ -57,10 +62,11 @@ def may_see(principal: Principal, obj: OrgOwned) -> bool:
     if principal.sees_all:
         return True
     visible = principal.visible_org_ids
-    return obj.org_id in visible or (isinstance(obj, OrgShared) and obj.shared_org_id in visible)
+    return obj.org_id in visible or (issubclass(model_of(obj), OrgShared) and obj.shared_org_id in visible)
 
 
 def may_write(principal: Principal, obj: OrgOwned) -> bool:
     if principal.may_write_org(obj.org_id):
         return True
-    return isinstance(obj, OrgShared) and obj.shared_org_id is not None and principal.may_write_org(obj.shared_org_id)
+    return (issubclass(model_of(obj), OrgShared) and obj.shared_org_id is not None
+            and principal.may_write_org(obj.shared_org_id))

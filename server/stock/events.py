@@ -23,9 +23,10 @@ from sync.handlers import Event, PostResult, register_handler
 
 from ..auth.principal import get_principal
 from ..basedata.models import Engineer, Item, Party, Warehouse
-from ..core.batch import NotDeferrable, pending_rows
+from ..core.batch import pending_rows
 from ..db import load_many
 from ..errors import Forbidden, InvalidInput, NotFound
+from ..org.scoping import may_see
 from . import operations as ops
 from .api import ENGINEER_TYPES
 from .documents import DOC_TYPES
@@ -95,10 +96,15 @@ def post_reversal_event(session: Session, event: Event) -> PostResult:
     """红冲 the named posted document. Writes: as ``reverse_stock_document`` (the reversal document and its
     opposite moves, the original's status, audit_log). The user needs the permission that posts that type."""
     doc_id = uuid.UUID(event.doc["reverses"])
-    # Scoped like every read: a document of another organisation is not found.
-    doc = session.execute(select(StockDocument).where(StockDocument.id == doc_id)).scalar_one_or_none()
-    if doc is None and pending_rows(session) is not None:
-        raise NotDeferrable  # posted earlier in this batch, perhaps: look again once it is written
+    pending = pending_rows(session)
+    # Posted earlier in this posting batch, it is not in the database yet (of the feed's
+    # organisation, as the event's user: the same scope check as a read).
+    doc = pending.find(StockDocument.__table__, doc_id) if pending is not None else None
+    if doc is not None and not may_see(get_principal(session), doc):
+        doc = None
+    elif doc is None:
+        # Scoped like every read: a document of another organisation is not found.
+        doc = session.execute(select(StockDocument).where(StockDocument.id == doc_id)).scalar_one_or_none()
     if doc is None:
         raise NotFound("no such warehouse document", {"reverses": ["no such warehouse document"]})
     perm = "stock.requisition" if doc.doc_type in ENGINEER_TYPES else "stock.post"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from types import SimpleNamespace
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
@@ -22,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from ..basedata.models import Item, Warehouse
 from ..bulk import BulkInsert
-from ..core.batch import Journal, NotDeferrable, batch_of
+from ..core.batch import Journal, batch_of
 from ..db import utcnow
 from ..errors import DomainError, InvalidInput
 from ..ids import uuid7
@@ -474,15 +475,15 @@ def _load_serials(session: Session, keys: list[tuple]) -> dict[tuple, tuple[uuid
 
 
 def moves_of(session: Session, doc_type: str, doc_id: uuid.UUID) -> list[StockMove]:
+    """A document's moves in the order they were posted. In a deferred posting, those of a
+    document posted earlier in the batch are its pending ones (as plain objects)."""
     batch = batch_of(session)
-    if batch is not None and batch.deferring:
-        # A deferred posting reads only what is in the database: a document posted earlier in
-        # this batch still has its moves pending.
-        state = batch.parts.get("stock_ledger")
-        if state is not None and any(m["doc_id"] == doc_id and m["doc_type"] == doc_type for m in state.moves):
-            raise NotDeferrable
-    else:
+    if batch is None or not batch.deferring:
         settle(session)
+    elif (state := batch.parts.get("stock_ledger")) is not None:
+        pending = [SimpleNamespace(**m) for m in state.moves if m["doc_id"] == doc_id and m["doc_type"] == doc_type]
+        if pending:
+            return pending  # a document's moves are all pending or all written
     return list(session.execute(select(StockMove).where(StockMove.doc_type == doc_type, StockMove.doc_id == doc_id)
                                 .order_by(StockMove.id).execution_options(unscoped=True)).scalars())
 
@@ -497,9 +498,15 @@ def reversal_specs(session: Session, moves: list[StockMove]) -> list[MoveSpec]:
         {m.from_location_id for m in moves} | {m.to_location_id for m in moves})).execution_options(unscoped=True)).scalars()}
     moves = [m for m in moves if not (m.quantity == 0 and m.reverses_move_id is None and locs[m.from_location_id].own)]
     serials: dict[uuid.UUID, list[str]] = {}
+    ids = {m.id for m in moves}
     for move_id, serial in session.execute(select(StockMoveSerial.move_id, StockMoveSerial.serial)
-                                           .where(StockMoveSerial.move_id.in_([m.id for m in moves]))):
+                                           .where(StockMoveSerial.move_id.in_(ids))):
         serials.setdefault(move_id, []).append(serial)
+    batch = batch_of(session)
+    state = batch.parts.get("stock_ledger") if batch is not None else None
+    for row in state.serial_moves if state is not None else ():
+        if row["move_id"] in ids:  # moves still pending in a posting batch
+            serials.setdefault(row["move_id"], []).append(row["serial"])
     return [MoveSpec(item_id=m.item_id, from_location=locs[m.to_location_id], to_location=locs[m.from_location_id],
                      quantity=m.quantity, value=m.value, line_id=m.line_id, serials=sorted(serials.get(m.id, [])),
                      reverses_move_id=m.id) for m in reversed(moves)]

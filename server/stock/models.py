@@ -10,6 +10,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueC
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.models import DocumentMixin
+from ..core.plain import Plain
 from ..db import Base, Fixed, IdMixin, JSONType, utcnow
 from ..org.models import OrgOwned
 
@@ -161,13 +162,17 @@ class StockDocument(DocumentMixin, Base):
         return [self, *self.lines]
 
     def build_reversal(self) -> "StockDocument":
-        return StockDocument(
-            doc_type=self.doc_type, kind=self.kind, warehouse_id=self.warehouse_id, to_warehouse_id=self.to_warehouse_id,
-            party_id=self.party_id, engineer_id=self.engineer_id, formula_id=self.formula_id, reference=self.reference,
-            note=f"红冲 {self.number}",
-            lines=[StockDocumentLine(item_id=l.item_id, quantity=l.quantity, unit_cost=l.unit_cost,
-                                     counted_quantity=l.counted_quantity, serials=list(l.serials or []), role=l.role,
-                                     note=l.note, sort_order=l.sort_order) for l in self.lines])
+        return _reversal_of(self, StockDocument, StockDocumentLine)
+
+
+def _reversal_of(doc, doc_cls, line_cls):
+    return doc_cls(
+        doc_type=doc.doc_type, kind=doc.kind, warehouse_id=doc.warehouse_id, to_warehouse_id=doc.to_warehouse_id,
+        party_id=doc.party_id, engineer_id=doc.engineer_id, formula_id=doc.formula_id, reference=doc.reference,
+        note=f"红冲 {doc.number}",
+        lines=[line_cls(item_id=l.item_id, quantity=l.quantity, unit_cost=l.unit_cost,
+                        counted_quantity=l.counted_quantity, serials=list(l.serials or []), role=l.role,
+                        note=l.note, sort_order=l.sort_order) for l in doc.lines])
 
 
 class StockDocumentLine(IdMixin, Base):
@@ -203,3 +208,31 @@ class Shortage(IdMixin, OrgOwned, Base):
     created_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
     ready_at: Mapped[dt.datetime | None]
     closed_at: Mapped[dt.datetime | None]
+
+
+class PlainStockDocumentLine(Plain, model=StockDocumentLine):
+    """A new line of a document a posting batch posts deferred (``server.core.plain``)."""
+
+
+class PlainStockDocument(Plain, model=StockDocument):
+    """A new warehouse document posted deferred in a posting batch: the same rules and hooks as
+    ``StockDocument``, without the ORM's cost (``server.core.plain``)."""
+
+    AUDITABLE = False
+    doc_state = DocumentMixin.doc_state
+    check_postable = DocumentMixin.check_postable
+    snapshot = DocumentMixin.snapshot
+    DOC_TYPE = StockDocument.DOC_TYPE
+    NUMBER_PREFIX = StockDocument.NUMBER_PREFIX
+    write_ledgers = StockDocument.write_ledgers
+
+    def __init__(self, lines: list | None = None, **values) -> None:
+        super().__init__(lines=lines or [], **values)
+
+    def new_records(self) -> list:
+        for line in self.lines:
+            line.document_id = self.id
+        return [self, *self.lines]
+
+    def build_reversal(self) -> "PlainStockDocument":
+        return _reversal_of(self, PlainStockDocument, PlainStockDocumentLine)

@@ -16,15 +16,16 @@ from ..errors import InvalidInput
 from ..ids import uuid7
 from ..org.models import Organisation
 from .documents import DOC_TYPES
-from .models import StockDocument, StockDocumentLine
+from ..core.batch import pending_rows
+from .models import PlainStockDocument, PlainStockDocumentLine, StockDocument, StockDocumentLine
 
 HEADER_FIELDS = ("kind", "warehouse_id", "to_warehouse_id", "party_id", "engineer_id", "formula_id", "reference", "note",
                  "doc_date")
 
 
-def _lines(data: list[dict[str, Any]]) -> list[StockDocumentLine]:
+def _lines(data: list[dict[str, Any]], line_cls=StockDocumentLine) -> list[StockDocumentLine]:
     # Ids are made by the server, or by the device for documents that come through sync.
-    return [StockDocumentLine(id=l.get("id") or uuid7(), item_id=l["item_id"],
+    return [line_cls(id=l.get("id") or uuid7(), item_id=l["item_id"],
                               quantity=Decimal(l.get("quantity") or 0),
                               unit_cost=l.get("unit_cost"), counted_quantity=l.get("counted_quantity"),
                               serials=[s.strip() for s in l.get("serials") or []], role=l.get("role", "main"),
@@ -60,9 +61,12 @@ def _new_document(session: Session, doc_type: str, data: dict[str, Any]) -> Stoc
         raise InvalidInput("org_id", "required")
     kind = data.get("kind") or DOC_TYPES[doc_type].kinds[0]
     _check_kind(doc_type, kind)
-    doc = StockDocument(**({"id": data["id"]} if data.get("id") else {}), doc_type=doc_type, org_id=org_id, kind=kind,
-                        **{k: data[k] for k in HEADER_FIELDS if k in data and k != "kind"},
-                        lines=_lines(data.get("lines") or []))
+    # Posted deferred in a posting batch, it never enters the session: a plain record will do.
+    doc_cls, line_cls = (PlainStockDocument, PlainStockDocumentLine) if pending_rows(session) is not None \
+        else (StockDocument, StockDocumentLine)
+    doc = doc_cls(**({"id": data["id"]} if data.get("id") else {}), doc_type=doc_type, org_id=org_id, kind=kind,
+                  **{k: data[k] for k in HEADER_FIELDS if k in data and k != "kind"},
+                  lines=_lines(data.get("lines") or [], line_cls))
     if doc.doc_date is None:
         doc.doc_date = dt.date.today()
     return doc
