@@ -105,7 +105,28 @@ class OutboxPublisher:
         return len(done)
 
     def _write(self, db: str, rows: list) -> dict[str, object]:
-        """Overwrite each document with its row's body (or delete it). Returns doc_id → True or the error."""
+        """Overwrite each document with its row's body (or delete it). Returns doc_id → True or the error.
+
+        Most documents are new (a status of a new event): they are written at once, without asking
+        for their revision; only those the store already has (a conflict) are looked up and written
+        over, and deletions."""
+        result: dict[str, object] = {}
+        fresh = [row for row in rows if row.body is not None]
+        conflicted = {row.doc_id for row in rows if row.body is None}
+        if fresh:
+            for answer in self.client.bulk_docs(db, [{**row.body, "_id": row.doc_id, "outbox_id": row.id} for row in fresh]):
+                if answer.get("ok"):
+                    result[answer["id"]] = True
+                elif answer.get("error") == "conflict":
+                    conflicted.add(answer["id"])
+                else:
+                    result[answer["id"]] = f"{answer.get('error')}: {answer.get('reason')}"
+        if conflicted:
+            result.update(self._overwrite(db, [row for row in rows if row.doc_id in conflicted]))
+        return result
+
+    def _overwrite(self, db: str, rows: list) -> dict[str, object]:
+        """Write over what the store has, unless it came from a newer row."""
         current = {r["key"]: r for r in self.client.all_docs(db, keys=[r.doc_id for r in rows], include_docs=True)
                    if "value" in r and r["value"]}
         docs, result = [], {}
