@@ -240,16 +240,27 @@ APPEND_ONLY_TABLES: list[str] = [
 ]
 
 
+_IDENTITY_CLASSES: dict[type, type] = {}
+
+
+def _identity_key(model, pk) -> tuple:
+    """``identity_key_from_primary_key`` without ``inspect`` (the hot path of posting asks it tens of
+    thousands of times a batch): the key is (identity class, (pk,), None) for one-column keys."""
+    cls = _IDENTITY_CLASSES.get(model)
+    if cls is None:
+        cls = _IDENTITY_CLASSES[model] = inspect(model)._identity_class
+    return (cls, (pk,), None)
+
+
 def load_many(session: Session, model, ids) -> list:
     """The rows of ``model`` with these primary keys (those that exist), the ones the session does not
     hold yet loaded in a few statements (no organisation criteria, as :func:`get_loaded`). What a
     posting batch will ask :func:`get_loaded` for one by one; the batch's session keeps what it loaded."""
-    mapper = inspect(model)
     found, missing = [], []
     for pk in ids:
-        obj = session.identity_map.get(mapper.identity_key_from_primary_key((pk,)))
+        obj = session.identity_map.get(_identity_key(model, pk))
         (missing.append(pk) if obj is None else found.append(obj))
-    pk = mapper.primary_key[0]
+    pk = inspect(model).primary_key[0]
     for start in range(0, len(missing), 500):
         found.extend(session.execute(select(model).where(pk.in_(missing[start:start + 500]))
                                      .execution_options(unscoped=True)).scalars())
@@ -265,7 +276,7 @@ def get_loaded(session: Session, model, pk):
     """
     if pk is None:
         return None
-    obj = session.identity_map.get(inspect(model).identity_key_from_primary_key((pk,)))
+    obj = session.identity_map.get(_identity_key(model, pk))
     if obj is not None:
         return obj
     return session.get(model, pk, execution_options={"unscoped": True})

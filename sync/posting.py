@@ -333,15 +333,16 @@ def _result_json(result: PostResult) -> dict:
 # -- a batch -----------------------------------------------------------------------------
 
 def _prefetch(session: Session, docs: list[Any]) -> None:
-    """Let each handler load at once what its events of this batch will look up."""
-    by_type: dict[str, list[dict]] = {}
+    """Let each handler load at once what its events of this batch will look up (one call per
+    prefetch function, which several types may share)."""
+    by_function: dict[Any, list[dict]] = {}
     for doc in docs:
         if isinstance(doc, dict) and isinstance(doc.get("type"), str) and not doc.get("_deleted"):
-            by_type.setdefault(doc["type"], []).append(doc)
-    for event_type, of_type in by_type.items():
-        handler = handler_for(event_type)
-        if handler is not None and handler.prefetch is not None:
-            handler.prefetch(session, of_type)
+            handler = handler_for(doc["type"])
+            if handler is not None and handler.prefetch is not None:
+                by_function.setdefault(handler.prefetch, []).append(doc)
+    for prefetch, of_function in by_function.items():
+        prefetch(session, of_function)
 
 
 def post_changes(session: Session, ctx: FeedContext, changes: list[dict], docs: dict[tuple[str, str], Any]) -> dict[str, int]:

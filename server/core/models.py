@@ -74,13 +74,15 @@ class DocumentMixin(IdMixin, OrgOwned):
         return [self]
 
 
+_SNAPSHOT_KEYS: dict[Any, tuple[str, ...]] = {}
+
+
 def snapshot(obj: Any) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for col in obj.__table__.columns:
-        if col.key in ("password_hash", "token_hash"):
-            continue
-        out[col.key] = _jsonable(getattr(obj, col.key, None))
-    return out
+    keys = _SNAPSHOT_KEYS.get(obj.__table__)
+    if keys is None:
+        keys = _SNAPSHOT_KEYS[obj.__table__] = tuple(
+            c.key for c in obj.__table__.columns if c.key not in ("password_hash", "token_hash"))
+    return {key: _jsonable(getattr(obj, key, None)) for key in keys}
 
 
 def _jsonable(value: Any) -> Any:

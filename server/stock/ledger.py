@@ -189,6 +189,8 @@ class LedgerState:
         self.dirty_balances: set[tuple] = set()
         self.dirty_costs: set[tuple] = set()
         self.moves: list[dict] = []
+        self._by_doc: dict[uuid.UUID, list[int]] = {}  # pending moves by document, indexed on demand
+        self._indexed = 0
         self.serial_moves: list[dict] = []
         self.arrivals: list[tuple[StockLocation, uuid.UUID]] = []
         self.journal = Journal()
@@ -234,11 +236,11 @@ class LedgerState:
         items = {k[1] for k in missing} | set(session.info.get(_ITEMS, ()))
         found = {}
         items_list = sorted(items)
+        conn = session.connection()  # plain rows: no ORM work for a read of totals
         for start in range(0, len(items_list), 500):
-            found.update(((r[0], r[1]), [r[2], r[3]]) for r in session.execute(
+            found.update(((r[0], r[1]), [r[2], r[3]]) for r in conn.execute(
                 select(place, model.item_id, model.quantity, model.value)
-                .where(place.in_(places), model.item_id.in_(items_list[start:start + 500]))
-                .execution_options(unscoped=True)))
+                .where(place.in_(places), model.item_id.in_(items_list[start:start + 500]))))
         for p in places:
             for i in items:
                 if (p, i) not in table:
@@ -255,6 +257,14 @@ class LedgerState:
             self.journal.save(self.serials, k)
             self.journal.save(self.serial_last, k)
 
+    def pending_moves(self, doc_id: uuid.UUID) -> list[dict]:
+        """The moves of a document posted earlier in the batch and not written yet."""
+        index = self._by_doc
+        for n in range(self._indexed, len(self.moves)):  # index what was added since
+            index.setdefault(self.moves[n]["doc_id"], []).append(n)
+        self._indexed = len(self.moves)
+        return [self.moves[n] for n in index.get(doc_id, ())]
+
     # -- the batch protocol ----------------------------------------------------------
 
     def begin(self) -> None:
@@ -264,6 +274,8 @@ class LedgerState:
     def undo(self) -> None:
         self.journal.undo()
         del self.moves[self._marks[0]:]
+        if self._indexed > len(self.moves):
+            self._by_doc, self._indexed = {}, 0
         del self.serial_moves[self._marks[1]:]
         del self.arrivals[self._marks[2]:]
 
@@ -288,6 +300,7 @@ class LedgerState:
             _COST_TOTALS.execute(conn, costs)
         arrivals = self.arrivals
         self.moves, self.serial_moves, self.arrivals = [], [], []
+        self._by_doc, self._indexed = {}, 0
         self.serial_last, self.dirty_balances, self.dirty_costs = {}, set(), set()
         self._marks = (0, 0, 0)
         if arrivals:
@@ -481,11 +494,22 @@ def moves_of(session: Session, doc_type: str, doc_id: uuid.UUID) -> list[StockMo
     if batch is None or not batch.deferring:
         settle(session)
     elif (state := batch.parts.get("stock_ledger")) is not None:
-        pending = [SimpleNamespace(**m) for m in state.moves if m["doc_id"] == doc_id and m["doc_type"] == doc_type]
+        pending = [SimpleNamespace(**m) for m in state.pending_moves(doc_id) if m["doc_type"] == doc_type]
         if pending:
             return pending  # a document's moves are all pending or all written
     return list(session.execute(select(StockMove).where(StockMove.doc_type == doc_type, StockMove.doc_id == doc_id)
                                 .order_by(StockMove.id).execution_options(unscoped=True)).scalars())
+
+
+def _locations_by_id(session: Session, ids: set[uuid.UUID]) -> dict[uuid.UUID, StockLocation]:
+    """Locations by id, those the session looked up before (``location_for``) without a query."""
+    known = {loc.id: loc for loc in session.info.get(_LOCATIONS, {}).values()}
+    missing = ids - known.keys()
+    if missing:
+        for loc in session.execute(select(StockLocation).where(StockLocation.id.in_(missing))
+                                   .execution_options(unscoped=True)).scalars():
+            known[loc.id] = loc
+    return known
 
 
 def reversal_specs(session: Session, moves: list[StockMove]) -> list[MoveSpec]:
@@ -494,14 +518,16 @@ def reversal_specs(session: Session, moves: list[StockMove]) -> list[MoveSpec]:
     Residue write-offs are not reversed: they followed from the stock running
     out, and the reversal makes its own if it empties a location.
     """
-    locs = {l.id: l for l in session.execute(select(StockLocation).where(StockLocation.id.in_(
-        {m.from_location_id for m in moves} | {m.to_location_id for m in moves})).execution_options(unscoped=True)).scalars()}
+    locs = _locations_by_id(session, {m.from_location_id for m in moves} | {m.to_location_id for m in moves})
     moves = [m for m in moves if not (m.quantity == 0 and m.reverses_move_id is None and locs[m.from_location_id].own)]
     serials: dict[uuid.UUID, list[str]] = {}
-    ids = {m.id for m in moves}
-    for move_id, serial in session.execute(select(StockMoveSerial.move_id, StockMoveSerial.serial)
-                                           .where(StockMoveSerial.move_id.in_(ids))):
-        serials.setdefault(move_id, []).append(serial)
+    items = _items_of(session, {m.item_id for m in moves})
+    # Only moves of serial-tracked items have serials.
+    ids = {m.id for m in moves if m.item_id in items and items[m.item_id].serialized}
+    if ids:
+        for move_id, serial in session.execute(select(StockMoveSerial.move_id, StockMoveSerial.serial)
+                                               .where(StockMoveSerial.move_id.in_(ids))):
+            serials.setdefault(move_id, []).append(serial)
     batch = batch_of(session)
     state = batch.parts.get("stock_ledger") if batch is not None else None
     for row in state.serial_moves if state is not None else ():
