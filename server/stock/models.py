@@ -225,14 +225,10 @@ class PlainStockDocument(Plain, model=StockDocument):
     DOC_TYPE = StockDocument.DOC_TYPE
     NUMBER_PREFIX = StockDocument.NUMBER_PREFIX
     write_ledgers = StockDocument.write_ledgers
+    new_records = StockDocument.new_records
 
     def __init__(self, lines: list | None = None, **values) -> None:
         super().__init__(lines=lines or [], **values)
-
-    def new_records(self) -> list:
-        for line in self.lines:
-            line.document_id = self.id
-        return [self, *self.lines]
 
     def build_reversal(self) -> "PlainStockDocument":
         return _reversal_of(self, PlainStockDocument, PlainStockDocumentLine)
