@@ -6,7 +6,9 @@ command) commits once through :func:`unit_of_work`.
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
+import threading
 import uuid
 from decimal import Decimal
 from contextlib import contextmanager
@@ -164,9 +166,81 @@ def _configure_sqlite(engine: Engine) -> None:
         cur.execute("PRAGMA busy_timeout=30000")
         cur.close()
 
+    gate = WriteGate()
+
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
-        conn.exec_driver_sql("BEGIN" if sqlite_read_only.get() else "BEGIN IMMEDIATE")
+        if sqlite_read_only.get():
+            conn.exec_driver_sql("BEGIN")
+            return
+        gate.acquire()
+        conn.info["aftercare.gated"] = True
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            _on_end(conn)
+            raise
+
+    @event.listens_for(engine, "commit")
+    @event.listens_for(engine, "rollback")
+    def _on_end(conn):
+        if conn.info.pop("aftercare.gated", False):  # only the transaction that took its turn
+            gate.release()
+
+
+class WriteGate:
+    """The threads of this process take SQLite's write lock in the order they asked for it.
+
+    SQLite's busy handler retries a locked database after sleeps that grow to 100 ms, so a thread
+    that writes back to back (the posting worker, batch after batch) takes the lock again before
+    a waiting thread (a clerk's request, the outbox publisher) wakes to try: it can wait for the
+    whole backlog. Here writers queue, each waiting only for those before it. A thread may hold
+    the gate more than once (a nested unit of work). It is handed on when the transaction ends
+    (commit or rollback), just before SQLite's own lock is released, so the next writer may wait
+    a moment more in SQLite's busy handler. Other processes still queue through the busy handler
+    alone. A writer that waited ``patience`` seconds goes on without its turn: SQLite's lock
+    still serialises it, order is all that is lost.
+    """
+
+    def __init__(self, patience: float = 10.0) -> None:
+        self._lock = threading.Lock()
+        self._queue: collections.deque[tuple[int, threading.Event]] = collections.deque()
+        self._owner: int | None = None
+        self._depth = 0
+        self.patience = patience
+
+    def acquire(self) -> None:
+        me = threading.get_ident()
+        with self._lock:
+            if self._owner == me:
+                self._depth += 1
+                return
+            if self._owner is None and not self._queue:
+                self._owner, self._depth = me, 1
+                return
+            entry = (me, threading.Event())
+            self._queue.append(entry)
+        entry[1].wait(self.patience)
+        with self._lock:
+            if self._owner != me:  # not handed on in time: go on without a turn
+                try:
+                    self._queue.remove(entry)
+                except ValueError:
+                    pass
+
+    def release(self) -> None:
+        with self._lock:
+            if self._owner != threading.get_ident():
+                return  # a transaction that went on without its turn
+            self._depth -= 1
+            if self._depth:
+                return
+            if self._queue:
+                nxt, ready = self._queue.popleft()
+                self._owner, self._depth = nxt, 1
+                ready.set()
+            else:
+                self._owner = None
 
 
 class Database:

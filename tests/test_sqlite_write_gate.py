@@ -1,0 +1,80 @@
+"""SQLite writers of one process take the write lock in turn (``server.db.WriteGate``)."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from sqlalchemy import text
+
+from server.db import WriteGate, make_engine
+
+
+def test_the_gate_hands_on_in_the_order_writers_asked():
+    gate = WriteGate()
+    order: list[str] = []
+    gate.acquire()  # held by this thread
+    threads = []
+    for name in ("first", "second", "third"):
+        def run(name=name):
+            gate.acquire()
+            order.append(name)
+            gate.release()
+        t = threading.Thread(target=run)
+        t.start()
+        threads.append(t)
+        time.sleep(0.05)  # each asks after the one before
+    gate.acquire()  # nested: this thread still holds it
+    gate.release()
+    assert order == []
+    gate.release()
+    for t in threads:
+        t.join(5)
+    assert order == ["first", "second", "third"]
+
+
+def test_a_writer_that_waited_too_long_goes_on_without_its_turn():
+    gate = WriteGate(patience=0.2)
+    gate.acquire()
+    done = threading.Event()
+
+    def run():
+        gate.acquire()  # gives up waiting after 0.2 s
+        done.set()
+        gate.release()  # not the owner: ignored
+
+    t = threading.Thread(target=run)
+    t.start()
+    assert done.wait(2)
+    t.join(2)
+    gate.release()
+    gate.acquire()  # free again, and nobody left queued
+    gate.release()
+
+
+def test_a_request_gets_its_turn_while_the_worker_writes_back_to_back(tmp_path):
+    """A busy writer (the posting worker) no longer starves another thread's short write."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'gate.db'}")
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE t (who TEXT)"))
+    stop = threading.Event()
+
+    def worker():
+        while not stop.is_set():
+            with engine.begin() as conn:
+                conn.execute(text("INSERT INTO t VALUES ('worker')"))
+                time.sleep(0.05)  # a batch holds the lock for a while
+
+    t = threading.Thread(target=worker)
+    t.start()
+    try:
+        time.sleep(0.3)
+        asked = time.monotonic()
+        with engine.begin() as conn:
+            conn.execute(text("INSERT INTO t VALUES ('request')"))
+        waited = time.monotonic() - asked
+    finally:
+        stop.set()
+        t.join(5)
+        engine.dispose()
+    assert waited < 0.5, waited  # one batch at most, not the whole backlog
