@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import Table
+from sqlalchemy import Table, insert
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
@@ -38,6 +38,7 @@ class BulkInsert:
         self.returning = tuple(returning)
         self._sqlite = self._sqlalchemy(sqlite.insert)
         self._pg: dict[tuple[str, ...], tuple] = {}
+        self._sqlite_plain: dict[tuple[str, ...], tuple] = {}
 
     def _sqlalchemy(self, insert):
         ins = insert(self.table)
@@ -81,11 +82,35 @@ class BulkInsert:
             found = self._pg[cols] = (sql, processors)
         return found
 
+    def _sqlite_statement(self, conn: Connection, cols: tuple[str, ...]):
+        """The SQLite text for these columns, with ``?`` placeholders, and each column's converter."""
+        found = self._sqlite_plain.get(cols)
+        if found is None:
+            q = conn.dialect.identifier_preparer.quote
+            sql = (f"INSERT INTO {q(self.table.name)} ({', '.join(map(q, cols))}) "
+                   f"VALUES ({', '.join('?' for _ in cols)})")
+            if self.update:
+                sql += (f" ON CONFLICT ({', '.join(map(q, self.conflict))}) DO UPDATE SET "
+                        + ", ".join(f"{q(c)} = excluded.{q(c)}" for c in self.update))
+            processors = [self.table.c[c].type._cached_bind_processor(conn.dialect) for c in cols]
+            found = self._sqlite_plain[cols] = (sql, processors)
+        return found
+
     def execute(self, conn: Connection, rows: list[dict]) -> list | None:
         """Insert ``rows`` (dicts with the same keys); the RETURNING rows (in no set order), if any."""
+        rows = _with_defaults(self.table, rows)
         if conn.dialect.name != "postgresql":
-            result = conn.execute(self._sqlite, rows)
-            return result.all() if self.returning else None
+            if self.returning or self.touch:
+                result = conn.execute(self._sqlite, rows)
+                return result.all() if self.returning else None
+            # The rows as tuples straight to the driver: SQLAlchemy's executemany would build and
+            # process a parameter dict per row, most of the time of writing a posting batch.
+            cols = tuple(rows[0])
+            sql, processors = self._sqlite_statement(conn, cols)
+            params = [tuple(v if p is None else p(v) for v, p in zip(map(r.__getitem__, cols), processors))
+                      for r in rows]
+            conn.exec_driver_sql(sql, params)
+            return None
         cols = tuple(rows[0])
         stmt, processors = self._postgresql(conn, cols)
         params = []
@@ -107,3 +132,41 @@ class BulkInsert:
             rest = [r for r in rows if tuple(r[c] for c in self.conflict) not in have]
             found += self.execute(conn, rest)
         return found
+
+
+_DEFAULTS: dict[tuple, list] = {}
+
+
+def _with_defaults(table: Table, rows: list[dict]) -> list[dict]:
+    """Fill the Python-side column defaults a row leaves out, as SQLAlchemy's own insert would."""
+    key = (table, tuple(rows[0]))
+    missing = _DEFAULTS.get(key)
+    if missing is None:
+        missing = _DEFAULTS[key] = [c for c in table.columns if c.key not in rows[0] and (
+            getattr(c.default, "is_scalar", False) or getattr(c.default, "is_callable", False))]
+    if not missing:
+        return rows
+    filled = []
+    for row in rows:
+        row = dict(row)
+        for col in missing:
+            row[col.key] = col.default.arg(None) if col.default.is_callable else col.default.arg
+        filled.append(row)
+    return filled
+
+
+_PLAIN_INSERTS: dict[Table, BulkInsert] = {}
+
+
+def insert_rows(conn: Connection, table: Table, rows: list[dict]) -> None:
+    """Insert many new rows of ``table`` (dicts with the same keys): on SQLite straight to the
+    driver as tuples, on PostgreSQL as SQLAlchemy's multi-row insert."""
+    if not rows:
+        return
+    if conn.dialect.name == "postgresql":
+        conn.execute(insert(table), rows)
+        return
+    bulk = _PLAIN_INSERTS.get(table)
+    if bulk is None:
+        bulk = _PLAIN_INSERTS[table] = BulkInsert(table)
+    bulk.execute(conn, rows)

@@ -16,11 +16,12 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import insert, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
 from server.auth.models import User
+from server.bulk import insert_rows
 from server.auth.operations import principal_for
 from server.auth.principal import get_principal, set_principal
 from server.db import get_loaded, utcnow
@@ -106,15 +107,11 @@ class _SyncRows:
 
     def write(self, session: Session) -> None:
         conn = session.connection()
-        if self.processed:
-            conn.execute(_INSERT_PROCESSED, self.processed)
-        if self.outbox:
-            conn.execute(_INSERT_OUTBOX, self.outbox)
+        insert_rows(conn, SyncProcessed.__table__, self.processed)
+        insert_rows(conn, OutboxMessage.__table__, self.outbox)
         self.processed, self.outbox = [], []
 
 
-_INSERT_PROCESSED = insert(SyncProcessed.__table__)
-_INSERT_OUTBOX = insert(OutboxMessage.__table__)
 
 
 @dataclass

@@ -27,8 +27,10 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import Any, Callable, Iterator, Protocol
 
-from sqlalchemy import event, insert
+from sqlalchemy import event
 from sqlalchemy.orm import Session
+
+from ..bulk import insert_rows
 
 _KEY = "aftercare.posting_batch"
 
@@ -169,7 +171,7 @@ class PendingRows:
         conn = session.connection()
         for table in sorted(self.records, key=lambda t: order[t]):
             if self.records[table]:
-                conn.execute(insert(table), [row_of(obj) for obj in self.records[table]])
+                insert_rows(conn, table, [row_of(obj) for obj in self.records[table]])
         self.records, self._marks = {}, {}
 
 
