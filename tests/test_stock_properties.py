@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 from decimal import Decimal
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
@@ -73,6 +73,18 @@ def _balances(s, items) -> dict:
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(steps=st.lists(OPS, min_size=1, max_size=18))
+# Found by this test: cheap units moved to warehouse 0, a dear unit received at warehouse 1; warehouse 0
+# issues at the organisation's average (its own value goes below nothing), then warehouse 1's unit
+# leaves at its full value (an issue, or a reversal of its receipt) — the organisation's stock was
+# left worth less than nothing.
+@example(steps=[("receipt", 1, 5, 1, 1, 0), ("transfer", 1, 5, 1, 1, 0), ("receipt", 1, 1, 65537, 1, 0),
+                ("issue", 1, 1, 1, 0, 0), ("issue", 1, 1, 1, 1, 0)])
+@example(steps=[("receipt", 0, 1, 1, 0, 0), ("receipt", 0, 1, 1, 0, 0), ("issue", 0, 6, 1, 0, 0),
+                ("receipt", 0, 1, 1, 0, 0), ("reverse", 0, 1, 1, 0, 0), ("reverse", 0, 1, 1, 0, 0),
+                ("transfer", 0, 6, 1, 0, 0), ("reverse", 0, 1, 1, 0, 0), ("receipt", 1, 5, 1, 1, 0),
+                ("transfer", 1, 5, 1, 1, 0), ("receipt", 1, 1, 65537, 1, 0), ("issue", 1, 1, 1, 0, 0),
+                ("receipt", 0, 1, 1, 0, 0), ("receipt", 0, 1, 1, 0, 0), ("transfer", 0, 6, 1, 0, 0),
+                ("receipt", 0, 1, 1, 0, 0), ("reverse", 0, 1, 1, 0, 9)])
 def test_random_postings_and_reversals_keep_the_invariants(world, steps):
     w: World = world
     with w.open() as s, unit_of_work(s):

@@ -401,6 +401,17 @@ def post_moves(session: Session, specs: list[MoveSpec], *, org_id: uuid.UUID, do
             else:
                 avg = cost[1] / cost[0] if cost[0] else ZERO
                 value = _money(avg * s.quantity)
+            if not dst.own and s.quantity:
+                # Leaving the organisation: its last units take all the value it has left, and no
+                # move takes more than it has. (A location's own value may have drifted from the
+                # average, even below nothing: each location's units go out at the organisation's
+                # average, not at what they came in for.)
+                if s.quantity >= cost[0]:
+                    value = cost[1]
+                elif value > cost[1]:
+                    value = max(cost[1], ZERO)
+                if s.value is not None:
+                    price_difference = s.value - value
         else:
             value = s.value if s.value is not None else _money(s.unit_cost * s.quantity)
         if s.quantity == 0 and dst.own and dst_bal[0] == 0:
@@ -432,16 +443,20 @@ def post_moves(session: Session, specs: list[MoveSpec], *, org_id: uuid.UUID, do
             _post_adjustment_value(session, state, dst, s, price_difference,
                                    dict(org_id=org_id, doc_type=doc_type, doc_id=doc_id, doc_date=doc_date, posted_at=now))
         if src.own and src_bal[0] == 0 and src_bal[1] != 0:
-            # Value left with no quantity (a reversal at the original value after
-            # the average moved, or rounding): write it off to adjustment, so an
-            # empty location is always worth nothing.
+            # Value left with no quantity (a reversal at the original value after the average
+            # moved, units that came in cheaper or dearer than the average, rounding): an empty
+            # location is always worth nothing. While the organisation still holds the item the
+            # value stays in its stock, with the location holding most of it; otherwise it is
+            # written off to adjustment.
             residue = src_bal[1]
-            adj = _adjustment_row(session, state, src.org_id, s.item_id)
+            home = _residue_home(session, state, src, s.item_id) if costs[(src.org_id, s.item_id)][0] > 0 else None
+            if home is None:
+                home = _adjustment_row(session, state, src.org_id, s.item_id)
+                costs[(src.org_id, s.item_id)][1] -= residue
             src_bal[1] = ZERO
-            balances[(adj.id, s.item_id)][1] += residue
-            costs[(src.org_id, s.item_id)][1] -= residue
+            balances[(home.id, s.item_id)][1] += residue
             moves.append(dict(id=uuid7(), org_id=org_id, item_id=s.item_id, from_location_id=src.id,
-                              to_location_id=adj.id, quantity=ZERO, value=residue, doc_type=doc_type, doc_id=doc_id,
+                              to_location_id=home.id, quantity=ZERO, value=residue, doc_type=doc_type, doc_id=doc_id,
                               line_id=s.line_id, doc_date=doc_date, posted_at=now, reverses_move_id=None))
     state.arrivals.extend((s.to_location, s.item_id) for s in specs if s.quantity and s.to_location.own)
     posted = [PostedMove(m["id"], m["item_id"], m["from_location_id"], m["to_location_id"], m["quantity"], m["value"],
@@ -449,6 +464,27 @@ def post_moves(session: Session, specs: list[MoveSpec], *, org_id: uuid.UUID, do
     if immediate:
         state.write(session)
     return posted
+
+
+def _residue_home(session: Session, state: LedgerState, src: StockLocation, item_id: uuid.UUID) -> StockLocation | None:
+    """The organisation's own location, other than ``src``, holding most of the item (None: none
+    holds any). Reads the database, with what this posting batch changed over it."""
+    on_hand = {loc_id: q for loc_id, q in session.connection().execute(
+        select(StockBalance.location_id, StockBalance.quantity)
+        .join(StockLocation, StockLocation.id == StockBalance.location_id)
+        .where(StockLocation.org_id == src.org_id, StockLocation.kind.in_(OWN_KINDS), StockBalance.item_id == item_id,
+               StockBalance.location_id != src.id))}
+    for (loc_id, item), (q, _v) in state.balances.items():
+        meta = state.loc_meta.get(loc_id)
+        if item == item_id and loc_id != src.id and meta and meta[0] == src.org_id and meta[1] in OWN_KINDS:
+            on_hand[loc_id] = q
+    held = sorted((-q, str(loc_id), loc_id) for loc_id, q in on_hand.items() if q > 0)
+    if not held:
+        return None
+    home = _locations_by_id(session, {held[0][2]})[held[0][2]]
+    state.loc_meta[home.id] = (home.org_id, home.kind)
+    state.lock_balances(session, [(home.id, item_id)])
+    return home if state.balances[(home.id, item_id)][0] > 0 else None
 
 
 def _adjustment_row(session: Session, state: LedgerState, org_id: uuid.UUID, item_id: uuid.UUID) -> StockLocation:
