@@ -23,11 +23,14 @@ function remoteDb(url, token) {
   });
 }
 
+// Documents per batch, as the PWA pushes (pwa/src/sync/engine.js DEFAULT_BATCH).
+const BATCH = 250
+
 function replicate(source, target, opts) {
   const started = Date.now();
   return new Promise((resolve) => {
     const denied = [];
-    const rep = PouchDB.replicate(source, target, Object.assign({ retry: false, batch_size: 100 }, opts || {}));
+    const rep = PouchDB.replicate(source, target, Object.assign({ retry: false, batch_size: BATCH }, opts || {}));
     rep.on('denied', (err) => denied.push({ id: err.id || null, reason: err.reason || err.message, name: err.name }));
     rep.on('complete', (info) => resolve({
       ok: info.ok !== false && !(info.errors && info.errors.length),

@@ -13,7 +13,9 @@ import { localName } from './names.js'
 import { backOff, isAuthError, isTooLarge, smallerBatch } from './status.js'
 
 export const OUTBOX_DOC = '_local/aftercare_outbox'
-const DEFAULT_BATCH = 100
+// Events are small (photos go to /api/blobs); after a day offline a counter pushes hundreds:
+// bigger batches, fewer round trips over a mobile network (a 413 halves the batch).
+const DEFAULT_BATCH = 250
 // A first sync pulls tens of thousands of documents: bigger pages, fewer round trips. The
 // pull's checkpoint is kept on the device only (no write through the proxy per page; the
 // server never needs to know how far a device has read).
