@@ -92,7 +92,11 @@ class BulkInsert:
             if self.update:
                 sql += (f" ON CONFLICT ({', '.join(map(q, self.conflict))}) DO UPDATE SET "
                         + ", ".join(f"{q(c)} = excluded.{q(c)}" for c in self.update))
-            processors = [self.table.c[c].type._cached_bind_processor(conn.dialect) for c in cols]
+            processors = []
+            for c in cols:
+                process = self.table.c[c].type._cached_bind_processor(conn.dialect)
+                # Most types keep None as NULL: those need no call for it (JSON writes 'null').
+                processors.append((process, process is not None and process(None) is not None))
             found = self._sqlite_plain[cols] = (sql, processors)
         return found
 
@@ -107,7 +111,8 @@ class BulkInsert:
             # process a parameter dict per row, most of the time of writing a posting batch.
             cols = tuple(rows[0])
             sql, processors = self._sqlite_statement(conn, cols)
-            params = [tuple(v if p is None else p(v) for v, p in zip(map(r.__getitem__, cols), processors))
+            params = [tuple(v if p is None or (v is None and not on_none) else p(v)
+                            for v, (p, on_none) in zip(map(r.__getitem__, cols), processors))
                       for r in rows]
             conn.exec_driver_sql(sql, params)
             return None

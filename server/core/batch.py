@@ -54,7 +54,10 @@ class Journal:
 
     def save(self, table: dict, key: Any) -> None:
         """Call before changing or adding ``table[key]`` (a list of numbers, or an immutable value)."""
-        _, originals, absent = self.saved.setdefault(id(table), (table, {}, set()))
+        entry = self.saved.get(id(table))
+        if entry is None:
+            entry = self.saved[id(table)] = (table, {}, set())
+        _, originals, absent = entry
         if key in originals or key in absent:
             return
         if key in table:
