@@ -309,7 +309,9 @@ def write_events(db: str, docs: list, *, new_edits: bool) -> list[dict]:
     ids = [d["_id"] for d in docs if isinstance(d, dict) and isinstance(d.get("_id"), str)
            and not d["_id"].startswith(("_design/", "_local/", STATUS_PREFIX, MASTER_DATA_PREFIX))]
     client = store()
-    stored = client.current_revs(db, sorted(set(ids))) if ids and db != MASTER_DB else {}
+    # Live documents only: events are never deleted (devices may not, the server does not), and
+    # every id that is not an event's is refused by its prefix above.
+    stored = client.live_revs(db, ids) if ids and db != MASTER_DB else {}
     reasons = [refusal_reason(db, d, stored, new_edits=new_edits, org_id=org_id, user_id=user_id) for d in docs]
     accepted = [d for d, r in zip(docs, reasons) if r is None]
     upstream = client.bulk_docs(db, accepted, new_edits=new_edits) if accepted else []

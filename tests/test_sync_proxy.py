@@ -160,3 +160,26 @@ def test_longpoll_waits_for_a_change_and_ends_by_its_timeout(client, net, couch)
     started = time.monotonic()
     r = client.get(f"/sync/sp_sz01/_changes?feed=longpoll&timeout=20000&heartbeat=10000&since={first['last_seq']}&include_docs=true", headers=h)
     assert [c["doc"]["_id"] for c in r.json["results"]] == [o["_id"]] and time.monotonic() - started < 5
+
+
+def test_the_stored_check_finds_events_among_others_and_reads_by_key_past_its_limit(couch, monkeypatch):
+    """``live_revs``: one range read over a batch's ids (UUIDv7, in time order) finds the stored
+    ones among other documents in that range; a range holding more than its limit is read by key."""
+    from server.ids import uuid7
+
+    ids = [str(uuid7()) for _ in range(2400)]  # made in order, as on a device
+    stored = ids[::3]
+    couch.bulk_docs("sp_sz01", [{"_id": i, "type": "note"} for i in stored])
+    revs = {i: r["rev"] for i, r in couch.current_revs("sp_sz01", stored).items()}
+    by_key = []
+    real = couch.current_revs
+    monkeypatch.setattr(couch, "current_revs", lambda db, keys: by_key.append(len(keys)) or real(db, keys))
+    batch = ids[300:320]  # a push's batch: some stored, the others new, more stored ones around them
+    assert couch.live_revs("sp_sz01", batch) == {i: {"rev": revs[i], "deleted": False} for i in batch if i in revs}
+    # 800 stored documents lie between the first and the last id: under the limit (1,000), one read.
+    assert set(couch.live_revs("sp_sz01", [ids[0], ids[-1]])) == {ids[0]}
+    assert by_key == []
+    # Fill the range past the limit: read by key, the same answer.
+    couch.bulk_docs("sp_sz01", [{"_id": i, "type": "note"} for i in ids[1:-1] if i not in revs])
+    assert set(couch.live_revs("sp_sz01", [ids[0], ids[-1]])) == {ids[0]}
+    assert by_key == [2]
