@@ -1,6 +1,7 @@
 """UUIDv7 identifiers: time-ordered, so new rows land at the end of indexes."""
 
 import os
+import random
 import threading
 import time
 import uuid
@@ -8,6 +9,18 @@ import uuid
 _lock = threading.Lock()
 _last_ms = 0
 _counter = 0
+# Random bits from a generator seeded by the OS, not a system call per id: os.urandom lets
+# go of the interpreter lock, and a busy thread (the posting worker makes thousands of ids
+# a batch) then waits for another to hand it back. Ids need to be unique, not secret. A
+# forked child seeds its own, or parent and child would make the same ids.
+_random = random.Random(os.urandom(32))
+
+
+def _reseed() -> None:
+    _random.seed(os.urandom(32))
+
+
+os.register_at_fork(after_in_child=_reseed)
 
 
 def uuid7() -> uuid.UUID:
@@ -22,10 +35,10 @@ def uuid7() -> uuid.UUID:
                 ms += 1
                 _counter = 0
         else:
-            _counter = int.from_bytes(os.urandom(2), "big") & 0x7FF
+            _counter = _random.getrandbits(11)
         _last_ms = ms
         counter = _counter
-    rand = int.from_bytes(os.urandom(8), "big") & ((1 << 62) - 1)
+        rand = _random.getrandbits(62)
     value = (ms & ((1 << 48) - 1)) << 80
     value |= 0x7 << 76
     value |= counter << 64
