@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections import defaultdict
 
 from sqlalchemy import select, update
 
-from server.db import unit_of_work, utcnow
+from server.db import sqlite_read_only, unit_of_work, utcnow
 from server.http import system_session
 from server.outbox.models import OutboxMessage
 
@@ -34,6 +35,7 @@ class OutboxPublisher:
         self.lease_seconds = lease_seconds
         self.batch = batch
         self.wake = threading.Event()
+        self._lease_fresh_until = 0.0  # monotonic time until which the lease need not be renewed
 
     def _session(self):
         return system_session(self.app, "sync")
@@ -44,11 +46,17 @@ class OutboxPublisher:
         An older row left out of this round (it failed before) is never written over a newer one: every
         body carries its ``outbox_id`` and ``_write`` keeps the newer document.
         """
+        # While the lease has more than half its time left, this round only reads: on SQLite it
+        # then does not queue for the write lock behind the posting worker's batches.
+        fresh = time.monotonic() < self._lease_fresh_until
+        read_only = sqlite_read_only.set(fresh)
         session = self._session()
         try:
             with unit_of_work(session):
-                if not acquire_lease(session, OUTBOX_LEASE, self.owner, self.lease_seconds):
-                    return 0
+                if not fresh:
+                    if not acquire_lease(session, OUTBOX_LEASE, self.owner, self.lease_seconds):
+                        return 0
+                    self._lease_fresh_until = time.monotonic() + self.lease_seconds / 2
                 # Rows that failed before (e.g. a database not provisioned yet) go behind fresh ones,
                 # so they never hold the status documents of every other database back.
                 rows = session.execute(
@@ -58,6 +66,7 @@ class OutboxPublisher:
                 ).all()
         finally:
             session.close()
+            sqlite_read_only.reset(read_only)
         if not rows:
             return 0
         # The newest row per document wins; the older ones are published by it.
@@ -98,7 +107,9 @@ class OutboxPublisher:
                 for row_id, error in failed.items():
                     session.execute(update(OutboxMessage).where(OutboxMessage.id == row_id).values(
                         attempts=OutboxMessage.attempts + 1, last_error=error).execution_options(synchronize_session=False))
+            self._lease_fresh_until = time.monotonic() + self.lease_seconds / 2  # renewed by the fence
         except LeaseLost:
+            self._lease_fresh_until = 0.0
             return 0
         finally:
             session.close()
@@ -172,6 +183,7 @@ class OutboxPublisher:
 
     def release(self) -> None:
         """Hand the outbox lease back (clean stop), so another publisher can go on at once."""
+        self._lease_fresh_until = 0.0
         session = self._session()
         try:
             with unit_of_work(session):
