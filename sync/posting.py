@@ -21,9 +21,9 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
 from server.auth.models import User
-from server.bulk import insert_rows
 from server.auth.operations import principal_for
 from server.auth.principal import get_principal, set_principal
+from server.bulk import insert_rows
 from server.db import get_loaded, utcnow
 from server.core.batch import PostingBatch, batch_of
 from server.errors import DomainError
@@ -110,8 +110,6 @@ class _SyncRows:
         insert_rows(conn, SyncProcessed.__table__, self.processed)
         insert_rows(conn, OutboxMessage.__table__, self.outbox)
         self.processed, self.outbox = [], []
-
-
 
 
 @dataclass

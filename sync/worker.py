@@ -1,9 +1,9 @@
 """The posting worker: follows every service point database's ``_changes`` and posts into the ERP core.
 
-- One follower thread per owned database polls the feed into one
-  bounded queue: when posting falls behind, followers wait (backpressure).
-- The poster (the thread calling :meth:`PostingWorker.run`) takes a batch,
-  fetches its documents with ``_bulk_get`` (outside any SQL transaction), then
+- One follower thread per owned database polls the feed, with the documents'
+  bodies, into one bounded queue: when posting falls behind, followers wait
+  (backpressure).
+- The poster (the thread calling :meth:`PostingWorker.run`) takes a batch and,
   in ONE transaction: fences its lease, posts every event through its handler,
   records each (db, doc, rev) as processed, retries waiting events, stores the
   new checkpoint, and writes the status documents to the outbox. Then it wakes
