@@ -314,6 +314,21 @@ APPEND_ONLY_TABLES: list[str] = [
 ]
 
 
+# Keys of ``session.info`` caches whose records never change once committed (stock locations): a
+# long-running worker carries them from one committed session to the next (``carry_caches``).
+IMMUTABLE_CACHES: list[str] = []
+
+
+def carry_caches(into: dict[str, dict], session: Session | None = None, *, seed: Session | None = None) -> None:
+    """Keep what a committed ``session`` cached in ``into``; or ``seed`` a new session from it."""
+    if session is not None:
+        for key in IMMUTABLE_CACHES:
+            into.setdefault(key, {}).update(session.info.get(key, {}))
+    if seed is not None:
+        for key, values in into.items():
+            seed.info.setdefault(key, {}).update(values)
+
+
 _IDENTITY_CLASSES: dict[type, type] = {}
 
 

@@ -34,7 +34,7 @@ from sqlalchemy import event, select
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from server.core.batch import posting_batch
-from server.db import unit_of_work
+from server.db import carry_caches, unit_of_work
 from server.http import system_session
 from server.org.models import Organisation
 from server.outbox.operations import service_point_db
@@ -128,6 +128,7 @@ class PostingWorker:
         self.on_commit = on_commit or (lambda: None)
         self._generation = 0
         self._last_maintenance: dict[str, float] = {}
+        self._carried: dict[str, dict] = {}  # committed immutable records (server.db.carry_caches)
         load_handlers()
 
     def _session(self):
@@ -141,6 +142,7 @@ class PostingWorker:
         batch, so the memory is bounded and nothing outlives the transaction.
         """
         session = self._session()
+        carry_caches(self._carried, seed=session)
         kept: list = []
         event.listen(session, "loaded_as_persistent", lambda _s, obj: kept.append(obj))
         event.listen(session, "pending_to_persistent", lambda _s, obj: kept.append(obj))  # made in this batch
@@ -258,6 +260,7 @@ class PostingWorker:
                     counts = post_changes(session, ctx, results, docs)
                     retry_waiting(session, ctx)
                 save_checkpoint(session, db, seq_param(last_seq))
+            carry_caches(self._carried, session)  # committed: what it made exists now
         finally:
             session.close()
         return counts

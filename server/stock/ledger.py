@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from ..basedata.models import Item, Warehouse
 from ..bulk import BulkInsert
 from ..core.batch import Journal, batch_of
-from ..db import utcnow
+from ..db import IMMUTABLE_CACHES, utcnow
 from ..errors import DomainError, InvalidInput
 from ..ids import uuid7
 from .models import OWN_KINDS, StockBalance, StockCost, StockLocation, StockMove, StockMoveSerial, StockSerial
@@ -76,6 +76,7 @@ def _insert(session: Session):
 
 
 _LOCATIONS = "aftercare.stock_locations"
+IMMUTABLE_CACHES.append(_LOCATIONS)  # a location never changes once made
 
 
 @event.listens_for(Session, "after_soft_rollback")
