@@ -184,7 +184,17 @@ def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "commit")
     @event.listens_for(engine, "rollback")
     def _on_end(conn):
+        if conn.invalidated:
+            return  # handed on when it was invalidated (and its info would reconnect it)
         if conn.info.pop("aftercare.gated", False):  # only the transaction that took its turn
+            gate.release()
+
+    # A connection returned or dropped with its transaction never ended by commit or rollback
+    # (an invalidated connection) hands its turn on too.
+    @event.listens_for(engine, "checkin")
+    @event.listens_for(engine, "invalidate")
+    def _on_gone(_dbapi_conn, record, *_exc):
+        if record.info.pop("aftercare.gated", False):
             gate.release()
 
 

@@ -78,3 +78,27 @@ def test_a_request_gets_its_turn_while_the_worker_writes_back_to_back(tmp_path):
         t.join(5)
         engine.dispose()
     assert waited < 0.5, waited  # one batch at most, not the whole backlog
+
+
+def test_an_invalidated_connection_hands_its_turn_on(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'gate.db'}")
+    try:
+        conn = engine.connect()
+        trans = conn.begin()
+        conn.execute(text("CREATE TABLE t (x INTEGER)"))
+        conn.invalidate()  # the transaction ends without a commit or rollback event
+        done = threading.Event()
+
+        def other():
+            with engine.begin() as c:
+                c.execute(text("CREATE TABLE IF NOT EXISTS u (x INTEGER)"))
+            done.set()
+
+        t = threading.Thread(target=other)
+        t.start()
+        assert done.wait(5)  # not the gate's 10 s patience
+        t.join(5)
+        trans.rollback()  # what the invalidated transaction still needs
+        conn.close()
+    finally:
+        engine.dispose()
