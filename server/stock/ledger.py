@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from types import SimpleNamespace
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from types import SimpleNamespace
 from typing import NamedTuple
 
 from sqlalchemy import event, select, tuple_
@@ -200,32 +200,27 @@ class LedgerState:
     # -- reading (and locking) -------------------------------------------------------
 
     def lock_balances(self, session: Session, keys: list[tuple]) -> None:
-        missing = {k for k in keys if k not in self.balances}
-        if missing and _serialised(session):
-            self._read_ahead(session, self.balances, missing, StockBalance.location_id, StockBalance)
-        elif missing:
-            for k in missing:
-                self.journal.save(self.balances, k)
-            self.balances.update(_lock_rows(
-                session, StockBalance, list(missing), [StockBalance.location_id, StockBalance.item_id],
-                lambda k: {"org_id": self.loc_meta[k[0]][0], "location_kind": self.loc_meta[k[0]][1], "quantity": ZERO,
-                           "value": ZERO}))
-        for k in keys:
-            self.journal.save(self.balances, k)
-            self.dirty_balances.add(k)
+        self._take(session, self.balances, self.dirty_balances, keys, StockBalance, StockBalance.location_id,
+                   lambda k: {"org_id": self.loc_meta[k[0]][0], "location_kind": self.loc_meta[k[0]][1],
+                              "quantity": ZERO, "value": ZERO})
 
     def lock_costs(self, session: Session, keys: list[tuple]) -> None:
-        missing = {k for k in keys if k not in self.costs}
+        self._take(session, self.costs, self.dirty_costs, keys, StockCost, StockCost.org_id,
+                   lambda k: {"quantity": ZERO, "value": ZERO})
+
+    def _take(self, session: Session, table: dict, dirty: set, keys: list[tuple], model, place, defaults) -> None:
+        """Lock and read (or, on SQLite, read) the totals of ``keys`` not held yet; mark all of them
+        changed by the posting (journalled, so a refusal puts them back)."""
+        missing = {k for k in keys if k not in table}
         if missing and _serialised(session):
-            self._read_ahead(session, self.costs, missing, StockCost.org_id, StockCost)
+            self._read_ahead(session, table, missing, place, model)
         elif missing:
             for k in missing:
-                self.journal.save(self.costs, k)
-            self.costs.update(_lock_rows(session, StockCost, list(missing), [StockCost.org_id, StockCost.item_id],
-                                         lambda k: {"quantity": ZERO, "value": ZERO}))
+                self.journal.save(table, k)
+            table.update(_lock_rows(session, model, list(missing), [place, model.item_id], defaults))
         for k in keys:
-            self.journal.save(self.costs, k)
-            self.dirty_costs.add(k)
+            self.journal.save(table, k)
+            dirty.add(k)
 
     @staticmethod
     def _read_ahead(session: Session, table: dict, missing: set[tuple], place, model) -> None:
