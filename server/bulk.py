@@ -139,6 +139,16 @@ class BulkInsert:
         return found
 
 
+def has_default(col) -> bool:
+    """Whether the column has a Python-side default (a value or a function, not a sequence)."""
+    return getattr(col.default, "is_scalar", False) or getattr(col.default, "is_callable", False)
+
+
+def default_of(col):
+    """A new value of the column's Python-side default, as SQLAlchemy's insert would make it."""
+    return col.default.arg(None) if col.default.is_callable else col.default.arg
+
+
 _DEFAULTS: dict[tuple, list] = {}
 
 
@@ -147,17 +157,10 @@ def _with_defaults(table: Table, rows: list[dict]) -> list[dict]:
     key = (table, tuple(rows[0]))
     missing = _DEFAULTS.get(key)
     if missing is None:
-        missing = _DEFAULTS[key] = [c for c in table.columns if c.key not in rows[0] and (
-            getattr(c.default, "is_scalar", False) or getattr(c.default, "is_callable", False))]
+        missing = _DEFAULTS[key] = [c for c in table.columns if c.key not in rows[0] and has_default(c)]
     if not missing:
         return rows
-    filled = []
-    for row in rows:
-        row = dict(row)
-        for col in missing:
-            row[col.key] = col.default.arg(None) if col.default.is_callable else col.default.arg
-        filled.append(row)
-    return filled
+    return [{**row, **{col.key: default_of(col) for col in missing}} for row in rows]
 
 
 _PLAIN_INSERTS: dict[Table, BulkInsert] = {}

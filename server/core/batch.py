@@ -30,7 +30,7 @@ from typing import Any, Callable, Iterator, Protocol
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from ..bulk import insert_rows
+from ..bulk import default_of, has_default, insert_rows
 
 _KEY = "aftercare.posting_batch"
 
@@ -129,14 +129,14 @@ class PostingBatch:
                 part.write(self.session)
         self.session.flush()
 
+
 def row_of(obj) -> dict[str, Any]:
     """The column values of a new ORM object as an INSERT row, defaults filled in as a flush would."""
     row = {}
     for col in obj.__table__.columns:
         value = obj.__dict__.get(col.key)
-        if value is None and col.default is not None:
-            default = col.default
-            value = default.arg(None) if default.is_callable else default.arg
+        if value is None and has_default(col):
+            value = default_of(col)
             setattr(obj, col.key, value)
         row[col.key] = value
     return row
