@@ -125,13 +125,11 @@ class OutboxPublisher:
         fresh = [row for row in rows if row.body is not None]
         conflicted = {row.doc_id for row in rows if row.body is None}
         if fresh:
-            for answer in self.client.bulk_docs(db, [{**row.body, "_id": row.doc_id, "outbox_id": row.id} for row in fresh]):
-                if answer.get("ok"):
-                    result[answer["id"]] = True
-                elif answer.get("error") == "conflict":
+            for answer in self.client.bulk_docs(db, [_document(row) for row in fresh]):
+                if answer.get("error") == "conflict":
                     conflicted.add(answer["id"])
                 else:
-                    result[answer["id"]] = f"{answer.get('error')}: {answer.get('reason')}"
+                    result[answer["id"]] = _outcome(answer)
         if conflicted:
             result.update(self._overwrite(db, [row for row in rows if row.doc_id in conflicted]))
         return result
@@ -155,13 +153,13 @@ class OutboxPublisher:
                     continue
                 docs.append({"_id": row.doc_id, "_rev": rev, "_deleted": True})
             else:
-                doc = {**row.body, "_id": row.doc_id, "outbox_id": row.id}
+                doc = _document(row)
                 if rev:
                     doc["_rev"] = rev
                 docs.append(doc)
         if docs:
             for answer in self.client.bulk_docs(db, docs):
-                result[answer["id"]] = True if answer.get("ok") else f"{answer.get('error')}: {answer.get('reason')}"
+                result[answer["id"]] = _outcome(answer)
         return result
 
     def run(self, stop: threading.Event, idle_seconds: float = 1.0) -> None:
@@ -192,3 +190,13 @@ class OutboxPublisher:
             log.warning("could not release the outbox lease", exc_info=True)
         finally:
             session.close()
+
+
+def _document(row) -> dict:
+    """The store's document of an outbox row: its body, id, and the row it came from."""
+    return {**row.body, "_id": row.doc_id, "outbox_id": row.id}
+
+
+def _outcome(answer: dict) -> object:
+    """True for a written document, else the store's error and reason."""
+    return True if answer.get("ok") else f"{answer.get('error')}: {answer.get('reason')}"
