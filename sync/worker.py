@@ -76,14 +76,25 @@ class Follower(threading.Thread):
         self.stopped = threading.Event()
 
     def run(self) -> None:
+        # Batches are counted in events: the feed also carries the server's own documents
+        # (status documents interleave with the events as they are published), which cost
+        # the poster nothing but would otherwise shrink every transaction.
         since, w = self.since, self.worker
+        pending: list[dict] = []  # read, not yet queued: the feed from the last queued batch up to ``since``
         while not self.stopped.is_set():
+            caught_up = False
             try:
-                # A plain feed, polled: pouchdb-server ignores longpoll's timeout, and
-                # a poll a second is cheap next to posting.
-                # With the bodies: the poster only posts; the follower waits for the store.
-                res = w.client.changes(self.db, since=since, limit=w.batch_size, style="all_docs", include_docs=True)
-                results = res.get("results") or []
+                if _events_in(pending) < w.batch_size:
+                    # A plain feed, polled: pouchdb-server ignores longpoll's timeout, and
+                    # a poll a second is cheap next to posting.
+                    # With the bodies: the poster only posts; the follower waits for the store.
+                    res = w.client.changes(self.db, since=since, limit=w.batch_size, style="all_docs", include_docs=True)
+                    page = res.get("results") or []
+                    pending.extend(page)
+                    last = res.get("last_seq")
+                    since = seq_param(last) if last is not None else since
+                    caught_up = len(page) < w.batch_size
+                results, last_seq, pending = _take_batch(pending, w.batch_size, since, caught_up)
                 docs = w.fetch_docs(self.db, results) if results else {}
             except StoreError as exc:
                 log.warning("feed %s: %s", self.db, exc)
@@ -95,18 +106,36 @@ class Follower(threading.Thread):
                 log.exception("feed %s failed", self.db)
                 self.stopped.wait(1.0)
                 continue
-            last = res.get("last_seq", since)
             if results:
-                batch = Batch(self.db, self.generation, results, last, docs)
+                batch = Batch(self.db, self.generation, results, last_seq, docs)
                 while not self.stopped.is_set():
                     try:
                         w.queue.put(batch, timeout=0.5)
                         break
                     except queue.Full:
                         continue
-            since = seq_param(last) if last is not None else since
-            if not results or len(results) < w.batch_size:
+            if caught_up and not pending:
                 self.stopped.wait(w.poll_ms / 1000)
+
+
+def _events_in(results: list[dict]) -> int:
+    return sum(1 for r in results if is_event_id(r["id"]))
+
+
+def _take_batch(pending: list[dict], size: int, since: str | None, caught_up: bool) -> tuple[list[dict], Any, list[dict]]:
+    """(changes to post, the seq to checkpoint after them, the rest): the changes up to and with the
+    ``size``-th event, checkpointed at its own seq; or, when the feed has no more for now, all of
+    them up to the feed's last seq (also when the feed has long run without events: bounded).
+    Otherwise nothing yet: read on."""
+    events = 0
+    for n, row in enumerate(pending):
+        if is_event_id(row["id"]):
+            events += 1
+            if events == size and n + 1 < len(pending):
+                return pending[:n + 1], row["seq"], pending[n + 1:]
+    if caught_up or events >= size or len(pending) >= 4 * size:
+        return pending, since, []
+    return [], None, pending
 
 
 class PostingWorker:

@@ -235,3 +235,52 @@ def test_provision_status_and_worker_once_commands(app, net, couch):
     r = runner.invoke(main, ["sync", "status"], env=env)
     line = next(x for x in r.output.splitlines() if x.startswith("sp_sz01"))
     assert line.split()[1] == "0" and "outbox: 0 unpublished" in r.output, r.output
+
+
+def test_batches_are_counted_in_events_not_in_the_server_documents_between_them(app, net, couch):
+    # Status documents interleave with events in a live feed; a batch still takes batch_size events.
+    o = order(net, "sz01.clerk")
+    couch.bulk_docs("sp_sz01", [o])
+    first = make_worker(app, couch)
+    first.drain()
+    first.release_all()
+    publish_all(app, couch)  # status:<o> now sits in the feed
+    notes = []
+    for n in range(23):
+        notes.append(note(net, "sz01.clerk", o, text=f"note {n}"))
+        couch.bulk_docs("sp_sz01", [notes[-1], {"_id": f"status:stray-{n}", "state": "posted"}])
+    worker = make_worker(app, couch, owner="counting", batch_size=5, poll_ms=100)
+    seen: list[tuple[int, object]] = []
+    post_batch = worker.post_batch
+
+    def counting(db, results, last_seq, docs=None):
+        seen.append((sum(1 for r in results if not r["id"].startswith("status:")), last_seq))
+        return post_batch(db, results, last_seq, docs)
+
+    worker.post_batch = counting
+    stop = threading.Event()
+    thread = threading.Thread(target=worker.run, args=(stop,))
+    thread.start()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and len(rows(net, OrderNote)) < 23:
+        time.sleep(0.1)
+    stop.set()
+    thread.join(30)
+    assert [n for n, _ in seen if n] == [5, 5, 5, 5, 3], (seen, len(rows(net, OrderNote)))
+    assert len(rows(net, OrderNote)) == 23 and len(rows(net, SyncProcessed)) == 24
+    # Checkpointed at the feed's end: a new worker finds nothing left to post.
+    assert make_worker(app, couch, owner="after").drain() == {"posted": 0, "rejected": 0, "waiting": 0, "skipped": 0}
+    checkpoint = rows(net, SyncCheckpoint, SyncCheckpoint.db == "sp_sz01")[0]
+    assert str(checkpoint.seq) == str(couch.changes("sp_sz01", since=None)["last_seq"])
+
+
+def test_take_batch_cuts_after_the_last_event_that_fits():
+    from sync.worker import _take_batch
+
+    feed = [{"id": i, "seq": n} for n, i in enumerate(["a", "status:a", "b", "status:b", "c", "md:x", "d"], start=1)]
+    taken, seq, rest = _take_batch(feed, 2, "7", caught_up=False)
+    assert [r["id"] for r in taken] == ["a", "status:a", "b"] and seq == 3 and [r["id"] for r in rest][0] == "status:b"
+    assert _take_batch(feed[:2], 2, "2", caught_up=False) == ([], None, feed[:2])  # read on
+    assert _take_batch(feed[:2], 2, "2", caught_up=True) == (feed[:2], "2", [])  # the feed's end
+    statuses = [{"id": f"status:{n}", "seq": n} for n in range(8)]
+    assert _take_batch(statuses, 2, "8", caught_up=False) == (statuses, "8", [])  # no events for long: bounded
