@@ -9,10 +9,10 @@ import uuid
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import Column, Date, MetaData, Numeric, String, Table, Uuid, create_engine, select
+from sqlalchemy import Boolean, Column, Date, MetaData, Numeric, String, Table, Uuid, create_engine, insert, select
 
 from server.bulk import BulkInsert
-from server.db import UTCDateTime
+from server.db import Fixed, JSONType, Money, UTCDateTime
 
 meta = MetaData()
 cell = Table("bulk_cell", meta,
@@ -97,5 +97,49 @@ def test_the_lock_returns_a_row_another_transaction_made_while_it_waited(fresh_d
         other.close()
         t.join(timeout=10)
         assert sorted(result) == sorted([(old, x, Decimal("4.0000"), Decimal("8.00")), (new, x, Decimal("9.0000"), Decimal("18.00"))])
+    finally:
+        eng.dispose()
+
+
+typed = MetaData()
+_TYPED_COLUMNS = lambda: [Column("id", Uuid, primary_key=True), Column("ref", Uuid, nullable=True),  # noqa: E731
+                          Column("money", Money, nullable=True), Column("qty", Fixed(18, 4), nullable=True),
+                          Column("flag", Boolean, nullable=True), Column("day", Date, nullable=True),
+                          Column("at", UTCDateTime, nullable=True), Column("data", JSONType, nullable=True),
+                          Column("note", String(40), nullable=True)]
+by_bulk = Table("bulk_typed", typed, *_TYPED_COLUMNS())
+by_sqlalchemy = Table("bulk_typed_ref", typed, *_TYPED_COLUMNS())
+
+
+def test_bulk_rows_are_stored_exactly_as_sqlalchemy_stores_them_and_bad_values_are_refused_alike(fresh_database_url):
+    """SQLite converts bulk rows column by column with its own converters: what they store must be
+    byte for byte what SQLAlchemy's insert stores, None and odd values included."""
+    eng = create_engine(fresh_database_url("sqlite"))
+    typed.create_all(eng)
+    base = {"ref": None, "money": None, "qty": None, "flag": None, "day": None, "at": None, "data": None, "note": None}
+    full = lambda n: {"id": uuid.uuid4(), "ref": uuid.uuid4(), "money": Decimal(n) / 4, "qty": Decimal("-1.2345") * n,  # noqa: E731
+                      "flag": n % 2 == 0, "day": dt.date(2026, 12, n), "at": AT + dt.timedelta(microseconds=n * 7919),
+                      "data": {"a": [n, "二"]}, "note": "x"}
+    groups = [
+        [full(n) for n in range(1, 4)] + [{**full(4), "at": dt.datetime(999, 1, 1, tzinfo=dt.timezone.utc),
+                                           "qty": Decimal("3E+2")}],  # every column by its fast converter
+        [{**base, "id": uuid.uuid4(), "money": 7, "day": dt.datetime(2026, 1, 2, 3, 4)}, {**base, "id": uuid.uuid4()},
+         full(5)],  # NULLs, an int for money, a datetime for a date: the types' own processors
+    ]
+    try:
+        with eng.begin() as conn:
+            for rows in groups:
+                BulkInsert(by_bulk).execute(conn, rows)
+                conn.execute(insert(by_sqlalchemy), rows)
+            stored = [conn.exec_driver_sql(f"SELECT * FROM {t} ORDER BY id").all() for t in ("bulk_typed", "bulk_typed_ref")]
+        assert stored[0] == stored[1] and len(stored[0]) == 7
+        for bad, message in (({"money": Decimal("1.005")}, "at most 2 decimal places"),
+                             ({"at": dt.datetime(2026, 1, 1)}, "naive datetime"),
+                             ({"money": 1.5}, "expected Decimal")):
+            with pytest.raises((ValueError, TypeError), match=message):
+                with eng.begin() as conn:
+                    BulkInsert(by_bulk).execute(conn, [{**base, "id": uuid.uuid4()}, {**base, "id": uuid.uuid4(), **bad}])
+        with eng.connect() as conn:
+            assert conn.exec_driver_sql("SELECT count(*) FROM bulk_typed").scalar() == 7
     finally:
         eng.dispose()
