@@ -178,9 +178,15 @@ _HEX = attrgetter("hex")  # a UUID as SQLAlchemy stores it where the database ha
 
 def _utc_text(value: dt.datetime) -> str:
     # UTCDateTime on SQLite: an aware time in UTC, stored as SQLAlchemy's DATETIME text.
-    if value.tzinfo is None:
+    zone = value.tzinfo
+    if zone is None:
         raise ValueError("naive datetime given; Aftercare stores aware UTC times only")
-    return value.astimezone(dt.timezone.utc).replace(tzinfo=None).isoformat(" ", "microseconds")
+    if zone is not _UTC:
+        value = value.astimezone(_UTC)
+    return value.replace(tzinfo=None).isoformat(" ", "microseconds")
+
+
+_UTC = dt.timezone.utc
 
 
 def _date_text(value: dt.date) -> str:

@@ -17,7 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from types import SimpleNamespace
 from typing import NamedTuple
 
-from sqlalchemy import event, select, tuple_
+from sqlalchemy import String, event, select, tuple_, type_coerce
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -230,13 +230,17 @@ class LedgerState:
         database's, so a refused posting need not forget them."""
         places = {k[0] for k in missing}
         items = {k[1] for k in missing} | set(session.info.get(_ITEMS, ()))
+        # Keys come back as the stored text and are mapped to the ids asked for: no UUID is made per row.
+        place_of = {p.hex: p for p in places}
+        item_of = {i.hex: i for i in items}
         found = {}
         items_list = sorted(items)
         conn = session.connection()  # plain rows: no ORM work for a read of totals
         for start in range(0, len(items_list), 500):
-            found.update(((r[0], r[1]), [r[2], r[3]]) for r in conn.execute(
-                select(place, model.item_id, model.quantity, model.value)
-                .where(place.in_(places), model.item_id.in_(items_list[start:start + 500]))))
+            for p, i, q, v in conn.execute(
+                    select(type_coerce(place, String), type_coerce(model.item_id, String), model.quantity, model.value)
+                    .where(place.in_(places), model.item_id.in_(items_list[start:start + 500]))):
+                found[(place_of[p], item_of[i])] = [q, v]
         for p in places:
             for i in items:
                 if (p, i) not in table:
