@@ -43,35 +43,34 @@ class Participant(Protocol):
     def write(self, session: Session) -> None: ...
 
 
+_ABSENT = object()
+
+
 class Journal:
-    """Originals of the entries a posting changes, so a refused one can be put back."""
+    """Originals of the entries a posting changes, so a refused one can be put back.
+
+    A plain log, undone in reverse: saving an entry twice costs one more line, where looking
+    first whether it was saved would cost every save (the keys are tuples of UUIDs, whose
+    hashing is Python code)."""
 
     def __init__(self) -> None:
-        self.saved: dict[int, tuple[dict, dict, set]] = {}
+        self.log: list[tuple[dict, Any, Any]] = []
 
     def begin(self) -> None:
-        self.saved = {}
+        self.log = []
 
     def save(self, table: dict, key: Any) -> None:
         """Call before changing or adding ``table[key]`` (a list of numbers, or an immutable value)."""
-        entry = self.saved.get(id(table))
-        if entry is None:
-            entry = self.saved[id(table)] = (table, {}, set())
-        _, originals, absent = entry
-        if key in originals or key in absent:
-            return
-        if key in table:
-            value = table[key]
-            originals[key] = list(value) if isinstance(value, list) else value
-        else:
-            absent.add(key)
+        value = table.get(key, _ABSENT)
+        self.log.append((table, key, value.copy() if type(value) is list else value))
 
     def undo(self) -> None:
-        for table, originals, absent in self.saved.values():
-            table.update(originals)
-            for key in absent:
+        for table, key, value in reversed(self.log):
+            if value is _ABSENT:
                 table.pop(key, None)
-        self.saved = {}
+            else:
+                table[key] = value
+        self.log = []
 
 
 class PostingBatch:
@@ -170,12 +169,22 @@ class PendingRows:
             del records[self._marks.get(table, 0):]
 
     def write(self, session: Session) -> None:
-        order = {t: n for n, t in enumerate(next(iter(self.records)).metadata.sorted_tables)} if self.records else {}
         conn = session.connection()
-        for table in sorted(self.records, key=lambda t: order[t]):
+        for table in sorted(self.records, key=_dependency_rank):
             if self.records[table]:
                 insert_rows(conn, table, [row_of(obj) for obj in self.records[table]])
         self.records, self._marks = {}, {}
+
+
+_RANKS: dict[Any, dict] = {}
+
+
+def _dependency_rank(table) -> int:
+    """A table's place in its metadata's dependency order (computed once per metadata)."""
+    ranks = _RANKS.get(table.metadata)
+    if ranks is None or table not in ranks:  # a table defined since
+        ranks = _RANKS[table.metadata] = {t: n for n, t in enumerate(table.metadata.sorted_tables)}
+    return ranks[table]
 
 
 def pending_rows(session: Session) -> PendingRows | None:
