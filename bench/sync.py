@@ -128,11 +128,12 @@ def raw_ingest(client: CouchClient, engine, db: str, batch: int) -> tuple[int, f
 def post_all(app, client: CouchClient, expected: int, batch: int) -> float:
     """(b): the worker and the publisher as threads, until every event is processed and every status is in the store."""
     stop = threading.Event()
+    # Polling and idling as ``aftercare run`` sets them (sync.runtime): the feed holds every event
+    # before the worker starts, and the publisher is woken by each commit.
     publisher = OutboxPublisher(app, client, "bench-worker", lease_seconds=30)
-    worker = PostingWorker(app, client=client, owner="bench-worker", batch_size=batch, poll_ms=50,
-                           on_commit=publisher.wake.set)
+    worker = PostingWorker(app, client=client, owner="bench-worker", batch_size=batch, on_commit=publisher.wake.set)
     threads = [threading.Thread(target=worker.run, args=(stop,), daemon=True),
-               threading.Thread(target=publisher.run, args=(stop, 0.05), daemon=True)]
+               threading.Thread(target=publisher.run, args=(stop,), daemon=True)]
     # The watch only reads (on SQLite it takes no turn for the write lock), and looks at the
     # outbox only once everything is processed: it should not slow down what it measures.
     read_only = sqlite_read_only.set(True)
