@@ -19,6 +19,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import logging
 import os
 import queue
@@ -45,6 +46,19 @@ from .leases import LeaseLost, acquire_lease, feed_lease, hold_lease, release_le
 from .posting import BatchFallback, FeedContext, has_due_waiting, is_event_id, load_checkpoint, post_changes, retry_waiting, save_checkpoint
 
 log = logging.getLogger("aftercare.sync.worker")
+
+
+# A posting batch makes some hundred thousand short-lived objects (rows, records, Decimals): at the
+# interpreter's default (a young collection every 700 net allocations) the collector took a tenth
+# of posting time, walking the same survivors again and again.
+YOUNG_COLLECTION_THRESHOLD = 10_000
+
+
+def tune_collector() -> None:
+    """Collect young objects less often in a process that posts (never more often than it does)."""
+    young, middle, old = gc.get_threshold()
+    if young and young < YOUNG_COLLECTION_THRESHOLD:
+        gc.set_threshold(YOUNG_COLLECTION_THRESHOLD, middle, old)
 
 
 def worker_name() -> str:
@@ -326,6 +340,7 @@ class PostingWorker:
 
     def run(self, stop: threading.Event) -> None:
         """Post until ``stop`` is set; then stop the followers and hand the leases back."""
+        tune_collector()
         next_leases = 0.0
         try:
             while not stop.is_set():
@@ -362,6 +377,7 @@ class PostingWorker:
 
     def drain(self) -> dict[str, int]:
         """Post everything the owned databases hold now, without threads. Returns totals."""
+        tune_collector()
         totals = {"posted": 0, "rejected": 0, "waiting": 0, "skipped": 0}
         session = self._session()
         owned = set()

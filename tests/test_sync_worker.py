@@ -284,3 +284,20 @@ def test_take_batch_cuts_after_the_last_event_that_fits():
     assert _take_batch(feed[:2], 2, "2", caught_up=True) == (feed[:2], "2", [])  # the feed's end
     statuses = [{"id": f"status:{n}", "seq": n} for n in range(8)]
     assert _take_batch(statuses, 2, "8", caught_up=False) == (statuses, "8", [])  # no events for long: bounded
+
+
+def test_a_posting_process_collects_young_objects_less_often_never_more(app, net, couch):
+    import gc
+
+    from sync.worker import YOUNG_COLLECTION_THRESHOLD
+
+    before = gc.get_threshold()
+    try:
+        gc.set_threshold(700, 10, 10)
+        make_worker(app, couch, owner="gc").drain()
+        assert gc.get_threshold() == (YOUNG_COLLECTION_THRESHOLD, 10, 10)
+        gc.set_threshold(50_000, 10, 10)
+        make_worker(app, couch, owner="gc").drain()
+        assert gc.get_threshold() == (50_000, 10, 10)
+    finally:
+        gc.set_threshold(*before)
