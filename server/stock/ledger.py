@@ -17,7 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from types import SimpleNamespace
 from typing import NamedTuple
 
-from sqlalchemy import String, event, select, tuple_, type_coerce
+from sqlalchemy import event, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -230,17 +230,26 @@ class LedgerState:
         database's, so a refused posting need not forget them."""
         places = {k[0] for k in missing}
         items = {k[1] for k in missing} | set(session.info.get(_ITEMS, ()))
-        # Keys come back as the stored text and are mapped to the ids asked for: no UUID is made per row.
+        # Straight from the driver (a batch reads some ten thousand of these rows): keys come back as
+        # their stored text and are mapped to the ids asked for, amounts as the scaled integers
+        # ``Fixed`` stores on SQLite.
         place_of = {p.hex: p for p in places}
         item_of = {i.hex: i for i in items}
+        q_scale, v_scale = -model.quantity.type.scale, -model.value.type.scale
+        table_name, place_name = model.__table__.name, place.key
         found = {}
-        items_list = sorted(items)
-        conn = session.connection()  # plain rows: no ORM work for a read of totals
-        for start in range(0, len(items_list), 500):
-            for p, i, q, v in conn.execute(
-                    select(type_coerce(place, String), type_coerce(model.item_id, String), model.quantity, model.value)
-                    .where(place.in_(places), model.item_id.in_(items_list[start:start + 500]))):
-                found[(place_of[p], item_of[i])] = [q, v]
+        hexes = sorted(item_of)
+        cursor = session.connection().connection.dbapi_connection.cursor()
+        try:
+            for start in range(0, len(hexes), 500):
+                chunk = hexes[start:start + 500]
+                cursor.execute(f'SELECT "{place_name}", item_id, quantity, value FROM "{table_name}" '
+                               f'WHERE "{place_name}" IN ({", ".join("?" * len(place_of))}) '
+                               f'AND item_id IN ({", ".join("?" * len(chunk))})', (*place_of, *chunk))
+                for p, i, q, v in cursor.fetchall():
+                    found[(place_of[p], item_of[i])] = [Decimal(q).scaleb(q_scale), Decimal(v).scaleb(v_scale)]
+        finally:
+            cursor.close()
         for p in places:
             for i in items:
                 if (p, i) not in table:
