@@ -119,10 +119,16 @@ class _Counters:
         self.journal.undo()
 
     def next(self, session: Session, key: tuple) -> int:
-        self.journal.save(self.values, key)
         if key not in self.values:
-            self.values[key] = session.execute(_counter_statement(session.get_bind().dialect.name, lock_only=True),
-                                               dict(zip(("doc_type", "org_id", "period"), key))).scalar_one()
+            value = session.execute(_counter_statement(session.get_bind().dialect.name, lock_only=True),
+                                    dict(zip(("doc_type", "org_id", "period"), key))).scalar_one()
+            if session.in_nested_transaction():
+                # Locked (and perhaps made) inside a savepoint: a refusal rolls that back, so forget it.
+                self.journal.save(self.values, key)
+            # Otherwise the row stays locked to the batch whatever this posting's fate: a refusal
+            # keeps the value read (and does not read it again).
+            self.values[key] = value
+        self.journal.save(self.values, key)
         self.values[key] += 1
         self.dirty.add(key)
         return self.values[key]
