@@ -96,12 +96,22 @@ class Serving:
         from waitress import create_server
 
         self.port = free_port()
+        self.closed = False
         self.server = create_server(app, host="127.0.0.1", port=self.port, threads=8, ident="aftercare")
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread = threading.Thread(target=self._serve, daemon=True)
         self.thread.start()
 
+    def _serve(self):
+        try:
+            self.server.run()
+        except OSError:
+            if not self.closed:  # closing the socket under the running loop ends it this way
+                raise
+
     def close(self):
+        self.closed = True
         self.server.close()
+        self.thread.join(5)
 
 
 def raw_ingest(client: CouchClient, engine, db: str, batch: int) -> tuple[int, float]:
