@@ -459,6 +459,11 @@ try {
   for (const ctx of browser.contexts()) {
     for (const p of ctx.pages()) {
       await p.screenshot({ path: join(ARTIFACTS, `FAILED-${name}.png`) }).catch(() => {})
+      // Where the page was and what had the focus: a timeout alone does not say why.
+      const where = await p
+        .evaluate(() => ({ url: location.href, focus: document.activeElement?.outerHTML?.slice(0, 300) ?? null }))
+        .catch((err) => ({ url: p.url(), focus: `unreadable: ${err.message}` }))
+      console.error('page at failure:', JSON.stringify(where))
       if (p.errors?.length) console.error('page errors:', p.errors)
     }
   }
