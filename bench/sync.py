@@ -55,9 +55,10 @@ from sync.client import CouchClient, seq_param  # noqa: E402
 from sync.models import SyncProcessed  # noqa: E402
 from sync.provision import provision  # noqa: E402
 from sync.publisher import OutboxPublisher  # noqa: E402
-from sync.store import free_port, start_store  # noqa: E402
+from sync.store import start_store  # noqa: E402
 from sync.worker import PostingWorker  # noqa: E402
 from tests.sync_mix import Place, make_mix  # noqa: E402
+from tests.waitress_server import Serving  # noqa: E402
 
 DRIVER = ROOT / "sync" / "testdriver" / "driver.js"
 PG_ADMIN = os.environ.get("AFTERCARE_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
@@ -87,31 +88,6 @@ def place_from_demo(session) -> Place:
     return Place(org_id=org.id, user_id=user.id, good=whs[(org.id, "GOOD")], good2=whs[(org.id, "LOAN")],
                  defective=whs[(org.id, "DEF")], engineer=engineer, supplier=supplier, dealer=dealer, items=list(items),
                  foreign_warehouse=whs[(gz.id, "GOOD")])
-
-
-class Serving:
-    """The app under waitress on a free loopback port, as ``aftercare run`` serves it."""
-
-    def __init__(self, app):
-        from waitress import create_server
-
-        self.port = free_port()
-        self.closed = False
-        self.server = create_server(app, host="127.0.0.1", port=self.port, threads=8, ident="aftercare")
-        self.thread = threading.Thread(target=self._serve, daemon=True)
-        self.thread.start()
-
-    def _serve(self):
-        try:
-            self.server.run()
-        except OSError:
-            if not self.closed:  # closing the socket under the running loop ends it this way
-                raise
-
-    def close(self):
-        self.closed = True
-        self.server.close()
-        self.thread.join(5)
 
 
 def raw_ingest(client: CouchClient, engine, db: str, batch: int) -> tuple[int, float]:

@@ -209,12 +209,11 @@ def demo_generate(items: int, members: int) -> None:
 @with_appcontext
 def run(embedded_store: bool | None, with_sync: bool) -> None:
     """Migrate, load demo data on first start (demo mode), start the sync tier, and serve."""
-    from waitress import create_server
-
     from sync.runtime import SyncRuntime
 
     from .demo import demo_logins, load_demo
     from .migrate import upgrade
+    from .serving import http_server
 
     settings = _settings()
     upgrade(settings.database_url)
@@ -255,8 +254,7 @@ def run(embedded_store: bool | None, with_sync: bool) -> None:
                 click.echo(f"    {login.username:<16} {login.password:<10} {login.org:<5} {', '.join(login.roles)}")
         click.echo("Press Ctrl-C to stop.")
         sys.stdout.flush()
-        server = create_server(current_app._get_current_object(), host=settings.host, port=settings.port, threads=8,
-                               ident="aftercare")
+        server = http_server(current_app._get_current_object(), host=settings.host, port=settings.port)
         server.run()
     finally:
         if server is not None:

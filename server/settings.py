@@ -29,6 +29,7 @@ class Settings:
     var_dir: str = field(default="var", metadata={"doc": "Directory for the embedded database, uploaded blobs and demo secrets."})
     host: str = field(default="127.0.0.1", metadata={"doc": "Address the server binds to."})
     port: int = field(default=8000, metadata={"doc": "Port the server listens on."})
+    http_threads: int = field(default=48, metadata={"doc": "Threads serving requests. Each live device holds one per database it pulls while its longpoll waits (two for a counter tablet), and at most half the threads wait: size it to four times the devices online at once, plus some."})
     demo: bool = field(default=False, metadata={"doc": "Demo mode (`make run`): generates a JWT secret under `var/` and loads demo data on first start."})
     jwt_secret: str = field(default="", metadata={"doc": "Secret that signs access tokens. Required (32+ characters) outside demo mode."})
     access_token_minutes: int = field(default=15, metadata={"doc": "Lifetime of an access token."})
@@ -91,6 +92,8 @@ class Settings:
             raise SettingsError(f"{_env_name('couchdb_url')} must be an http:// or https:// URL")
         if self.password_hash_cost not in ("standard", "fast"):
             raise SettingsError(f"{_env_name('password_hash_cost')} must be 'standard' or 'fast'")
+        if self.http_threads < 4:
+            raise SettingsError(f"{_env_name('http_threads')} must be at least 4 (half of them may wait on longpolls)")
         for name in ("access_token_minutes", "refresh_token_days", "lockout_threshold", "lockout_minutes", "max_request_bytes",
                      "max_import_bytes", "sync_max_request_bytes", "blob_max_bytes", "sync_batch_size",
                      "sync_order_wait_seconds", "sync_lease_seconds", "repair_comeback_days"):

@@ -22,7 +22,7 @@ import json
 import logging
 import re
 import time
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
@@ -30,6 +30,7 @@ from server.errors import DomainError, Forbidden, InvalidInput
 from server.http import db_session, permission, principal, settings
 from server.org.models import Organisation
 from server.outbox.operations import MASTER_DB, service_point_db
+from server.serving import LONGPOLL_SLOTS, longpoll_slots
 
 from .client import CouchClient, StoreError, StoreUnavailable, client_for, doc_path, seq_param
 from .schemas import validate_event
@@ -44,6 +45,8 @@ _DB = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 # A longpoll holds a server thread: cap how long one may wait, and how often it asks the store.
 MAX_LONGPOLL_MS = 25_000
 LONGPOLL_INTERVAL = 0.5
+# When the longpolls' share of the threads is taken, a further one waits this long at most.
+CROWDED_LONGPOLL_MS = 1_000
 # Query parameters PouchDB sends on the endpoints we pass through.
 _FEEDS = {"normal", "longpoll"}
 
@@ -169,15 +172,33 @@ def changes(db):
         except ValueError:
             raise InvalidInput("timeout", "must be a whole number of milliseconds") from None
         params.pop("heartbeat", None)
-        empty = _wait_for_changes(db, params, content, wait / 1000)
+        slots = _longpoll_slots()
+        waiting = slots.acquire(blocking=False)
+        try:
+            if not waiting:
+                wait = min(wait, CROWDED_LONGPOLL_MS)
+            empty = _wait_for_changes(db, params, content, wait / 1000,
+                                      gone=request.environ.get("waitress.client_disconnected"))
+        finally:
+            if waiting:
+                slots.release()
         if empty is not None:
             return jsonify(empty)
     return forward(request.method, f"/{db}/_changes", params=params, content=content)
 
 
-def _wait_for_changes(db: str, params: dict, content: bytes | None, seconds: float) -> dict | None:
+def _longpoll_slots():
+    """The longpolls allowed to wait at once (set by the HTTP server for its threads)."""
+    slots = current_app.extensions.get(LONGPOLL_SLOTS)
+    if slots is None:
+        slots = current_app.extensions.setdefault(LONGPOLL_SLOTS, longpoll_slots(settings().http_threads))
+    return slots
+
+
+def _wait_for_changes(db: str, params: dict, content: bytes | None, seconds: float,
+                      gone: Callable[[], bool] | None = None) -> dict | None:
     """Poll a tiny feed until something changed (None: forward the real request now, with
-    ``params["since"]`` moved on) or the time is up (the empty answer to give)."""
+    ``params["since"]`` moved on), the time is up or the client has gone (the empty answer)."""
     deadline = time.monotonic() + seconds
     probe = {**params, "limit": "1"}
     probe.pop("include_docs", None)
@@ -197,6 +218,8 @@ def _wait_for_changes(db: str, params: dict, content: bytes | None, seconds: flo
         if time.monotonic() + LONGPOLL_INTERVAL >= deadline:
             return {"results": [], "last_seq": res.get("last_seq")}
         time.sleep(LONGPOLL_INTERVAL)
+        if gone is not None and gone():
+            return {"results": [], "last_seq": res.get("last_seq")}  # nobody to answer: free the thread
 
 
 @bp.route("/<db>/_revs_diff", methods=["POST"])

@@ -25,6 +25,7 @@ def test_defaults_and_types(tmp_path):
     ({"AFTERCARE_DEMO": "maybe"}, "AFTERCARE_DEMO"),
     ({"AFTERCARE_TIMEZONE": "Mars/Olympus"}, "AFTERCARE_TIMEZONE"),
     ({"AFTERCARE_LOCKOUT_THRESHOLD": "0"}, "AFTERCARE_LOCKOUT_THRESHOLD"),
+    ({"AFTERCARE_HTTP_THREADS": "2"}, "AFTERCARE_HTTP_THREADS"),
     ({"AFTERCARE_JWT_SECRET": "short"}, "AFTERCARE_JWT_SECRET"),
 ])
 def test_bad_values_name_the_variable(env, name):

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import json
+import socket
+import time
 
+import httpx
 import pytest
 
+from server.serving import LONGPOLL_SLOTS, longpoll_slots
+
 from .sync_support import couch, event, note, order  # noqa: F401
+from .waitress_server import Serving
 
 
 def bulk(client, net, username, db, docs, new_edits=True):
@@ -160,6 +166,71 @@ def test_longpoll_waits_for_a_change_and_ends_by_its_timeout(client, net, couch)
     started = time.monotonic()
     r = client.get(f"/sync/sp_sz01/_changes?feed=longpoll&timeout=20000&heartbeat=10000&since={first['last_seq']}&include_docs=true", headers=h)
     assert [c["doc"]["_id"] for c in r.json["results"]] == [o["_id"]] and time.monotonic() - started < 5
+
+
+def _since_now(client, h) -> str:
+    return client.get("/sync/sp_sz01/_changes?descending=true&limit=1", headers=h).json["last_seq"]
+
+
+def test_a_longpoll_ends_once_its_client_has_gone(client, net, couch):
+    h = net.headers("sz01.clerk")
+    since = _since_now(client, h)
+    started = time.monotonic()
+    r = client.get(f"/sync/sp_sz01/_changes?feed=longpoll&timeout=20000&since={since}", headers=h,
+                   environ_overrides={"waitress.client_disconnected": lambda: True})
+    assert r.status_code == 200 and r.json["results"] == []
+    assert time.monotonic() - started < 3  # one poll, not the 20 s asked for
+
+
+def test_longpolls_beyond_their_share_of_the_threads_wait_a_second_at_most(app, client, net, couch, monkeypatch):
+    h = net.headers("sz01.clerk")
+    since = _since_now(client, h)
+    slots = longpoll_slots(2)  # a server of two threads: one longpoll waits
+    monkeypatch.setitem(app.extensions, LONGPOLL_SLOTS, slots)
+    assert slots.acquire(blocking=False)
+    try:
+        started = time.monotonic()
+        r = client.get(f"/sync/sp_sz01/_changes?feed=longpoll&timeout=20000&since={since}", headers=h)
+        assert r.status_code == 200 and r.json["results"] == []
+        assert time.monotonic() - started < 3
+    finally:
+        slots.release()
+    started = time.monotonic()
+    r = client.get(f"/sync/sp_sz01/_changes?feed=longpoll&timeout=3000&since={since}", headers=h)
+    assert r.json["results"] == [] and time.monotonic() - started >= 2.4  # a free slot: (about) the whole wait
+    assert slots.acquire(blocking=False)  # and it was handed back
+
+
+def test_under_waitress_waiting_devices_leave_threads_for_pages_and_gone_ones_free_theirs(app, client, net, couch, monkeypatch):
+    h = net.headers("sz01.clerk")
+    since = _since_now(client, h)
+    monkeypatch.setitem(app.extensions, LONGPOLL_SLOTS, None)  # put back after the test
+    serving = Serving(app, threads=4)
+    slots = app.extensions[LONGPOLL_SLOTS]
+    socks = []
+    try:
+        request = (f"GET /sync/sp_sz01/_changes?feed=longpoll&timeout=20000&since={since} HTTP/1.1\r\n"
+                   f"Host: 127.0.0.1\r\nAuthorization: {h['Authorization']}\r\n\r\n").encode()
+        for _ in range(6):  # more longpolls than the server has threads
+            sock = socket.create_connection(("127.0.0.1", serving.port))
+            sock.sendall(request)
+            socks.append(sock)
+        time.sleep(0.5)
+        started = time.monotonic()
+        assert httpx.get(serving.url + "/healthz", timeout=15).status_code == 200
+        assert time.monotonic() - started < 3  # not behind 20-second waits
+        for sock in socks:
+            sock.close()
+        deadline = time.monotonic() + 3
+        freed = 0
+        while freed < 2 and time.monotonic() < deadline:
+            freed += slots.acquire(blocking=False)
+            time.sleep(0.05)
+        assert freed == 2, "the longpolls of closed connections still hold their threads"
+    finally:
+        for sock in socks:
+            sock.close()
+        serving.close()
 
 
 def test_the_stored_check_finds_events_among_others_and_reads_by_key_past_its_limit(couch, monkeypatch):
