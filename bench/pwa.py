@@ -34,12 +34,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.repair import Place, order_events  # noqa: E402
-from bench.sync import COUCH_PASSWORD, COUCH_USER, DB, Serving, demo_network  # noqa: E402
+from bench.sync import COUCH_PASSWORD, COUCH_USER, DB, demo_network  # noqa: E402
 from server.ids import uuid7  # noqa: E402
 from server.outbox.operations import MASTER_DB  # noqa: E402
 from server.repair.statemachine import TRANSITIONS  # noqa: E402
 from sync.posting import status_body, status_id  # noqa: E402
 from sync.store import start_store  # noqa: E402
+from tests.waitress_server import Serving  # noqa: E402
 
 SCRIPT = ROOT / "pwa" / "browser" / "bench-sync.mjs"
 CHROMIUM = "/usr/bin/chromium"
