@@ -16,7 +16,10 @@ import { useSyncStore } from './sync.js'
 export const useWorkshopStore = defineStore('workshop', () => {
   const docs = shallowRef(new Map())
   const loaded = ref(false)
-  const master = ref({ items: [], manufacturers: [], warehouses: [] })
+  const emptyMaster = () => ({ items: [], manufacturers: [], warehouses: [] })
+  const master = ref(emptyMaster())
+  // Forms that pick from the master data (a warehouse, a manufacturer) wait for its first read.
+  const masterLoaded = ref(false)
   const drafts = ref([])
   const users = ref([])
   let watchedDb = null
@@ -73,6 +76,7 @@ export const useWorkshopStore = defineStore('workshop', () => {
   async function loadMaster() {
     const db = await sync().whenOpen()
     master.value = await local.workshopMaster(db)
+    masterLoaded.value = true
     return master.value
   }
 
@@ -185,10 +189,12 @@ export const useWorkshopStore = defineStore('workshop', () => {
     drafts.value = []
     users.value = []
     loaded.value = false
+    master.value = emptyMaster()
+    masterLoaded.value = false
   }
 
   return {
-    docs, loaded, master, drafts, users, byType, lists, away, requisitions, parts, returns, handovers, ordersById,
+    docs, loaded, master, masterLoaded, drafts, users, byType, lists, away, requisitions, parts, returns, handovers, ordersById,
     load, loadMaster, engineerOfUser, requisition, returnPart, usePart, handOver, fetchUsers, newDraft, updateDraft, deleteDraft, sendDraft, receive, closeList, reset,
   }
 })
