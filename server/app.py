@@ -17,6 +17,10 @@ from .settings import Settings
 def create_app(settings: Settings | None = None) -> Flask:
     settings = settings or Settings.from_env()
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    # Library chatter at INFO (each migration plugin, each step of every PDF) buries the server's own lines.
+    for chatty in ("alembic.runtime.plugins", "weasyprint.progress"):
+        if logging.getLogger(chatty).level == logging.NOTSET:
+            logging.getLogger(chatty).setLevel(logging.WARNING)
 
     app = Flask("aftercare", static_folder=None)
     app.config.update(
