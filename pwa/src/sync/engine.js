@@ -16,6 +16,8 @@ export const OUTBOX_DOC = '_local/aftercare_outbox'
 // Events are small (photos go to /api/blobs); after a day offline a counter pushes hundreds:
 // bigger batches, fewer round trips over a mobile network (a 413 halves the batch).
 const DEFAULT_BATCH = 250
+// Live feeds one local database may carry at once (in-memory copies and replication).
+const LOCAL_FEEDS_MAX = 50
 // A first sync pulls tens of thousands of documents: bigger pages, fewer round trips. The
 // pull's checkpoint is kept on the device only (no write through the proxy per page; the
 // server never needs to know how far a device has read).
@@ -75,6 +77,9 @@ export class SyncEngine {
     this._stop()
     for (const spec of specs) {
       const local = new this.PouchDB(localName(spec.name), { ...this.localOptions, auto_compaction: true })
+      // Each screen's in-memory copy follows the database on a feed of its own, beside replication:
+      // more than the emitter's default ten is expected, not a leak (copies are shared per key).
+      local.setMaxListeners?.(LOCAL_FEEDS_MAX)
       const entry = {
         name: spec.name,
         direction: spec.direction,
