@@ -154,7 +154,6 @@ def test_event_schemas_are_exported_for_the_pwa(client, net):
 
 def test_longpoll_waits_for_a_change_and_ends_by_its_timeout(client, net, couch):
     import threading
-    import time
 
     h = net.headers("sz01.clerk")
     first = client.get("/sync/sp_sz01/_changes?style=all_docs", headers=h).json
