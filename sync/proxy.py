@@ -28,6 +28,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 
 from server.errors import DomainError, Forbidden, InvalidInput
 from server.http import db_session, permission, principal, settings
+from server.inputs import load_json
 from server.org.models import Organisation
 from server.outbox.operations import MASTER_DB, service_point_db
 from server.serving import LONGPOLL_SLOTS, longpoll_slots
@@ -96,7 +97,7 @@ def _limit_body() -> bytes:
 def _json_body() -> Any:
     data = _limit_body()
     try:
-        return json.loads(data or b"null")
+        return load_json(data or b"null")  # nesting bounded: a thousand levels is a 422, not a RecursionError
     except ValueError:
         raise InvalidInput("body", "is not valid JSON") from None
 
@@ -286,6 +287,31 @@ def _refusal(doc_id: Any, reason: str) -> dict:
     return {"id": doc_id if isinstance(doc_id, str) else None, "error": "forbidden", "reason": reason}
 
 
+_REV = re.compile(r"^1-[0-9a-f]{1,64}$")
+
+
+def _history_reason(doc: dict, *, new_edits: bool) -> str | None:
+    """Events are made once: a first revision, with no history of edits behind it.
+
+    With ``new_edits: false`` the store builds the revision tree from ``_revisions``
+    (not from ``_rev``), so a crafted chain could make any revision a child of one
+    already stored, or give a new event a fake history: only ``{start: 1, ids: [h]}``
+    for ``_rev`` ``1-h`` (what a replicating device sends for a first revision) or none at all."""
+    rev = doc.get("_rev")
+    history = doc.get("_revisions", None)
+    if new_edits:
+        if rev is not None:
+            return "events are immutable: only new documents are accepted"
+        if history is not None:
+            return "events are immutable: a new event has no revision history"
+        return None
+    if not isinstance(rev, str) or not _REV.match(rev):
+        return "events are immutable: only a first revision is accepted"
+    if history is not None and history != {"start": 1, "ids": [rev[2:]]}:
+        return "events are immutable: a first revision has no earlier history"
+    return None
+
+
 def refusal_reason(db: str, doc: Any, stored: dict[str, dict], *, new_edits: bool, org_id: str, user_id: str) -> str | None:
     """Why this uploaded document may not be written (None: it may)."""
     if not isinstance(doc, dict) or not isinstance(doc.get("_id"), str):
@@ -301,16 +327,15 @@ def refusal_reason(db: str, doc: Any, stored: dict[str, dict], *, new_edits: boo
         return "master data is read-only"
     if doc.get("_deleted"):
         return "events are never deleted; a correction is a new event"
-    rev = doc.get("_rev")
     current = stored.get(doc_id)
     if current is not None:
-        if not new_edits and rev == current["rev"] and not current["deleted"]:
-            return None  # the same revision again: the store treats it as a no-op
+        if (not new_edits and doc.get("_rev") == current["rev"] and _history_reason(doc, new_edits=False) is None
+                and _same_body(doc, current.get("doc"))):
+            return None  # the same revision again: answered as written, never sent to the store
         return "this event is already stored; events are immutable, a correction is a new event"
-    if new_edits and rev is not None:
-        return "events are immutable: only new documents are accepted"
-    if not new_edits and not (isinstance(rev, str) and rev.startswith("1-")):
-        return "events are immutable: only a first revision is accepted"
+    history = _history_reason(doc, new_edits=new_edits)
+    if history:
+        return history
     problems = validate_event(doc)
     if problems:
         return "; ".join(str(p) for p in problems)
@@ -319,6 +344,31 @@ def refusal_reason(db: str, doc: Any, stored: dict[str, dict], *, new_edits: boo
     if doc["user_id"] != user_id:
         return "user_id: is not the signed-in user"
     return None
+
+
+def _same_body(doc: dict, stored: Any) -> bool:
+    """Whether an upload is byte for byte the stored revision (revision history aside)."""
+    if not isinstance(stored, dict):
+        return False
+    strip = ("_revisions", "_rev")
+    return ({k: v for k, v in doc.items() if k not in strip} == {k: v for k, v in stored.items() if k not in strip})
+
+
+def _read_resent(client: CouchClient, db: str, docs: list, stored: dict[str, dict], *, new_edits: bool) -> None:
+    """Read the stored bodies of documents sent again at their stored revision, to compare (a rare case:
+    a device whose checkpoint was lost)."""
+    if new_edits or not stored:
+        return
+    refs = [{"id": d["_id"], "rev": d["_rev"]} for d in docs
+            if isinstance(d, dict) and isinstance(d.get("_id"), str) and d["_id"] in stored
+            and d.get("_rev") == stored[d["_id"]]["rev"]]
+    if not refs:
+        return
+    for result in client.bulk_get(db, refs):
+        for entry in result.get("docs", []):
+            body = entry.get("ok")
+            if isinstance(body, dict) and body.get("_id") in stored:
+                stored[body["_id"]]["doc"] = body
 
 
 def write_events(db: str, docs: list, *, new_edits: bool) -> list[dict]:
@@ -335,8 +385,11 @@ def write_events(db: str, docs: list, *, new_edits: bool) -> list[dict]:
     # Live documents only: events are never deleted (devices may not, the server does not), and
     # every id that is not an event's is refused by its prefix above.
     stored = client.live_revs(db, ids) if ids and db != MASTER_DB else {}
+    _read_resent(client, db, docs, stored, new_edits=new_edits)
     reasons = [refusal_reason(db, d, stored, new_edits=new_edits, org_id=org_id, user_id=user_id) for d in docs]
-    accepted = [d for d, r in zip(docs, reasons) if r is None]
+    # A revision sent again is a no-op for the store; it never goes there, so nothing it carries can change what
+    # is stored (a crafted history included).
+    accepted = [d for d, r in zip(docs, reasons) if r is None and d["_id"] not in stored]
     upstream = client.bulk_docs(db, accepted, new_edits=new_edits) if accepted else []
     out: list[dict] = []
     if new_edits:

@@ -2,6 +2,8 @@
 // Usage: node driver.js '<json command>'  — prints one JSON result line.
 //   {"cmd":"put","dir":D,"docs":[...]}                 write documents locally (offline)
 //   {"cmd":"put","dir":D,"file":F}                      the same, the documents read from a JSON file (many)
+//   {"cmd":"put","dir":D,"docs":[...],"new_edits":false} stored as given, revisions and histories included
+//                                                       (what a tampered device can hold)
 //   {"cmd":"push"|"pull","dir":D,"url":U,"token":T}     one-shot replication through the sync proxy
 //                                                       (without a token: the URL's own credentials, e.g. the store)
 //   {"cmd":"docs","dir":D,"prefix":P}                   the local documents (optionally by id prefix)
@@ -56,7 +58,8 @@ async function main() {
     if (c.cmd === 'put') {
       const docs = c.file ? JSON.parse(require('fs').readFileSync(c.file, 'utf8')) : c.docs;
       const results = [];
-      for (let i = 0; i < docs.length; i += 1000) results.push(...await local.bulkDocs(docs.slice(i, i + 1000)));
+      const opts = c.new_edits === false ? { new_edits: false } : {};
+      for (let i = 0; i < docs.length; i += 1000) results.push(...await local.bulkDocs(docs.slice(i, i + 1000), opts));
       out = { results: c.file ? [] : results, ok: results.every((r) => r.ok), count: results.length };
     } else if (c.cmd === 'push') {
       out = await replicate(local, remoteDb(c.url, c.token));
