@@ -118,3 +118,30 @@ def handler_for(event_type: str) -> Handler | None:
 def load_handlers() -> None:
     for name in HANDLER_MODULES:
         importlib.import_module(name)
+
+
+# -- orders ----------------------------------------------------------------------------------
+
+# The documents an event may name as its ``order_id`` (repair orders, packing lists, batches),
+# whichever way they were made: an order opened at the REST API is as much an order as one a
+# device opened. Domain modules register their models in their ``events.py``.
+_ORDER_MODELS: list[type] = []
+
+
+def register_order_model(model: type) -> type:
+    if model not in _ORDER_MODELS:
+        _ORDER_MODELS.append(model)
+    return model
+
+
+def find_order(session: Session, order_id: uuid.UUID):
+    """The order document with this id, of any registered kind, unscoped (None: there is none).
+
+    Callers decide who may use it (:func:`server.org.scoping.may_see`)."""
+    from server.db import get_loaded
+
+    for model in _ORDER_MODELS:
+        obj = get_loaded(session, model, order_id)
+        if obj is not None:
+            return obj
+    return None

@@ -27,12 +27,12 @@ from server.bulk import insert_rows
 from server.db import get_loaded, utcnow
 from server.core.batch import PostingBatch, batch_of
 from server.errors import DomainError
-from server.org.scoping import check_writes
+from server.org.scoping import check_writes, may_see
 from server.outbox.models import OutboxMessage
 from server.outbox.operations import enqueue_document
 
 from . import reasons as R
-from .handlers import Event, Handler, PostResult, handler_for
+from .handlers import Event, Handler, PostResult, find_order, handler_for
 from .models import SyncCheckpoint, SyncDeadLetter, SyncOrder, SyncProcessed
 from .schemas import parse_time, validate_event
 
@@ -73,14 +73,29 @@ _POSTED_ORDERS = "aftercare.sync.posted_orders"
 
 
 def order_is_posted(session: Session, order_id: uuid.UUID) -> bool:
-    """Whether the order an event names was posted; a batch asks the database once per order."""
+    """Whether the order an event names was posted, through sync or at the REST API; a batch asks
+    the database once per order."""
     known = session.info.setdefault(_POSTED_ORDERS, set())
     if order_id in known:
         return True
-    if session.execute(select(SyncOrder.order_id).where(SyncOrder.order_id == order_id)).first() is None:
+    if (session.execute(select(SyncOrder.order_id).where(SyncOrder.order_id == order_id)).first() is None
+            and find_order(session, order_id) is None):
         return False
     known.add(order_id)
     return True
+
+
+def may_use_order(session: Session, actor, order_id: uuid.UUID) -> bool:
+    """The REST API's rule for the order an event names: the acting user must see it (its own
+    point's, or shared with that point by forwarding; headquarters sees all). Another point's order
+    reads as missing, as it does at the API."""
+    if actor.sees_all:
+        return True
+    order = find_order(session, order_id)
+    if order is not None:
+        return may_see(actor, order)
+    org_id = session.execute(select(SyncOrder.org_id).where(SyncOrder.order_id == order_id)).scalar_one_or_none()
+    return org_id is not None and org_id in actor.visible_org_ids
 
 
 # -- recording outcomes ------------------------------------------------------------------
@@ -219,6 +234,8 @@ def process_event(session: Session, ctx: FeedContext, doc_id: str, rev: str, doc
     missing = [p for p in handler.permissions if not actor.can(p)]
     if missing:
         return reject([R.reason("not_permitted", ", ".join(missing), "user_id")], order_id)
+    if order_id is not None and not handler.opens_order and not may_use_order(session, actor, order_id):
+        return reject([R.reason("not_found", "no such order", "order_id")], order_id)
     batch = batch_of(session)
     if batch is not None and handler.defers(event.doc) and not handler.opens_order:
         return _post_deferred(session, ctx, batch, handler, event, actor, order_id, doc_id, rev, seen, reject)
@@ -357,6 +374,9 @@ def post_changes(session: Session, ctx: FeedContext, changes: list[dict], docs: 
         rows = session.execute(select(SyncProcessed.doc_id, SyncProcessed.rev).where(
             SyncProcessed.db == ctx.db, SyncProcessed.doc_id.in_(ids[chunk:chunk + 500]))).all()
         done.update((r.doc_id, r.rev) for r in rows)
+    # An event is posted once, by its id: any later revision of it (the store may hold one the proxy
+    # never let through, or one written behind it) is a collision, whatever it says.
+    taken = {doc_id for doc_id, _ in done}
     _prefetch(session, [docs.get((doc_id, revs[0])) for doc_id, revs in leaves
                         if len(revs) == 1 and (doc_id, revs[0]) not in done])
     for doc_id, revs in leaves:
@@ -364,9 +384,9 @@ def post_changes(session: Session, ctx: FeedContext, changes: list[dict], docs: 
         if not new:
             counts["skipped"] += 1
             continue
-        if len(revs) > 1:
+        if len(revs) > 1 or doc_id in taken or not new[0].startswith("1-"):
             # An earlier version already went through: its status stands, the collision is only dead-lettered.
-            publish = len(new) == len(revs)
+            publish = len(new) == len(revs) and doc_id not in taken
             for rev in new:
                 doc = docs.get((doc_id, rev))
                 event_type = doc.get("type", "") if isinstance(doc, dict) and isinstance(doc.get("type"), str) else ""
@@ -374,10 +394,12 @@ def post_changes(session: Session, ctx: FeedContext, changes: list[dict], docs: 
                         reasons=[R.reason("collision", field="_id")], publish=publish)
                 done.add((doc_id, rev))
                 counts["rejected"] += 1
+            taken.add(doc_id)
             continue
         rev = new[0]
         outcome = process_event(session, ctx, doc_id, rev, docs.get((doc_id, rev)))
         done.add((doc_id, rev))
+        taken.add(doc_id)
         counts[outcome] += 1
     return counts
 

@@ -11,10 +11,15 @@ import uuid
 
 from sqlalchemy.orm import Session
 
-from sync.handlers import Event, PostResult, register_handler
+from sync.handlers import Event, PostResult, register_handler, register_order_model
 
 from . import batches, loaners, packing
 from . import operations as ops
+from .models import RepairBatch, RepairOrder, RepairPackingList
+
+# Events name these as their order, whether a device or the REST API made them.
+for _model in (RepairOrder, RepairPackingList, RepairBatch):
+    register_order_model(_model)
 
 ENVELOPE_KEYS = {"_id", "_rev", "_revisions", "type", "org", "device_id", "user_id", "created_at", "order_id"}
 
