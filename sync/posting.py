@@ -70,6 +70,7 @@ def status_body(event_id: str, event_type: str, state: str, *, numbers: dict | N
 
 
 _POSTED_ORDERS = "aftercare.sync.posted_orders"
+_ORDER_OWNERS = "aftercare.sync.order_owners"
 
 
 def order_is_posted(session: Session, order_id: uuid.UUID) -> bool:
@@ -94,8 +95,13 @@ def may_use_order(session: Session, actor, order_id: uuid.UUID) -> bool:
     order = find_order(session, order_id)
     if order is not None:
         return may_see(actor, order)
-    org_id = session.execute(select(SyncOrder.org_id).where(SyncOrder.order_id == order_id)).scalar_one_or_none()
-    return org_id is not None and org_id in actor.visible_org_ids
+    owners = session.info.setdefault(_ORDER_OWNERS, {})  # an order's owner never changes
+    owner = owners.get(order_id)
+    if owner is None:
+        owner = session.execute(select(SyncOrder.org_id).where(SyncOrder.order_id == order_id)).scalar_one_or_none()
+        if owner is not None:
+            owners[order_id] = owner
+    return owner is not None and owner in actor.visible_org_ids
 
 
 # -- recording outcomes ------------------------------------------------------------------
