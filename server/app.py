@@ -10,6 +10,7 @@ from swagger_ui_bundle import swagger_ui_path
 from . import __version__, models as _models  # noqa: F401 - the full metadata
 from .db import Database
 from .http import Api, check_every_route_is_marked, install
+from .openapi import install_openapi_conventions
 from .org.scoping import install_scoping
 from .settings import Settings
 
@@ -46,6 +47,7 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     api = Api(app, spec_kwargs={"info": {"description": "After-sales service management for mobile-phone service networks."}})
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"})
+    install_openapi_conventions(api)  # decimals as decimal strings, with numeric bounds
 
     from sync.api import blp as sync_blp
     from sync.proxy import bp as sync_proxy_bp

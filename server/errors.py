@@ -93,3 +93,15 @@ def flatten_messages(messages: Any, prefix: str = "") -> dict[str, list[str]]:
     else:
         out[prefix or "_schema"] = [str(messages)]
     return out
+
+
+MAX_LISTED_ERRORS = 50
+
+
+def cap_errors(errors: dict[str, list[str]], limit: int = MAX_LISTED_ERRORS) -> tuple[dict[str, list[str]], int]:
+    """The first ``limit`` fields' messages and how many fields were left out: a 5,000-line list
+    with a fault on every line answers a few kB, not 100 kB."""
+    if len(errors) <= limit:
+        return errors, 0
+    kept = dict(list(errors.items())[:limit])
+    return kept, len(errors) - limit

@@ -25,7 +25,7 @@ from werkzeug.exceptions import HTTPException
 
 from .auth.principal import ANONYMOUS, SYSTEM, Principal, set_principal
 from .db import sqlite_read_only
-from .errors import DomainError, Forbidden, Unauthorized, flatten_messages
+from .errors import MAX_LISTED_ERRORS, DomainError, Forbidden, Unauthorized, cap_errors, flatten_messages
 
 log = logging.getLogger("aftercare.http")
 
@@ -192,7 +192,10 @@ def system_session(app: Flask, source: str = "system") -> Session:
 # -- errors --------------------------------------------------------------------
 
 def _error(status: int, code: str, message: str, errors: dict | None = None, **extra) -> Any:
-    body = {"code": code, "message": message, "errors": errors or {}, **extra}
+    errors, omitted = cap_errors(errors or {})
+    body = {"code": code, "message": message, "errors": errors, **extra}
+    if omitted:
+        body["errors_omitted"] = omitted
     body["request_id"] = getattr(g, "request_id", None)
     if request.path.startswith("/sync/"):
         # PouchDB reads CouchDB's error shape on the sync proxy.
@@ -213,7 +216,13 @@ class ErrorSchema(ma.Schema):
     message = ma.fields.String()
     errors = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.List(ma.fields.String()),
                             metadata={"description": "Messages per field"})
+    errors_omitted = ma.fields.Integer(metadata={"description": f"Fields with errors beyond the first {MAX_LISTED_ERRORS}, "
+                                                                 "not listed in errors (absent when none)"})
     request_id = ma.fields.String()
+
+    class Meta:
+        # Some errors add context (e.g. retry_after, locked_until; error/reason on the sync proxy).
+        unknown = ma.INCLUDE
 
 
 class Api(_Api):
@@ -234,8 +243,10 @@ class Api(_Api):
         elif "messages" in data:
             errors = flatten_messages(data["messages"])
         code = _HTTP_CODES.get(error.code or 400, "error")
+        listed, omitted = cap_errors(errors)
         message = data.get("message") or (
-            "invalid input: " + ", ".join(sorted(errors)) if errors else (error.description or error.name)
+            "invalid input: " + ", ".join(sorted(listed)) + (f" and {omitted} more" if omitted else "")
+            if errors else (error.description or error.name)
         )
         resp = _error(error.code or 400, code, message, errors)
         for k, v in (data.get("headers") or {}).items():

@@ -57,6 +57,8 @@ def sample_value(prop: dict):
             return "2026-11-01T10:00:00+08:00"
         if fmt == "email":
             return "a@example.com"
+        if fmt == "decimal":
+            return "1"
         return "x1-sample"
     if t == "integer":
         return 1
@@ -73,6 +75,8 @@ def sample_value(prop: dict):
 
 def wrong_type_value(prop: dict):
     t = prop.get("type")
+    if t == "string" and prop.get("format") == "decimal":
+        return "not-a-number"  # a decimal string also takes a JSON number
     if t in ("string",):
         return 12345
     if t in ("integer", "number"):

@@ -38,7 +38,8 @@ def blob_storage() -> LocalBlobStorage:
 @permission("blob.upload")
 @blp.doc(requestBody={"required": True, "description": "The image bytes (JPEG, PNG or WebP; the type is read from the content).",
                       "content": {m: {"schema": {"type": "string", "format": "binary"}} for m in MEDIA_TYPES}})
-@blp.response(201, BlobOut, description="Stored (200 when these bytes were already stored)")
+@blp.response(201, BlobOut, description="Stored")
+@blp.alt_response(200, schema=BlobOut, description="These bytes were already stored (a re-upload)", success=True)
 def upload_blob():
     """Store a photo; the answer names it by SHA-256, which events then carry."""
     request.max_content_length = settings().blob_max_bytes
