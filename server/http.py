@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import decimal
 import logging
 import re
 import uuid
@@ -20,12 +21,14 @@ from flask_smorest import Api as _Api
 from flask_smorest import Blueprint as _Blueprint
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from webargs.flaskparser import FlaskParser
+from webargs import core as webargs_core
+from webargs.flaskparser import FlaskParser, is_json_request
 from werkzeug.exceptions import HTTPException
 
 from .auth.principal import ANONYMOUS, SYSTEM, Principal, set_principal
 from .db import sqlite_read_only
-from .errors import MAX_LISTED_ERRORS, DomainError, Forbidden, Unauthorized, cap_errors, flatten_messages
+from .errors import MAX_LISTED_ERRORS, DomainError, Forbidden, InvalidInput, Unauthorized, cap_errors, flatten_messages
+from .inputs import CONTROL_MESSAGE, control_problem, load_json, strings_with_control
 
 log = logging.getLogger("aftercare.http")
 
@@ -41,6 +44,12 @@ class _Parser(FlaskParser):
     # webargs ignores unknown query parameters by default; we refuse them so a
     # typo in a filter is an error, not a silently unfiltered list.
     DEFAULT_UNKNOWN_BY_LOCATION = {loc: None for loc in FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION}
+
+    def _raw_load_json(self, req):
+        # Bounded nesting (server.inputs): a body nested a thousand deep is a 422, not a RecursionError.
+        if not is_json_request(req):
+            return webargs_core.missing
+        return load_json(req.get_data(cache=True))
 
 
 class Blueprint(_Blueprint):
@@ -166,6 +175,7 @@ def guard() -> None:
         # Public views (login, refresh) act for an anonymous caller; they run as
         # the system and record who asked.
         set_principal(session, Principal(kind="system", sees_all=True, username="anonymous", source="auth", request_id=g.request_id))
+        _check_path_args()
         return
     header = request.headers.get("Authorization", "")
     if not header.startswith("Bearer "):
@@ -180,6 +190,14 @@ def guard() -> None:
     limit = _view_attr(current_app, request.endpoint, request.method, "_body_limit")
     if limit:
         request.max_content_length = getattr(settings(), limit)
+    _check_path_args()
+
+
+def _check_path_args() -> None:
+    """Text in the path (an IMEI, a phone, a document id) obeys the body's rule: no control characters."""
+    for name, value in (request.view_args or {}).items():
+        if isinstance(value, str) and control_problem(value):
+            raise InvalidInput(name, CONTROL_MESSAGE)
 
 
 def system_session(app: Flask, source: str = "system") -> Session:
@@ -265,9 +283,50 @@ def _handle_unexpected(error: Exception):
     except Exception:  # noqa: BLE001 - the original error is what matters
         log.exception("rollback failed")
     rid = getattr(g, "request_id", None) or uuid.uuid4().hex
+    refused = _database_refusal(error)
+    if refused is not None:
+        # A safety net: explicit checks name the field first; reaching here means one is missing.
+        log.warning("database refused request_id=%s %s %s: %s", rid, request.method, request.path, error)
+        return _error(*refused)
     log.error("unhandled error request_id=%s %s %s", rid, request.method, request.path, exc_info=error)
     resp = _error(500, "internal_error", f"internal error; quote request id {rid}", request_id=rid)
     return resp
+
+
+_SQLITE_COLUMN = re.compile(r"constraint failed: \w+\.(\w+)")
+
+
+def _database_refusal(error: Exception) -> tuple[int, str, str, dict] | None:
+    """(status, code, message, errors) for a constraint or data error the database raised, naming the
+    column when the error says which (PostgreSQL's diagnostics, SQLite's message); None for anything else."""
+    from sqlalchemy.exc import DataError, IntegrityError
+
+    if not isinstance(error, (IntegrityError, DataError)):
+        return None
+    field = None
+    diag = getattr(error.orig, "diag", None)
+    if diag is not None:
+        field = diag.column_name or _constraint_column(diag.constraint_name)
+    elif (m := _SQLITE_COLUMN.search(str(error.orig))) is not None:
+        field = m.group(1)
+    if isinstance(error, IntegrityError):
+        status, code, message = 409, "conflict", "conflicts with stored records (a duplicate, or a reference to a missing record)"
+    else:
+        status, code, message = 422, "validation_error", "a value the database cannot store"
+    return status, code, message, {field or "_schema": [message]}
+
+
+def _constraint_column(name: str | None) -> str | None:
+    from .db import Base
+
+    if not name:
+        return None
+    for table in Base.metadata.tables.values():
+        for constraint in table.constraints:
+            if constraint.name == name:
+                columns = [c.name for c in getattr(constraint, "columns", [])]
+                return columns[-1] if columns else None
+    return None
 
 
 def add_request_id_header(resp):
@@ -280,11 +339,34 @@ def add_request_id_header(resp):
 # -- schemas -------------------------------------------------------------------
 
 class Schema(ma.Schema):
-    """Unknown fields are an error (naming the field); output keeps field order."""
+    """Unknown fields are an error (naming the field); output keeps field order; text with
+    control characters is refused (``server.inputs``), in every field of every input schema."""
 
     class Meta:
         unknown = ma.RAISE
         ordered = True
+
+    @ma.pre_load
+    def _refuse_control_characters(self, data, **_kw):
+        bad = sorted(set(strings_with_control(data)))
+        if bad:
+            raise ma.ValidationError({name: [CONTROL_MESSAGE] for name in bad})
+        return data
+
+
+class ExactDecimal(ma.fields.Decimal):
+    """A decimal field that refuses more places than ``places`` (the column's scale) instead of
+    rounding them away: 0.001 yuan is an error naming the field, never a silent 0.00."""
+
+    default_error_messages = {"too_precise": "at most {places} decimal places"}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        result = super()._deserialize(value, attr, data, **kwargs)
+        if self.places is not None and result is not None and result.is_finite():
+            given = value if isinstance(value, decimal.Decimal) else decimal.Decimal(str(value))
+            if given != result:
+                raise self.make_error("too_precise", places=-self.places.as_tuple().exponent)
+        return result
 
 
 def Str(max_len: int, *, required: bool = False, min_len: int = 0, **kw) -> ma.fields.String:
@@ -330,5 +412,5 @@ def install(app: Flask) -> None:
             sqlite_read_only.reset(token)
 
 
-__all__ = ["Api", "Blueprint", "Schema", "Str", "PageArgs", "page_schema", "paginate", "permission", "public", "authenticated",
+__all__ = ["Api", "Blueprint", "Schema", "Str", "ExactDecimal", "PageArgs", "page_schema", "paginate", "permission", "public", "authenticated",
            "db_session", "settings", "principal", "system_session", "SYSTEM", "install", "check_every_route_is_marked"]

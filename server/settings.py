@@ -55,6 +55,8 @@ class Settings:
     print_logo_dir: str = field(default="", metadata={"doc": "Directory of the logos printed on forms: `<ORG CODE>.svg`, `.png` or `.jpg` per organisation, `default.*` for the rest; default `<var_dir>/logos`."})
     repair_followup_optional: bool = field(default=False, metadata={"doc": "Whether a completed repair may be audited without a follow-up call."})
     repair_comeback_days: int = field(default=90, metadata={"doc": "A device back for repair within this many days of its last pickup is a comeback of that repair (counted against its engineer and fault codes)."})
+    doc_date_past_days: int = field(default=3650, metadata={"doc": "How many days before today (business time zone) a document may be dated; older dates are refused naming `doc_date` (closed periods guard the books on top of this)."})
+    doc_date_future_days: int = field(default=31, metadata={"doc": "How many days after today a document may be dated; later dates (a typo like 9999-12-31) are refused naming `doc_date`."})
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> "Settings":
@@ -101,6 +103,9 @@ class Settings:
                 raise SettingsError(f"{_env_name(name)} must be positive")
         if self.repair_passcode_key and len(self.repair_passcode_key) < 32:
             raise SettingsError(f"{_env_name('repair_passcode_key')} must be at least 32 characters")
+        for name in ("doc_date_past_days", "doc_date_future_days"):
+            if not 0 <= getattr(self, name) <= 36_500:
+                raise SettingsError(f"{_env_name(name)} must be between 0 and 36500")
         try:
             from decimal import Decimal, InvalidOperation
 

@@ -11,7 +11,8 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import UniqueConstraint, delete, insert, select
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -92,11 +93,25 @@ def _apply(session: Session, kind: Kind, obj: Any, data: dict[str, Any]) -> None
         setattr(obj, f.model_attr, value)
 
 
-def _check_key_free(session: Session, kind: Kind, obj: Any) -> None:
-    values = {name: getattr(obj, name) for name in kind.key}
-    other = find_by_key(session, kind, values, getattr(obj, "org_id", None))
-    if other is not None and other is not obj:
-        raise InvalidInput(kind.key[-1], "already used by another record")
+def _check_unique(session: Session, kind: Kind, obj: Any) -> None:
+    """Every unique constraint of the kind's table (the natural key, an item's barcode, an engineer's
+    account …), checked before the flush so a duplicate is a 422 naming the field, not an
+    IntegrityError. The caller holds autoflush off: a query must not flush the duplicate first."""
+    model = kind.model
+    mapper = sa_inspect(model)
+    uniques = [c for c in model.__table__.constraints if isinstance(c, UniqueConstraint)]
+    for constraint in sorted(uniques, key=lambda c: str(c.name)):
+        keys = [mapper.get_property_by_column(c).key for c in constraint.columns]
+        values = {k: getattr(obj, k) for k in keys}
+        if any(v is None for v in values.values()):
+            continue  # NULLs never collide
+        stmt = select(model.id).where(*[getattr(model, k) == v for k, v in values.items()])
+        if obj.id is not None:
+            stmt = stmt.where(model.id != obj.id)
+        # Across organisations and scopes: the constraint is the whole table's (only an id is read).
+        if session.execute(stmt.limit(1).execution_options(unscoped=True)).first() is not None:
+            field = next((f.name for f in kind.fields if f.model_attr == keys[-1]), keys[-1])
+            raise InvalidInput(field, "already used by another record")
 
 
 def document_for(kind: Kind, obj: Any) -> dict[str, Any]:
@@ -155,10 +170,11 @@ def create_record(session: Session, kind: Kind, data: dict[str, Any]) -> Any:
             data = {**data, f.name: f.default}
     if kind.org_owned:
         obj.org_id = _resolve_org(session, kind, data.get("org_id"))
-    _apply(session, kind, obj, data)
-    if kind.check:
-        kind.check(session, obj)
-    _check_key_free(session, kind, obj)
+    with session.no_autoflush:
+        _apply(session, kind, obj, data)
+        if kind.check:
+            kind.check(session, obj)
+        _check_unique(session, kind, obj)
     session.add(obj)
     session.flush()
     refresh_tokens(session, kind, obj)
@@ -170,10 +186,11 @@ def create_record(session: Session, kind: Kind, data: dict[str, Any]) -> Any:
 def update_record(session: Session, kind: Kind, obj: Any, changes: dict[str, Any]) -> Any:
     """Change a record (``active: false`` deactivates). Writes as create_record."""
     before = _snap(kind, obj)
-    _apply(session, kind, obj, changes)
-    if kind.check:
-        kind.check(session, obj)
-    _check_key_free(session, kind, obj)
+    with session.no_autoflush:  # the checks' queries must not flush a duplicate before it is named
+        _apply(session, kind, obj, changes)
+        if kind.check:
+            kind.check(session, obj)
+        _check_unique(session, kind, obj)
     session.flush()
     after = _snap(kind, obj)
     if after == before:

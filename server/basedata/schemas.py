@@ -6,7 +6,7 @@ from functools import lru_cache
 
 import marshmallow as ma
 
-from ..http import PageArgs, Schema, Str, page_schema
+from ..http import ExactDecimal, PageArgs, Schema, Str, page_schema
 from .kinds import KINDS, F, Kind
 
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
@@ -14,8 +14,8 @@ CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
 
 class FormulaLineIn(Schema):
     component_item_id = ma.fields.UUID(required=True)
-    quantity = ma.fields.Decimal(required=True, places=3, as_string=True,
-                                 validate=ma.validate.Range(min=0, min_inclusive=False, max=1_000_000))
+    quantity = ExactDecimal(required=True, places=3, as_string=True,
+                            validate=ma.validate.Range(min=0, min_inclusive=False, max=1_000_000))
 
 
 class FormulaLineOut(Schema):
@@ -37,8 +37,8 @@ def _input_field(f: F, required: bool) -> ma.fields.Field:
     if f.type == "int":
         return ma.fields.Integer(validate=ma.validate.Range(min=f.min, max=f.max), strict=True, **kw)
     if f.type == "decimal":
-        return ma.fields.Decimal(places=2, as_string=True, allow_nan=False,
-                                 validate=ma.validate.Range(min=0, max=10_000_000), **kw)
+        return ExactDecimal(places=2, as_string=True, allow_nan=False,
+                            validate=ma.validate.Range(min=0, max=10_000_000), **kw)
     if f.type == "bool":
         return ma.fields.Boolean(**kw)
     if f.type == "date":
@@ -104,6 +104,8 @@ def schemas_for(name: str) -> dict[str, type[ma.Schema]]:
         "active": ma.fields.Boolean(),
         "sort": ma.fields.String(validate=ma.validate.OneOf([s for k in kind.sort for s in (k, f"-{k}")])),
     }
+    if not any(f.name == "active" for f in kind.fields):
+        del list_args["active"]  # only the filters a kind has: the TAC table has no `active`
     for flt in kind.filters:
         f = next((x for x in kind.fields if x.name == flt), None)
         if flt == "role":
@@ -113,7 +115,8 @@ def schemas_for(name: str) -> dict[str, type[ma.Schema]]:
         elif f.type == "ref":
             list_args[flt] = ma.fields.UUID()
         elif f.type == "int":
-            list_args[flt] = ma.fields.Integer()
+            # The field's own bounds: an integer past the column's range is refused, not sent to the database.
+            list_args[flt] = ma.fields.Integer(validate=ma.validate.Range(min=f.min, max=f.max))
         elif f.type == "bool":
             list_args[flt] = ma.fields.Boolean()
         elif f.type == "enum":

@@ -186,6 +186,26 @@ def check_period_open(session: Session, org_id: uuid.UUID, when: dt.date, field:
         raise PeriodClosed(field, f"{when.isoformat()} is in a closed period (closed through {through.isoformat()})")
 
 
+def check_doc_date(session: Session, when: dt.date, field: str = "doc_date") -> None:
+    """A document's date lies in the window around today (business time zone) that the settings
+    allow (``AFTERCARE_DOC_DATE_PAST_DAYS`` / ``_FUTURE_DAYS``): 9999-12-31 would number a document
+    in a month that never comes and sort after everything for ever."""
+    from zoneinfo import ZoneInfo
+
+    from ..settings import Settings
+
+    if when is None:
+        return  # not dated yet: the type's own rule (or the column) answers
+    settings = session.info.get("aftercare.settings") or Settings()
+    today = dt.datetime.now(ZoneInfo(settings.timezone)).date()
+    earliest = today - dt.timedelta(days=settings.doc_date_past_days)
+    latest = today + dt.timedelta(days=settings.doc_date_future_days)
+    if isinstance(when, dt.datetime) or not isinstance(when, dt.date):
+        raise InvalidInput(field, "must be a date")
+    if not earliest <= when <= latest:
+        raise InvalidInput(field, f"must be between {earliest.isoformat()} and {latest.isoformat()}")
+
+
 def set_closed_through(session: Session, org_id: uuid.UUID, through: dt.date) -> PeriodLock:
     """Close (or, moving the date back, reopen) an organisation's books. Writes: period_lock, audit_log."""
     p = get_principal(session)
@@ -217,6 +237,7 @@ def _transition(doc: DocumentMixin, action: str) -> str | None:
 def create_document(session: Session, doc: D) -> D:
     """Add a new draft. Writes: the document table, audit_log."""
     p = get_principal(session)
+    check_doc_date(session, doc.doc_date)
     doc.status = lifecycle.DRAFT
     doc.created_by_id = p.user_id
     session.add(doc)
@@ -228,6 +249,8 @@ def create_document(session: Session, doc: D) -> D:
 def update_draft(session: Session, doc: D, changes: dict[str, Any]) -> D:
     """Change a draft's fields. Posted documents are corrected by reversal only."""
     _transition(doc, "edit")
+    if "doc_date" in changes:
+        check_doc_date(session, changes["doc_date"])
     before = doc.snapshot()
     for key, value in changes.items():
         setattr(doc, key, value)
@@ -251,6 +274,7 @@ def post_document(session: Session, doc: D) -> D:
     Writes: document_counter, the document's ledgers (hook), audit_log.
     """
     new_status = _transition(doc, "post")
+    check_doc_date(session, doc.doc_date)
     check_period_open(session, doc.org_id, doc.doc_date)
     doc.check_postable(session)
     org = session.get(Organisation, doc.org_id)
@@ -274,6 +298,7 @@ def create_and_post(session: Session, doc: D) -> D:
     p = get_principal(session)
     doc.status = lifecycle.DRAFT
     new_status = _transition(doc, "post")
+    check_doc_date(session, doc.doc_date)
     check_period_open(session, doc.org_id, doc.doc_date)
     doc.check_postable(session)
     org = get_loaded(session, Organisation, doc.org_id)
@@ -336,6 +361,7 @@ def reverse_document(session: Session, doc: D, reason: str, on: dt.date | None =
     reversal.reverses_id = doc.id
     reversal.doc_date = on or doc.doc_date
     reversal.reversal_reason = reason
+    check_doc_date(session, reversal.doc_date, field="on")
     check_period_open(session, doc.org_id, reversal.doc_date, field="on")
     create_and_post(session, reversal)
     p = get_principal(session)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from ..http import PageArgs, Schema, Str, page_schema
+from ..http import ExactDecimal, PageArgs, Schema, Str, page_schema
 from . import statemachine as sm
 
 SIGNATURE_MAX = 65_536
@@ -16,8 +16,8 @@ def Money(**kw) -> ma.fields.Decimal:
 
 
 def AmountIn(**kw) -> ma.fields.Decimal:
-    return ma.fields.Decimal(as_string=True, places=2, validate=ma.validate.Range(min=0, min_inclusive=False,
-                                                                                  max=999_999_999_999), **kw)
+    return ExactDecimal(as_string=True, places=2, validate=ma.validate.Range(min=0, min_inclusive=False,
+                                                                             max=999_999_999_999), **kw)
 
 
 def Signature(**kw) -> ma.fields.String:

@@ -53,6 +53,26 @@ def _warehouse(session: Session, doc: StockDocument, field: str = "warehouse_id"
     return wh
 
 
+_REFERENCES = (("warehouse_id", Warehouse, "warehouse"), ("to_warehouse_id", Warehouse, "warehouse"),
+               ("party_id", Party, "party"), ("engineer_id", Engineer, "engineer"),
+               ("formula_id", DisassemblyFormula, "disassembly formula"))
+
+
+def check_references(session: Session, data: dict) -> None:
+    """Every record a draft's header and lines name exists and the acting user can see it
+    (scoped reads: another point's warehouse reads as missing), named by its field, e.g.
+    ``lines.0.item_id``: checked before the flush, where a foreign key would fail as a 500.
+    The one place for a draft's reference rules; posting checks kinds, activity and the
+    document's organisation again (a draft may wait while base data changes)."""
+    with session.no_autoflush:
+        for field, model, label in _REFERENCES:
+            if data.get(field) is not None and session.get(model, data[field]) is None:
+                raise InvalidInput(field, f"no such {label}")
+        for n, line in enumerate(data.get("lines") or []):
+            if line.get("item_id") is not None and session.get(Item, line["item_id"]) is None:
+                raise InvalidInput(f"lines.{n}.item_id", "no such item")
+
+
 def _wh_loc(session: Session, doc: StockDocument, wh: Warehouse) -> StockLocation:
     return location_for(session, doc.org_id, "warehouse", warehouse=wh)
 

@@ -15,7 +15,7 @@ from ..db import get_loaded
 from ..errors import InvalidInput
 from ..ids import uuid7
 from ..org.models import Organisation
-from .documents import DOC_TYPES
+from .documents import DOC_TYPES, check_references
 from ..core.batch import pending_rows
 from .models import PlainStockDocument, PlainStockDocumentLine, StockDocument, StockDocumentLine
 
@@ -45,6 +45,7 @@ def create_stock_document(session: Session, doc_type: str, data: dict[str, Any])
     ``data["id"]`` and the lines' ``id`` may be given (documents made on a device
     carry the ids the device made); otherwise the server makes them.
     """
+    check_references(session, data)
     return core.create_document(session, _new_document(session, doc_type, data))
 
 
@@ -76,6 +77,7 @@ def update_stock_document(session: Session, doc: StockDocument, data: dict[str, 
     """Change a draft's header or replace its lines."""
     if "kind" in data:
         _check_kind(doc.doc_type, data["kind"])
+    check_references(session, data)
     changes = {k: data[k] for k in HEADER_FIELDS if k in data}
     if "lines" in data:
         changes["lines"] = _lines(data["lines"])

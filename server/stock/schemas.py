@@ -1,7 +1,7 @@
 import marshmallow as ma
 
 from ..core.lifecycle import STATUSES
-from ..http import PageArgs, Schema, Str, page_schema
+from ..http import ExactDecimal, PageArgs, Schema, Str, page_schema
 
 QTY = dict(places=3, as_string=True, allow_nan=False, validate=ma.validate.Range(min=0, max=1_000_000))
 COST = dict(places=4, as_string=True, allow_nan=False, validate=ma.validate.Range(min=0, max=10_000_000))
@@ -9,9 +9,9 @@ COST = dict(places=4, as_string=True, allow_nan=False, validate=ma.validate.Rang
 
 class StockLineIn(Schema):
     item_id = ma.fields.UUID(required=True)
-    quantity = ma.fields.Decimal(load_default=None, **QTY)
-    unit_cost = ma.fields.Decimal(load_default=None, allow_none=True, **COST)
-    counted_quantity = ma.fields.Decimal(load_default=None, allow_none=True, **QTY)
+    quantity = ExactDecimal(load_default=None, **QTY)
+    unit_cost = ExactDecimal(load_default=None, allow_none=True, **COST)
+    counted_quantity = ExactDecimal(load_default=None, allow_none=True, **QTY)
     serials = ma.fields.List(Str(40, min_len=1), load_default=list, validate=ma.validate.Length(max=1000))
     role = ma.fields.String(load_default="main", validate=ma.validate.OneOf(["main", "component"]))
     note = Str(200, load_default="")
@@ -164,8 +164,8 @@ class SerialOut(Schema):
 
 class ShortageIn(Schema):
     item_id = ma.fields.UUID(required=True)
-    quantity = ma.fields.Decimal(required=True, places=3, as_string=True, allow_nan=False,
-                                 validate=ma.validate.Range(min=0, min_inclusive=False, max=100_000))
+    quantity = ExactDecimal(required=True, places=3, as_string=True, allow_nan=False,
+                            validate=ma.validate.Range(min=0, min_inclusive=False, max=100_000))
     engineer_id = ma.fields.UUID(load_default=None, allow_none=True)
     reference = Str(80, load_default="")
     note = Str(2000, load_default="")

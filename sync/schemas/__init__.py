@@ -20,6 +20,8 @@ import jsonschema_rs
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
+from server.inputs import CONTROL_MESSAGE, strings_with_control
+
 SCHEMA_DIR = Path(__file__).resolve().parent
 ENVELOPE = "envelope"
 
@@ -122,7 +124,7 @@ def validate_event(doc: Any) -> list[Problem]:
     if validator is None:
         return [Problem("type", f"unknown event type {event_type[:40]!r}")]
     if _fast_validator(event_type).is_valid(doc):
-        return _check_time(doc)
+        return _check_time(doc) or _check_text(doc)
     errors = sorted(validator.iter_errors(doc), key=lambda e: list(map(str, e.absolute_path)))
     problems = [p for e in errors for p in _problems(e)]
     # A failing envelope (or shared part) drops its annotations, so unevaluatedProperties
@@ -140,6 +142,11 @@ def _check_time(doc: dict) -> list[Problem]:
     except ValueError:
         return [Problem("created_at", "is not a valid date and time")]
     return []
+
+
+def _check_text(doc: dict) -> list[Problem]:
+    """Control characters are refused in events as in the REST API (server.inputs)."""
+    return [Problem(path, CONTROL_MESSAGE) for path in sorted(strings_with_control(doc))][:20]
 
 
 def parse_time(value: str) -> dt.datetime:
