@@ -44,6 +44,12 @@ describe('IMEI', () => {
     expect(imeiProblem('86100792263657X')).toBe('digits')
     expect(imeiProblem('')).toBe('required')
     expect(normaliseImei(' 8610 0792-2636579 ')).toBe(GOOD_IMEI)
+    // Digits of other scripts: fullwidth, Arabic-Indic, Devanagari, mathematical bold.
+    expect(normaliseImei('８６１００７９２２６３６５７９')).toBe(GOOD_IMEI)
+    expect(normaliseImei('٨٦١٠٠٧٩٢٢٦٣٦٥٧٩')).toBe(GOOD_IMEI)
+    expect(normaliseImei('८६१००७९२२६३६५७९')).toBe(GOOD_IMEI)
+    expect(normaliseImei('\u{1D7D6}\u{1D7D4}' + '1007922636579')).toBe(GOOD_IMEI)
+    expect(imeiProblem('８６１００７９２２６３６５７９')).toBeNull()
     expect(tacOf(GOOD_IMEI)).toBe('86100792')
   })
 })

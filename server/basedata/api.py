@@ -18,7 +18,7 @@ from .kinds import KINDS, Kind
 from .queries import check_warranty, list_query, lookup_phone, model_for_imei
 from .schemas import (ExportArgs, ImportArgs, ImportResult, PhoneLookupOut, WarrantyCheckArgs, WarrantyCheckOut,
                       schemas_for)
-from .text import imei_problem
+from .text import imei_problem, normalise_imei
 
 
 class ImportFile(Schema):
@@ -131,11 +131,12 @@ class ImeiOut(Schema):
 @lookup_blp.response(200, WarrantyCheckOut)
 def warranty(args):
     """The default warranty status for an IMEI, from its warranty card or a stated purchase date."""
-    problem = imei_problem(args["imei"])
+    imei = normalise_imei(args["imei"])
+    problem = imei_problem(imei)
     if problem:
         raise InvalidInput("imei", problem)
     on = args.get("on") or ops.today_in(settings().timezone)
-    return check_warranty(db_session(), args["imei"], on, args.get("purchase_date"))
+    return check_warranty(db_session(), imei, on, args.get("purchase_date"))
 
 
 @lookup_blp.route("/imei/<imei>", methods=["GET"])
@@ -143,6 +144,7 @@ def warranty(args):
 @lookup_blp.response(200, ImeiOut)
 def imei(imei):
     """Is the IMEI valid, which model (TAC or warranty card), and its warranty today."""
+    imei = normalise_imei(imei)
     problem = imei_problem(imei)
     if problem:
         return {"imei": imei[:20], "valid": False, "problem": problem, "model_id": None, "warranty": None}

@@ -27,6 +27,7 @@ from ..errors import DomainError, InvalidInput
 from ..org.models import Organisation
 from .kinds import KINDS, F, Kind
 from .operations import upsert_record
+from .text import normalise_imei
 
 TRUE = {"1", "true", "yes", "y", "是", "t"}
 FALSE = {"0", "false", "no", "n", "否", "f"}
@@ -152,6 +153,8 @@ def parse_cell(f: F, value: Any, refs: _Refs) -> Any:
     if f.type in ("code", "str", "text", "phone", "imei"):
         if f.type == "code":
             text = text.upper()
+        elif f.type == "imei":
+            text = normalise_imei(text)
         if f.max_len and len(text) > f.max_len:
             raise ValueError(f"longer than {f.max_len} characters")
         return text

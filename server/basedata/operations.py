@@ -24,7 +24,7 @@ from ..org.models import Organisation
 from ..outbox.operations import MASTER_DB, enqueue_document, service_point_db
 from . import models as m
 from .kinds import KINDS, Kind
-from .text import tokens_for
+from .text import normalise_imei, tokens_for
 
 
 def _ref_model(kind_name: str) -> type:
@@ -35,6 +35,8 @@ def _normalise_key_value(kind: Kind, name: str, value: Any) -> Any:
     f = kind.field(name)
     if f.type == "code" and isinstance(value, str):
         return value.strip().upper()
+    if f.type == "imei" and isinstance(value, str):
+        return normalise_imei(value)
     return value
 
 
@@ -68,7 +70,9 @@ def _apply(session: Session, kind: Kind, obj: Any, data: dict[str, Any]) -> None
         value = data[f.name]
         if f.type == "code" and isinstance(value, str):
             value = value.strip().upper()
-        elif f.type in ("str", "text", "phone", "imei") and isinstance(value, str):
+        elif f.type == "imei" and isinstance(value, str):
+            value = normalise_imei(value)
+        elif f.type in ("str", "text", "phone") and isinstance(value, str):
             value = value.strip()
         if f.type == "ref" and value is not None:
             if session.get(_ref_model(f.ref), value) is None:

@@ -14,7 +14,23 @@ MAX_TOKEN = 64
 
 
 def normalise(text: str) -> str:
-    return unicodedata.normalize("NFKC", text or "").strip().lower()
+    return normalise_digits(unicodedata.normalize("NFKC", text or "").strip().lower())
+
+
+def normalise_digits(text: str) -> str:
+    """Decimal digits of any script (fullwidth ３, Arabic-Indic ٣, Devanagari ३, …) as ASCII digits."""
+    if text.isascii():
+        return text
+    return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in text)
+
+
+def normalise_imei(imei: str) -> str:
+    """The one form an IMEI is stored, compared and looked up in: ASCII digits, no surrounding space.
+
+    A keyboard in another script types the same digits as other code points; stored as typed,
+    such an IMEI would never be found again. Every entry point (API, sync events, import,
+    lookups) passes an IMEI through here before ``imei_problem``."""
+    return normalise_digits((imei or "").strip())
 
 
 def _pinyin_forms(text: str) -> tuple[str, str]:
@@ -86,8 +102,8 @@ def luhn_check_digit(body: str) -> str:
 
 
 def imei_problem(imei: str) -> str | None:
-    """Why an IMEI is invalid, or None. 15 digits with a Luhn check digit."""
-    if not re.fullmatch(r"\d{15}", imei or ""):
+    """Why an IMEI is invalid, or None. 15 ASCII digits (``normalise_imei`` first) with a Luhn check digit."""
+    if not re.fullmatch(r"[0-9]{15}", imei or ""):
         return "must be 15 digits"
     if not luhn_ok(imei):
         return "check digit is wrong (Luhn)"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask.views import MethodView
 from sqlalchemy import select
 
-from ..basedata.text import imei_problem
+from ..basedata.text import imei_problem, normalise_imei
 from ..errors import InvalidInput, NotFound
 from ..http import Blueprint, authenticated, db_session, paginate, permission
 from . import operations as ops
@@ -219,6 +219,7 @@ def hand_over(data, order_id):
 @blp.response(200, ImeiHistoryOut)
 def history(imei):
     """IMEI 号查询: everything known about one device, oldest first."""
+    imei = normalise_imei(imei)
     if problem := imei_problem(imei):
         raise InvalidInput("imei", problem)
     return imei_history(db_session(), imei)

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from ..auth.principal import get_principal
 from ..basedata import models as bd
-from ..basedata.text import imei_problem, normalise_phone, phone_problem
+from ..basedata.text import imei_problem, normalise_imei, normalise_phone, phone_problem
 from ..core import operations as core
 from ..db import utcnow
 from ..errors import Conflict, DomainError, InvalidInput, NotFound, TransitionRefused
@@ -78,9 +78,10 @@ def add_batch_device(session: Session, batch: RepairBatch, data: dict, *, order_
     IMEI already in the batch is refused naming its line. Writes: as ``take_in_device``, repair_batch."""
     if batch.status != "draft":
         raise TransitionRefused("the batch's intake is closed", {"status": [batch.status]})
-    imei = data.get("imei")
+    imei = normalise_imei(data["imei"]) if isinstance(data.get("imei"), str) else data.get("imei")
     if not isinstance(imei, str) or imei_problem(imei):
         raise InvalidInput("imei", imei_problem(imei) if isinstance(imei, str) else "scan the IMEI")
+    data = {**data, "imei": imei}
     for n, order in enumerate(batch_orders(session, batch), start=1):
         if order.imei == imei:
             raise InvalidInput("imei", f"already in this batch as line {n} ({order.number})")

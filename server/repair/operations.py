@@ -25,7 +25,7 @@ from ..auth.principal import get_principal
 from ..basedata import models as bd
 from ..basedata.operations import today_in
 from ..basedata.queries import check_warranty
-from ..basedata.text import imei_problem, normalise_phone, phone_problem
+from ..basedata.text import imei_problem, normalise_imei, normalise_phone, phone_problem
 from ..blobs.models import BlobUpload
 from ..core import operations as core
 from ..db import utcnow
@@ -369,7 +369,7 @@ def take_in_device(session: Session, data: dict, *, order_id: uuid.UUID | None =
     settings = repair_settings(session)
     today = _today(session)
     customer = _customer(session, data)
-    imei = _text(data, "imei", 15, required=True)
+    imei = normalise_imei(_text(data, "imei", 15, required=True))
     if problem := imei_problem(imei):
         raise InvalidInput("imei", problem)
     purchase_date = _date(data.get("purchase_date"), "purchase_date")

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from ..auth.principal import get_principal
 from ..basedata import models as bd
-from ..basedata.text import imei_problem
+from ..basedata.text import imei_problem, normalise_imei
 from ..core import operations as core
 from ..db import utcnow
 from ..errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound, TransitionRefused
@@ -107,6 +107,7 @@ def add_to_packing_list(session: Session, pl: RepairPackingList, *, order_id: An
     if not p.may_write_org(pl.org_id):
         raise Forbidden("only the sending service point packs the box", {"org_id": ["not the sending point"]})
     if order_id is None and imei is not None:
+        imei = normalise_imei(imei) if isinstance(imei, str) else imei
         if not isinstance(imei, str) or imei_problem(imei):
             raise InvalidInput(field, imei_problem(imei) if isinstance(imei, str) else "must be an IMEI")
         order = _open_order_by_imei(session, imei)
@@ -201,6 +202,7 @@ def receive_packing_item(session: Session, pl: RepairPackingList, imei: Any, sig
     as ``unexpected`` (the device is flagged, nothing else changes). A second scan is refused.
     Writes: repair_packing_line, repair_order, repair_transition, repair_handover, audit_log."""
     _check_receiver(session, pl)
+    imei = normalise_imei(imei) if isinstance(imei, str) else imei
     if not isinstance(imei, str) or imei_problem(imei):
         raise InvalidInput("imei", imei_problem(imei) if isinstance(imei, str) else "must be an IMEI")
     p = get_principal(session)

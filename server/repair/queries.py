@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from ..auth.models import User
 from ..auth.principal import get_principal
 from ..basedata import models as bd
+from ..basedata.text import normalise_imei
 from ..stock.models import StockLocation, StockMove, StockMoveSerial
 from . import statemachine as sm
 from .models import (RepairHandover, RepairLoaner, RepairOrder, RepairPackingLine, RepairPackingList, RepairPart,
@@ -29,7 +30,7 @@ def orders_query(args: dict):
     if args.get("state"):
         stmt = stmt.where(RepairOrder.state == args["state"])
     if args.get("imei"):
-        stmt = stmt.where(RepairOrder.imei == args["imei"])
+        stmt = stmt.where(RepairOrder.imei == normalise_imei(args["imei"]))
     if args.get("phone"):
         stmt = stmt.where(RepairOrder.customer_phone == args["phone"])
     if args.get("number"):

@@ -6,6 +6,7 @@ from flask.views import MethodView
 from sqlalchemy import select
 
 from ..basedata.operations import today_in
+from ..basedata.text import normalise_imei
 from ..errors import NotFound
 from ..http import Blueprint, db_session, paginate, permission, principal, settings
 from . import operations as ops
@@ -129,7 +130,7 @@ def moves(args):
 @stock_blp.response(200, SerialOut(many=True))
 def serial(serial):
     """Where an IMEI/serial-tracked unit is, and its moves."""
-    return serial_whereabouts(db_session(), serial[:40])
+    return serial_whereabouts(db_session(), normalise_imei(serial[:40]))
 
 
 @stock_blp.route("/check", methods=["GET"])

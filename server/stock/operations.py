@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from ..auth.principal import get_principal
+from ..basedata.text import normalise_imei
 from ..core import operations as core
 from ..db import get_loaded
 from ..errors import InvalidInput
@@ -28,7 +29,7 @@ def _lines(data: list[dict[str, Any]], line_cls=StockDocumentLine) -> list[Stock
     return [line_cls(id=l.get("id") or uuid7(), item_id=l["item_id"],
                               quantity=Decimal(l.get("quantity") or 0),
                               unit_cost=l.get("unit_cost"), counted_quantity=l.get("counted_quantity"),
-                              serials=[s.strip() for s in l.get("serials") or []], role=l.get("role", "main"),
+                              serials=[normalise_imei(s) for s in l.get("serials") or []], role=l.get("role", "main"),
                               note=l.get("note", ""), sort_order=i)
             for i, l in enumerate(data)]
 

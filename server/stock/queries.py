@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from ..basedata.models import Item, Warehouse
 from ..basedata.queries import plan_search
 from ..basedata.kinds import KINDS
+from ..basedata.text import normalise_imei
 from .ledger import CENT
 from .models import StockBalance, StockCost, StockDocument, StockLocation, StockMove, StockMoveSerial, StockSerial
 
@@ -109,7 +110,8 @@ def moves_query(args: dict):
     if args.get("doc_id"):
         stmt = stmt.where(StockMove.doc_id == args["doc_id"])
     if args.get("serial"):
-        stmt = stmt.where(StockMove.id.in_(select(StockMoveSerial.move_id).where(StockMoveSerial.serial == args["serial"])))
+        stmt = stmt.where(StockMove.id.in_(select(StockMoveSerial.move_id)
+                                           .where(StockMoveSerial.serial == normalise_imei(args["serial"]))))
     return stmt
 
 

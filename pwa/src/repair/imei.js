@@ -15,9 +15,22 @@ export function luhnCheckDigit(body) {
   return String((10 - (sum % 10)) % 10)
 }
 
-/** Spaces and dashes a scanner or a person may add are dropped. */
+const DECIMAL_DIGIT = /\p{Nd}/u
+
+/** The value (0–9) of a decimal digit of any script: Unicode assigns them in runs of ten, 0 to 9. */
+function digitValue(ch) {
+  const cp = ch.codePointAt(0)
+  let start = cp
+  while (DECIMAL_DIGIT.test(String.fromCodePoint(start - 1))) start--
+  return (cp - start) % 10
+}
+
+/** Spaces and dashes a scanner or a person may add are dropped; digits typed in another script
+ * (fullwidth ８, Arabic-Indic ٨) become ASCII, as the server stores them (basedata/text.py). */
 export function normaliseImei(value) {
-  return String(value ?? '').replace(/[\s-]/g, '')
+  return String(value ?? '')
+    .replace(/\p{Nd}/gu, (d) => (d >= '0' && d <= '9' ? d : String(digitValue(d))))
+    .replace(/[\s-]/g, '')
 }
 
 /** null when `value` is a good IMEI, else 'required' | 'digits' | 'length' | 'luhn'. */
