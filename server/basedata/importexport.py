@@ -4,6 +4,13 @@ An import validates every row first and reports every bad row (row number,
 column, reason); with any bad row nothing is written. Rows are upserted by the
 kind's natural key, so an import can be rerun. Export writes the same columns,
 so an exported file imports back unchanged.
+
+Text that a spreadsheet would read as a formula (it starts with ``=``, ``+``,
+``-``, ``@``, tab or CR: OWASP's "CSV injection") is written with a leading
+single quote, and the import takes exactly that quote off again, so a member
+named ``=HYPERLINK(…)`` stays inert text and still round-trips (as does a phone
+``+86…``). Control characters (stored before they were refused at the edge) are
+left out of an export rather than breaking it.
 """
 
 from __future__ import annotations
@@ -11,6 +18,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 import uuid
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -18,16 +26,23 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Callable, Iterable
 
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..auth.models import User
 from ..auth.principal import get_principal
 from ..errors import DomainError, InvalidInput
+from ..inputs import CONTROL_MESSAGE, control_problem, without_control
 from ..org.models import Organisation
 from .kinds import KINDS, F, Kind
 from .operations import upsert_record
 from .text import normalise_imei
+
+# A cell starting with one of these is a formula to a spreadsheet; with any run of quotes
+# before it, the quote we add is told from the value's own.
+_FORMULA = re.compile(r"^'*[=+\-@\t\r]")
+_QUOTED_FORMULA = re.compile(r"^'+[=+\-@\t\r]")
 
 TRUE = {"1", "true", "yes", "y", "是", "t"}
 FALSE = {"0", "false", "no", "n", "否", "f"}
@@ -79,21 +94,24 @@ def read_table(filename: str, data: bytes) -> list[dict[str, Any]]:
     if name.endswith(".xlsx"):
         try:
             wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            ws = wb.worksheets[0]
+            it = ws.iter_rows(values_only=True)  # read-only: the sheet is parsed while iterating
+            header = next(it, None)
+            rows = [list(r) for r in it]
+            wb.close()
         except Exception:  # noqa: BLE001 - openpyxl raises many kinds for a bad file
             raise FileProblem("not a readable .xlsx workbook") from None
-        ws = wb.worksheets[0]
-        it = ws.iter_rows(values_only=True)
-        header = next(it, None)
-        rows = [list(r) for r in it]
-        wb.close()
     elif name.endswith(".csv"):
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise FileProblem("a CSV file must be UTF-8") from None
         reader = csv.reader(io.StringIO(text))
-        header = next(reader, None)
-        rows = list(reader)
+        try:
+            header = next(reader, None)
+            rows = list(reader)
+        except csv.Error as exc:  # e.g. a field past the reader's size limit
+            raise FileProblem(f"not a readable CSV file: {exc}") from None
     else:
         raise FileProblem("upload a .xlsx or .csv file")
     if not header:
@@ -103,11 +121,27 @@ def read_table(filename: str, data: bytes) -> list[dict[str, Any]]:
         raise FileProblem(f"at most {MAX_ROWS} rows per import")
     out = []
     for r in rows:
+        r = [unquote_cell(v) for v in r]
         if all(v is None or str(v).strip() == "" for v in r):
             out.append(None)  # keep row numbers right; blank rows are skipped
             continue
         out.append({k: (r[i] if i < len(r) else None) for i, k in enumerate(keys) if k})
     return out
+
+
+def quote_cell(value: Any) -> Any:
+    """Text as written to a file: never a formula, never a control character."""
+    if not isinstance(value, str):
+        return value
+    value = without_control(value)
+    return "'" + value if _FORMULA.match(value) else value
+
+
+def unquote_cell(value: Any) -> Any:
+    """The inverse of ``quote_cell`` on what a file holds: the one quote it added comes off."""
+    if isinstance(value, str) and _QUOTED_FORMULA.match(value):
+        return value[1:]
+    return value
 
 
 # -- parsing cells ---------------------------------------------------------------
@@ -150,6 +184,8 @@ def _text(value: Any) -> str:
 def parse_cell(f: F, value: Any, refs: _Refs) -> Any:
     """The field's value from a cell, or ValueError with a reason."""
     text = _text(value)
+    if control_problem(text):
+        raise ValueError(CONTROL_MESSAGE)
     if f.type in ("code", "str", "text", "phone", "imei"):
         if f.type == "code":
             text = text.upper()
@@ -173,6 +209,8 @@ def parse_cell(f: F, value: Any, refs: _Refs) -> Any:
             raise ValueError("not a number") from None
         if not number.is_finite() or number < 0:
             raise ValueError("must be a non-negative number")
+        if number != number.quantize(Decimal("0.01")):
+            raise ValueError("at most 2 decimal places")  # never rounded away
         return number.quantize(Decimal("0.01"))
     if f.type == "bool":
         if text.lower() in TRUE:
@@ -281,7 +319,10 @@ def _records(kind: Kind, rows: list[dict | None], refs: _Refs, errors: list[RowE
                 qty = Decimal(_text(row.get("quantity")))
                 if not qty.is_finite() or qty <= 0:
                     raise InvalidOperation
-                line["quantity"] = qty
+                if qty != qty.quantize(Decimal("0.001")) or qty > 1_000_000:
+                    errors.append(RowError(i, "quantity", "at most 1,000,000 with 3 decimal places"))
+                else:
+                    line["quantity"] = qty
             except InvalidOperation:
                 errors.append(RowError(i, "quantity", "must be a positive number"))
             if code is None:
@@ -400,13 +441,22 @@ def write_file(rows: Iterable[list[Any]], fmt: str) -> bytes:
         buf = io.StringIO()
         writer = csv.writer(buf)
         for row in rows:
-            writer.writerow(row)
+            writer.writerow([quote_cell(v) for v in row])
         return buf.getvalue().encode("utf-8-sig")
     wb = Workbook(write_only=True)
     ws = wb.create_sheet()
     for row in rows:
         # Text cells keep IMEIs, phones and codes from turning into numbers.
-        ws.append([str(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v for v in row])
+        ws.append([_text_cell(ws, str(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v) for v in row])
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def _text_cell(ws, value: Any) -> Any:
+    """A string as a string cell: openpyxl would otherwise store text starting with ``=`` as a formula."""
+    if not isinstance(value, str):
+        return value
+    cell = WriteOnlyCell(ws, value=quote_cell(value))
+    cell.data_type = "s"
+    return cell
