@@ -83,3 +83,18 @@ def test_unbuilt_pwa_says_how_to_build_it(tmp_path):
     app = create_app(make_settings(f"sqlite:///{tmp_path / 'x.db'}", tmp_path, pwa_dir=str(tmp_path / "missing")))
     r = app.test_client().get("/")
     assert r.status_code == 503 and r.is_json and "make run" in r.json["message"]
+
+
+def test_the_shell_carries_a_content_security_policy_and_refuses_framing(web):
+    for path in ("/", "/login", "/a/deep/client/route"):
+        r = web.get(path)
+        csp = dict(d.strip().split(" ", 1) for d in r.headers["Content-Security-Policy"].split(";"))
+        assert csp["script-src"] == "'self'"  # no inline script, no eval
+        assert csp["frame-ancestors"] == "'none'" and r.headers["X-Frame-Options"] == "DENY"
+        assert "blob:" in csp["worker-src"] and "data:" in csp["img-src"]  # the QR decoder, photos
+        assert csp["connect-src"] == "'self'" and csp["base-uri"] == "'self'"
+        assert r.headers["X-Content-Type-Options"] == "nosniff"
+    for path in ("/assets/index-abc123.js", "/sw.js", "/manifest.webmanifest"):
+        r = web.get(path)
+        assert r.headers["X-Content-Type-Options"] == "nosniff", path
+        assert "Content-Security-Policy" not in r.headers, path  # the service worker keeps its own scope
