@@ -200,3 +200,26 @@ def test_a_warehouse_event_naming_another_points_warehouse_is_refused(app, net, 
     st = status_docs(couch)[ev["_id"]]
     assert st["state"] == "rejected" and st["reasons"][0]["field"] == "warehouse_id"
     assert count(net, StockDocument) == 0
+
+
+def test_a_rest_draft_naming_another_organisations_warehouse_or_engineer_is_refused_at_creation(client, net, app, world):
+    """Finding 4's REST side: refused when the draft is made, not only at posting, for headquarters too
+    (which sees every point's warehouses)."""
+    from .conftest import row_counts
+
+    line = [{"item_id": str(world.ids["screen"]), "quantity": "1", "unit_cost": "400"}]
+    before = row_counts(app)
+    for username in ("sz01.manager", "admin"):
+        r = client.post("/api/stock/goods-receipts", json={"warehouse_id": str(world.ids["GZ01.GOOD"]), "lines": line},
+                        headers=net.headers(username))
+        assert r.status_code == 422 and "warehouse_id" in r.json["errors"], (username, r.json)
+    r = client.post("/api/stock/engineer-requisitions", headers=net.headers("gz01.manager"),
+                    json={"warehouse_id": str(world.ids["GZ01.GOOD"]), "engineer_id": str(world.ids["engineer"]), "lines": line[:1]})
+    assert r.status_code == 422 and "engineer_id" in r.json["errors"], r.json
+    assert row_counts(app) == before
+    ok = client.post("/api/stock/goods-receipts", json={"warehouse_id": str(world.ids["SZ01.GOOD"]), "lines": line},
+                     headers=net.headers("sz01.manager"))
+    assert ok.status_code == 201, ok.json
+    r = client.patch(f"/api/stock/goods-receipts/{ok.json['id']}", json={"warehouse_id": str(world.ids["GZ01.GOOD"])},
+                     headers=net.headers("sz01.manager"))
+    assert r.status_code == 422 and "warehouse_id" in r.json["errors"], r.json

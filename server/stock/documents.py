@@ -58,16 +58,23 @@ _REFERENCES = (("warehouse_id", Warehouse, "warehouse"), ("to_warehouse_id", War
                ("formula_id", DisassemblyFormula, "disassembly formula"))
 
 
-def check_references(session: Session, data: dict) -> None:
+def check_references(session: Session, data: dict, org_id: uuid.UUID | None) -> None:
     """Every record a draft's header and lines name exists and the acting user can see it
     (scoped reads: another point's warehouse reads as missing), named by its field, e.g.
     ``lines.0.item_id``: checked before the flush, where a foreign key would fail as a 500.
-    The one place for a draft's reference rules; posting checks kinds, activity and the
-    document's organisation again (a draft may wait while base data changes)."""
+    Warehouses and engineers must be the document's organisation's (``org_id``), for
+    headquarters too, which sees every point's. The one place for a draft's reference rules;
+    posting checks kinds, activity and the organisation again (a draft may wait while base
+    data changes)."""
     with session.no_autoflush:
         for field, model, label in _REFERENCES:
-            if data.get(field) is not None and session.get(model, data[field]) is None:
+            if data.get(field) is None:
+                continue
+            record = session.get(model, data[field])
+            if record is None:
                 raise InvalidInput(field, f"no such {label}")
+            if model in (Warehouse, Engineer) and record.org_id != org_id:
+                raise InvalidInput(field, f"no such {label} in the document's organisation")
         for n, line in enumerate(data.get("lines") or []):
             if line.get("item_id") is not None and session.get(Item, line["item_id"]) is None:
                 raise InvalidInput(f"lines.{n}.item_id", "no such item")

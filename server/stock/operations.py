@@ -46,7 +46,7 @@ def create_stock_document(session: Session, doc_type: str, data: dict[str, Any])
     ``data["id"]`` and the lines' ``id`` may be given (documents made on a device
     carry the ids the device made); otherwise the server makes them.
     """
-    check_references(session, data)
+    check_references(session, data, data.get("org_id") or get_principal(session).org_id)
     return core.create_document(session, _new_document(session, doc_type, data))
 
 
@@ -78,7 +78,7 @@ def update_stock_document(session: Session, doc: StockDocument, data: dict[str, 
     """Change a draft's header or replace its lines."""
     if "kind" in data:
         _check_kind(doc.doc_type, data["kind"])
-    check_references(session, data)
+    check_references(session, data, doc.org_id)
     changes = {k: data[k] for k in HEADER_FIELDS if k in data}
     if "lines" in data:
         changes["lines"] = _lines(data["lines"])
