@@ -20,6 +20,16 @@ LABELS = {
     REVERSED: {"zh-CN": "已红冲", "en": "Reversed"},
 }
 
+ACTION_LABELS = {
+    "create": {"zh-CN": "新建", "en": "New"},
+    "edit": {"zh-CN": "编辑", "en": "Edit"},
+    "delete": {"zh-CN": "删除", "en": "Delete"},
+    "post": {"zh-CN": "过账", "en": "Post"},
+    "audit": {"zh-CN": "审核", "en": "Audit"},
+    "unaudit": {"zh-CN": "反审核", "en": "Un-audit"},
+    "reverse": {"zh-CN": "红冲", "en": "Reverse"},
+}
+
 # (from status, action) -> to status; None means the document is deleted.
 TRANSITIONS: dict[tuple[str, str], str | None] = {
     (DRAFT, "edit"): DRAFT,
@@ -70,6 +80,7 @@ def export() -> dict:
     return {
         "statuses": list(STATUSES),
         "labels": LABELS,
+        "action_labels": ACTION_LABELS,
         "transitions": [
             {"from": s, "action": a, "to": t, "audit_only": a in AUDIT_ACTIONS} for (s, a), t in TRANSITIONS.items()
         ],

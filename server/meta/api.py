@@ -9,7 +9,7 @@ from sqlalchemy import text
 from .. import __version__
 from ..auth.permissions import GRANTS, PERMISSIONS, ROLES
 from ..core import lifecycle
-from ..http import Blueprint, Schema, authenticated, db_session, public
+from ..http import Blueprint, Schema, authenticated, db_session, principal, public
 
 blp = Blueprint("meta", __name__, url_prefix="/api/meta", description="Version and shared catalogues")
 health_blp = Blueprint("health", __name__, description="Liveness")
@@ -55,3 +55,17 @@ def permissions():
 def document_lifecycle():
     """Document statuses and allowed transitions, shared with the PWA."""
     return lifecycle.export()
+
+
+@blp.route("/documents", methods=["GET"])
+@authenticated
+@blp.response(200)
+def documents():
+    """The document workspace's metadata for this user: every document type and base-data kind they
+    may see — fields, lines, list, states, the actions their permissions allow, ledgers, print forms
+    (``server.meta.documents``)."""
+    from flask import current_app
+
+    from .documents import export
+
+    return export(current_app, principal())

@@ -13,7 +13,7 @@ from . import operations as ops
 from .documents import DOC_TYPES, DocType
 from .ledger import rebuild_check
 from .models import Shortage, StockDocument
-from .queries import current_stock, documents_query, moves_query, serial_whereabouts
+from .queries import current_stock, describe_moves, documents_query, documents_totals, moves_query, serial_whereabouts
 from .schemas import (CheckOut, DocumentIn, DocumentListArgs, DocumentOut, DocumentPage, DocumentUpdateIn, MoveArgs,
                       MovePage, ReverseIn, SerialOut, ShortageArgs, ShortageIn, ShortageOut, ShortagePage, StockArgs,
                       StockPage)
@@ -30,11 +30,16 @@ def _get(doc_type: str, doc_id) -> StockDocument:
     return doc
 
 
+def blueprint_name(t: DocType) -> str:
+    """The name of a document type's blueprint (``server.meta.documents`` finds its routes by it)."""
+    return f"stock_{t.name}"
+
+
 def make_blueprint(t: DocType) -> Blueprint:
     manage = "stock.requisition" if t.name in ENGINEER_TYPES else "stock.manage"
     post_perm = "stock.requisition" if t.name in ENGINEER_TYPES else "stock.post"
     slug = t.name.replace("_", "-")
-    blp = Blueprint(f"stock_{t.name}", __name__, url_prefix=f"/api/stock/{slug}s",
+    blp = Blueprint(blueprint_name(t), __name__, url_prefix=f"/api/stock/{slug}s",
                     description=f"{t.label['zh-CN']} / {t.label['en']}")
 
     @blp.route("")
@@ -43,7 +48,9 @@ def make_blueprint(t: DocType) -> Blueprint:
         @blp.arguments(DocumentListArgs, location="query")
         @blp.response(200, DocumentPage)
         def get(self, args):
-            return paginate(db_session(), documents_query(t.name, args), args)
+            session = db_session()
+            return {**paginate(session, documents_query(t.name, args), args),
+                    "totals": documents_totals(session, t.name, args)}
 
         @permission(manage)
         @blp.arguments(DocumentIn)
@@ -122,7 +129,10 @@ def current(args):
 @stock_blp.arguments(MoveArgs, location="query")
 @stock_blp.response(200, MovePage)
 def moves(args):
-    return paginate(db_session(), moves_query(args), args)
+    """Moves, newest first; each names its item and both locations (a document's ledger: ``doc_id``)."""
+    session = db_session()
+    page = paginate(session, moves_query(args), args)
+    return {**page, "items": describe_moves(session, page["items"])}
 
 
 @stock_blp.route("/serials/<serial>", methods=["GET"])

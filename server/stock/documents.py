@@ -18,13 +18,35 @@ from .models import StockBalance, StockCost, StockDocument, StockLocation, Stock
 
 
 @dataclass(frozen=True)
+class Use:
+    """A field a document type uses, in its header or on its lines, for some of its kinds (none
+    named: every kind). ``only`` limits what a reference may name by an attribute of the record
+    (a warehouse's ``kind``, a party's ``roles``). Posting applies it (``_warehouse``, ``_party``),
+    and the workspace builds its form and lookups from it (``server.meta.documents``)."""
+
+    name: str
+    kinds: tuple[str, ...] = ()
+    required: bool = True
+    only: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def applies(self, kind: str | None) -> bool:
+        return not self.kinds or kind in self.kinds
+
+
+def use(name: str, *kinds: str, required: bool = True, **only: tuple[str, ...]) -> Use:
+    return Use(name, kinds, required, tuple(only.items()))
+
+
+@dataclass(frozen=True)
 class DocType:
     name: str
     prefix: str
     label: dict[str, str]
     kinds: tuple[str, ...]
     plan: Callable[[Session, StockDocument], None]
-    needs: tuple[str, ...] = ()  # header fields that must be given
+    header: tuple[Use, ...] = ()  # beyond doc_date, reference and note, which every type has
+    lines: tuple[Use, ...] = ()  # what a line is entered with
+    kind_labels: dict[str, dict[str, str]] | None = None  # zh-CN/en per kind (a type with kinds)
     # Planning reads nothing the ledger writes (no balances, costs or serials from the
     # database): a posting batch may defer its writes (server.core.batch). True for
     # every kind, or the kinds for which it holds.
@@ -35,10 +57,21 @@ class DocType:
             return (kind or self.kinds[0]) in self.deferrable
         return self.deferrable
 
+    def header_use(self, name: str, kind: str | None) -> Use | None:
+        """How this type uses a header field for ``kind`` (None: it does not)."""
+        return next((u for u in self.header if u.name == name and u.applies(kind)), None)
+
 
 # -- helpers -------------------------------------------------------------------
 
-def _warehouse(session: Session, doc: StockDocument, field: str = "warehouse_id", kinds: tuple[str, ...] = ()) -> Warehouse:
+def _only(doc: StockDocument, field: str, attr: str) -> tuple[str, ...]:
+    """The values the type's declaration allows for ``field``'s record's ``attr`` (none: any)."""
+    u = DOC_TYPES[doc.doc_type].header_use(field, doc.kind)
+    return dict(u.only).get(attr, ()) if u else ()
+
+
+def _warehouse(session: Session, doc: StockDocument, field: str = "warehouse_id") -> Warehouse:
+    kinds = _only(doc, field, "kind")
     wid = getattr(doc, field)
     if wid is None:
         raise InvalidInput(field, "required")
@@ -84,13 +117,14 @@ def _wh_loc(session: Session, doc: StockDocument, wh: Warehouse) -> StockLocatio
     return location_for(session, doc.org_id, "warehouse", warehouse=wh)
 
 
-def _party(session: Session, doc: StockDocument, roles: tuple[str, ...]) -> Party:
+def _party(session: Session, doc: StockDocument) -> Party:
+    roles = _only(doc, "party_id", "roles")
     if doc.party_id is None:
         raise InvalidInput("party_id", "required")
     party = get_loaded(session, Party, doc.party_id)
     if party is None or not party.active:
         raise InvalidInput("party_id", "no such active party")
-    if not set(roles) & set(party.roles):
+    if roles and not set(roles) & set(party.roles):
         raise InvalidInput("party_id", f"must be a {' or '.join(roles)}")
     return party
 
@@ -147,10 +181,10 @@ def _post(session: Session, doc: StockDocument, specs: list[MoveSpec]):
 def plan_receipt(session: Session, doc: StockDocument) -> None:
     wh = _warehouse(session, doc)
     if doc.kind == "purchase":
-        src = location_for(session, doc.org_id, "supplier", party_id=_party(session, doc, ("supplier",)).id,
+        src = location_for(session, doc.org_id, "supplier", party_id=_party(session, doc).id,
                            name=f"supplier {doc.party_id}")
     elif doc.kind == "wholesale_return":
-        party = _party(session, doc, ("dealer", "distributor"))
+        party = _party(session, doc)
         src = location_for(session, doc.org_id, "customer", party_id=party.id, name=party.name)
     else:
         src = location_for(session, doc.org_id, "adjustment", name="adjustment")
@@ -160,10 +194,10 @@ def plan_receipt(session: Session, doc: StockDocument) -> None:
 def plan_issue(session: Session, doc: StockDocument) -> None:
     wh = _warehouse(session, doc)
     if doc.kind == "wholesale":
-        party = _party(session, doc, ("dealer", "distributor"))
+        party = _party(session, doc)
         dst = location_for(session, doc.org_id, "customer", party_id=party.id, name=party.name)
     elif doc.kind == "purchase_return":
-        party = _party(session, doc, ("supplier",))
+        party = _party(session, doc)
         dst = location_for(session, doc.org_id, "supplier", party_id=party.id, name=party.name)
     else:
         dst = location_for(session, doc.org_id, "adjustment", name="adjustment")
@@ -184,18 +218,18 @@ def _engineer_loc(session: Session, doc: StockDocument) -> StockLocation:
 
 
 def plan_requisition(session: Session, doc: StockDocument) -> None:
-    wh = _warehouse(session, doc, kinds=("good",))
+    wh = _warehouse(session, doc)
     _post(session, doc, _simple(session, doc, _wh_loc(session, doc, wh), _engineer_loc(session, doc)))
 
 
 def plan_engineer_return(session: Session, doc: StockDocument) -> None:
     if doc.kind == "surplus":
-        wh = _warehouse(session, doc, kinds=("good",))
+        wh = _warehouse(session, doc)
         _post(session, doc, _simple(session, doc, _engineer_loc(session, doc), _wh_loc(session, doc, wh)))
     else:
         # The replaced part comes out of the customer's device: it enters the
         # defective warehouse with no book value (it cost us nothing).
-        wh = _warehouse(session, doc, kinds=("defective",))
+        wh = _warehouse(session, doc)
         _engineer(session, doc)
         src = location_for(session, doc.org_id, "customer", name="customer devices")
         _post(session, doc, _simple(session, doc, src, _wh_loc(session, doc, wh), lambda n, l, i: ZERO))
@@ -225,11 +259,11 @@ def plan_adjustment(session: Session, doc: StockDocument) -> None:
         wh = _warehouse(session, doc)
         _post(session, doc, _stocktake_specs(session, doc, _wh_loc(session, doc, wh), adj))
     elif doc.kind == "scrap":
-        wh = _warehouse(session, doc, kinds=("defective", "scrap"))
+        wh = _warehouse(session, doc)
         dst = location_for(session, doc.org_id, "scrapped", name="scrapped")
         _post(session, doc, _simple(session, doc, _wh_loc(session, doc, wh), dst))
     else:  # return_to_customer
-        wh = _warehouse(session, doc, kinds=("defective",))
+        wh = _warehouse(session, doc)
         dst = location_for(session, doc.org_id, "customer", name="customer devices")
         _post(session, doc, _simple(session, doc, _wh_loc(session, doc, wh), dst))
 
@@ -338,18 +372,60 @@ def plan_price_adjustment(session: Session, doc: StockDocument) -> None:
     _post(session, doc, specs)
 
 
+# What a line is entered with (``StockLineIn``); quantities are checked by the plans.
+_ITEM, _QTY, _SERIALS, _NOTE = use("item_id"), use("quantity"), use("serials", required=False), use("note", required=False)
+_MOVING = (_ITEM, _QTY, _SERIALS, _NOTE)
+
 DOC_TYPES: dict[str, DocType] = {t.name: t for t in [
-    DocType("goods_receipt", "RK", {"zh-CN": "入库单", "en": "Goods receipt"}, ("purchase", "wholesale_return", "other"), plan_receipt, deferrable=True),
-    DocType("goods_issue", "CK", {"zh-CN": "出库单", "en": "Goods issue"}, ("wholesale", "purchase_return", "other"), plan_issue, deferrable=True),
-    DocType("bin_transfer", "ZC", {"zh-CN": "转仓单", "en": "Bin transfer"}, ("",), plan_transfer, deferrable=True),
-    DocType("engineer_requisition", "LL", {"zh-CN": "工程师领料单", "en": "Engineer requisition"}, ("",), plan_requisition, deferrable=True),
-    DocType("engineer_return", "TL", {"zh-CN": "工程师退料单", "en": "Engineer return"}, ("surplus", "defective"), plan_engineer_return, deferrable=True),
-    DocType("engineer_use", "YL", {"zh-CN": "维修用料单", "en": "Parts used in repair"}, ("",), plan_engineer_use, deferrable=True),
+    DocType("goods_receipt", "RK", {"zh-CN": "入库单", "en": "Goods receipt"}, ("purchase", "wholesale_return", "other"), plan_receipt,
+            header=(use("warehouse_id"), use("party_id", "purchase", roles=("supplier",)),
+                    use("party_id", "wholesale_return", roles=("dealer", "distributor"))),
+            # No unit cost: the item's standard cost.
+            lines=(_ITEM, _QTY, use("unit_cost", required=False), _SERIALS, _NOTE),
+            kind_labels={"purchase": {"zh-CN": "采购入库", "en": "Purchase"},
+                         "wholesale_return": {"zh-CN": "批发退货入库", "en": "Wholesale return"},
+                         "other": {"zh-CN": "其他入库", "en": "Other receipt"}},
+            deferrable=True),
+    DocType("goods_issue", "CK", {"zh-CN": "出库单", "en": "Goods issue"}, ("wholesale", "purchase_return", "other"), plan_issue,
+            header=(use("warehouse_id"), use("party_id", "wholesale", roles=("dealer", "distributor")),
+                    use("party_id", "purchase_return", roles=("supplier",))),
+            lines=_MOVING,
+            kind_labels={"wholesale": {"zh-CN": "批发出库", "en": "Wholesale"},
+                         "purchase_return": {"zh-CN": "采购退货", "en": "Purchase return"},
+                         "other": {"zh-CN": "其他出库", "en": "Other issue"}},
+            deferrable=True),
+    DocType("bin_transfer", "ZC", {"zh-CN": "转仓单", "en": "Bin transfer"}, ("",), plan_transfer,
+            header=(use("warehouse_id"), use("to_warehouse_id")), lines=_MOVING, deferrable=True),
+    DocType("engineer_requisition", "LL", {"zh-CN": "工程师领料单", "en": "Engineer requisition"}, ("",), plan_requisition,
+            header=(use("warehouse_id", kind=("good",)), use("engineer_id")), lines=_MOVING, deferrable=True),
+    DocType("engineer_return", "TL", {"zh-CN": "工程师退料单", "en": "Engineer return"}, ("surplus", "defective"), plan_engineer_return,
+            header=(use("engineer_id"), use("warehouse_id", "surplus", kind=("good",)),
+                    use("warehouse_id", "defective", kind=("defective",))),
+            lines=_MOVING,
+            kind_labels={"surplus": {"zh-CN": "余料退回", "en": "Surplus parts"},
+                         "defective": {"zh-CN": "坏件退回", "en": "Defective parts"}},
+            deferrable=True),
+    DocType("engineer_use", "YL", {"zh-CN": "维修用料单", "en": "Parts used in repair"}, ("",), plan_engineer_use,
+            header=(use("engineer_id"),), lines=_MOVING, deferrable=True),
     DocType("stock_adjustment", "TZ", {"zh-CN": "库存调整单", "en": "Stock adjustment"},
             ("opening", "stocktake", "scrap", "return_to_customer"), plan_adjustment,
+            header=(use("warehouse_id", "opening", "stocktake"), use("warehouse_id", "scrap", kind=("defective", "scrap")),
+                    use("warehouse_id", "return_to_customer", kind=("defective",))),
+            # A stocktake sheet takes counted quantities; posting writes the difference.
+            lines=(_ITEM, use("quantity", "opening", "scrap", "return_to_customer"), use("unit_cost", "opening", required=False),
+                   use("counted_quantity", "stocktake"), _SERIALS, _NOTE),
+            kind_labels={"opening": {"zh-CN": "期初库存", "en": "Opening stock"},
+                         "stocktake": {"zh-CN": "盘点", "en": "Stocktake"},
+                         "scrap": {"zh-CN": "报废", "en": "Scrap"},
+                         "return_to_customer": {"zh-CN": "坏件退还客户", "en": "Return to customer"}},
             deferrable=("opening", "scrap", "return_to_customer")),
-    DocType("disassembly", "CZ", {"zh-CN": "拆装单", "en": "Disassembly / assembly"}, ("disassemble", "assemble"), plan_disassembly),
-    DocType("price_adjustment", "TJ", {"zh-CN": "调价单", "en": "Price adjustment"}, ("",), plan_price_adjustment),
+    DocType("disassembly", "CZ", {"zh-CN": "拆装单", "en": "Disassembly / assembly"}, ("disassemble", "assemble"), plan_disassembly,
+            # No formula: the device's active one.
+            header=(use("warehouse_id"), use("formula_id", required=False)), lines=_MOVING,
+            kind_labels={"disassemble": {"zh-CN": "拆整为散", "en": "Disassemble"},
+                         "assemble": {"zh-CN": "组散为整", "en": "Assemble"}}),
+    DocType("price_adjustment", "TJ", {"zh-CN": "调价单", "en": "Price adjustment"}, ("",), plan_price_adjustment,
+            lines=(_ITEM, use("unit_cost"), _NOTE)),
 ]}
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import Float, Numeric, func, literal_column, or_, select
+from sqlalchemy import Float, Numeric, case, func, literal_column, or_, select
 from sqlalchemy.orm import Session
 
 from ..basedata.models import Item, Warehouse
@@ -12,7 +12,8 @@ from ..basedata.queries import plan_search
 from ..basedata.kinds import KINDS
 from ..basedata.text import normalise_imei
 from .ledger import CENT
-from .models import StockBalance, StockCost, StockDocument, StockLocation, StockMove, StockMoveSerial, StockSerial
+from .models import (StockBalance, StockCost, StockDocument, StockDocumentLine, StockLocation, StockMove, StockMoveSerial,
+                     StockSerial)
 
 
 def _value_sum(dialect: str):
@@ -130,8 +131,8 @@ def serial_whereabouts(session: Session, serial: str) -> list[dict]:
     return out
 
 
-def documents_query(doc_type: str, args: dict):
-    stmt = select(StockDocument).where(StockDocument.doc_type == doc_type)
+def _documents_filter(stmt, doc_type: str, args: dict):
+    stmt = stmt.where(StockDocument.doc_type == doc_type)
     for key in ("status", "kind", "warehouse_id", "engineer_id", "reference", "number"):
         if args.get(key):
             stmt = stmt.where(getattr(StockDocument, key) == args[key])
@@ -139,4 +140,63 @@ def documents_query(doc_type: str, args: dict):
         stmt = stmt.where(StockDocument.doc_date >= args["since"])
     if args.get("until"):
         stmt = stmt.where(StockDocument.doc_date <= args["until"])
-    return stmt.order_by(StockDocument.doc_date.desc(), StockDocument.created_at.desc())
+    return stmt
+
+
+def documents_query(doc_type: str, args: dict):
+    """One type's documents, filtered and sorted (``sort``: a column, ``-`` for descending)."""
+    sort = args.get("sort") or "-doc_date"
+    col = getattr(StockDocument, sort.lstrip("-"))
+    first = col.desc() if sort.startswith("-") else col.asc()
+    return _documents_filter(select(StockDocument), doc_type, args).order_by(
+        first, StockDocument.created_at.desc(), StockDocument.id.desc())
+
+
+def documents_totals(session: Session, doc_type: str, args: dict) -> dict:
+    """What the filtered list adds up to: the quantity on its main lines, a reversal's taken off
+    (its lines repeat the original's), so a reversed document and its reversal add up to nothing."""
+    signed = case((StockDocument.reverses_id.is_(None), StockDocumentLine.quantity), else_=-StockDocumentLine.quantity)
+    stmt = _documents_filter(
+        select(func.coalesce(func.sum(signed), 0))
+        .select_from(StockDocument).join(StockDocumentLine, StockDocumentLine.document_id == StockDocument.id)
+        .where(StockDocumentLine.role == "main"), doc_type, args)
+    return {"quantity": Decimal(session.execute(stmt).scalar_one())}
+
+
+def describe_moves(session: Session, moves: list[StockMove]) -> list[dict]:
+    """Moves with their item and both locations named (a warehouse, engineer or party by its own
+    name; a virtual counterpart by its location's), read in one query per table, and their serials."""
+    from ..basedata.models import Engineer, Party
+    from .schemas import MoveOut
+
+    loc_ids = {m.from_location_id for m in moves} | {m.to_location_id for m in moves}
+    locs = {l.id: l for l in session.execute(select(StockLocation).where(StockLocation.id.in_(loc_ids))).scalars()} if loc_ids else {}
+    names: dict = {}
+    for model, attr in ((Warehouse, "warehouse_id"), (Engineer, "engineer_id"), (Party, "party_id")):
+        ids = {getattr(l, attr) for l in locs.values() if getattr(l, attr)}
+        if ids:
+            names.update({r.id: r.name for r in session.execute(select(model).where(model.id.in_(ids))).scalars()})
+    item_ids = {m.item_id for m in moves}
+    items = {i.id: i for i in session.execute(select(Item).where(Item.id.in_(item_ids))).scalars()} if item_ids else {}
+    serials: dict = {}
+    if moves:
+        for move_id, serial in session.execute(select(StockMoveSerial.move_id, StockMoveSerial.serial)
+                                                .where(StockMoveSerial.move_id.in_([m.id for m in moves]))):
+            serials.setdefault(move_id, []).append(serial)
+
+    def name(loc):
+        if loc is None:
+            return ""
+        ref = loc.warehouse_id or loc.engineer_id or loc.party_id
+        return names.get(ref) or loc.name
+
+    out = []
+    for m in moves:
+        row = {f: getattr(m, f) for f in MoveOut._declared_fields}
+        src, dst, item = locs.get(m.from_location_id), locs.get(m.to_location_id), items.get(m.item_id)
+        row.update(item_code=item.code if item else "", item_name=item.name if item else "",
+                   from_location_kind=src.kind if src else "", from_location_name=name(src),
+                   to_location_kind=dst.kind if dst else "", to_location_name=name(dst),
+                   serials=sorted(serials.get(m.id, [])))
+        out.append(row)
+    return out

@@ -1,7 +1,50 @@
+"""Warehouse documents' API schemas, and the words for their fields: the labels are stated here
+once and exported by ``/api/meta/documents`` (the PWA restates none)."""
+
 import marshmallow as ma
 
 from ..core.lifecycle import STATUSES
 from ..http import ExactDecimal, PageArgs, Schema, Str, page_schema
+
+# zh-CN/en label of every field a document, its lines, its list or its moves show.
+LABELS: dict[str, dict[str, str]] = {
+    "number": {"zh-CN": "单号", "en": "Number"},
+    "status": {"zh-CN": "状态", "en": "Status"},
+    "kind": {"zh-CN": "业务类型", "en": "Type"},
+    "doc_date": {"zh-CN": "单据日期", "en": "Date"},
+    "org_id": {"zh-CN": "所属网点", "en": "Service point"},
+    "warehouse_id": {"zh-CN": "仓库", "en": "Warehouse"},
+    "to_warehouse_id": {"zh-CN": "调入仓库", "en": "To warehouse"},
+    "party_id": {"zh-CN": "往来单位", "en": "Party"},
+    "engineer_id": {"zh-CN": "工程师", "en": "Engineer"},
+    "formula_id": {"zh-CN": "拆装公式", "en": "Formula"},
+    "reference": {"zh-CN": "关联单号", "en": "Reference"},
+    "note": {"zh-CN": "备注", "en": "Note"},
+    "item_id": {"zh-CN": "产品", "en": "Item"},
+    "quantity": {"zh-CN": "数量", "en": "Quantity"},
+    "unit_cost": {"zh-CN": "单位成本", "en": "Unit cost"},
+    "counted_quantity": {"zh-CN": "实盘数量", "en": "Counted"},
+    "serials": {"zh-CN": "串号", "en": "Serials"},
+    "created_at": {"zh-CN": "录入时间", "en": "Entered"},
+    "since": {"zh-CN": "起始日期", "en": "From"},
+    "until": {"zh-CN": "截止日期", "en": "To"},
+    "value": {"zh-CN": "金额", "en": "Value"},
+    "from_location": {"zh-CN": "调出", "en": "From"},
+    "to_location": {"zh-CN": "调入", "en": "To"},
+    "reason": {"zh-CN": "红冲原因", "en": "Reason"},
+    "on": {"zh-CN": "红冲日期", "en": "Reversal date"},
+}
+
+# Where stock moves between (``models.LOCATION_KINDS``), as a move shows it.
+LOCATION_KIND_LABELS: dict[str, dict[str, str]] = {
+    "warehouse": {"zh-CN": "仓库", "en": "Warehouse"},
+    "engineer": {"zh-CN": "工程师", "en": "Engineer"},
+    "supplier": {"zh-CN": "供应商", "en": "Supplier"},
+    "customer": {"zh-CN": "客户", "en": "Customer"},
+    "manufacturer": {"zh-CN": "厂家", "en": "Manufacturer"},
+    "adjustment": {"zh-CN": "库存调整", "en": "Adjustment"},
+    "scrapped": {"zh-CN": "已报废", "en": "Scrapped"},
+}
 
 QTY = dict(places=3, as_string=True, allow_nan=False, validate=ma.validate.Range(min=0, max=1_000_000))
 COST = dict(places=4, as_string=True, allow_nan=False, validate=ma.validate.Range(min=0, max=10_000_000))
@@ -73,11 +116,28 @@ class DocumentOut(Schema):
     posted_at = ma.fields.DateTime(allow_none=True)
     posted_by_id = ma.fields.UUID(allow_none=True)
     reversed_at = ma.fields.DateTime(allow_none=True)
+    reversed_by_id = ma.fields.UUID(allow_none=True)
+    reversal_id = ma.fields.Method("_reversal_id", metadata={"description": "The document that reversed this one"})
 
     def _actions(self, obj):
         from ..core.lifecycle import allowed_actions
 
         return allowed_actions(obj.doc_state)
+
+    def _reversal_id(self, obj):
+        # Only a reversed document has one: lists pay a query per reversed row, not per row.
+        if obj.status != "reversed":
+            return None
+        from sqlalchemy import select
+        from sqlalchemy.orm import object_session
+
+        from .models import StockDocument
+
+        found = object_session(obj).execute(select(StockDocument.id).where(StockDocument.reverses_id == obj.id)).scalar()
+        return str(found) if found else None
+
+
+DOCUMENT_SORTS = ("doc_date", "number", "created_at")
 
 
 class DocumentListArgs(PageArgs):
@@ -89,6 +149,8 @@ class DocumentListArgs(PageArgs):
     number = Str(40)
     since = ma.fields.Date()
     until = ma.fields.Date()
+    sort = ma.fields.String(validate=ma.validate.OneOf([s for k in DOCUMENT_SORTS for s in (k, f"-{k}")]),
+                            metadata={"description": "A column, - for descending; default -doc_date"})
 
 
 class ReverseIn(Schema):
@@ -145,6 +207,18 @@ class MoveOut(Schema):
     reverses_move_id = ma.fields.UUID(allow_none=True)
 
 
+class MoveRowOut(MoveOut):
+    """A move as a document's ledger shows it: the item and both locations named."""
+
+    item_code = ma.fields.String()
+    item_name = ma.fields.String()
+    from_location_kind = ma.fields.String()
+    from_location_name = ma.fields.String()
+    to_location_kind = ma.fields.String()
+    to_location_name = ma.fields.String()
+    serials = ma.fields.List(ma.fields.String())
+
+
 class MoveArgs(PageArgs):
     item_id = ma.fields.UUID()
     location_id = ma.fields.UUID()
@@ -197,8 +271,13 @@ class CheckOut(Schema):
     problems = ma.fields.List(ma.fields.String())
 
 
-DocumentPage = page_schema(DocumentOut, "StockDocumentPage")
-MovePage = page_schema(MoveOut, "StockMovePage")
+class DocumentTotals(Schema):
+    quantity = ma.fields.Decimal(as_string=True, metadata={"description": "Sum of the listed documents' line quantities"})
+
+
+DocumentPage = type("StockDocumentPage", (page_schema(DocumentOut, "StockDocumentPageBase"),),
+                    {"totals": ma.fields.Nested(DocumentTotals)})
+MovePage = page_schema(MoveRowOut, "StockMovePage")
 ShortagePage = page_schema(ShortageOut, "ShortagePage")
 
 

@@ -1,0 +1,268 @@
+"""The workspace's metadata (GET /api/meta/documents) against the registries and routes it is read
+from, per user; and the document API pieces the workspace uses (sort, totals, named moves, the
+reversal link both ways). Both databases."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import SimpleNamespace
+
+import pytest
+
+from server.basedata.kinds import KINDS
+from server.printing import forms as print_forms
+from server.stock.documents import DOC_TYPES
+from server.stock.schemas import DocumentIn, DocumentListArgs, DocumentOut, StockLineIn
+
+from .stock_fixtures import world  # noqa: F401
+
+
+def meta(client, net, username: str) -> dict:
+    r = client.get("/api/meta/documents", headers=net.headers(username))
+    assert r.status_code == 200, r.json
+    return r.json
+
+
+def by_key(entries: list[dict]) -> dict[str, dict]:
+    return {e["key"]: e for e in entries}
+
+
+def actions(entry: dict) -> dict[str, dict]:
+    return {a["name"]: a for a in entry["actions"]}
+
+
+def test_needs_a_login(client, net):
+    assert client.get("/api/meta/documents").status_code == 401
+
+
+def test_every_document_type_and_kind_is_exported_from_its_registry(client, net):
+    m = meta(client, net, "admin")
+    docs = by_key(m["documents"])
+    assert list(docs) == list(DOC_TYPES)
+    header_fields, line_fields = set(DocumentIn().fields), set(StockLineIn().fields)
+    list_args, out_fields = set(DocumentListArgs().fields), set(DocumentOut().fields)
+    for name, t in DOC_TYPES.items():
+        e = docs[name]
+        assert e["label"] == t.label and e["number_prefix"] == t.prefix
+        assert e["path"] == f"/api/stock/{name.replace('_', '-')}s"
+        assert [k["value"] for k in e["kinds"]] == [k for k in t.kinds if k]
+        assert all(k["label"]["zh-CN"] and k["label"]["en"] for k in e["kinds"])
+        # Every field is one the API takes or answers, and has both labels.
+        assert {f["name"] for f in e["fields"]} <= header_fields, name
+        assert {f["name"] for f in e["lines"]["fields"]} <= line_fields, name
+        assert {f["name"] for f in e["list"]["filters"]} <= list_args, name
+        assert {c["name"] for c in e["list"]["columns"]} <= out_fields, name
+        for f in e["fields"] + e["lines"]["fields"] + e["list"]["columns"] + e["list"]["filters"]:
+            assert f["label"]["zh-CN"] and f["label"]["en"], (name, f["name"])
+        # The header is the type's declaration (beyond kind, date, organisation, reference, note).
+        declared = [(u.name, list(u.kinds), u.required) for u in t.header]
+        assert [(f["name"], f["kinds"], f["required"]) for f in e["fields"]
+                if f["name"] not in ("kind", "doc_date", "org_id", "reference", "note")] == declared
+        assert [f["name"] for f in e["lines"]["fields"]] == [u.name for u in t.lines]
+    receipt = docs["goods_receipt"]
+    fields = {(f["name"], tuple(f.get("kinds", []))): f for f in receipt["fields"]}
+    assert fields[("warehouse_id", ())]["lookup"]["path"] == "/api/warehouses"
+    assert fields[("party_id", ("purchase",))]["lookup"] == {
+        "kind": "parties", "path": "/api/parties", "search": "q", "display": ["name", "code"], "only": {"roles": ["supplier"]}}
+    assert fields[("doc_date", ())]["type"] == "date"
+    requisition = {f["name"]: f for f in docs["engineer_requisition"]["fields"]}
+    assert requisition["warehouse_id"]["lookup"]["only"] == {"kind": ["good"]}
+    assert requisition["engineer_id"]["lookup"]["kind"] == "engineers"
+    lines = {f["name"]: f for f in receipt["lines"]["fields"]}
+    assert lines["item_id"]["lookup"]["kind"] == "items" and lines["item_id"]["type"] == "ref"
+    assert lines["quantity"]["type"] == "decimal" and lines["quantity"]["places"] == 3
+    stocktake = [f["name"] for f in docs["stock_adjustment"]["lines"]["fields"] if "stocktake" in f["kinds"] or not f["kinds"]]
+    assert "counted_quantity" in stocktake and "quantity" not in stocktake
+    assert {s["value"] for s in m["statuses"]} == {"draft", "posted", "audited", "reversed"}
+    # Base data: every kind, its fields in the registry's order, labelled.
+    kinds = by_key(m["kinds"])
+    assert list(kinds) == list(KINDS)
+    for name, kind in KINDS.items():
+        assert [f["name"] for f in kinds[name]["fields"]] == [f.name for f in kind.fields]
+        assert all(f["label"]["zh-CN"] != f["name"] for f in kinds[name]["fields"]), name
+        for f in kinds[name]["fields"]:
+            for c in f.get("choices") or []:
+                assert c["label"]["zh-CN"] and c["label"]["en"], (name, f["name"], c)
+    assert kinds["disassembly-formulas"]["lines"]["fields"][0]["lookup"]["kind"] == "items"
+    assert kinds["items"]["list"]["export"]["path"] == "/api/items/export"
+
+
+@dataclass
+class Expect:
+    username: str
+    roles: list[str]
+    receipt: set[str]  # actions on goods receipts
+    requisition: set[str]  # actions on engineer requisitions
+
+
+ROLES = [
+    Expect("sz01.manager", ["sp_manager"], {"create", "edit", "delete", "post", "reverse"},
+           {"create", "edit", "delete", "post", "reverse"}),
+    # stock.view only: sees the documents, may do nothing to them.
+    Expect("sz01.clerk", ["clerk"], set(), set()),
+    # stock.requisition: the engineer documents, not the warehouse's.
+    Expect("sz01.engineer", ["engineer"], set(), {"create", "edit", "delete", "post", "reverse"}),
+]
+
+
+@pytest.mark.parametrize("expect", ROLES, ids=lambda e: e.username)
+def test_actions_follow_the_permissions_the_routes_require(client, net, expect):
+    if expect.username not in net.users:
+        net.add_user(expect.username, "SZ01", expect.roles)
+    docs = by_key(meta(client, net, expect.username)["documents"])
+    assert set(docs) == set(DOC_TYPES)
+    assert set(actions(docs["goods_receipt"])) == expect.receipt
+    assert set(actions(docs["engineer_requisition"])) == expect.requisition
+    if "post" in expect.receipt:
+        a = actions(docs["goods_receipt"])
+        assert a["post"]["states"] == ["draft"] and a["post"]["path"] == "/api/stock/goods-receipts/{id}/post"
+        assert a["reverse"]["states"] == ["posted"]
+        assert {f["name"]: f["required"] for f in a["reverse"]["input"]} == {"reason": True, "on": False}
+        assert a["edit"]["states"] == a["delete"]["states"] == ["draft"]
+        assert "audit" not in a and "unaudit" not in a  # stock documents are not audited
+        assert a["post"]["label"] == {"zh-CN": "过账", "en": "Post"}
+
+
+def test_a_user_without_stock_view_gets_no_documents(client, net):
+    net.add_user("sz01.qc", "SZ01", ["qc"])
+    m = meta(client, net, "sz01.qc")
+    assert m["documents"] == []
+    assert "members" not in by_key(m["kinds"])  # customer.view: not a qc's
+    assert "warehouses" in by_key(m["kinds"])
+
+
+def test_headquarters_chooses_the_organisation_and_lookups_follow_it(client, net):
+    docs = by_key(meta(client, net, "hq")["documents"])
+    fields = {f["name"]: f for f in docs["goods_receipt"]["fields"]}
+    assert fields["org_id"]["lookup"]["path"] == "/api/organisations"
+    assert fields["warehouse_id"]["lookup"]["scope"] == "org_id"
+    assert actions(docs["goods_receipt"]) == {}  # hq_manager: stock.view, no stock.manage
+    point = {f["name"] for f in by_key(meta(client, net, "sz01.manager")["documents"])["goods_receipt"]["fields"]}
+    assert "org_id" not in point
+
+
+def test_print_forms_are_those_that_name_the_type(client, net, monkeypatch):
+    """FORMS is read at each request: a form that names a document type (``document_type``) is that
+    type's, offered to a user who may read what it prints; a form naming none belongs to no type."""
+    forms = {
+        "goods-receipt-a": SimpleNamespace(name="goods-receipt-a", papers=("a4", "a5"), permission="stock.view",
+                                           document_type="goods_receipt"),
+        "untagged": SimpleNamespace(name="untagged", papers=("a4",), permission="stock.view"),
+        "needs-more": SimpleNamespace(name="needs-more", papers=("a4",), permission="stock.check",
+                                      document_type="goods_issue"),
+    }
+    monkeypatch.setattr(print_forms, "FORMS", forms)
+    docs = by_key(meta(client, net, "sz01.manager")["documents"])
+    assert docs["goods_receipt"]["prints"] == [{"name": "goods-receipt-a", "label": DOC_TYPES["goods_receipt"].label,
+                                                "papers": ["a4", "a5"], "path": "/api/print/goods-receipt-a/{id}"}]
+    assert all(e["prints"] == [] for k, e in docs.items() if k != "goods_receipt")
+    assert by_key(meta(client, net, "admin")["documents"])["goods_issue"]["prints"][0]["name"] == "needs-more"
+    # The forms the print module declares today, each under its type.
+    monkeypatch.undo()
+    docs = by_key(meta(client, net, "sz01.manager")["documents"])
+    for form in print_forms.FORMS.values():
+        if getattr(form, "document_type", None) in docs:
+            assert form.name in [f["name"] for f in docs[form.document_type]["prints"]]
+
+
+def _fill(path: str, doc_id: str) -> str:
+    return path.replace("{id}", doc_id)
+
+
+def test_the_paths_it_names_answer_and_a_receipt_goes_through_them(client, net, world):
+    h = net.headers("sz01.manager")
+    m = meta(client, net, "sz01.manager")
+    docs = by_key(m["documents"])
+    for e in m["documents"] + m["kinds"]:
+        assert client.get(e["path"], headers=h).status_code == 200, e["path"]
+        for f in e["fields"] + (e["lines"] or {}).get("fields", []) + e["list"]["filters"]:
+            if f.get("lookup"):
+                assert client.get(f["lookup"]["path"], query_string={"page_size": 1}, headers=h).status_code == 200
+        if e["list"]["sort"]:
+            for o in e["list"]["sort"]["options"]:
+                r = client.get(e["path"], query_string={"sort": "-" + o["value"]}, headers=h)
+                assert r.status_code == 200, (e["path"], o)
+        if e["audit"]:
+            assert client.get(e["audit"]["path"], query_string=e["audit"]["params"], headers=h).status_code == 200
+        if e["list"]["export"]:
+            assert client.get(e["list"]["export"]["path"], headers=h).status_code == 200
+    # A goods receipt through the exported paths: create, post, its moves, reverse, both links.
+    e = docs["goods_receipt"]
+    a = actions(e)
+    body = {"kind": "purchase", "warehouse_id": str(world.ids["SZ01.GOOD"]), "party_id": str(world.ids["supplier"]),
+            "lines": [{"item_id": str(world.ids["screen"]), "quantity": "3", "unit_cost": "400"}]}
+    r = client.post(a["create"]["path"], json=body, headers=h)
+    assert r.status_code == 201, r.json
+    doc_id = r.json["id"]
+    assert r.json["actions"] == ["edit", "delete", "post"]
+    r = client.post(_fill(a["post"]["path"], doc_id), headers=h)
+    assert r.status_code == 200 and r.json["number"].startswith("RK-")
+    ledger = e["ledgers"][0]
+    moves = client.get(ledger["path"], query_string={ledger["param"]: doc_id}, headers=h).json["items"]
+    assert len(moves) == 1
+    assert moves[0]["item_name"] == "Mate 60 屏幕总成" and moves[0]["quantity"] == "3.000"
+    assert (moves[0]["from_location_kind"], moves[0]["from_location_name"]) == ("supplier", "配件供应商")
+    assert (moves[0]["to_location_kind"], moves[0]["to_location_name"]) == ("warehouse", "SZ01 GOOD")
+    assert {c["name"] for c in ledger["columns"]} <= set(moves[0])
+    r = client.post(_fill(a["reverse"]["path"], doc_id), json={"reason": "供应商送错货"}, headers=h)
+    assert r.status_code == 201, r.json
+    reversal = r.json
+    assert reversal["reverses_id"] == doc_id and reversal["reversal_id"] is None
+    original = client.get(_fill(e["read"], doc_id), headers=h).json
+    assert original["status"] == "reversed" and original["reversal_id"] == reversal["id"]
+    assert original["reversal_reason"] == "供应商送错货"
+    back = client.get(ledger["path"], query_string={ledger["param"]: reversal["id"]}, headers=h).json["items"]
+    assert (back[0]["from_location_kind"], back[0]["to_location_kind"]) == ("warehouse", "supplier")
+    trail = client.get(e["audit"]["path"], query_string={**e["audit"]["params"], e["audit"]["id_param"]: doc_id}, headers=h).json
+    assert [row["action"] for row in trail["items"]][::-1] == ["goods_receipt.create", "goods_receipt.post", "goods_receipt.reverse"]
+    # The list: totals of what is listed, sorted as asked.
+    r = client.post(a["create"]["path"], json={**body, "lines": [{**body["lines"][0], "quantity": "2"}]}, headers=h)
+    assert client.post(_fill(a["post"]["path"], r.json["id"]), headers=h).status_code == 200
+    listed = client.get(e["path"], query_string={"sort": "number"}, headers=h).json
+    # A reversed receipt and its reversal add up to nothing.
+    assert listed["total"] == 3 and listed["totals"] == {"quantity": "2.000"}
+    assert [d["number"] for d in listed["items"]] == sorted(d["number"] for d in listed["items"])
+    assert client.get(e["path"], query_string={"sort": "warehouse_id"}, headers=h).status_code == 422
+
+
+def _valid_header(world, t, kind: str) -> dict:
+    """A value for every header field the type declares for ``kind``, of the sort its ``only`` allows."""
+    warehouses = {"good": "SZ01.GOOD", "defective": "SZ01.DEF", "scrap": "SZ01.SCRAP"}
+    out = {}
+    for u in t.header:
+        if not u.applies(kind) or u.name == "formula_id":
+            continue
+        only = dict(u.only)
+        if u.name == "warehouse_id":
+            out[u.name] = str(world.ids[warehouses[(only.get("kind") or ("good",))[0]]])
+        elif u.name == "to_warehouse_id":
+            out[u.name] = str(world.ids["SZ01.GOOD2"])
+        elif u.name == "party_id":
+            out[u.name] = str(world.ids["supplier" if "supplier" in only["roles"] else "dealer"])
+        elif u.name == "engineer_id":
+            out[u.name] = str(world.ids["engineer"])
+    return out
+
+
+def test_what_the_export_calls_required_posting_refuses_without(client, net, world):
+    """The declaration the form is built from is the one posting applies: leave out any required
+    header field and posting refuses, naming it; name a record its ``only`` excludes and it refuses too."""
+    h = net.headers("sz01.manager")
+    for name, t in DOC_TYPES.items():
+        for kind in t.kinds:
+            full = _valid_header(world, t, kind)
+            line = {"item_id": str(world.ids["screen"]), "quantity": "1", "counted_quantity": "1", "unit_cost": "1"}
+            for u in t.header:
+                if not (u.applies(kind) and u.required):
+                    continue
+                body = {**{k: v for k, v in full.items() if k != u.name}, "lines": [line], **({"kind": kind} if kind else {})}
+                path = f"/api/stock/{name.replace('_', '-')}s"
+                doc = client.post(path, json=body, headers=h)
+                assert doc.status_code == 201, (name, kind, doc.json)
+                r = client.post(f"{path}/{doc.json['id']}/post", headers=h)
+                assert r.status_code == 422 and u.name in r.json["errors"], (name, kind, u.name, r.json)
+                if dict(u.only).get("kind"):
+                    wrong = "SZ01.SCRAP" if "scrap" not in dict(u.only)["kind"] else "SZ01.GOOD"
+                    client.patch(f"{path}/{doc.json['id']}", json={u.name: str(world.ids[wrong])}, headers=h)
+                    r = client.post(f"{path}/{doc.json['id']}/post", headers=h)
+                    assert r.status_code == 422 and u.name in r.json["errors"], (name, kind, u.name, r.json)
