@@ -71,8 +71,10 @@ def test_every_document_type_and_kind_is_exported_from_its_registry(client, net)
     lines = {f["name"]: f for f in receipt["lines"]["fields"]}
     assert lines["item_id"]["lookup"]["kind"] == "items" and lines["item_id"]["type"] == "ref"
     assert lines["quantity"]["type"] == "decimal" and lines["quantity"]["places"] == 3
-    stocktake = [f["name"] for f in docs["stock_adjustment"]["lines"]["fields"] if "stocktake" in f["kinds"] or not f["kinds"]]
-    assert "counted_quantity" in stocktake and "quantity" not in stocktake
+    # A stocktake sheet takes counted quantities; the difference is posting's to write.
+    stocktake = {f["name"]: f for f in docs["stock_adjustment"]["lines"]["fields"] if "stocktake" in f["kinds"] or not f["kinds"]}
+    assert not stocktake["counted_quantity"]["filled"] and stocktake["counted_quantity"]["required"]
+    assert stocktake["quantity"]["filled"] and stocktake["quantity"]["label"]["zh-CN"] == "盘盈(+)/盘亏(−)"
     assert {s["value"] for s in m["statuses"]} == {"draft", "posted", "audited", "reversed"}
     # Base data: every kind, its fields in the registry's order, labelled.
     kinds = by_key(m["kinds"])

@@ -281,8 +281,9 @@ def _stock_entry(app: Flask, p: Principal, t) -> dict | None:
     for name in ("reference", "note"):
         header.append(describe_field(name, header_schema.get(name), LABELS[name], required=False))
 
-    lines = [describe_field(u.name, line_schema.get(u.name), LABELS[u.name], required=u.required, kinds=list(u.kinds),
-                            lookup=ref(StockDocumentLine, u.name), total=u.name in ("quantity", "counted_quantity"))
+    lines = [describe_field(u.name, line_schema.get(u.name), LABELS[u.label or u.name], required=u.required,
+                            kinds=list(u.kinds), filled=u.filled, lookup=ref(StockDocumentLine, u.name),
+                            total=u.name in ("quantity", "counted_quantity"))
              for u in t.lines]
 
     def column(name, **extra):

@@ -28,13 +28,16 @@ class Use:
     kinds: tuple[str, ...] = ()
     required: bool = True
     only: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    filled: bool = False  # written by posting (a stocktake's difference), shown, never entered
+    label: str | None = None  # its label's key in stock.schemas.LABELS when not its name
 
     def applies(self, kind: str | None) -> bool:
         return not self.kinds or kind in self.kinds
 
 
-def use(name: str, *kinds: str, required: bool = True, **only: tuple[str, ...]) -> Use:
-    return Use(name, kinds, required, tuple(only.items()))
+def use(name: str, *kinds: str, required: bool = True, filled: bool = False, label: str | None = None,
+        **only: tuple[str, ...]) -> Use:
+    return Use(name, kinds, required, tuple(only.items()), filled, label)
 
 
 @dataclass(frozen=True)
@@ -413,7 +416,8 @@ DOC_TYPES: dict[str, DocType] = {t.name: t for t in [
                     use("warehouse_id", "return_to_customer", kind=("defective",))),
             # A stocktake sheet takes counted quantities; posting writes the difference.
             lines=(_ITEM, use("quantity", "opening", "scrap", "return_to_customer"), use("unit_cost", "opening", required=False),
-                   use("counted_quantity", "stocktake"), _SERIALS, _NOTE),
+                   use("counted_quantity", "stocktake"), use("quantity", "stocktake", required=False, filled=True, label="difference"),
+                   _SERIALS, _NOTE),
             kind_labels={"opening": {"zh-CN": "期初库存", "en": "Opening stock"},
                          "stocktake": {"zh-CN": "盘点", "en": "Stocktake"},
                          "scrap": {"zh-CN": "报废", "en": "Scrap"},
@@ -425,7 +429,8 @@ DOC_TYPES: dict[str, DocType] = {t.name: t for t in [
             kind_labels={"disassemble": {"zh-CN": "拆整为散", "en": "Disassemble"},
                          "assemble": {"zh-CN": "组散为整", "en": "Assemble"}}),
     DocType("price_adjustment", "TJ", {"zh-CN": "调价单", "en": "Price adjustment"}, ("",), plan_price_adjustment,
-            lines=(_ITEM, use("unit_cost"), _NOTE)),
+            # The quantity revalued is what is on hand at posting.
+            lines=(_ITEM, use("unit_cost"), use("quantity", required=False, filled=True), _NOTE)),
 ]}
 
 

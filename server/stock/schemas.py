@@ -24,6 +24,7 @@ LABELS: dict[str, dict[str, str]] = {
     "quantity": {"zh-CN": "数量", "en": "Quantity"},
     "unit_cost": {"zh-CN": "单位成本", "en": "Unit cost"},
     "counted_quantity": {"zh-CN": "实盘数量", "en": "Counted"},
+    "difference": {"zh-CN": "盘盈(+)/盘亏(−)", "en": "Gain (+) / loss (−)"},
     "serials": {"zh-CN": "串号", "en": "Serials"},
     "created_at": {"zh-CN": "录入时间", "en": "Entered"},
     "since": {"zh-CN": "起始日期", "en": "From"},
