@@ -82,4 +82,10 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     install(app)
     check_every_route_is_marked(app)
+    if settings.proxy_hops:
+        # Behind reverse proxies the client's address is in X-Forwarded-For; the login throttle
+        # counts per address. Trusted only for the configured hops: otherwise anyone could name one.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxy_hops)
     return app

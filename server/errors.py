@@ -63,9 +63,11 @@ class PeriodClosed(InvalidInput):
     code = "period_closed"
 
 
-class Locked(DomainError):
-    status = 423
-    code = "account_locked"
+class TooManyAttempts(DomainError):
+    """Login throttled (server.auth.throttle): ``retry_after`` seconds, also sent as Retry-After."""
+
+    status = 429
+    code = "login_throttled"
 
 
 def flatten_messages(messages: Any, prefix: str = "") -> dict[str, list[str]]:

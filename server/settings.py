@@ -17,6 +17,9 @@ class SettingsError(ValueError):
 
 
 PREFIX = "AFTERCARE_"
+# Variables that no longer mean anything: starting with one set would silently drop what it asked for.
+RETIRED = {"AFTERCARE_LOCKOUT_THRESHOLD": "AFTERCARE_LOGIN_FREE_FAILURES (logins are throttled, not locked)",
+           "AFTERCARE_LOCKOUT_MINUTES": "AFTERCARE_LOGIN_MAX_DELAY_MINUTES (logins are throttled, not locked)"}
 
 
 def _env_name(name: str) -> str:
@@ -34,8 +37,11 @@ class Settings:
     jwt_secret: str = field(default="", metadata={"doc": "Secret that signs access tokens. Required (32+ characters) outside demo mode."})
     access_token_minutes: int = field(default=15, metadata={"doc": "Lifetime of an access token."})
     refresh_token_days: int = field(default=14, metadata={"doc": "Lifetime of a refresh token."})
-    lockout_threshold: int = field(default=5, metadata={"doc": "Consecutive failed logins that lock an account."})
-    lockout_minutes: int = field(default=15, metadata={"doc": "How long a locked account stays locked."})
+    login_free_failures: int = field(default=5, metadata={"doc": "Failed logins on one account from one address before each further try there must wait (429 with `Retry-After`; 1 s, doubling per failure). Never a lock; a success from that address clears the count (see docs/architecture.md, Auth)."})
+    login_max_delay_minutes: int = field(default=15, metadata={"doc": "The longest such wait."})
+    login_account_delay_seconds: int = field(default=30, metadata={"doc": "The most that failures on an account from all addresses (since its last success, last hour) add to the wait of an address that has failed on it."})
+    login_address_free_failures: int = field(default=30, metadata={"doc": "Failed logins from one address on any accounts (last hour) before its tries wait the same doubling delay (password spraying)."})
+    proxy_hops: int = field(default=0, metadata={"doc": "Reverse proxies in front of the server whose `X-Forwarded-For` is trusted for the client's address (the login throttle counts per address); 0: the connection's address, the header ignored."})
     max_request_bytes: int = field(default=1_048_576, metadata={"doc": "Largest accepted request body; larger ones get 413."})
     max_import_bytes: int = field(default=33_554_432, metadata={"doc": "Largest accepted import file (.xlsx/.csv)."})
     timezone: str = field(default="Asia/Shanghai", metadata={"doc": "Business time zone: document dates and number months are counted in it."})
@@ -61,6 +67,9 @@ class Settings:
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> "Settings":
         env = os.environ if environ is None else environ
+        for old, new in RETIRED.items():
+            if old in env:
+                raise SettingsError(f"{old} is retired: use {new}")
         values: dict[str, object] = {}
         for f in dataclasses.fields(cls):
             raw = env.get(_env_name(f.name))
@@ -94,9 +103,12 @@ class Settings:
             raise SettingsError(f"{_env_name('couchdb_url')} must be an http:// or https:// URL")
         if self.password_hash_cost not in ("standard", "fast"):
             raise SettingsError(f"{_env_name('password_hash_cost')} must be 'standard' or 'fast'")
+        if self.proxy_hops < 0:
+            raise SettingsError(f"{_env_name('proxy_hops')} must be 0 or more")
         if self.http_threads < 4:
             raise SettingsError(f"{_env_name('http_threads')} must be at least 4 (half of them may wait on longpolls)")
-        for name in ("access_token_minutes", "refresh_token_days", "lockout_threshold", "lockout_minutes", "max_request_bytes",
+        for name in ("access_token_minutes", "refresh_token_days", "login_free_failures", "login_max_delay_minutes",
+                     "login_account_delay_seconds", "login_address_free_failures", "max_request_bytes",
                      "max_import_bytes", "sync_max_request_bytes", "blob_max_bytes", "sync_batch_size",
                      "sync_order_wait_seconds", "sync_lease_seconds", "repair_comeback_days"):
             if getattr(self, name) <= 0:

@@ -74,7 +74,7 @@ def fresh_database_url(tmp_path_factory, pg_database):
 
 def make_settings(database_url: str, tmp_path, **overrides) -> Settings:
     values = dict(database_url=database_url, var_dir=str(tmp_path), jwt_secret=TEST_SECRET,
-                  password_hash_cost="fast", lockout_threshold=3, lockout_minutes=10)
+                  password_hash_cost="fast", login_free_failures=3, login_max_delay_minutes=10)
     values.update(overrides)
     return Settings(**values).resolved()
 

@@ -55,3 +55,30 @@ def test_permission_catalogue_is_served(client, net):
     assert "admin.switch_user" not in r.json["grants"]["hq_manager"]
     r = client.get("/api/meta/lifecycle", headers=net.headers("sz01.clerk"))
     assert {"from": "posted", "action": "reverse", "to": "reversed", "audit_only": False} in r.json["transitions"]
+
+
+def test_a_password_equal_to_the_username_is_refused_wherever_one_is_set(client, net):
+    h = net.headers("admin")
+    r = client.post("/api/users", json={"username": "li.na2026", "full_name": "李娜", "password": "Li.Na2026",
+                                        "org_id": str(net.orgs["GZ01"].id), "roles": ["clerk"]}, headers=h)
+    assert r.status_code == 422 and r.json["errors"] == {"password": ["must not be the username"]}
+    assert client.get("/api/users?q=li.na", headers=h).json["total"] == 0
+    net.add_user("wang.fang8", "GZ01", ["clerk"], password=PASSWORD)
+    r = client.post(f"/api/users/{net.users['wang.fang8'].id}/password", json={"password": " WANG.FANG8 "}, headers=h)
+    assert r.status_code == 422 and r.json["errors"] == {"password": ["must not be the username"]}
+    assert client.post("/api/auth/login", json={"username": "wang.fang8", "password": PASSWORD}).status_code == 200
+    # Changing one's own: tests/test_auth.py::test_change_own_password.
+
+
+def test_an_email_can_be_cleared(client, net):
+    h = net.headers("admin")
+    url = f"/api/users/{net.users['gz01.clerk'].id}"
+    for cleared in (None, ""):
+        assert client.patch(url, json={"email": "clerk@example.com"}, headers=h).json["email"] == "clerk@example.com"
+        r = client.patch(url, json={"email": cleared}, headers=h)
+        assert r.status_code == 200 and r.json["email"] == ""
+    r = client.patch(url, json={"email": "not an address"}, headers=h)
+    assert r.status_code == 422 and "email" in r.json["errors"]
+    r = client.post("/api/users", json={"username": "no.mail", "full_name": "x", "password": PASSWORD, "email": None,
+                                        "org_id": str(net.orgs["GZ01"].id), "roles": ["clerk"]}, headers=h)
+    assert r.status_code == 201 and r.json["email"] == ""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import request
+from flask import g, request
 from flask.views import MethodView
 
 from sqlalchemy import select
@@ -30,19 +30,35 @@ def _tokens_out(pair: ops.TokenPair) -> dict:
 
 
 def _finish(outcome: ops.LoginOutcome) -> dict:
-    # The attempt (and any failure count) is committed before a failure is answered.
+    # The attempt is committed before a failure is answered: the throttle counts it.
     db_session().commit()
     if outcome.error is not None:
+        if "retry_after" in outcome.error.extra:
+            g.retry_after = outcome.error.extra["retry_after"]
         raise outcome.error
     return _tokens_out(outcome.tokens)
+
+
+@blp.after_request
+def _retry_after(response):
+    wait = g.pop("retry_after", None)
+    if wait is not None:
+        response.headers["Retry-After"] = str(wait)
+    return response
 
 
 @blp.route("/login", methods=["POST"])
 @public
 @blp.arguments(LoginIn)
 @blp.response(200, TokensOut)
+@blp.alt_response(429, schema="Error", headers={"Retry-After": {"description": "Seconds to wait", "schema": {"type": "integer"}}},
+                  description="Too many failed logins from this address on this account (or from this address): "
+                              "wait Retry-After seconds (also `retry_after` in the body). Never a lock.")
 def login(data):
-    """Log in with username and password; returns an access and a refresh token."""
+    """Log in with username and password; returns an access and a refresh token.
+
+    Failed logins slow further tries down (docs/architecture.md, Auth): an attempt that
+    comes too early is answered 429 and not checked."""
     ua = request.headers.get("User-Agent", "")
     return _finish(ops.login(db_session(), settings(), data["username"], data["password"], _client_ip(), ua))
 
@@ -61,7 +77,7 @@ def refresh(data):
 @blp.arguments(RefreshIn)
 @blp.response(204)
 def logout(data):
-    """End this session: its refresh token stops working."""
+    """End this session: its refresh token and its access tokens stop working."""
     session = db_session()
     ops.logout(session, data["refresh_token"])
     session.commit()
@@ -80,11 +96,14 @@ def me():
 @blp.route("/password", methods=["POST"])
 @authenticated
 @blp.arguments(PasswordChangeIn)
-@blp.response(204)
+@blp.response(200, TokensOut)
 def change_password(data):
+    """Change one's own password. Every other session ends; this one goes on with the
+    returned pair (the tokens it held stop working)."""
     session = db_session()
-    ops.change_own_password(session, settings(), data["current_password"], data["new_password"])
+    pair = ops.change_own_password(session, settings(), data["current_password"], data["new_password"])
     session.commit()
+    return _tokens_out(pair)
 
 
 @blp.route("/switch-user", methods=["POST"])
@@ -168,7 +187,7 @@ class UserItem(MethodView):
 @users_blp.arguments(PasswordResetIn)
 @users_blp.response(204)
 def reset_password(data, user_id):
-    """Set a new password; unlocks the account and ends its sessions."""
+    """Set a new password; clears the failed logins and ends the account's sessions."""
     session = db_session()
     ops.reset_password(session, settings(), _get_user(user_id), data["password"])
     session.commit()
@@ -178,6 +197,7 @@ def reset_password(data, user_id):
 @permission("user.manage")
 @users_blp.response(200, UserOut)
 def unlock(user_id):
+    """Forget the account's failed logins: no address has to wait before trying again."""
     session = db_session()
     user = ops.unlock_user(session, _get_user(user_id))
     session.commit()

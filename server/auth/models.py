@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import Base, IdMixin, TimestampMixin, utcnow
@@ -22,8 +22,11 @@ class User(IdMixin, TimestampMixin, OrgOwned, Base):
     email: Mapped[str] = mapped_column(String(120), default="")
     language: Mapped[str] = mapped_column(String(8), default="zh-CN")
     active: Mapped[bool] = mapped_column(default=True)
-    failed_login_count: Mapped[int] = mapped_column(default=0)
-    locked_until: Mapped[dt.datetime | None]
+    # Raised whenever the account's sessions must end (a password set, deactivation): every
+    # access token carries the version it was issued under and is refused once it differs.
+    token_version: Mapped[int] = mapped_column(default=0)
+    # Failed logins before this instant no longer slow this account's logins down ("unlock").
+    failures_cleared_at: Mapped[dt.datetime | None]
     last_login_at: Mapped[dt.datetime | None]
 
     role_rows: Mapped[list["UserRole"]] = relationship(
@@ -50,9 +53,11 @@ class RefreshToken(IdMixin, Base):
     """
 
     __tablename__ = "refresh_token"
+    # Every authenticated request asks whether its session (family) still has a live row.
+    __table_args__ = (Index("ix_refresh_token_family_live", "family_id", "revoked_at"),)
 
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    family_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    family_id: Mapped[uuid.UUID]
     user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id"), index=True)
     # Set while an administrator acts as another user (spec §16.1).
     acting_as_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
@@ -63,7 +68,11 @@ class RefreshToken(IdMixin, Base):
 
 
 class LoginRecord(IdMixin, Base):
+    """Every login attempt. The login throttle counts failures from these rows (server.auth.throttle)."""
+
     __tablename__ = "login_record"
+    __table_args__ = (Index("ix_login_record_username_ip_at", "username", "ip", "at"),
+                      Index("ix_login_record_ip_at", "ip", "at"))
 
     at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
     username: Mapped[str] = mapped_column(String(64), index=True)
@@ -71,5 +80,5 @@ class LoginRecord(IdMixin, Base):
     org_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("organisation.id"))
     ip: Mapped[str] = mapped_column(String(64), default="")
     user_agent: Mapped[str] = mapped_column(String(300), default="")
-    # ok, bad_password, unknown_user, locked, inactive
+    # ok, bad_password, unknown_user, inactive, throttled (locked: rows from before the throttle)
     outcome: Mapped[str] = mapped_column(String(16))

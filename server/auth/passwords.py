@@ -39,8 +39,10 @@ def dummy_verify(password: str, cost: str = "standard") -> None:
     verify_password(_DUMMY[cost], password, cost)
 
 
-def check_password_rules(password: str) -> str | None:
-    """A reason the password is refused, or None."""
+def check_password_rules(password: str, username: str | None = None) -> str | None:
+    """A reason the password is refused, or None. Asked wherever a password is set."""
+    if username and password.strip().lower() == username.strip().lower():
+        return "must not be the username"
     if len(password) < MIN_LENGTH:
         return f"must be at least {MIN_LENGTH} characters"
     if len(password) > MAX_LENGTH:

@@ -23,6 +23,8 @@ class Principal:
     permissions: frozenset[str] = frozenset()
     actor_id: uuid.UUID | None = None  # the real (admin) user while switched
     actor_username: str | None = None
+    actor_roles: frozenset[str] = frozenset()  # the administrator's own roles while switched
+    session_id: uuid.UUID | None = None  # the refresh family of the access token, when it names one
     request_id: str | None = None
     source: str = field(default="api")
 

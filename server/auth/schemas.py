@@ -8,6 +8,18 @@ ROLE_FIELD = ma.fields.String(validate=ma.validate.OneOf(list(ROLES)))
 LANGUAGE = ma.fields.String(validate=ma.validate.OneOf(["zh-CN", "en"]))
 
 
+class ClearableEmail(ma.fields.Email):
+    """An email address, or null or "" to have none (stored as "")."""
+
+    def __init__(self, **kwargs):
+        super().__init__(allow_none=True, validate=ma.validate.Length(max=120), **kwargs)
+
+    def deserialize(self, value, attr=None, data=None, **kwargs):
+        if value is None or value == "":
+            return ""
+        return super().deserialize(value, attr, data, **kwargs)
+
+
 class LoginIn(Schema):
     username = Str(64, required=True, min_len=1)
     password = Str(MAX_LENGTH, required=True, min_len=1)
@@ -35,7 +47,6 @@ class UserOut(Schema):
     email = ma.fields.String()
     language = ma.fields.String()
     active = ma.fields.Boolean()
-    locked_until = ma.fields.DateTime(allow_none=True)
     last_login_at = ma.fields.DateTime(allow_none=True)
     created_at = ma.fields.DateTime()
 
@@ -64,7 +75,7 @@ class UserCreateIn(Schema):
     org_id = ma.fields.UUID(load_default=None)
     roles = ma.fields.List(ROLE_FIELD, required=True, validate=ma.validate.Length(min=1, max=len(ROLES)))
     phone = Str(40, load_default="")
-    email = ma.fields.Email(load_default="", validate=ma.validate.Length(max=120))
+    email = ClearableEmail(load_default="")
     language = LANGUAGE
 
 
@@ -72,7 +83,7 @@ class UserUpdateIn(Schema):
     full_name = Str(80, min_len=1)
     roles = ma.fields.List(ROLE_FIELD, validate=ma.validate.Length(min=1, max=len(ROLES)))
     phone = Str(40)
-    email = ma.fields.Email(validate=ma.validate.Length(max=120))
+    email = ClearableEmail()
     language = LANGUAGE
     active = ma.fields.Boolean()
 
@@ -106,7 +117,9 @@ class LoginRecordOut(Schema):
 
 class LoginRecordArgs(PageArgs):
     username = Str(64)
-    outcome = ma.fields.String(validate=ma.validate.OneOf(["ok", "bad_password", "unknown_user", "locked", "inactive"]))
+    # locked: attempts refused by the lockout this throttle replaced (older rows only).
+    outcome = ma.fields.String(validate=ma.validate.OneOf(["ok", "bad_password", "unknown_user", "inactive", "throttled",
+                                                           "locked"]))
     since = ma.fields.AwareDateTime(default_timezone=None)
     until = ma.fields.AwareDateTime(default_timezone=None)
 
