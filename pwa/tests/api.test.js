@@ -99,11 +99,11 @@ describe('api client', () => {
     expect(err.otherFieldMessages(['username', 'password'])).toEqual(['extra: Unknown field.'])
   })
 
-  test('extra fields of an error (locked_until) are kept', async () => {
-    const { api } = setup(() => json(423, { code: 'account_locked', message: 'account locked', errors: {}, locked_until: '2026-11-27T10:00:00+00:00', request_id: 'r' }), null)
+  test('extra fields of an error (retry_after) are kept', async () => {
+    const { api } = setup(() => json(429, { code: 'login_throttled', message: 'too many failed logins', errors: {}, retry_after: 8, request_id: 'r' }), null)
     const err = await api.post('/api/auth/login', { username: 'x', password: 'y' }, { auth: false }).catch((e) => e)
-    expect(err.status).toBe(423)
-    expect(err.extra.locked_until).toBe('2026-11-27T10:00:00+00:00')
+    expect(err.status).toBe(429)
+    expect(err.extra.retry_after).toBe(8)
   })
 
   test('a network failure is an ApiError with isNetwork, and keeps the session', async () => {

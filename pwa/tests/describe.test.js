@@ -12,12 +12,13 @@ function t(key, params = {}) {
 const opts = { t, locale: 'zh-CN', fields: ['username', 'password'] }
 
 describe('error messages for people', () => {
-  test('wrong password, deactivated, locked with its end time', () => {
+  test('wrong password, deactivated, throttled with the wait', () => {
     expect(describeApiError(new ApiError({ status: 401, code: 'unauthorized', message: 'wrong username or password' }), opts)).toBe('用户名或密码错误。')
     expect(describeApiError(new ApiError({ status: 401, code: 'unauthorized', message: 'account is deactivated' }), opts)).toMatch(/已停用/)
-    const locked = new ApiError({ status: 423, code: 'account_locked', message: 'x', extra: { locked_until: '2026-11-27T02:15:00+00:00' } })
-    expect(describeApiError(locked, opts)).toMatch(/账号已锁定至 .*2026/)
-    expect(describeApiError(new ApiError({ status: 423, code: 'account_locked' }), opts)).toMatch(/临时锁定/)
+    const throttled = (s) => new ApiError({ status: 429, code: 'login_throttled', message: 'x', extra: s === undefined ? {} : { retry_after: s } })
+    expect(describeApiError(throttled(8), opts)).toBe('密码错误次数过多，请等待 8 秒后再试。')
+    expect(describeApiError(throttled(630), opts)).toMatch(/请等待 11 分钟后再试/)
+    expect(describeApiError(throttled(), opts)).toBe('密码错误次数过多，请稍候再试。')
   })
 
   test('offline and unknown errors', () => {

@@ -62,7 +62,7 @@ describe('locales', () => {
       ...['online', 'offline', 'syncing', 'error', 'idle'].flatMap((s) => [`sync.state.${s}`, `sync.explain.${s}`]),
       ...['connecting', 'active', 'paused', 'error'].map((s) => `sync.dbState.${s}`),
       ...['network', 'auth', 'notFound', 'tooLarge', 'server'].map((s) => `sync.errors.${s}`),
-      ...['ok', 'bad_password', 'unknown_user', 'locked', 'inactive'].map((o) => `records.outcomes.${o}`),
+      ...['ok', 'bad_password', 'unknown_user', 'throttled', 'locked', 'inactive'].map((o) => `records.outcomes.${o}`),
       ...['hq', 'service_point'].map((k) => `orgs.kinds.${k}`),
     ]
     for (const k of keys) {

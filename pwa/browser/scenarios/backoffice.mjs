@@ -31,7 +31,7 @@ async function seed() {
   const engineer = (await hq('GET', '/api/engineers')).items.find((e) => e.code.endsWith('SZ01'))
   const level = (await hq('GET', '/api/repair-levels?page_size=1')).items[0]
   const clerk = await apiAs('sz01.clerk')
-  // gz01.manager, not gz01.clerk: the lockout scenario locks the clerk's account.
+  // gz01.manager, not gz01.clerk: the lockout scenario throttles the clerk's logins.
   const gzStaff = await apiAs('gz01.manager')
   const eng = await apiAs('sz01.engineer')
   const qc = await apiAs('sz01.qc')

@@ -34,11 +34,11 @@ export function describeApiError(err, { t, locale, fields = [] }) {
   switch (err.code) {
     case 'unauthorized':
       return err.message === 'account is deactivated' ? t('errors.inactive') : t('errors.unauthorized')
-    case 'account_locked': {
-      const until = err.extra?.locked_until ? new Date(err.extra.locked_until) : null
-      return until && !Number.isNaN(until.getTime())
-        ? t('errors.lockedUntil', { until: until.toLocaleString(locale, { hour12: false }) })
-        : t('errors.locked')
+    case 'login_throttled': {
+      // 429 with the seconds to wait (Retry-After, and retry_after in the body): never a lock.
+      const wait = Number(err.extra?.retry_after)
+      if (!Number.isFinite(wait) || wait <= 0) return t('errors.throttled')
+      return wait < 120 ? t('errors.throttledSeconds', { n: Math.ceil(wait) }) : t('errors.throttledMinutes', { n: Math.ceil(wait / 60) })
     }
     case 'forbidden':
       return t('errors.forbidden')
