@@ -13,7 +13,8 @@ from . import operations as ops
 from .documents import DOC_TYPES, DocType
 from .ledger import rebuild_check
 from .models import Shortage, StockDocument
-from .queries import current_stock, describe_moves, documents_query, documents_totals, moves_query, serial_whereabouts
+from .queries import (current_stock, describe_moves, documents_query, documents_totals, get_document, moves_query,
+                      serial_whereabouts)
 from .schemas import (CheckOut, DocumentIn, DocumentListArgs, DocumentOut, DocumentPage, DocumentUpdateIn, MoveArgs,
                       MovePage, ReverseIn, SerialOut, ShortageArgs, ShortageIn, ShortageOut, ShortagePage, StockArgs,
                       StockPage)
@@ -23,11 +24,7 @@ ENGINEER_TYPES = {"engineer_requisition", "engineer_return", "engineer_use"}
 
 
 def _get(doc_type: str, doc_id) -> StockDocument:
-    doc = db_session().execute(select(StockDocument).where(StockDocument.id == doc_id, StockDocument.doc_type == doc_type)
-                               ).scalar_one_or_none()
-    if doc is None:
-        raise NotFound("no such document")
-    return doc
+    return get_document(db_session(), doc_type, doc_id)
 
 
 def blueprint_name(t: DocType) -> str:

@@ -11,9 +11,23 @@ from ..basedata.models import Item, Warehouse
 from ..basedata.queries import plan_search
 from ..basedata.kinds import KINDS
 from ..basedata.text import normalise_imei
+from ..errors import NotFound
 from .ledger import CENT
 from .models import (StockBalance, StockCost, StockDocument, StockDocumentLine, StockLocation, StockMove, StockMoveSerial,
                      StockSerial)
+
+
+def get_document(session: Session, doc_type: str | None, doc_id) -> StockDocument:
+    """One warehouse document (of ``doc_type`` when given), read as its API reads it: scoped by
+    organisation, so another point's document (or one of another type) is a 404. The document
+    GET route, its printed form and the QR code's resolver all read through here."""
+    stmt = select(StockDocument).where(StockDocument.id == doc_id)
+    if doc_type is not None:
+        stmt = stmt.where(StockDocument.doc_type == doc_type)
+    doc = session.execute(stmt).scalar_one_or_none()
+    if doc is None:
+        raise NotFound("no such document")
+    return doc
 
 
 def _value_sum(dialect: str):
@@ -165,7 +179,7 @@ def documents_totals(session: Session, doc_type: str, args: dict) -> dict:
 
 def describe_moves(session: Session, moves: list[StockMove]) -> list[dict]:
     """Moves with their item and both locations named (a warehouse, engineer or party by its own
-    name; a virtual counterpart by its location's), read in one query per table, and their serials."""
+    name; a virtual counterpart by its kind only), read in one query per table, and their serials."""
     from ..basedata.models import Engineer, Party
     from .schemas import MoveOut
 
@@ -185,10 +199,10 @@ def describe_moves(session: Session, moves: list[StockMove]) -> list[dict]:
             serials.setdefault(move_id, []).append(serial)
 
     def name(loc):
-        if loc is None:
-            return ""
-        ref = loc.warehouse_id or loc.engineer_id or loc.party_id
-        return names.get(ref) or loc.name
+        # A virtual counterpart (adjustment, customer devices) is named by its kind alone: its
+        # stored name is the ledger's own.
+        ref = loc and (loc.warehouse_id or loc.engineer_id or loc.party_id)
+        return names.get(ref, "") if ref else ""
 
     out = []
     for m in moves:
