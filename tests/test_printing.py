@@ -196,3 +196,47 @@ def test_a_printer_reuses_its_fonts_and_stylesheets():
 def test_phone_masking():
     assert mask_phone("13800138000") == "138****8000"
     assert mask_phone("110") == "110"
+
+
+# -- English forms: English words and marks, right plurals (issue 16) ------------------------------------
+
+CJK = __import__("re").compile(r"[\u3001-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff01-\uff60]")
+
+
+def _data_strings(value) -> list[str]:
+    """Every text a view-model carries: the document's own data, printed as entered."""
+    import dataclasses
+
+    if isinstance(value, str):
+        return [value]
+    if dataclasses.is_dataclass(value):
+        return [s for f in dataclasses.fields(value) for s in _data_strings(getattr(value, f.name))]
+    if isinstance(value, (tuple, list)):
+        return [s for v in value for s in _data_strings(v)]
+    return []
+
+
+@pytest.mark.parametrize("form", list(FORMS))
+def test_an_english_form_has_no_chinese_but_the_documents_own_data(form):
+    """Take the view-model's own texts (names, faults, notes as entered) out of the English PDF's
+    text: no Chinese character or full-width mark may be left — every word and every mark of the
+    form itself is English."""
+    vm = samples.SAMPLES[form]() if form != "packing-list" else samples.packing_list(12)
+    if form == "intake-ticket":
+        vm = samples.intake_ticket(photos=(samples.LOGO,))
+    for paper in FORMS[form].papers:
+        raw = __import__("subprocess").run(["pdftotext", "-", "-"], input=render(form, vm, paper, "en"),
+                                           capture_output=True, check=True).stdout.decode()
+        left = "".join(raw.split())
+        for data in sorted(_data_strings(vm), key=len, reverse=True):
+            if data := "".join(data.split()):
+                left = left.replace(data, "")
+        assert not CJK.findall(left), (form, paper, CJK.findall(left), left)
+
+
+def test_the_ticket_counts_photos_in_each_language():
+    one, two = samples.intake_ticket(photos=(samples.LOGO,)), samples.intake_ticket(photos=(samples.LOGO, samples.LOGO))
+    assert "(1 photo)" in _flat(text(render("intake-ticket", one, "80mm", "en")))
+    assert "1 photos" not in _flat(text(render("intake-ticket", one, "80mm", "en")))
+    assert "(2 photos)" in _flat(text(render("intake-ticket", two, "80mm", "en")))
+    assert "（外观照片 1 张）" in _flat(text(render("intake-ticket", one, "80mm", "zh")))

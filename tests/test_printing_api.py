@@ -341,3 +341,31 @@ def test_a_500_line_packing_list_pages_with_its_header_and_every_line_once(clien
     per_page = [sum(w["text"].startswith("WX-SZ01-9913-") for w in page["words"]) for page in doc]
     assert min(per_page[1:-1]) >= 30 and max(per_page[1:-1]) - min(per_page[1:-1]) < 5, per_page
     images(r.data, f"api-packing-list-500-{backend}", first=2, last=2)
+
+
+def test_the_ticket_names_the_brand_once_and_the_english_ticket_speaks_english(client, net, rw, backend):
+    """Issue 16: a model named with its brand, as the demo names them ("华为 Mate 60"), printed as
+    "华为 华为 Mate 60"; the English ticket kept the warranty status's Chinese name, full-width
+    marks, and said "1 photos"."""
+    from server.basedata.models import Brand, ProductModel, WarrantyStatus
+
+    with net.session() as s, unit_of_work(s):
+        s.execute(update(ProductModel).where(ProductModel.id == rw.ids["model"]).values(name="华为 Mate 60"))
+        s.execute(update(Brand).where(Brand.name == "华为").values(name_en="Huawei"))
+        for code, name in (("IN", "In warranty"), ("OUT", "Out of warranty"), ("PEND", "Pending inspection")):
+            s.execute(update(WarrantyStatus).where(WarrantyStatus.code == code).values(name_en=name))
+    clerk = net.headers("sz01.clerk")
+    photo = client.post("/api/blobs", data=_png((640, 480)), content_type="image/png", headers=clerk).json["sha256"]
+    body = intake_body(rw, imei=imei(2), purchase_date="2020-01-01", photos=[photo])
+    oid = _ok(client.post("/api/repair/orders", json=body, headers=clerk), 201)["order"]["id"]
+    zh = _words(_print(client, net, "intake-ticket", oid).data)
+    assert "华为Mate60" in zh and "华为华为" not in zh and "保外（收费）" in zh and "（外观照片1张）" in zh
+    en = _print(client, net, "intake-ticket", oid, lang="en").data
+    words = _words(en)
+    assert "HuaweiMate60" in words and "华为" not in words, words
+    assert "Outofwarranty(chargeable)" in words and "Repairmodeselfrepair" in words and "保外" not in words, words
+    assert "(1photo)" in words and "photos)" not in words, words
+    assert "充电器(received)" in words and "不开机;摔后不开机" in words  # English marks between the data
+    label = _words(_print(client, net, "device-label", oid, lang="en").data)
+    assert "HuaweiMate60" in label and "华为" not in label
+    images(en, f"api-intake-ticket-en-80mm-{backend}", first=1, last=1)

@@ -59,8 +59,17 @@ class PrintContext:
     def local(self, value: dt.datetime | None) -> dt.datetime | None:
         return value.astimezone(ZoneInfo(self.timezone)) if value else None
 
+    @property
+    def locale(self) -> str:
+        """The language as the registries key their labels (zh-CN, en)."""
+        return "zh-CN" if self.lang == "zh" else "en"
+
+    @property
+    def t(self) -> dict[str, str]:
+        return LABELS[self.lang]
+
     def state_label(self, state: str) -> str:
-        return sm.STATE_LABELS[state]["zh-CN" if self.lang == "zh" else "en"]
+        return sm.STATE_LABELS[state][self.locale]
 
 
 # -- images ---------------------------------------------------------------------------------------
@@ -130,12 +139,47 @@ def _user(session: Session, user_id: uuid.UUID | None) -> str:
     return (user.full_name or user.username) if user else ""
 
 
-def _model(session: Session, model_id: uuid.UUID | None) -> str:
-    if model_id is None:
+def _without_brand(brand: bd.Brand | None, model_name: str) -> str:
+    """The model's name without a leading brand name (zh or en)."""
+    for name in sorted({brand.name, brand.name_en} - {""} if brand else (), key=len, reverse=True):
+        if model_name.casefold().startswith(name.casefold()):
+            return model_name[len(name):].lstrip()
+    return model_name
+
+
+def model_label(brand: bd.Brand | None, model_name: str, lang: str) -> str:
+    """Brand and model as printed, the brand once and in the form's language: models are often
+    named with their brand already (the demo's "华为 Mate 60"), which printed "华为 华为 Mate 60"."""
+    if brand is None:
+        return model_name
+    shown = brand.name_en if lang == "en" and brand.name_en else brand.name
+    return " ".join(x for x in (shown, _without_brand(brand, model_name)) if x)
+
+
+def _models(session: Session, model_ids, lang: str) -> dict[uuid.UUID, tuple[str, str]]:
+    """Many models' (label, name without the brand) with one query per table."""
+    model_ids = {m for m in model_ids if m}
+    if not model_ids:
+        return {}
+    models = session.execute(select(bd.ProductModel).where(bd.ProductModel.id.in_(model_ids))).scalars().all()
+    brands = {b.id: b for b in session.execute(select(bd.Brand).where(bd.Brand.id.in_({m.brand_id for m in models})))
+              .scalars()}
+    return {m.id: (model_label(brands.get(m.brand_id), m.name, lang), _without_brand(brands.get(m.brand_id), m.name))
+            for m in models}
+
+
+def _model_labels(session: Session, model_ids, lang: str) -> dict[uuid.UUID, str]:
+    return {mid: label for mid, (label, _) in _models(session, model_ids, lang).items()}
+
+
+def _model(session: Session, model_id: uuid.UUID | None, lang: str) -> str:
+    return _model_labels(session, [model_id], lang).get(model_id, "")
+
+
+def _warranty_name(status: bd.WarrantyStatus | None, lang: str) -> str:
+    if status is None:
         return ""
-    model = session.get(bd.ProductModel, model_id)
-    brand = session.get(bd.Brand, model.brand_id) if model else None
-    return " ".join(x for x in (brand.name if brand else "", model.name if model else "") if x)
+    return status.name_en if lang == "en" and status.name_en else status.name
 
 
 def _account(session: Session, account_id: uuid.UUID | None) -> str:
@@ -147,9 +191,9 @@ def _order(session: Session, order_id) -> RepairOrder:
     return repair_ops.get_order(session, order_id)
 
 
-def _fault(order: RepairOrder) -> str:
-    names = "、".join(s.get("name", "") for s in order.symptoms or [])
-    return "；".join(x for x in (names, order.fault_description) if x)
+def _fault(order: RepairOrder, t: dict[str, str]) -> str:
+    names = t["list_sep"].join(s.get("name", "") for s in order.symptoms or [])
+    return t["semi"].join(x for x in (names, order.fault_description) if x)
 
 
 def _payment(session: Session, payment_id, kind: str, what: str) -> RepairPayment:
@@ -172,11 +216,11 @@ def intake_ticket(session: Session, order_id, ctx: PrintContext) -> vm.IntakeTic
     return vm.IntakeTicket(
         org=_org(session, ctx, order.org_id), number=order.number or "", provisional_code=order.provisional_code,
         token=order_token(order.id), taken_at=ctx.local(order.created_at), clerk=_user(session, order.created_by_id),
-        customer_name=order.customer_name, customer_phone=order.customer_phone, model=_model(session, order.model_id),
+        customer_name=order.customer_name, customer_phone=order.customer_phone, model=_model(session, order.model_id, ctx.lang),
         imei=order.imei, colour=order.colour,
         accessories=tuple(vm.Accessory(a.get("name", ""), bool(a.get("received"))) for a in order.accessories or []),
         symptoms=tuple(s.get("name", "") for s in order.symptoms or []), fault_description=order.fault_description,
-        appearance_note=order.appearance_note, photos=photos, warranty=status.name if status else "",
+        appearance_note=order.appearance_note, photos=photos, warranty=_warranty_name(status, ctx.lang),
         chargeable=order.chargeable, mode=order.mode, promised_date=order.promised_date, deposit=deposit or None,
         signature=_signature(ctx, order.intake_signature, order.created_at))
 
@@ -185,7 +229,7 @@ def device_label(session: Session, order_id, ctx: PrintContext) -> vm.DeviceLabe
     order = _order(session, order_id)
     org = session.get(Organisation, order.org_id)
     return vm.DeviceLabel(org_code=org.code, number=order.number or "", provisional_code=order.provisional_code,
-                          token=order_token(order.id), model=_model(session, order.model_id), imei=order.imei,
+                          token=order_token(order.id), model=_model(session, order.model_id, ctx.lang), imei=order.imei,
                           taken_on=order.doc_date, promised_date=order.promised_date)
 
 
@@ -197,7 +241,7 @@ def quotation(session: Session, quotation_id, ctx: PrintContext) -> vm.Quotation
     return vm.Quotation(
         org=_org(session, ctx, order.org_id), order_number=order.number or "", token=order_token(order.id),
         created_at=ctx.local(q.created_at), customer_name=order.customer_name, customer_phone=order.customer_phone,
-        model=_model(session, order.model_id), imei=order.imei, fault=_fault(order),
+        model=_model(session, order.model_id, ctx.lang), imei=order.imei, fault=_fault(order, ctx.t),
         lines=tuple(vm.QuotationLine(line.description, line.kind, line.quantity, line.unit_price, line.amount)
                     for line in q.lines),
         total=q.total, status=q.status, note=q.note, signature=_signature(ctx, q.signature, q.decided_at))
@@ -219,7 +263,7 @@ def pickup_receipt(session: Session, payment_id, ctx: PrintContext) -> vm.Pickup
     return vm.PickupReceipt(
         org=_org(session, ctx, order.org_id), number=pay.number or "", order_number=order.number or "",
         token=order_token(order.id), paid_at=ctx.local(pay.posted_at or pay.created_at),
-        customer_name=order.customer_name, customer_phone=order.customer_phone, model=_model(session, order.model_id),
+        customer_name=order.customer_name, customer_phone=order.customer_phone, model=_model(session, order.model_id, ctx.lang),
         imei=order.imei, lines=tuple(lines), parts_total=pay.parts_total, labour_total=pay.labour_total,
         check_fee=pay.check_fee, bill_total=pay.bill_total, deposit_applied=pay.deposit_applied, amount_paid=pay.amount,
         change_returned=pay.change_returned, account=_account(session, pay.account_id),
@@ -232,7 +276,7 @@ def _payment_receipt(session: Session, pay: RepairPayment, ctx: PrintContext) ->
     return vm.PaymentReceipt(
         org=_org(session, ctx, order.org_id), kind=pay.kind, number=pay.number or "", status=pay.status,
         order_number=order.number or "", token=order_token(order.id), date=pay.doc_date,
-        customer_name=order.customer_name, customer_phone=order.customer_phone, model=_model(session, order.model_id),
+        customer_name=order.customer_name, customer_phone=order.customer_phone, model=_model(session, order.model_id, ctx.lang),
         imei=order.imei, amount=pay.amount, account=_account(session, pay.account_id), reason=pay.reason,
         clerk=_user(session, pay.created_by_id))
 
@@ -258,7 +302,7 @@ def handover_slip(session: Session, order_id, ctx: PrintContext) -> vm.HandoverS
 
     return vm.HandoverSlip(
         org=_org(session, ctx, order.org_id), order_number=order.number or "", token=order_token(order.id),
-        model=_model(session, order.model_id), imei=order.imei, state=ctx.state_label(order.state),
+        model=_model(session, order.model_id, ctx.lang), imei=order.imei, state=ctx.state_label(order.state),
         current_holder=name(order.current_holder_id),
         hops=tuple(vm.HandoverHop(seq=h.seq, at=ctx.local(h.at), from_user=name(h.from_user_id), to_user=name(h.to_user_id),
                                   place=h.place, note=h.note,
@@ -272,17 +316,11 @@ class _Devices:
     with one query per table for the whole list rather than a few per line: a box or a batch
     may hold hundreds of devices."""
 
-    def __init__(self, session: Session, orders: list[RepairOrder]):
-        model_ids = {o.model_id for o in orders if o.model_id}
-        models = {m.id: m for m in session.execute(select(bd.ProductModel).where(bd.ProductModel.id.in_(model_ids))
-                                                   ).scalars()} if model_ids else {}
-        brand_ids = {m.brand_id for m in models.values()}
-        brands = dict(session.execute(select(bd.Brand.id, bd.Brand.name).where(bd.Brand.id.in_(brand_ids))).all()
-                      ) if brand_ids else {}
-        self.models = {mid: " ".join(x for x in (brands.get(m.brand_id, ""), m.name) if x) for mid, m in models.items()}
+    def __init__(self, session: Session, orders: list[RepairOrder], lang: str):
+        self.models = _model_labels(session, {o.model_id for o in orders}, lang)
         status_ids = {o.warranty_status_id for o in orders if o.warranty_status_id}
-        self.statuses = dict(session.execute(select(bd.WarrantyStatus.id, bd.WarrantyStatus.name)
-                                             .where(bd.WarrantyStatus.id.in_(status_ids))).all()) if status_ids else {}
+        self.statuses = {st.id: _warranty_name(st, lang) for st in session.execute(
+            select(bd.WarrantyStatus).where(bd.WarrantyStatus.id.in_(status_ids))).scalars()} if status_ids else {}
 
     def model(self, order: RepairOrder) -> str:
         return self.models.get(order.model_id, "")
@@ -291,15 +329,15 @@ class _Devices:
         return self.statuses.get(order.warranty_status_id, "")
 
 
-def _accessories_received(order: RepairOrder) -> str:
-    return "、".join(a.get("name", "") for a in order.accessories or [] if a.get("received"))
+def _accessories_received(order: RepairOrder, t: dict[str, str]) -> str:
+    return t["list_sep"].join(a.get("name", "") for a in order.accessories or [] if a.get("received"))
 
 
 def packing_list(session: Session, list_id, ctx: PrintContext) -> vm.PackingList:
     pl: RepairPackingList = packing_ops.get_packing_list(session, list_id)
     ids = [line.order_id for line in pl.lines if line.order_id]
     orders = {o.id: o for o in session.execute(select(RepairOrder).where(RepairOrder.id.in_(ids))).scalars()} if ids else {}
-    devices = _Devices(session, list(orders.values()))
+    devices = _Devices(session, list(orders.values()), ctx.lang)
     sender = session.get(Organisation, pl.org_id)
     if pl.purpose == "factory":
         maker = session.get(bd.Party, pl.manufacturer_id)
@@ -315,13 +353,13 @@ def packing_list(session: Session, list_id, ctx: PrintContext) -> vm.PackingList
         order = orders.get(line.order_id)
         # Once checked in, the list says what happened to each device.
         outcome = {"missing": t["line_missing"], "unexpected": t["line_unexpected"]}.get(line.state, "")
-        note = "；".join(x for x in (outcome, line.note) if x)
+        note = t["semi"].join(x for x in (outcome, line.note) if x)
         if order is None:
             lines.append(vm.PackingLine(seq=line.seq, order_number="", imei=line.imei, model="", fault="", note=note))
             continue
         lines.append(vm.PackingLine(seq=line.seq, order_number=order.number or "", imei=line.imei,
-                                    model=devices.model(order), fault=_fault(order),
-                                    accessories=_accessories_received(order), warranty=devices.warranty(order), note=note))
+                                    model=devices.model(order), fault=_fault(order, ctx.t),
+                                    accessories=_accessories_received(order, ctx.t), warranty=devices.warranty(order), note=note))
     shipped = ctx.local(pl.posted_at).date() if pl.posted_at else pl.doc_date
     return vm.PackingList(
         org=_org(session, ctx, pl.org_id), number=pl.number or "", kind=pl.purpose, ship_date=shipped,
@@ -339,7 +377,7 @@ def loaner_slip(session: Session, loaner_id, ctx: PrintContext) -> vm.LoanerSlip
         org=_org(session, ctx, loaner.org_id), number=loaner.number or "", order_number=order.number or "",
         token=order_token(order.id), lent_at=ctx.local(loaner.posted_at or loaner.created_at),
         customer_name=order.customer_name, customer_phone=order.customer_phone,
-        loaner_model=_model(session, item.model_id) or item.name, loaner_imei=loaner.serial,
+        loaner_model=_model(session, item.model_id, ctx.lang) or item.name, loaner_imei=loaner.serial,
         clerk=_user(session, loaner.posted_by_id or loaner.created_by_id), loaner_condition=loaner.note,
         due_date=loaner.due_date, deposit=loaner.deposit or None, returned_at=ctx.local(loaner.returned_at),
         return_condition=t["condition_" + loaner.return_condition] if loaner.return_condition else "",
@@ -349,7 +387,7 @@ def loaner_slip(session: Session, loaner_id, ctx: PrintContext) -> vm.LoanerSlip
 def batch_acceptance(session: Session, batch_id, ctx: PrintContext) -> vm.BatchAcceptance:
     batch = batch_ops.get_batch(session, batch_id)
     orders = batch_ops.batch_orders(session, batch)
-    devices = _Devices(session, orders)
+    devices = _Devices(session, orders, ctx.lang)
     party = session.get(bd.Party, batch.party_id)
     return vm.BatchAcceptance(
         org=_org(session, ctx, batch.org_id), number=batch.number or "",
@@ -357,5 +395,6 @@ def batch_acceptance(session: Session, batch_id, ctx: PrintContext) -> vm.BatchA
         dealer_contact=batch.contact_name, dealer_phone=batch.contact_phone,
         received_by=_user(session, batch.created_by_id), note=batch.note,
         lines=tuple(vm.BatchLine(seq=n, order_number=o.number or "", imei=o.imei, model=devices.model(o),
-                                 fault=_fault(o), accessories=_accessories_received(o), warranty=devices.warranty(o),
+                                 fault=_fault(o, ctx.t), accessories=_accessories_received(o, ctx.t), warranty=devices.warranty(o),
                                  appearance=o.appearance_note) for n, o in enumerate(orders, start=1)))
+

@@ -17,7 +17,7 @@ LABELS: dict[str, dict[str, str]] = {
         "number": "单号", "provisional_code": "临时编号", "date": "日期", "taken_at": "受理时间", "clerk": "受理人", "handled_by": "经办人",
         "customer": "客户", "phone": "电话", "device": "机型", "imei": "IMEI/串号", "colour": "颜色",
         "accessories": "随机附件", "received": "已收", "not_received": "未收", "none": "无", "fault": "故障描述",
-        "appearance": "外观", "photos": "外观照片", "photo_count": "张", "warranty": "保修状态", "chargeable": "收费",
+        "appearance": "外观", "photos": "外观照片", "photos_taken": "外观照片 ", "warranty": "保修状态", "chargeable": "收费",
         "free": "免费", "mode": "维修方式", "promised": "预计完成", "deposit": "押金", "terms_title": "须知",
         "customer_signature": "客户签名", "clerk_signature": "经办人签名", "signature": "签名", "signed_on_file": "已签（存档）",
         "scan_to_open": "取机时出示此码", "order": "维修单号", "line_no": "序号", "item": "项目", "quantity": "数量",
@@ -39,6 +39,8 @@ LABELS: dict[str, dict[str, str]] = {
         "mode_C": "返厂维修", "mode_D": "维修转换机", "walk_in": "散客", "yes": "是", "no": "否",
         "line_missing": "未到货", "line_unexpected": "清单外（到货发现）", "draft_list": "装箱中，未发出",
         "condition_good": "完好", "condition_damaged": "损坏", "damage_charge": "损坏赔偿", "return_note": "归还备注",
+        # Punctuation follows the language: an English form carries no full-width marks.
+        "colon": "：", "lp": "（", "rp": "）", "list_sep": "、", "semi": "；",
     },
     "en": {
         "intake_ticket": "Repair intake ticket", "customer_copy": "Customer copy", "stub_copy": "Counter copy",
@@ -49,7 +51,7 @@ LABELS: dict[str, dict[str, str]] = {
         "handled_by": "Handled by",
         "customer": "Customer", "phone": "Phone", "device": "Model", "imei": "IMEI / serial", "colour": "Colour",
         "accessories": "Accessories", "received": "received", "not_received": "not received", "none": "none",
-        "fault": "Fault", "appearance": "Appearance", "photos": "Appearance photos", "photo_count": "photos",
+        "fault": "Fault", "appearance": "Appearance", "photos": "Appearance photos", "photos_taken": "",
         "warranty": "Warranty", "chargeable": "chargeable", "free": "free of charge", "mode": "Repair mode",
         "promised": "Promised by", "deposit": "Deposit", "terms_title": "Terms", "customer_signature": "Customer signature",
         "clerk_signature": "Clerk signature", "signature": "Signature", "signed_on_file": "signed (on file)",
@@ -76,8 +78,23 @@ LABELS: dict[str, dict[str, str]] = {
         "line_missing": "missing", "line_unexpected": "not on the list (found in the box)",
         "draft_list": "being packed, not sent", "condition_good": "good", "condition_damaged": "damaged",
         "damage_charge": "Damage charge", "return_note": "Return note",
+        "colon": ": ", "lp": " (", "rp": ")", "list_sep": ", ", "semi": "; ",
     },
 }
+
+# What a count reads as: Chinese counts with a measure word, English needs the plural.
+COUNTS: dict[str, dict[str, tuple[str, str]]] = {
+    "photo": {"zh": ("{n} 张", "{n} 张"), "en": ("{n} photo", "{n} photos")},
+    "line": {"zh": ("共 {n} 行", "共 {n} 行"), "en": ("{n} line", "{n} lines")},
+    "device": {"zh": ("{n} 台", "{n} 台"), "en": ("{n} device", "{n} devices")},
+}
+
+
+def count(n: int, what: str, lang: str) -> str:
+    """``count(1, "photo", "en")`` → "1 photo"; 2 → "2 photos"; zh → "1 张"."""
+    one, many = COUNTS[what][lang]
+    return (one if n == 1 else many).format(n=n)
+
 
 TERMS: dict[str, dict[str, list[str]]] = {
     "intake": {"zh": [

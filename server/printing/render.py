@@ -26,7 +26,7 @@ from typing import Any
 import jinja2
 
 from .fonts import FAMILY, FONT_DIR, font_paths
-from .labels import LABELS, TERMS
+from .labels import LABELS, TERMS, count
 from .qr import qr_png_data_url
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
@@ -120,7 +120,7 @@ class Printer:
 
     def _context(self, vm: Any, paper: Paper, lang: str) -> dict:
         return {"vm": vm, "paper": paper.name, "lang": lang, "t": LABELS[lang],
-                "terms": {k: v[lang] for k, v in TERMS.items()}}
+                "terms": {k: v[lang] for k, v in TERMS.items()}, "count": lambda n, what: count(n, what, lang)}
 
     def page_css(self, paper: Paper) -> str:
         footer = ""
