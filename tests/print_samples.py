@@ -127,3 +127,73 @@ SAMPLES = {
     "refund-receipt": lambda: payment_receipt("refund"), "handover-slip": handover_slip,
     "packing-list": packing_list, "loaner-slip": loaner_slip, "batch-acceptance": batch_acceptance,
 }
+
+
+# -- warehouse documents ------------------------------------------------------------------------------
+
+PARTS = [("HW-M60-SCR", "Mate 60 屏幕总成", "华为 Mate 60", "个", "380.00"), ("HW-M60-BAT", "Mate 60 电池", "华为 Mate 60", "个", "60.00"),
+         ("HW-P60-BCV", "后盖", "华为 P60", "个", "45.5"), ("XM-14-CHG", "尾插小板", "小米 14", "块", "25.00"),
+         ("HW-M60-DEV", "Mate 60 整机", "华为 Mate 60", "台", "4000.00")]
+STOCK_TYPES = ["goods_receipt", "goods_issue", "bin_transfer", "engineer_requisition", "engineer_return", "engineer_use",
+               "stock_adjustment", "disassembly", "price_adjustment"]
+STOCK_KIND = {"goods_receipt": "purchase", "goods_issue": "wholesale", "engineer_return": "defective",
+              "stock_adjustment": "scrap", "disassembly": "disassemble"}
+PREFIX = {"goods_receipt": "RK", "goods_issue": "CK", "bin_transfer": "ZC", "engineer_requisition": "LL",
+          "engineer_return": "TL", "engineer_use": "YL", "stock_adjustment": "TZ", "disassembly": "CZ", "price_adjustment": "TJ"}
+
+
+def stock_document(doc_type: str = "goods_receipt", lines: int = 5, status: str = "posted", kind: str | None = None,
+                   reversal: bool = False, lang: str = "zh") -> vm.StockDocumentSheet:
+    """A warehouse document as the adapter makes it, its words in ``lang``: lines cycle through
+    PARTS; the device line carries IMEIs; a stocktake has book and counted quantities (a loss, a
+    gain, an equal line)."""
+    from server.printing.adapters import stock_words
+
+    kind = STOCK_KIND.get(doc_type, "") if kind is None else kind
+    layout = ("stocktake" if kind == "stocktake" else "price" if doc_type == "price_adjustment"
+              else "disassembly" if doc_type == "disassembly" else "plain")
+    out = []
+    sign = -1 if reversal else 1
+    for i in range(lines):
+        code, name, model, unit, price = PARTS[i % len(PARTS)]
+        price = Decimal(price)
+        q = Decimal(1 if unit == "台" else (i % 4) + 1)
+        serials = tuple(imei(200 + i * 3 + k) for k in range(int(q))) if unit == "台" else ()
+        if layout == "stocktake":
+            book = Decimal(10 + i)
+            counted = book + (-2, 3, 0)[i % 3]
+            out.append(vm.StockLine(seq=i + 1, code=code, name=name, model="", unit=unit, quantity=counted - book,
+                                    amount=(counted - book) * price, book_quantity=book, counted_quantity=counted,
+                                    serials=serials))
+        elif layout == "price":
+            out.append(vm.StockLine(seq=i + 1, code=code, name=name, model="", unit=unit, quantity=q * 3,
+                                    unit_cost=price * Decimal("0.9"), amount=-(q * 3 * price * Decimal("0.1"))))
+        elif layout == "disassembly":
+            into = i > 0
+            out.append(vm.StockLine(seq=i + 1, code=code, name=name, model="", unit=unit, quantity=q if into else -q,
+                                    unit_cost=price, amount=q * price * (1 if into else -1), serials=serials,
+                                    direction="in" if into else "out"))
+        else:
+            out.append(vm.StockLine(seq=i + 1, code=code, name=name, model=model if i % 5 == 2 else "", unit=unit,
+                                    quantity=sign * q, unit_cost=price, amount=sign * q * price, serials=serials,
+                                    note="包装破损" if i % 7 == 3 else ""))
+    totals = layout != "disassembly"
+    return vm.StockDocumentSheet(
+        org=ORG, doc_type=doc_type, kind=kind, layout=layout, number="" if status == "draft" else f"{PREFIX[doc_type]}-SZ01-2611-00017",
+        status=status, doc_date=T0.date(), lines=tuple(out), token="S1" + order_token(ORDER_ID)[2:],
+        **stock_words(doc_type, kind, status, lang),
+        warehouse="福田主仓", to_warehouse="福田坏件仓" if doc_type == "bin_transfer" else "",
+        party="华为终端配件供应中心（S1）" if doc_type in ("goods_receipt", "goods_issue") else "",
+        engineer="张磊（E1）" if doc_type.startswith("engineer") else "", reference="WX-SZ01-2611-00042",
+        note="月度补货", created_by="赵强", created_at=T0, posted_by="" if status == "draft" else "李娜",
+        posted_at=None if status == "draft" else T0 + dt.timedelta(hours=1),
+        reversed_by="李娜" if status == "reversed" else "", reversed_at=T0 + dt.timedelta(days=1) if status == "reversed" else None,
+        reversal_reason="数量录入错误" if status == "reversed" or reversal else "",
+        reversal_number=f"{PREFIX[doc_type]}-SZ01-2611-00018" if status == "reversed" else "", reversal=reversal,
+        reverses_number=f"{PREFIX[doc_type]}-SZ01-2611-00016" if reversal else "",
+        total_quantity=sum((l.quantity for l in out), Decimal(0)) if totals else None,
+        total_amount=sum((l.amount for l in out), Decimal(0)) if totals else None)
+
+
+for _type in STOCK_TYPES:
+    SAMPLES[_type.replace("_", "-")] = (lambda t=_type: stock_document(t))

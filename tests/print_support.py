@@ -18,9 +18,11 @@ def _run(*args: str, data: bytes) -> bytes:
     return subprocess.run(args, input=data, capture_output=True, check=True).stdout
 
 
-def text(pdf: bytes, first: int | None = None, last: int | None = None) -> str:
+def text(pdf: bytes, first: int | None = None, last: int | None = None, raw: bool = False) -> str:
+    """The text as laid out on the page, or (``raw``) in the order it was drawn: rotated text,
+    such as a watermark, reads in order only so."""
     pages = [*(["-f", str(first)] if first else []), *(["-l", str(last)] if last else [])]
-    return _run("pdftotext", "-layout", *pages, "-", "-", data=pdf).decode()
+    return _run("pdftotext", "-raw" if raw else "-layout", *pages, "-", "-", data=pdf).decode()
 
 
 def pages(pdf: bytes) -> list[dict]:

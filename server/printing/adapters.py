@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -36,9 +36,13 @@ from ..repair import loaners as loaner_ops
 from ..repair import packing as packing_ops
 from ..repair.models import (RepairHandover, RepairOrder, RepairPackingList, RepairPart, RepairPayment,
                              RepairQuotation)
+from ..core import lifecycle
+from ..stock.documents import DOC_TYPES
+from ..stock.models import StockBalance, StockDocument, StockLocation, StockMove, StockMoveSerial
+from ..stock.queries import get_document as get_stock_document
 from . import viewmodels as vm
-from .labels import LABELS
-from .qr import order_token
+from .labels import LABELS, STOCK_KINDS
+from .qr import order_token, stock_token
 
 ZERO = Decimal("0")
 THUMBNAIL = (360, 270)  # pixels: sharp at 30 × 22 mm on an A5 page
@@ -398,3 +402,227 @@ def batch_acceptance(session: Session, batch_id, ctx: PrintContext) -> vm.BatchA
                                  fault=_fault(o, ctx.t), accessories=_accessories_received(o, ctx.t), warranty=devices.warranty(o),
                                  appearance=o.appearance_note) for n, o in enumerate(orders, start=1)))
 
+
+# -- warehouse documents (spec §9) ------------------------------------------------------------------
+
+# Who signs each paper: the boxes at its foot, by type, or by (type, kind) where the kind differs.
+STOCK_SIGNATURES: dict[str | tuple[str, str], tuple[str, ...]] = {
+    "goods_receipt": ("sign_prepared", "sign_deliverer", "sign_keeper", "sign_approved"),
+    "goods_issue": ("sign_prepared", "sign_keeper", "sign_receiver", "sign_approved"),
+    "bin_transfer": ("sign_prepared", "sign_keeper_out", "sign_keeper_in", "sign_approved"),
+    "engineer_requisition": ("sign_prepared", "sign_keeper", "sign_requisitioner"),
+    "engineer_return": ("sign_prepared", "sign_returner", "sign_keeper"),
+    "engineer_use": ("sign_engineer", "sign_approved"),
+    ("stock_adjustment", "stocktake"): ("sign_counter", "sign_witness", "sign_keeper", "sign_approved"),
+    ("stock_adjustment", "scrap"): ("sign_prepared", "sign_keeper", "sign_destroy_witness", "sign_approved"),
+    ("stock_adjustment", "return_to_customer"): ("sign_prepared", "sign_keeper", "customer_signature"),
+    "stock_adjustment": ("sign_prepared", "sign_keeper", "sign_approved"),
+    "disassembly": ("sign_prepared", "sign_keeper", "sign_approved"),
+    "price_adjustment": ("sign_prepared", "sign_approved"),
+}
+# The label of the document's warehouse, by type (none: the type names no warehouse).
+_WAREHOUSE_LABEL = {"goods_receipt": "warehouse_in", "goods_issue": "warehouse_out", "bin_transfer": "warehouse_from",
+                    "engineer_requisition": "warehouse_out", "engineer_return": "warehouse_in"}
+_SUPPLIER_KINDS = ("purchase", "purchase_return")
+
+
+def stock_words(doc_type: str, kind: str, status: str, lang: str) -> dict[str, Any]:
+    """A warehouse document's words in the form's language: its title (the type's label in
+    ``DOC_TYPES``; a stocktake is a 盘点表), kind, status, the labels of its warehouse and party
+    and its signature boxes."""
+    t = LABELS[lang]
+    locale = "zh-CN" if lang == "zh" else "en"
+    kind_label = STOCK_KINDS.get((doc_type, kind))
+    signatures = STOCK_SIGNATURES.get((doc_type, kind)) or STOCK_SIGNATURES[doc_type]
+    return {"title": t["stocktake_sheet"] if (doc_type, kind) == ("stock_adjustment", "stocktake")
+            else DOC_TYPES[doc_type].label[locale],
+            "kind_label": kind_label[lang] if kind_label else "", "status_label": lifecycle.LABELS[status][locale],
+            "warehouse_label": t[_WAREHOUSE_LABEL.get(doc_type, "warehouse")],
+            "party_label": t["supplier" if kind in _SUPPLIER_KINDS else "party_customer"],
+            "signatures": tuple(t[s] for s in signatures)}
+
+
+def _layout(doc: StockDocument) -> str:
+    if doc.doc_type == "stock_adjustment" and doc.kind == "stocktake":
+        return "stocktake"
+    return {"price_adjustment": "price", "disassembly": "disassembly"}.get(doc.doc_type, "plain")
+
+
+def _with_code(name: str, code: str, t: dict[str, str]) -> str:
+    return f"{name}{t['lp']}{code}{t['rp']}" if code and code != name else name
+
+
+class _StockLedger:
+    """What a posted document wrote, read once: its moves (each line's value, serials) and its
+    warehouse's location. A reversal (红冲) reads the moves of the document it reverses, whose
+    exact opposites it posted, and prints them negated."""
+
+    def __init__(self, session: Session, doc: StockDocument, source: StockDocument):
+        self.moves = session.execute(select(StockMove).where(StockMove.doc_type == source.doc_type,
+                                                             StockMove.doc_id == source.id)
+                                     .order_by(StockMove.posted_at, StockMove.id)).scalars().all()
+        # A reversal's lines are copies of the original's, in the same order.
+        by_order = {l.sort_order: l.id for l in doc.lines}
+        self.line_of = {l.id: by_order.get(l.sort_order) for l in source.lines}
+        ids = [m.id for m in self.moves]
+        self.serials: dict[uuid.UUID, list[str]] = {}
+        if ids:
+            for move_id, serial in session.execute(select(StockMoveSerial.move_id, StockMoveSerial.serial)
+                                                   .where(StockMoveSerial.move_id.in_(ids))
+                                                   .order_by(StockMoveSerial.serial)):
+                self.serials.setdefault(move_id, []).append(serial)
+        self.location = session.execute(select(StockLocation.id).where(
+            StockLocation.warehouse_id == doc.warehouse_id)).scalar_one_or_none() if doc.warehouse_id else None
+
+    def of(self, line_id) -> list[StockMove]:
+        return [m for m in self.moves if self.line_of.get(m.line_id) == line_id]
+
+    def inward(self, move: StockMove) -> bool:
+        """Into the document's warehouse (a stocktake's gain, a disassembly's parts)."""
+        return move.to_location_id == self.location
+
+
+def _stock_lines(session: Session, doc: StockDocument, source: StockDocument, ctx: PrintContext,
+                 layout: str) -> list[vm.StockLine]:
+    lines = list(doc.lines)
+    posted = source.status != lifecycle.DRAFT
+    ledger = _StockLedger(session, doc, source) if posted else None
+    sign = Decimal(-1) if doc.reverses_id else Decimal(1)
+    formula = None
+    if layout == "disassembly" and not posted:
+        formula = _draft_formula(session, doc)
+    item_ids = {l.item_id for l in lines} | ({m.item_id for m in ledger.moves} if ledger else set())
+    if formula is not None:
+        item_ids |= {fl.component_item_id for fl in formula.lines}
+    items = {i.id: i for i in session.execute(select(bd.Item).where(bd.Item.id.in_(item_ids))).scalars()} if item_ids else {}
+    models = _models(session, {i.model_id for i in items.values()}, ctx.lang)
+
+    def line(seq, item_id, **values) -> vm.StockLine:
+        item = items[item_id]
+        model, bare = models.get(item.model_id, ("", ""))
+        # The model once: an item's name often says it already ("Mate 60 屏幕总成").
+        if bare and bare.casefold() in item.name.casefold():
+            model = ""
+        return vm.StockLine(seq=seq, code=item.code, name=item.name, model=model, unit=item.unit, **values)
+
+    out: list[vm.StockLine] = []
+    if layout == "disassembly":
+        if posted:
+            # The moves say what left and what came in, parts without a line of their own included.
+            for m in ledger.moves:
+                if not m.quantity:
+                    continue  # a value residue, not a line of the paper
+                into = ledger.inward(m) == (sign > 0)
+                out.append(line(len(out) + 1, m.item_id, quantity=m.quantity if into else -m.quantity,
+                                unit_cost=(m.value / m.quantity).quantize(Decimal("0.0001")),
+                                amount=m.value if into else -m.value, serials=tuple(ledger.serials.get(m.id, [])),
+                                direction="in" if into else "out"))
+            return out
+        main = next((l for l in lines if l.role == "main"), None)
+        device_out = doc.kind == "disassemble"
+        serials = {l.item_id: tuple(l.serials or ()) for l in lines if l.role == "component"}
+        if main is not None:
+            out.append(line(1, main.item_id, quantity=-main.quantity if device_out else main.quantity,
+                            serials=tuple(main.serials or ()), direction="out" if device_out else "in"))
+            parts = ([(fl.component_item_id, fl.quantity * main.quantity) for fl in formula.lines] if formula
+                     else [(l.item_id, l.quantity) for l in lines if l.role == "component"])
+            for item_id, q in parts:
+                out.append(line(len(out) + 1, item_id, quantity=q if device_out else -q, serials=serials.get(item_id, ()),
+                                direction="in" if device_out else "out"))
+        return out
+
+    book: dict[uuid.UUID, Decimal] = {}
+    if layout == "stocktake" and not posted and doc.warehouse_id:
+        # A draft is the counting sheet: what the books hold now, the counts as far as entered.
+        book = dict(session.execute(select(StockBalance.item_id, StockBalance.quantity)
+                                    .join(StockLocation, StockLocation.id == StockBalance.location_id)
+                                    .where(StockLocation.warehouse_id == doc.warehouse_id,
+                                           StockBalance.item_id.in_({l.item_id for l in lines}))).all())
+    for n, l in enumerate(lines, start=1):
+        moves = ledger.of(l.id) if ledger else []
+        serials = tuple(l.serials or ())
+        if layout == "stocktake":
+            if posted:
+                diff = l.quantity
+                value = sum((m.value if ledger.inward(m) else -m.value for m in moves), ZERO)
+                gained = [s for m in moves if ledger.inward(m) for s in ledger.serials.get(m.id, [])]
+                lost = [s for m in moves if not ledger.inward(m) for s in ledger.serials.get(m.id, [])]
+                note = ctx.t["semi"].join(f"{ctx.t[label]} {', '.join(serials)}" for label, serials in (
+                    ("serials_found", gained), ("serials_missing", lost)) if serials)
+                if doc.reverses_id:  # only what the reversal undid: the counts were the original's
+                    out.append(line(n, l.item_id, quantity=-diff, amount=-value, note=note))
+                else:
+                    out.append(line(n, l.item_id, quantity=diff, amount=value, serials=serials, note=note,
+                                    book_quantity=l.counted_quantity - diff, counted_quantity=l.counted_quantity))
+            else:
+                held = book.get(l.item_id, ZERO)
+                counted = l.counted_quantity
+                out.append(line(n, l.item_id, quantity=None if counted is None else counted - held, serials=serials,
+                                book_quantity=held, counted_quantity=counted))
+            continue
+        if layout == "price":
+            value = sum((m.value for m in moves), ZERO) if posted else None
+            out.append(line(n, l.item_id, quantity=l.quantity if posted else None, unit_cost=l.unit_cost,
+                            amount=None if value is None else sign * value, note=l.note))
+            continue
+        # plain: the value the ledger moved (quantity moves only: a value residue or a price
+        # difference is the ledger's, not the paper's); a draft's as entered, if it has a cost
+        if posted:
+            value = sum((m.value for m in moves if m.quantity), ZERO)
+        else:
+            value = l.unit_cost * l.quantity if l.unit_cost is not None else None
+        cost = l.unit_cost if l.unit_cost is not None else (
+            (value / l.quantity).quantize(Decimal("0.0001")) if value is not None and l.quantity else None)
+        out.append(line(n, l.item_id, quantity=sign * l.quantity, unit_cost=cost,
+                        amount=None if value is None else sign * value, serials=serials, note=l.note))
+    return out
+
+
+def _draft_formula(session: Session, doc: StockDocument) -> bd.DisassemblyFormula | None:
+    """The formula a draft disassembly will post by (as ``plan_disassembly`` chooses it)."""
+    if doc.formula_id:
+        return session.get(bd.DisassemblyFormula, doc.formula_id)
+    main = next((l for l in doc.lines if l.role == "main"), None)
+    if main is None:
+        return None
+    return session.execute(select(bd.DisassemblyFormula).where(bd.DisassemblyFormula.device_item_id == main.item_id,
+                                                               bd.DisassemblyFormula.active)).scalars().first()
+
+
+def _total(values) -> Decimal | None:
+    values = [v for v in values if v is not None]
+    return sum(values, ZERO) if values else None
+
+
+def stock_document(session: Session, document_id, ctx: PrintContext, doc_type: str) -> vm.StockDocumentSheet:
+    """Any warehouse document of ``doc_type``, read through the stock module's scoped getter."""
+    doc = get_stock_document(session, doc_type, document_id)
+    t = ctx.t
+    layout = _layout(doc)
+    original = get_stock_document(session, doc_type, doc.reverses_id) if doc.reverses_id else None
+    reversal = None
+    if doc.status == lifecycle.REVERSED:
+        reversal = session.execute(select(StockDocument).where(StockDocument.reverses_id == doc.id)).scalar_one_or_none()
+    lines = _stock_lines(session, doc, original or doc, ctx, layout)
+    get = lambda model, rid: session.get(model, rid) if rid else None  # noqa: E731
+    warehouse, to_warehouse = get(bd.Warehouse, doc.warehouse_id), get(bd.Warehouse, doc.to_warehouse_id)
+    party, engineer = get(bd.Party, doc.party_id), get(bd.Engineer, doc.engineer_id)
+    formula = get(bd.DisassemblyFormula, doc.formula_id)
+    # The reversal's note is the generated "红冲 <number>": the form says that in its own words.
+    note = "" if original is not None and doc.note == f"红冲 {original.number}" else doc.note
+    totals = layout != "disassembly"
+    return vm.StockDocumentSheet(
+        org=_org(session, ctx, doc.org_id), doc_type=doc.doc_type, kind=doc.kind, layout=layout,
+        number=doc.number or "", status=doc.status, doc_date=doc.doc_date, lines=tuple(lines),
+        token=stock_token(doc.id), **stock_words(doc.doc_type, doc.kind, doc.status, ctx.lang),
+        warehouse=warehouse.name if warehouse else "", to_warehouse=to_warehouse.name if to_warehouse else "",
+        party=_with_code(party.name, party.code, t) if party else "",
+        engineer=_with_code(engineer.name, engineer.code, t) if engineer else "",
+        formula=formula.code if formula else "", reference=doc.reference, note=note,
+        created_by=_user(session, doc.created_by_id), created_at=ctx.local(doc.created_at),
+        posted_by=_user(session, doc.posted_by_id), posted_at=ctx.local(doc.posted_at),
+        reversed_by=_user(session, doc.reversed_by_id), reversed_at=ctx.local(doc.reversed_at),
+        reversal_reason=doc.reversal_reason, reversal_number=reversal.number or "" if reversal else "",
+        reversal=original is not None, reverses_number=original.number or "" if original else "",
+        total_quantity=_total(l.quantity for l in lines) if totals else None,
+        total_amount=_total(l.amount for l in lines) if totals else None)

@@ -18,6 +18,7 @@ from ..blobs.api import blob_storage
 from ..errors import DomainError, Forbidden, InvalidInput
 from ..http import Blueprint, Schema, db_session, permission, principal, settings
 from ..repair import operations as repair_ops
+from ..stock.queries import get_document as get_stock_document
 from .adapters import PrintContext
 from .fonts import FontsMissing
 from .forms import FORMATS, FORMS
@@ -42,11 +43,12 @@ class PrintArgs(Schema):
 
 
 class ResolvedOut(Schema):
-    kind = ma.fields.String()
+    kind = ma.fields.String(metadata={"description": "repair_order or stock_document"})
     id = ma.fields.UUID()
     number = ma.fields.String()
     provisional_code = ma.fields.String()
-    state = ma.fields.String()
+    state = ma.fields.String(metadata={"description": "the order's state, or the document's status"})
+    doc_type = ma.fields.String(metadata={"description": "a stock document's type (goods_receipt, ...)"})
 
 
 def _context(lang: str) -> PrintContext:
@@ -66,7 +68,10 @@ def print_form(args, form, document_id):
     """One document printed on one form: ``intake-ticket``, ``device-label`` (order id), ``quotation``
     (quotation id), ``pickup-receipt``, ``deposit-receipt``, ``refund-receipt`` (payment id),
     ``handover-slip`` (order id), ``packing-list`` (packing list id), ``loaner-slip`` (loaner id),
-    ``batch-acceptance`` (batch id)."""
+    ``batch-acceptance`` (batch id); a warehouse document on the form named as its API path
+    (``goods-receipt``, ``goods-issue``, ``bin-transfer``, ``engineer-requisition``,
+    ``engineer-return``, ``engineer-use``, ``stock-adjustment``, ``disassembly``,
+    ``price-adjustment``: the document's id)."""
     spec = FORMS.get(form)
     if spec is None:
         raise InvalidInput("form", "no such form; one of " + ", ".join(FORMS))
@@ -102,8 +107,15 @@ def print_form(args, form, document_id):
 @permission("repair.view")
 @blp.response(200, ResolvedOut)
 def resolve(token):
-    """The document a printed QR code names, if the caller may see it (another point's: 404)."""
+    """The document a printed QR code names, if the caller may see it (another point's: 404): a
+    repair order, or a warehouse document (which needs ``stock.view`` too)."""
     kind, doc_id = parse_token(token)
+    if kind == "stock_document":
+        if not principal().can("stock.view"):
+            raise Forbidden("missing permission stock.view", {"permission": ["stock.view"]})
+        doc = get_stock_document(db_session(), None, doc_id)
+        return {"kind": kind, "id": doc.id, "number": doc.number or "", "provisional_code": "", "state": doc.status,
+                "doc_type": doc.doc_type}
     order = repair_ops.get_order(db_session(), doc_id)
     return {"kind": kind, "id": order.id, "number": order.number or "", "provisional_code": order.provisional_code,
             "state": order.state}

@@ -1,9 +1,11 @@
 """The printable forms: name (as in the URL), template, papers, the view-model it takes, and how a
 document becomes that view-model (its adapter), with the permission that reads the document.
 
-The permission is the one the document's own GET route in ``server/repair/api.py`` requires;
-the adapter reads the document through that module's scoped getter, so another point's
-document is a 404 here as there.
+The permission is the one the document's own GET route (``server/repair/api.py``,
+``server/stock/api.py``) requires; the adapter reads the document through that module's scoped
+getter, so another point's document is a 404 here as there. ``document_type`` names the
+registry entry a form prints (a key of ``server.stock.documents.DOC_TYPES``), so a document's
+forms can be listed from here.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ class Form:
     papers: tuple[str, ...]  # the first is the default
     permission: str  # what reading the document needs (the route itself needs print.forms)
     adapter: Callable[[Any, Any, Any], Any]  # (session, document id, PrintContext) → view-model
+    document_type: str | None = None  # the document type it prints, where a registry names it
 
 
 def _repair(name: str) -> Callable:
@@ -53,5 +56,28 @@ FORMS: dict[str, Form] = {f.name: f for f in (
     Form("batch-acceptance", "print/batch_acceptance.html", vm.BatchAcceptance, ("a4",), "repair.view",
          _repair("batch_acceptance")),
 )}
+
+
+
+def _stock(doc_type: str) -> Callable:
+    def load(session, document_id, ctx):
+        from . import adapters
+
+        return adapters.stock_document(session, document_id, ctx, doc_type)
+
+    load.__name__ = f"stock_document_{doc_type}"
+    return load
+
+
+def _stock_forms() -> list[Form]:
+    """One form per warehouse document type, named as its API path (``goods-receipt``), on A4 or
+    A5; the stock documents' GET route needs ``stock.view``."""
+    from ..stock.documents import DOC_TYPES
+
+    return [Form(name.replace("_", "-"), "print/stock_document.html", vm.StockDocumentSheet, ("a4", "a5"), "stock.view",
+                 _stock(name), document_type=name) for name in DOC_TYPES]
+
+
+FORMS.update({f.name: f for f in _stock_forms()})
 
 FORMATS = ("pdf", "html")

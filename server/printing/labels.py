@@ -41,6 +41,21 @@ LABELS: dict[str, dict[str, str]] = {
         "condition_good": "完好", "condition_damaged": "损坏", "damage_charge": "损坏赔偿", "return_note": "归还备注",
         # Punctuation follows the language: an English form carries no full-width marks.
         "colon": "：", "lp": "（", "rp": "）", "list_sep": "、", "semi": "；",
+        # Warehouse documents (titles come from server.stock.documents.DOC_TYPES).
+        "stocktake_sheet": "库存盘点表", "doc_kind": "业务类型", "warehouse": "仓库", "warehouse_in": "入库仓库",
+        "warehouse_out": "出库仓库", "warehouse_from": "调出仓库", "warehouse_to": "调入仓库", "supplier": "供应商",
+        "party_customer": "客户", "engineer": "工程师", "reference": "关联单号", "formula": "拆装公式",
+        "prepared": "制单", "posted_by": "过账", "reversed_by": "红冲", "reverses": "冲销原单", "reversal_no": "红冲单号",
+        "code": "编码", "item_model": "名称 / 型号", "unit": "单位", "unit_cost": "单价", "serials": "串号",
+        "book_qty": "账面数量", "counted_qty": "实盘数量", "difference": "盈亏数量", "difference_value": "盈亏金额",
+        "on_hand": "库存数量", "new_cost": "新单价", "value_change": "调整金额", "line_out": "出", "line_in": "入",
+        "serials_found": "盘盈", "serials_missing": "盘亏",
+        "stock_draft": "草稿 · 未过账", "stock_reversed": "已红冲", "stock_reversal": "红冲单",
+        "watermark_draft": "草稿", "watermark_reversed": "已红冲",
+        "sign_prepared": "制单", "sign_approved": "审核", "sign_keeper": "仓管员", "sign_deliverer": "送货人",
+        "sign_receiver": "收货人", "sign_requisitioner": "领料人", "sign_returner": "退料人", "sign_counter": "盘点人",
+        "sign_witness": "监盘人", "sign_keeper_out": "调出仓管", "sign_keeper_in": "调入仓管", "sign_engineer": "维修工程师",
+        "sign_destroy_witness": "监销人",
     },
     "en": {
         "intake_ticket": "Repair intake ticket", "customer_copy": "Customer copy", "stub_copy": "Counter copy",
@@ -79,6 +94,22 @@ LABELS: dict[str, dict[str, str]] = {
         "draft_list": "being packed, not sent", "condition_good": "good", "condition_damaged": "damaged",
         "damage_charge": "Damage charge", "return_note": "Return note",
         "colon": ": ", "lp": " (", "rp": ")", "list_sep": ", ", "semi": "; ",
+        "stocktake_sheet": "Stocktake sheet", "doc_kind": "Type", "warehouse": "Warehouse", "warehouse_in": "Into warehouse",
+        "warehouse_out": "From warehouse", "warehouse_from": "From warehouse", "warehouse_to": "To warehouse",
+        "supplier": "Supplier", "party_customer": "Customer", "engineer": "Engineer", "reference": "Reference",
+        "formula": "Formula", "prepared": "Prepared", "posted_by": "Posted", "reversed_by": "Reversed",
+        "reverses": "Reverses", "reversal_no": "Reversal No.", "code": "Code", "item_model": "Item / model",
+        "unit": "Unit", "unit_cost": "Unit cost", "serials": "Serials", "book_qty": "Book", "counted_qty": "Counted",
+        "difference": "Diff.", "difference_value": "Value", "on_hand": "On hand", "new_cost": "New unit cost",
+        "value_change": "Value change", "line_out": "out", "line_in": "in", "serials_found": "Found",
+        "serials_missing": "Missing",
+        "stock_draft": "DRAFT · not posted", "stock_reversed": "REVERSED", "stock_reversal": "REVERSAL",
+        "watermark_draft": "DRAFT", "watermark_reversed": "REVERSED",
+        "sign_prepared": "Prepared by", "sign_approved": "Approved by", "sign_keeper": "Storekeeper",
+        "sign_deliverer": "Delivered by", "sign_receiver": "Received by", "sign_requisitioner": "Drawn by",
+        "sign_returner": "Returned by", "sign_counter": "Counted by", "sign_witness": "Witnessed by",
+        "sign_keeper_out": "Issuing storekeeper", "sign_keeper_in": "Receiving storekeeper", "sign_engineer": "Engineer",
+        "sign_destroy_witness": "Destruction witnessed by",
     },
 }
 
@@ -95,6 +126,24 @@ def count(n: int, what: str, lang: str) -> str:
     one, many = COUNTS[what][lang]
     return (one if n == 1 else many).format(n=n)
 
+
+# The kinds of the warehouse documents (server.stock.documents.DOC_TYPES[...].kinds) as printed.
+STOCK_KINDS: dict[tuple[str, str], dict[str, str]] = {
+    ("goods_receipt", "purchase"): {"zh": "采购入库", "en": "Purchase"},
+    ("goods_receipt", "wholesale_return"): {"zh": "批发退货入库", "en": "Wholesale return"},
+    ("goods_receipt", "other"): {"zh": "其他入库", "en": "Other receipt"},
+    ("goods_issue", "wholesale"): {"zh": "批发出库", "en": "Wholesale"},
+    ("goods_issue", "purchase_return"): {"zh": "采购退货出库", "en": "Return to supplier"},
+    ("goods_issue", "other"): {"zh": "其他出库", "en": "Other issue"},
+    ("engineer_return", "surplus"): {"zh": "余料退回（良品）", "en": "Surplus good parts"},
+    ("engineer_return", "defective"): {"zh": "坏件退回", "en": "Replaced defective parts"},
+    ("stock_adjustment", "opening"): {"zh": "初始化库存", "en": "Opening stock"},
+    ("stock_adjustment", "stocktake"): {"zh": "盘盈盘亏", "en": "Stocktake gain / loss"},
+    ("stock_adjustment", "scrap"): {"zh": "坏件销毁", "en": "Scrapping defective parts"},
+    ("stock_adjustment", "return_to_customer"): {"zh": "坏料退还客户", "en": "Defective parts returned to the customer"},
+    ("disassembly", "disassemble"): {"zh": "拆整为散", "en": "Break a device into parts"},
+    ("disassembly", "assemble"): {"zh": "组散为整", "en": "Assemble parts into a device"},
+}
 
 TERMS: dict[str, dict[str, list[str]]] = {
     "intake": {"zh": [

@@ -27,17 +27,27 @@ ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _DECODE = {c: i for i, c in enumerate(ALPHABET)}
 # Crockford base32 reads the letters a human or a scanner may confuse as the digits they look like.
 _DECODE.update({"O": 0, "I": 1, "L": 1})
-KINDS = {"R1": "repair_order"}
+# A warehouse document's code is the same scheme with ``S1``: its id is made where it is
+# drafted, and the code opens it in the workspace for whoever may see it.
+KINDS = {"R1": "repair_order", "S1": "stock_document"}
 TOKEN_LENGTH = 28
 
 
-def order_token(order_id: uuid.UUID) -> str:
-    n = order_id.int
+def _token(prefix: str, doc_id: uuid.UUID) -> str:
+    n = doc_id.int
     chars = []
     for _ in range(26):
         chars.append(ALPHABET[n & 31])
         n >>= 5
-    return "R1" + "".join(reversed(chars))
+    return prefix + "".join(reversed(chars))
+
+
+def order_token(order_id: uuid.UUID) -> str:
+    return _token("R1", order_id)
+
+
+def stock_token(document_id: uuid.UUID) -> str:
+    return _token("S1", document_id)
 
 
 def parse_token(token: str) -> tuple[str, uuid.UUID]:

@@ -73,11 +73,29 @@ def _compress_faster() -> None:
 def money(value: Decimal | None) -> str:
     if value is None:
         return ""
-    return f"¥{value:,.2f}"
+    return f"-¥{-value:,.2f}" if value < 0 else f"¥{value:,.2f}"
 
 
-def quantity(value: Decimal) -> str:
-    return f"{value.normalize():f}" if value == value.to_integral_value() else f"{value:f}"
+def cost(value: Decimal | None) -> str:
+    """A unit cost: two places, or up to the four the ledger keeps when they matter (¥401.3725)."""
+    if value is None:
+        return ""
+    places = max(2, -value.normalize().as_tuple().exponent)
+    text = f"{abs(value):,.{min(places, 4)}f}"
+    return f"-¥{text}" if value < 0 else f"¥{text}"
+
+
+def quantity(value: Decimal | None) -> str:
+    if value is None:
+        return ""
+    return f"{value.normalize():f}"
+
+
+def signed_quantity(value: Decimal | None) -> str:
+    """A difference: +2, -3, 0."""
+    if value is None:
+        return ""
+    return ("+" if value > 0 else "") + quantity(value)
 
 
 def mask_phone(phone: str) -> str:
@@ -108,8 +126,8 @@ class Printer:
         self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(templates), autoescape=True,
                                       undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                                       auto_reload=False)
-        self.env.filters.update(money=money, qty=quantity, mask_phone=mask_phone, dt=fmt_datetime, date=fmt_date,
-                                fields=fields)
+        self.env.filters.update(money=money, cost=cost, qty=quantity, signed=signed_quantity, mask_phone=mask_phone,
+                                dt=fmt_datetime, date=fmt_date, fields=fields)
         self.env.globals.update(qr=qr_png_data_url)
         self._base_css = (templates / "print" / "print.css").read_text(encoding="utf-8")
         self._lock = threading.Lock()

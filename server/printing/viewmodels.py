@@ -291,3 +291,67 @@ class BatchAcceptance:
     signature: Signature | None = None
 
 
+
+
+# -- the warehouse documents (spec §9): one view-model, one template, a form per type -----------
+
+@dataclass(frozen=True)
+class StockLine:
+    """One printed line. Quantities and amounts are signed as the document moved them from its
+    warehouse's point of view where that differs by line (a stocktake's loss, the device out of
+    a disassembly), and negated on a reversal (红冲) as the paper convention has it."""
+
+    seq: int
+    code: str
+    name: str
+    model: str
+    unit: str
+    quantity: Decimal | None  # None: not known yet (a draft price adjustment's on-hand quantity)
+    unit_cost: Decimal | None = None
+    amount: Decimal | None = None
+    serials: tuple[str, ...] = ()
+    book_quantity: Decimal | None = None  # stocktake: what the books held
+    counted_quantity: Decimal | None = None  # stocktake: what was counted (None: not counted yet)
+    direction: str = ""  # disassembly: "out" or "in"
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class StockDocumentSheet:
+    """入库单, 出库单, 转仓单, 领料单, 退料单, 维修用料单, 盘点表, 调整单, 拆装单, 调价单: one view-model
+    for every warehouse document; ``layout`` picks the line columns and ``signatures`` the boxes."""
+
+    org: OrgHeader
+    doc_type: str  # a key of server.stock.documents.DOC_TYPES
+    kind: str
+    title: str  # in the form's language
+    kind_label: str
+    layout: str  # plain | stocktake | price | disassembly
+    number: str  # empty for a draft
+    status: str  # draft | posted | audited | reversed
+    status_label: str
+    doc_date: dt.date
+    lines: tuple[StockLine, ...]
+    signatures: tuple[str, ...]  # the labels of the signature boxes, in the form's language
+    token: str | None = None  # the document's QR code (server.printing.qr.stock_token)
+    warehouse: str = ""
+    warehouse_label: str = ""
+    to_warehouse: str = ""
+    party: str = ""
+    party_label: str = ""
+    engineer: str = ""
+    formula: str = ""
+    reference: str = ""
+    note: str = ""
+    created_by: str = ""
+    created_at: dt.datetime | None = None
+    posted_by: str = ""
+    posted_at: dt.datetime | None = None
+    reversed_by: str = ""
+    reversed_at: dt.datetime | None = None
+    reversal_reason: str = ""
+    reversal_number: str = ""  # the reversal that undid this document
+    reversal: bool = False  # this document is a reversal (红冲单) ...
+    reverses_number: str = ""  # ... of that one
+    total_quantity: Decimal | None = None  # None where a sum means nothing (mixed directions)
+    total_amount: Decimal | None = None
