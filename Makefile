@@ -27,7 +27,7 @@ DRIVER_STAMP := sync/testdriver/node_modules/.installed
 PRINT_FONTS := server/printing/fonts/NotoSansSC-Regular.ttf
 PRINT_APT := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils
 
-.PHONY: run test install pwa chromium print-deps clean bench-basedata bench-ledger bench-sync bench-print bench-repair bench-pwa crash-test
+.PHONY: run test install pwa chromium print-deps clean bench-basedata bench-ledger bench-sync bench-print bench-repair bench-pwa bench-fuzz crash-test
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -99,6 +99,11 @@ bench-repair: $(STAMP) $(STORE_STAMP) $(DRIVER_STAMP)
 # the order list opened offline afterwards, in Chromium.
 bench-pwa: $(STAMP) $(STORE_STAMP) $(PWA_BUILT) chromium
 	$(BIN)/python bench/pwa.py $(BENCH_ARGS)
+
+# Schemathesis over every operation of the OpenAPI document (admin and clerk, both modes, every coverage case,
+# 50 random requests per operation, user and mode); `make test` runs the same fuzzing smaller (tests/test_fuzz.py).
+bench-fuzz: $(STAMP)
+	$(BIN)/python bench/fuzz.py $(BENCH_ARGS)
 
 # The crash test at the acceptance scale (5,000 events, 20+ kills, two workers at once) on SQLite and PostgreSQL;
 # `make test` runs the same test smaller.
