@@ -225,6 +225,12 @@ def test_the_paths_it_names_answer_and_a_receipt_goes_through_them(client, net, 
     assert listed["total"] == 3 and listed["totals"] == {"quantity": "2.000"}
     assert [d["number"] for d in listed["items"]] == sorted(d["number"] for d in listed["items"])
     assert client.get(e["path"], query_string={"sort": "warehouse_id"}, headers=h).status_code == 422
+    # A stocktake's loss goes to the adjustment counterpart: named by its kind alone.
+    count = world.post("stock_adjustment", {"kind": "stocktake", "warehouse_id": world.ids["SZ01.GOOD"],
+                                            "lines": [{"item_id": world.ids["screen"], "counted_quantity": 1}]})
+    moves = client.get(ledger["path"], query_string={ledger["param"]: str(count.id)}, headers=h).json["items"]
+    assert [(m["from_location_name"], m["to_location_kind"], m["to_location_name"], m["quantity"]) for m in moves] == [
+        ("SZ01 GOOD", "adjustment", "", "1.000")]
 
 
 def _valid_header(world, t, kind: str) -> dict:

@@ -452,6 +452,7 @@ def export(app: Flask, p: Principal) -> dict:
 
     return {
         "statuses": _status_choices(),
+        "action_labels": lifecycle.ACTION_LABELS,  # an audit trail names every action, offered or not
         "documents": [e for t in DOC_TYPES.values() if (e := _stock_entry(app, p, t)) is not None],
         "kinds": [e for k in KINDS.values() if (e := _kind_entry(app, p, k)) is not None],
     }

@@ -2,6 +2,7 @@
 import { deepMerge } from './merge.js'
 import workshop from './workshop.en.js'
 import backoffice from './backoffice.en.js'
+import workspace from './workspace.en.js'
 
 const core = {
   app: {
@@ -454,5 +455,5 @@ const core = {
 }
 
 // The workshop and back-office screens keep their strings in files of their own
-// (i18n/workshop.en.js, i18n/backoffice.en.js), merged in here.
-export default deepMerge(core, workshop, backoffice)
+// (i18n/workshop.en.js, i18n/backoffice.en.js, i18n/workspace.en.js), merged in here.
+export default deepMerge(core, workshop, backoffice, workspace)

@@ -2,6 +2,7 @@
 import { deepMerge } from './merge.js'
 import workshop from './workshop.zh-CN.js'
 import backoffice from './backoffice.zh-CN.js'
+import workspace from './workspace.zh-CN.js'
 
 const core = {
   app: {
@@ -454,5 +455,5 @@ const core = {
 }
 
 // The workshop and back-office screens keep their strings in files of their own
-// (i18n/workshop.zh-CN.js, i18n/backoffice.zh-CN.js), merged in here.
-export default deepMerge(core, workshop, backoffice)
+// (i18n/workshop.zh-CN.js, i18n/backoffice.zh-CN.js, i18n/workspace.zh-CN.js), merged in here.
+export default deepMerge(core, workshop, backoffice, workspace)

@@ -5,6 +5,7 @@ import MainLayout from '../layouts/MainLayout.vue'
 import HomePage from '../pages/HomePage.vue'
 import { routes as workshopRoutes } from './workshop.js'
 import { routes as backofficeRoutes } from './backoffice.js'
+import { routes as workspaceRoutes } from './workspace.js'
 
 // Client routes. The server answers every one of them with index.html (SPA
 // fallback) and the service worker does the same offline.
@@ -22,6 +23,7 @@ export const routes = [
       { path: 'repair/pickup', name: 'repair-pickup', component: () => import('../pages/repair/PickupPage.vue'), meta: { permission: 'repair.pickup', titleKey: 'menu.repairPickup' } },
       ...workshopRoutes,
       ...backofficeRoutes,
+      ...workspaceRoutes,
       { path: 'organisations', name: 'organisations', component: () => import('../pages/OrganisationsPage.vue'), meta: { permission: 'org.view', titleKey: 'menu.organisations' } },
       { path: 'users', name: 'users', component: () => import('../pages/UsersPage.vue'), meta: { permission: 'user.view', titleKey: 'menu.users' } },
       { path: 'login-records', name: 'login-records', component: () => import('../pages/LoginRecordsPage.vue'), meta: { permission: 'system.login_records', titleKey: 'menu.loginRecords' } },

@@ -20,7 +20,9 @@ export const MENU = [
   { key: 'switchUser', route: 'switch-user', icon: matSwitchAccount, permission: 'admin.switch_user', section: 'advanced', hideWhileActing: true },
 ]
 
-export const SECTIONS = ['workbench', 'counter', 'workshop', 'backOffice', 'baseData', 'system', 'advanced']
+// 'warehouse' holds the document workspace's entries, one per document type the server describes
+// for the user (stores/workspace.js): they come from the server, not from MENU.
+export const SECTIONS = ['workbench', 'counter', 'workshop', 'warehouse', 'backOffice', 'baseData', 'system', 'advanced']
 
 /** Entries the user may see: [{...entry}] in menu order. */
 export function visibleEntries({ permissions = [], catalogue = null, acting = false } = {}) {
@@ -33,8 +35,9 @@ export function visibleEntries({ permissions = [], catalogue = null, acting = fa
   })
 }
 
-/** The same entries grouped by section, empty sections left out. */
-export function menuSections(opts) {
-  const entries = visibleEntries(opts)
+/** The same entries grouped by section, empty sections left out; `extra` entries (the workspace's,
+ *  already filtered by the server) join their sections. */
+export function menuSections(opts, extra = []) {
+  const entries = [...visibleEntries(opts), ...extra]
   return SECTIONS.map((section) => ({ section, entries: entries.filter((e) => e.section === section) })).filter((s) => s.entries.length)
 }
