@@ -22,6 +22,7 @@ export default {
       descending: 'Descending',
       export: 'Export to Excel',
       count: 'Documents',
+      records: 'Records',
       total: 'Total {field}',
       empty: 'No documents match',
     },

@@ -22,6 +22,7 @@ export default {
       descending: '降序',
       export: '导出 Excel',
       count: '单据数',
+      records: '记录数',
       total: '合计{field}',
       empty: '没有符合条件的单据',
     },
