@@ -164,12 +164,14 @@ def test_search_by_pinyin_initials_words_code_and_identifiers(client, net, cat):
     assert codes("items", "nokia") == []
     assert codes("brands", "hw") == ["HUAWEI"]
     assert codes("parties", "xunjie") == ["D-XJ"]
-    post(client, net, "members", {"phone": "13800138000", "name": "张伟"})
-    post(client, net, "members", {"phone": "13912345678", "name": "王芳"})
+    # Entered at the clerk's point: a point searches the customers it served (test_personal_data_scope).
+    post(client, net, "members", {"phone": "13800138000", "name": "张伟"}, user="sz01.clerk")
+    post(client, net, "members", {"phone": "13912345678", "name": "王芳"}, user="sz01.clerk")
     assert codes("members", "zw") == ["13800138000"]
     assert codes("members", "1391234") == ["13912345678"]
     imei = make_imei("86123456", 5)
-    post(client, net, "warranty-cards", {"imei": imei, "sale_date": "2026-03-01", "buyer_name": "王芳", "buyer_phone": "13912345678"})
+    post(client, net, "warranty-cards", {"imei": imei, "sale_date": "2026-03-01", "buyer_name": "王芳", "buyer_phone": "13912345678"},
+         user="sz01.clerk")
     assert codes("warranty-cards", imei[:10]) == [imei]
     assert codes("warranty-cards", "王芳") == [imei]
 

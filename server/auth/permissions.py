@@ -38,6 +38,7 @@ PERMISSIONS: dict[str, str] = {
     "basedata.manage_local": "Change the organisation's own base data: warehouses, engineers",
     "customer.view": "See members and warranty cards",
     "customer.manage": "Create and change members and warranty cards",
+    "customer.personal_data": "Export, import and delete members and warranty cards (back office)",
     "stock.view": "See stock, moves and warehouse documents",
     "stock.manage": "Prepare warehouse documents (drafts)",
     "stock.post": "Post and reverse warehouse documents",
@@ -77,6 +78,8 @@ PERMISSIONS: dict[str, str] = {
 _EVERYONE = {"org.view", "basedata.view", "sync.replicate", "note.view", "note.add", "blob.upload", "blob.view",
              "print.forms"}
 _CUSTOMERS = {"customer.view", "customer.manage"}
+# Back office: personal data in bulk (export, import) and erased; scoped like the rest.
+_CUSTOMER_DATA = _CUSTOMERS | {"customer.personal_data"}
 _STOCK_ALL = {"stock.view", "stock.manage", "stock.post", "stock.requisition"}
 _FINANCE = {"finance.view", "finance.manage_accounts"}
 _REPAIR_ALL = {p for p in PERMISSIONS if p.startswith("repair.")}
@@ -86,11 +89,11 @@ _COUNTER = {"repair.view", "repair.intake", "repair.accept", "repair.forward", "
 
 GRANTS: dict[str, frozenset[str]] = {
     "admin": frozenset(PERMISSIONS),
-    "hq_manager": frozenset(_EVERYONE | _CUSTOMERS | {"org.manage", "user.view", "user.manage", "audit.view", "period.view",
+    "hq_manager": frozenset(_EVERYONE | _CUSTOMER_DATA | {"org.manage", "user.view", "user.manage", "audit.view", "period.view",
                                                       "system.login_records", "basedata.manage", "basedata.manage_local",
                                                       "stock.view", "stock.check", "repair.view", "repair.follow_up",
                                                       "repair.audit", "repair.approve_refund", "report.view"} | _FINANCE),
-    "sp_manager": frozenset(_EVERYONE | _CUSTOMERS | _STOCK_ALL | {"user.view", "user.manage", "audit.view", "period.view",
+    "sp_manager": frozenset(_EVERYONE | _CUSTOMER_DATA | _STOCK_ALL | {"user.view", "user.manage", "audit.view", "period.view",
                                                                    "basedata.manage_local", "finance.view", "report.view"} | _REPAIR_ALL),
     "clerk": frozenset(_EVERYONE | _CUSTOMERS | _COUNTER | {"stock.view"}),
     "engineer": frozenset(_EVERYONE | {"stock.view", "stock.requisition", "repair.view", "repair.accept", "repair.repair",

@@ -74,7 +74,7 @@ def make_blueprint(kind: Kind) -> Blueprint:
             session.commit()
             return obj
 
-        @permission(kind.manage_perm)
+        @permission(kind.delete_perm)
         @blp.response(204)
         def delete(self, record_id):
             """Delete a record nothing uses (409 if in use: deactivate it instead)."""
@@ -83,7 +83,7 @@ def make_blueprint(kind: Kind) -> Blueprint:
             session.commit()
 
     @blp.route("/import", methods=["POST"])
-    @permission(kind.manage_perm)
+    @permission(kind.import_perm)
     @body_limit("max_import_bytes")
     @blp.arguments(ImportArgs, location="query")
     @blp.arguments(ImportFile, location="files")
@@ -100,12 +100,21 @@ def make_blueprint(kind: Kind) -> Blueprint:
         return report
 
     @blp.route("/export", methods=["GET"])
-    @permission(kind.view_perm)
+    @permission(kind.export_perm)
     @blp.arguments(ExportArgs, location="query")
     @blp.response(200, description="The records as .xlsx or .csv, in the import columns")
     def export_records(args):
         fmt = args["format"]
-        data = write_file(export_rows(db_session(), kind), fmt)
+        session = db_session()
+        written = [0]
+
+        def counted(rows):
+            for written[0], row in enumerate(rows):
+                yield row
+
+        data = write_file(counted(export_rows(session, kind)), fmt)
+        ops.record_export(session, kind, fmt, written[0])  # rows after the header
+        session.commit()
         mime = "text/csv; charset=utf-8" if fmt == "csv" else \
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         name = f"{kind.name}-{dt.date.today().isoformat()}.{fmt}"
@@ -161,7 +170,10 @@ def phone(phone):
     """What base data holds for a calling number: the member and their warranty cards."""
     if len(phone) > 20:
         raise InvalidInput("phone", "too long")
-    member, cards = lookup_phone(db_session(), phone)
+    session = db_session()
+    member, cards = lookup_phone(session, phone)
+    ops.audit_lookup(session, ([member] if member else []) + cards, by="phone")
+    session.commit()
     return {
         "phone": phone,
         "member": schemas_for("members")["out"]().dump(member) if member else None,

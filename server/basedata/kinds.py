@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from ..errors import InvalidInput
 from ..finance.models import CURRENCIES, MONEY_ACCOUNT_KINDS, MoneyAccount
+from ..org.scoping import exact
 from . import models as m
 from .text import imei_problem, normalise_phone, phone_problem
 
@@ -70,6 +71,20 @@ class Kind:
     view_perm: str = "basedata.view"
     manage_perm: str = "basedata.manage"
     check: Callable[[Session, Any], None] | None = None
+    # Delete, import and export; personal data names a back-office permission for them.
+    bulk_perm: str | None = None
+
+    @property
+    def delete_perm(self) -> str:
+        return self.bulk_perm or self.manage_perm
+
+    @property
+    def import_perm(self) -> str:
+        return self.bulk_perm or self.manage_perm
+
+    @property
+    def export_perm(self) -> str:
+        return self.bulk_perm or self.view_perm
 
     def field(self, name: str) -> F:
         return next(f for f in self.fields if f.name == name)
@@ -184,7 +199,7 @@ def _check_card(session: Session, card: m.WarrantyCard) -> None:
             raise InvalidInput("buyer_phone", problem)
         if card.member_id is None:
             card.member_id = session.execute(
-                select(m.Member.id).where(m.Member.phone == card.buyer_phone)).scalar_one_or_none()
+                exact(select(m.Member.id).where(m.Member.phone == card.buyer_phone))).scalar_one_or_none()
     if card.dealer_id:
         dealer = session.get(m.Party, card.dealer_id)
         if "dealer" not in dealer.roles:
@@ -305,7 +320,7 @@ register(Kind(
      F("address", "str", max_len=300, default=""), F("registered_org_id", "org"),
      F("note", "text", max_len=2000, default=""), ACTIVE],
     key=("phone",), publish=None, search=lambda o: ((o.name,), (o.phone,)), sort=("name", "phone"),
-    view_perm="customer.view", manage_perm="customer.manage", check=_check_member,
+    view_perm="customer.view", manage_perm="customer.manage", bulk_perm="customer.personal_data", check=_check_member,
 ))
 register(Kind(
     "warranty-cards", m.WarrantyCard, {"zh-CN": "保修卡", "en": "Warranty cards"},
@@ -313,12 +328,12 @@ register(Kind(
      F("buyer_name", "str", max_len=80, default=""), F("buyer_phone", "str", max_len=20, default=""),
      F("sale_date", "date", required=True), F("dealer_id", "ref", ref="parties"),
      F("period_months", "int", default=12, min=0, max=120), F("invoice_number", "str", max_len=40, default=""),
-     ACTIVE],
+     F("registered_org_id", "org"), ACTIVE],
     # Cards are found by IMEI, phone, invoice or the buyer's full name; name
     # fragments and pinyin are the member search's job.
     key=("imei",), publish=None, search=lambda o: ((), (o.imei, o.buyer_phone, o.invoice_number, o.buyer_name)),
     filters=("model_id", "dealer_id"), sort=("imei", "sale_date"),
-    view_perm="customer.view", manage_perm="customer.manage", check=_check_card,
+    view_perm="customer.view", manage_perm="customer.manage", bulk_perm="customer.personal_data", check=_check_card,
 ))
 register(Kind(
     "tacs", m.Tac, {"zh-CN": "TAC 号段", "en": "TAC table"},

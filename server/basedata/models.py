@@ -6,11 +6,11 @@ import datetime as dt
 import uuid
 from decimal import Decimal
 
-from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueConstraint, exists, or_
+from sqlalchemy.orm import Mapped, mapped_column, relationship, with_loader_criteria
 
 from ..db import Base, Fixed, IdMixin, TimestampMixin
-from ..org.models import OrgOwned
+from ..org.models import OrgOwned, PersonalData
 
 Money = Fixed(14, 2)
 Qty = Fixed(14, 3)
@@ -220,7 +220,22 @@ class DisassemblyLine(IdMixin, Base):
     sort_order: Mapped[int] = mapped_column(default=0)
 
 
-class Member(IdMixin, TimestampMixin, Base):
+def _served(cls, org_ids, repaired):
+    """Registered at the organisations ``org_ids``, or named by a repair order they own or were
+    forwarded (``repaired(cls, repair_order)``: the join condition). A correlated EXISTS, so a
+    search's, lookup's or read's few rows cost one index probe each however many customers the
+    point has; an unfiltered list scans the table instead (measured in the architecture notes).
+    The Core table, so the criteria do not scope their own subquery again, never correlated
+    (a statement that also reads repair orders keeps its own)."""
+    from ..repair.models import RepairOrder
+
+    ro = RepairOrder.__table__
+    return or_(cls.registered_org_id.in_(org_ids),
+               exists().where(repaired(cls, ro), or_(ro.c.org_id.in_(org_ids), ro.c.shared_org_id.in_(org_ids)))
+               .correlate_except(ro))
+
+
+class Member(PersonalData, IdMixin, TimestampMixin, Base):
     """售后会员: a customer, found by phone number (the key the call centre looks up)."""
 
     __tablename__ = "member"
@@ -234,8 +249,16 @@ class Member(IdMixin, TimestampMixin, Base):
     note: Mapped[str] = mapped_column(Text, default="")
     active: Mapped[bool] = mapped_column(default=True)
 
+    @classmethod
+    def served_criteria(cls, org_ids):
+        return _served(cls, org_ids, lambda own, ro: ro.c.member_id == own.id)
 
-class WarrantyCard(IdMixin, TimestampMixin, Base):
+    @staticmethod
+    def served_loader_criteria(org_ids):
+        return with_loader_criteria(Member, lambda cls: cls.served_criteria(org_ids), include_aliases=True)
+
+
+class WarrantyCard(PersonalData, IdMixin, TimestampMixin, Base):
     """保修卡: a device sold, by IMEI, with its buyer, sale date, dealer and period."""
 
     __tablename__ = "warranty_card"
@@ -250,6 +273,17 @@ class WarrantyCard(IdMixin, TimestampMixin, Base):
     period_months: Mapped[int] = mapped_column(default=12)
     invoice_number: Mapped[str] = mapped_column(String(40), default="")
     active: Mapped[bool] = mapped_column(default=True)
+    # No foreign key, like OrgShared.shared_org_id: added to a populated table that others
+    # reference, which SQLite could only rebuild; the operations check the organisation.
+    registered_org_id: Mapped[uuid.UUID | None]
+
+    @classmethod
+    def served_criteria(cls, org_ids):
+        return _served(cls, org_ids, lambda own, ro: ro.c.imei == own.imei)
+
+    @staticmethod
+    def served_loader_criteria(org_ids):
+        return with_loader_criteria(WarrantyCard, lambda cls: cls.served_criteria(org_ids), include_aliases=True)
 
 
 class Tac(IdMixin, TimestampMixin, Base):

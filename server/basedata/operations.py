@@ -20,11 +20,15 @@ from ..auth.principal import get_principal
 from ..core.models import snapshot
 from ..core.operations import diff_snapshots, record_audit
 from ..errors import Conflict, Forbidden, InvalidInput
-from ..org.models import Organisation
+from ..org.models import Organisation, PersonalData
+from ..org.scoping import exact, served_ids
 from ..outbox.operations import MASTER_DB, enqueue_document, service_point_db
 from . import models as m
 from .kinds import KINDS, Kind
 from .text import normalise_imei, tokens_for
+
+
+_KIND_OF = {m.Member: "members", m.WarrantyCard: "warranty-cards"}
 
 
 def _ref_model(kind_name: str) -> type:
@@ -47,7 +51,9 @@ def find_by_key(session: Session, kind: Kind, values: dict[str, Any], org_id: uu
         stmt = stmt.where(getattr(kind.model, name) == _normalise_key_value(kind, name, values[name]))
     if kind.org_owned:
         stmt = stmt.where(kind.model.org_id == org_id)
-    return session.execute(stmt.execution_options(unscoped=kind.org_owned)).scalar_one_or_none()
+    # Personal data is found by its exact key across service points (a phone is one person's
+    # wherever registered); whether this point may change what it found is scoping's call.
+    return session.execute(exact(stmt).execution_options(unscoped=kind.org_owned)).scalar_one_or_none()
 
 
 def _resolve_org(session: Session, kind: Kind, requested: uuid.UUID | None) -> uuid.UUID:
@@ -174,6 +180,9 @@ def create_record(session: Session, kind: Kind, data: dict[str, Any]) -> Any:
             data = {**data, f.name: f.default}
     if kind.org_owned:
         obj.org_id = _resolve_org(session, kind, data.get("org_id"))
+    if issubclass(kind.model, PersonalData) and data.get("registered_org_id") is None:
+        # Registered where it is entered, so the point that entered it reads it back.
+        data = {**data, "registered_org_id": get_principal(session).org_id}
     with session.no_autoflush:
         _apply(session, kind, obj, data)
         if kind.check:
@@ -232,6 +241,27 @@ def upsert_record(session: Session, kind: Kind, data: dict[str, Any], org_id: uu
     before = _snap(kind, existing)
     update_record(session, kind, existing, {k: v for k, v in data.items() if k != "org_id"})
     return existing, "unchanged" if _snap(kind, existing) == before else "updated"
+
+
+def audit_lookup(session: Session, records: list[Any], by: str) -> None:
+    """Record each personal-data record an exact lookup showed a service point that had not
+    served it: finding a returning customer anywhere is allowed, and accountable. Writes: audit_log."""
+    p = get_principal(session)
+    if p.sees_all:
+        return
+    for model in {type(r) for r in records}:
+        mine = [r for r in records if type(r) is model]
+        served = served_ids(session, model, [r.id for r in mine])
+        for r in mine:
+            if r.id not in served:
+                record_audit(session, f"{_KIND_OF[model]}.lookup", r, org_id=p.org_id, after={"by": by})
+
+
+def record_export(session: Session, kind: Kind, fmt: str, rows: int) -> None:
+    """Personal data leaves the server in bulk only on the record. Writes: audit_log."""
+    if issubclass(kind.model, PersonalData):
+        record_audit(session, f"{kind.name}.export", entity_type=kind.model.__tablename__,
+                     after={"format": fmt, "rows": rows})
 
 
 def today_in(tz: str) -> dt.date:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from ..org.scoping import exact
 from . import models as m
 from .kinds import Kind
 from .text import imei_problem, normalise_phone, query_words
@@ -144,7 +145,7 @@ def check_warranty(session: Session, imei: str, on: dt.date, purchase_date: dt.d
     inside the model's period (the proof of purchase is checked at the counter)
     and "out of warranty" after it. With neither, "pending inspection".
     """
-    card = session.execute(select(m.WarrantyCard).where(m.WarrantyCard.imei == imei, m.WarrantyCard.active)).scalar_one_or_none()
+    card = card_by_imei(session, imei, active=True)
     model_id, source = (card.model_id, "warranty_card") if card else (model_for_imei(session, imei), "tac")
     if model_id is None:
         source = "none"
@@ -169,14 +170,29 @@ def check_warranty(session: Session, imei: str, on: dt.date, purchase_date: dt.d
                            status.id if status else None, status.code if status else None, reason)
 
 
+def member_by_phone(session: Session, phone: str) -> m.Member | None:
+    """The member with exactly this phone, whichever service point served them (``exact``)."""
+    return session.execute(exact(select(m.Member).where(m.Member.phone == normalise_phone(phone)))).scalar_one_or_none()
+
+
+def card_by_imei(session: Session, imei: str, active: bool = False) -> m.WarrantyCard | None:
+    """The warranty card of exactly this IMEI, whichever service point served it (``exact``)."""
+    stmt = select(m.WarrantyCard).where(m.WarrantyCard.imei == imei)
+    if active:
+        stmt = stmt.where(m.WarrantyCard.active)
+    return session.execute(exact(stmt)).scalar_one_or_none()
+
+
 def lookup_phone(session: Session, phone: str) -> tuple[m.Member | None, list[m.WarrantyCard]]:
-    """Everything base data holds for a calling number (spec §4.3 caller-ID)."""
+    """Everything base data holds for a calling number (spec §4.3 caller-ID), at any service
+    point: the number is an exact key (the API audits what the point had not served)."""
     phone = normalise_phone(phone)
-    member = session.execute(select(m.Member).where(m.Member.phone == phone)).scalar_one_or_none()
+    member = member_by_phone(session, phone)
     cond = m.WarrantyCard.buyer_phone == phone
     if member is not None:
         cond = or_(cond, m.WarrantyCard.member_id == member.id)
-    cards = session.execute(select(m.WarrantyCard).where(cond).order_by(m.WarrantyCard.sale_date.desc()).limit(50)).scalars().all()
+    cards = session.execute(exact(select(m.WarrantyCard).where(cond).order_by(m.WarrantyCard.sale_date.desc())
+                                  .limit(50))).scalars().all()
     return member, list(cards)
 
 

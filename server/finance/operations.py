@@ -80,7 +80,8 @@ def _counterparty_columns(session: Session, source: Source, cp: Counterparty, fi
             raise InvalidInput(field_name, "an organisation is not its own counterparty")
         return {"counterparty_org_id": cp.id}
     if cp.kind == "member":
-        if session.get(Member, cp.id) is None:
+        # By id, across service points: the repair order naming the member is the reference checked.
+        if session.get(Member, cp.id, execution_options={"exact_key": True}) is None:
             raise InvalidInput(field_name, "no such member")
         return {"member_id": cp.id}
     return {}

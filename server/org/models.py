@@ -59,3 +59,25 @@ class OrgShared(OrgOwned):
     @classmethod
     def scope_criteria(cls, org_ids):
         return or_(cls.org_id.in_(org_ids), cls.shared_org_id.in_(org_ids))
+
+
+class PersonalData:
+    """Mixin for a network-wide record of a person: a member (customer), a warranty card.
+
+    Not owned by one organisation: a returning customer walks into any service point, so any point
+    finds one by its exact key (phone, IMEI; ``server.org.scoping.exact``). Lists, searches, reads
+    by id and changes are limited to the records the point served (``served_criteria``), applied by
+    ``server.org.scoping`` like ``OrgOwned``. ``registered_org_id``: the point that registered it.
+    """
+
+    @classmethod
+    def served_criteria(cls, org_ids):
+        """Which rows the organisations ``org_ids`` served: registered there, or repaired there."""
+        raise NotImplementedError
+
+    @staticmethod
+    def served_loader_criteria(org_ids):
+        """``with_loader_criteria(<the model>, lambda cls: cls.served_criteria(org_ids))``, written
+        out in each model: SQLAlchemy analyses a criteria lambda once per code object, with the
+        class it was given first, and the models' criteria differ in shape."""
+        raise NotImplementedError

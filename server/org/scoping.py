@@ -5,16 +5,19 @@ entity it touches (with_loader_criteria, aliases included), unless the
 principal sees everything (headquarters, the system).
 Writes: a flush that would create or change a record of another organisation
 is refused.
+Personal data (``PersonalData``: members, warranty cards) is network-wide but
+read and written the same way, by the records a service point served; a query
+by the exact key (phone, IMEI, id) says so with ``exact`` and crosses points.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import event
+from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker, with_loader_criteria
 
 from ..auth.principal import Principal, get_principal
 from ..errors import Forbidden
-from .models import OrgOwned, OrgShared
+from .models import OrgOwned, OrgShared, PersonalData
 
 
 def install_scoping(factory: sessionmaker) -> None:
@@ -29,9 +32,32 @@ def _scope_reads(state: ORMExecuteState) -> None:
     if principal.sees_all:
         return
     org_ids = principal.visible_org_ids
-    state.statement = state.statement.options(
-        with_loader_criteria(OrgOwned, lambda cls: cls.scope_criteria(org_ids), include_aliases=True)
-    )
+    options = [with_loader_criteria(OrgOwned, lambda cls: cls.scope_criteria(org_ids), include_aliases=True)]
+    if not state.execution_options.get("exact_key", False):
+        options += [model.served_loader_criteria(org_ids) for model in PersonalData.__subclasses__()]
+    state.statement = state.statement.options(*options)
+
+
+def exact(stmt):
+    """Mark a SELECT that finds personal data by its exact key (a phone, an IMEI, an id).
+
+    A returning customer walks into any service point, so such a lookup crosses points, where
+    a list or a prefix search shows only the records the point served. Only for statements
+    whose WHERE names the whole key: a list or search marked so would leak the network."""
+    return stmt.execution_options(exact_key=True)
+
+
+def served_ids(session: Session, model: type, record_ids) -> set:
+    """Which of these personal-data records the session's principal served (registered them,
+    or repaired for them), as the database holds them: headquarters and the system serve all."""
+    principal = get_principal(session)
+    wanted = set(record_ids)
+    if principal.sees_all or not wanted:
+        return wanted
+    with session.no_autoflush:
+        return set(session.execute(
+            select(model.id).where(model.id.in_(wanted), model.served_criteria(principal.visible_org_ids))
+            .execution_options(unscoped=True)).scalars())
 
 
 def _guard_writes(session: Session, _ctx, _instances) -> None:
@@ -49,6 +75,25 @@ def check_writes(session: Session, objects) -> None:
     for obj in objects:
         if issubclass(model_of(obj), OrgOwned) and not may_write(principal, obj):
             raise Forbidden("this record belongs to another organisation", {"org_id": ["not your organisation"]})
+        if issubclass(model_of(obj), PersonalData):
+            _check_personal_write(session, principal, obj)
+
+
+def _check_personal_write(session: Session, principal: Principal, obj: PersonalData) -> None:
+    """A service point changes or deletes only what it served (judged on the stored row, before
+    this change), and registers personal data at itself only."""
+    state = inspect(obj)
+    if state.key is not None:
+        if obj not in session.deleted and not session.is_modified(obj):
+            return
+        if obj.id not in served_ids(session, type(obj), [obj.id]):
+            raise Forbidden("a customer's data is changed only where the customer was served",
+                            {"id": ["not served by your organisation"]})
+        if obj in session.deleted or not state.attrs.registered_org_id.history.has_changes():
+            return
+    if not principal.may_write_org(obj.registered_org_id):
+        raise Forbidden("a service point registers customers' data at its own organisation",
+                        {"registered_org_id": ["not your organisation"]})
 
 
 def model_of(obj) -> type:

@@ -24,7 +24,7 @@ from ..auth.models import User
 from ..auth.principal import get_principal
 from ..basedata import models as bd
 from ..basedata.operations import today_in
-from ..basedata.queries import check_warranty
+from ..basedata.queries import check_warranty, member_by_phone
 from ..basedata.text import imei_problem, normalise_imei, normalise_phone, phone_problem
 from ..blobs.models import BlobUpload
 from ..core import operations as core
@@ -280,7 +280,7 @@ def _jsonable(data: dict) -> dict:
 def _customer(session: Session, data: dict) -> dict:
     phone = normalise_phone(_text(data, "member_phone", 20))
     if phone:
-        member = session.execute(select(bd.Member).where(bd.Member.phone == phone)).scalar_one_or_none()
+        member = member_by_phone(session, phone)  # a customer served at any point
         if member is None or not member.active:
             raise InvalidInput("member_phone", "no member with this phone: register the member, or take the device in as a walk-in")
         return {"customer_kind": "member", "member_id": member.id, "customer_name": member.name, "customer_phone": member.phone}

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from ..auth.models import User
 from ..auth.principal import get_principal
 from ..basedata import models as bd
+from ..basedata.queries import card_by_imei
 from ..basedata.text import normalise_imei
 from ..stock.models import StockLocation, StockMove, StockMoveSerial
 from . import statemachine as sm
@@ -99,7 +100,7 @@ def imei_history(session: Session, imei: str) -> dict[str, Any]:
     its transitions, quotations, parts swapped, payments and handovers, and the stock moves of
     the serial (a loaner, an exchange unit, a device bought back)."""
     entries: list[dict] = []
-    card = session.execute(select(bd.WarrantyCard).where(bd.WarrantyCard.imei == imei)).scalar_one_or_none()
+    card = card_by_imei(session, imei)  # the sale, wherever the card was registered
     model = None
     if card is not None:
         model = session.get(bd.ProductModel, card.model_id)

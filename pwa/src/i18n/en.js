@@ -176,6 +176,7 @@ const core = {
     basedata_manage_local: 'Change own warehouses and engineers',
     customer_view: 'See members and warranty cards',
     customer_manage: 'Create and change members and warranty cards',
+    customer_personal_data: 'Export, import and delete members and warranty cards',
     stock_view: 'See stock and warehouse documents',
     stock_manage: 'Prepare warehouse documents (drafts)',
     stock_post: 'Post and reverse warehouse documents',

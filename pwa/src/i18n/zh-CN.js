@@ -176,6 +176,7 @@ const core = {
     basedata_manage_local: '维护本网点仓库与工程师',
     customer_view: '查看会员与保修卡',
     customer_manage: '新建和修改会员与保修卡',
+    customer_personal_data: '导出、导入和删除会员与保修卡',
     stock_view: '查看库存与仓库单据',
     stock_manage: '录入仓库单据（草稿）',
     stock_post: '过账与红冲仓库单据',
