@@ -35,7 +35,12 @@ def test_upgrade_demo_load_and_user_create(tmp_path):
     with engine.connect() as conn:
         orgs = conn.execute(text("SELECT code FROM organisation ORDER BY code")).scalars().all()
         roles = set(conn.execute(text("SELECT DISTINCT role FROM user_role")).scalars())
+        # Personal data is seen by the points that served it: every point has demo customers of its own.
+        members_per_point = conn.execute(text(
+            "SELECT o.code, count(*) FROM member m JOIN organisation o ON o.id = m.registered_org_id GROUP BY o.code")).all()
+        unregistered = conn.execute(text("SELECT count(*) FROM warranty_card WHERE registered_org_id IS NULL")).scalar_one()
     engine.dispose()
+    assert {code for code, n in members_per_point if n > 0} == {"GZ01", "SZ01", "SZ02"} and unregistered == 0
     assert orgs == ["GZ01", "HQ", "SZ01", "SZ02"]
     from server.auth.permissions import ROLES
 

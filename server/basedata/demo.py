@@ -156,6 +156,9 @@ def load_basedata_demo(session: Session, members: int = 300, cards: int = 300, s
             _mk(session, "engineers", dict(code=user.username.split(".")[-1].upper() + "-" + user.username.split(".")[0].upper(),
                                            name=user.full_name, user_id=user.id, org_id=user.org_id, grade=2,
                                            brand_ids=[b.id for b in rng.sample(brands, 3)]))
+    # Members and cards are personal data, seen by the points that served them: spread them over the points.
+    points = session.execute(select(Organisation.id).where(Organisation.kind == "service_point")
+                             .order_by(Organisation.code)).scalars().all() or [None]
     phones = set()
     member_rows = []
     while len(member_rows) < members:
@@ -164,7 +167,8 @@ def load_basedata_demo(session: Session, members: int = 300, cards: int = 300, s
             continue
         phones.add(phone)
         name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
-        member_rows.append(_mk(session, "members", dict(phone=phone, name=name, gender=rng.choice(["male", "female"]))))
+        member_rows.append(_mk(session, "members", dict(phone=phone, name=name, gender=rng.choice(["male", "female"]),
+                                                        registered_org_id=points[len(member_rows) % len(points)])))
     dealers = [p for p in parties.values() if "dealer" in p.roles]
     today = dt.date.today()
     for n in range(cards):
@@ -173,7 +177,8 @@ def load_basedata_demo(session: Session, members: int = 300, cards: int = 300, s
         _mk(session, "warranty-cards", dict(
             imei=make_imei(tac_for(model.code), n * 7919 + 13), model_id=model.id, buyer_name=member.name,
             buyer_phone=member.phone, sale_date=today - dt.timedelta(days=rng.randint(5, 700)),
-            dealer_id=rng.choice(dealers).id, period_months=12, invoice_number=f"FP{rng.randint(10**9, 10**10 - 1)}"))
+            dealer_id=rng.choice(dealers).id, period_months=12, invoice_number=f"FP{rng.randint(10**9, 10**10 - 1)}",
+            registered_org_id=member.registered_org_id))
 
 
 def generate_bulk(session: Session, items: int, members: int, seed: int = 7) -> None:
