@@ -1,6 +1,6 @@
 """The money ledger (spec §10): money accounts, counterparty entries, cash/bank entries.
 
-Sign convention (see docs/architecture.md, "The money ledger"):
+Sign convention (see docs/finance.md):
 
 - ``CounterpartyEntry.amount`` is signed within its ``direction``: a positive
   amount increases that balance (what the counterparty owes us for

@@ -197,8 +197,8 @@ class RepairPayment(DocumentMixin, Base):
     """Money of a repair order: a deposit, a refund slip, or the pickup settlement.
 
     Deposits and settlements are posted when made; a refund slip is a draft until someone with
-    ``repair.approve_refund`` approves it (posting it pays out). See docs/architecture.md,
-    "Repair: money flows", for the ledger rows each kind writes.
+    ``repair.approve_refund`` approves it (posting it pays out). See docs/repair.md,
+    "Money flows", for the ledger rows each kind writes.
     """
 
     __tablename__ = "repair_payment"

@@ -1,7 +1,7 @@
 """Packing lists (维修装箱单, spec §1.9): devices shipped together to the higher-level point
 (mode B), back from it to their own point, or to the factory (mode C), and checked in one by one.
 
-A customer's device is not our stock (see docs/architecture.md, "Packing lists"): where it is
+A customer's device is not our stock (see docs/repair.md, "Packing lists"): where it is
 lives on the order (``forwarded_out``, ``custody_org_id``) and on its packing line (``packed`` →
 ``in_transit`` → ``received`` / ``missing``), and every move is the state machine's own event
 (``forward``, ``forward_receive``, ``send_back``, ``forward_return``), so a device on a list and a
