@@ -40,7 +40,9 @@ async function choose(page, testId, optionText) {
 }
 
 async function settle(page) {
-  await page.waitForLoadState('networkidle').catch(() => {})
+  // A signed-in page keeps a sync longpoll open, so the network is never idle: a short bounded wait
+  // for the page's own requests, never the 30 s default (it made every step take half a minute).
+  await page.waitForLoadState('networkidle', { timeout: 1500 }).catch(() => {})
   await fontsReady(page)
 }
 
