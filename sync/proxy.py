@@ -332,13 +332,12 @@ def refusal_reason(db: str, doc: Any, stored: dict[str, dict], *, new_edits: boo
         return "master data is read-only"
     if doc.get("_deleted"):
         return "events are never deleted; a correction is a new event"
+    history = _history_reason(doc, new_edits=new_edits)
     current = stored.get(doc_id)
     if current is not None:
-        if (not new_edits and doc.get("_rev") == current["rev"] and _history_reason(doc, new_edits=False) is None
-                and _same_body(doc, current.get("doc"))):
+        if not new_edits and history is None and doc["_rev"] == current["rev"] and _same_body(doc, current.get("doc")):
             return None  # the same revision again: answered as written, never sent to the store
         return "this event is already stored; events are immutable, a correction is a new event"
-    history = _history_reason(doc, new_edits=new_edits)
     if history:
         return history
     problems = validate_event(doc)
