@@ -3,6 +3,10 @@ import { deepMerge } from './merge.js'
 import workshop from './workshop.en.js'
 import backoffice from './backoffice.en.js'
 import workspace from './workspace.en.js'
+import counter from './counter.en.js'
+import hq from './hq.en.js'
+import admin from './admin.en.js'
+import finance from './finance.en.js'
 
 const core = {
   app: {
@@ -457,4 +461,4 @@ const core = {
 
 // The workshop and back-office screens keep their strings in files of their own
 // (i18n/workshop.en.js, i18n/backoffice.en.js, i18n/workspace.en.js), merged in here.
-export default deepMerge(core, workshop, backoffice, workspace)
+export default deepMerge(core, workshop, backoffice, workspace, counter, hq, admin, finance)

@@ -3,6 +3,10 @@ import { deepMerge } from './merge.js'
 import workshop from './workshop.zh-CN.js'
 import backoffice from './backoffice.zh-CN.js'
 import workspace from './workspace.zh-CN.js'
+import counter from './counter.zh-CN.js'
+import hq from './hq.zh-CN.js'
+import admin from './admin.zh-CN.js'
+import finance from './finance.zh-CN.js'
 
 const core = {
   app: {
@@ -457,4 +461,4 @@ const core = {
 
 // The workshop and back-office screens keep their strings in files of their own
 // (i18n/workshop.zh-CN.js, i18n/backoffice.zh-CN.js, i18n/workspace.zh-CN.js), merged in here.
-export default deepMerge(core, workshop, backoffice, workspace)
+export default deepMerge(core, workshop, backoffice, workspace, counter, hq, admin, finance)

@@ -6,6 +6,10 @@ import HomePage from '../pages/HomePage.vue'
 import { routes as workshopRoutes } from './workshop.js'
 import { routes as backofficeRoutes } from './backoffice.js'
 import { routes as workspaceRoutes } from './workspace.js'
+import { routes as counterRoutes } from './counter.js'
+import { routes as hqRoutes } from './hq.js'
+import { routes as adminRoutes } from './admin.js'
+import { routes as financeRoutes } from './finance.js'
 
 // Client routes. The server answers every one of them with index.html (SPA
 // fallback) and the service worker does the same offline.
@@ -24,6 +28,10 @@ export const routes = [
       ...workshopRoutes,
       ...backofficeRoutes,
       ...workspaceRoutes,
+      ...counterRoutes,
+      ...hqRoutes,
+      ...adminRoutes,
+      ...financeRoutes,
       { path: 'organisations', name: 'organisations', component: () => import('../pages/OrganisationsPage.vue'), meta: { permission: 'org.view', titleKey: 'menu.organisations' } },
       { path: 'users', name: 'users', component: () => import('../pages/UsersPage.vue'), meta: { permission: 'user.view', titleKey: 'menu.users' } },
       { path: 'login-records', name: 'login-records', component: () => import('../pages/LoginRecordsPage.vue'), meta: { permission: 'system.login_records', titleKey: 'menu.loginRecords' } },

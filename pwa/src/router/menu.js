@@ -6,6 +6,10 @@ import {
 } from '@quasar/extras/material-icons'
 import { menu as workshopMenu } from './workshop.js'
 import { menu as backofficeMenu } from './backoffice.js'
+import { menu as counterMenu } from './counter.js'
+import { menu as hqMenu } from './hq.js'
+import { menu as adminMenu } from './admin.js'
+import { menu as financeMenu } from './finance.js'
 
 export const MENU = [
   { key: 'home', route: 'home', icon: matDashboard, permission: null, section: 'workbench' },
@@ -14,6 +18,10 @@ export const MENU = [
   { key: 'repairPickup', route: 'repair-pickup', icon: matQrCodeScanner, permission: 'repair.pickup', section: 'counter' },
   ...workshopMenu,
   ...backofficeMenu,
+  ...counterMenu,
+  ...hqMenu,
+  ...financeMenu,
+  ...adminMenu,
   { key: 'organisations', route: 'organisations', icon: matStore, permission: 'org.view', section: 'baseData' },
   { key: 'users', route: 'users', icon: matManageAccounts, permission: 'user.view', section: 'system' },
   { key: 'loginRecords', route: 'login-records', icon: matHistory, permission: 'system.login_records', section: 'system' },

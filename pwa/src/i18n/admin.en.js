@@ -1,0 +1,2 @@
+// The admin screens' words (en); keys mirror admin.zh-CN.js.
+export default {}

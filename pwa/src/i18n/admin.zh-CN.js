@@ -1,0 +1,2 @@
+// The admin screens' words (zh-CN); keys mirror admin.en.js.
+export default {}

@@ -1,0 +1,2 @@
+// The counter screens' words (en); keys mirror counter.zh-CN.js.
+export default {}

@@ -1,0 +1,2 @@
+// The counter screens' words (zh-CN); keys mirror counter.en.js.
+export default {}

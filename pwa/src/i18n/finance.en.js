@@ -1,0 +1,2 @@
+// The finance screens' words (en); keys mirror finance.zh-CN.js.
+export default {}

@@ -1,0 +1,2 @@
+// The finance screens' words (zh-CN); keys mirror finance.en.js.
+export default {}

@@ -1,0 +1,5 @@
+// The finance screens: routes (children of the main layout) and menu entries (`menu.<key>` in
+// i18n/finance.*.js). Wired into router/index.js and router/menu.js.
+export const routes = []
+
+export const menu = []
