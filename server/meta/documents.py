@@ -446,13 +446,41 @@ def _kind_entry(app: Flask, p: Principal, kind: Kind) -> dict | None:
     }
 
 
+# Describers of other document families (repair, finance, admin lists ...): each module registers
+# a function (app, principal) -> [entry] with @describer; export() calls them in registration order.
+# An entry has the same shape as _stock_entry's (docs/workspace.md), so the PWA needs no new page.
+DESCRIBERS: list = []
+
+
+def describer(fn):
+    DESCRIBERS.append(fn)
+    return fn
+
+
+def _load_describers() -> None:
+    # The family modules register themselves on import; imported here, not at the top, because they
+    # import this module's helpers.
+    import importlib
+    import pkgutil
+
+    from .. import meta
+
+    for info in pkgutil.iter_modules(meta.__path__):
+        if info.name.startswith("family_"):
+            importlib.import_module(f"{meta.__name__}.{info.name}")
+
+
 def export(app: Flask, p: Principal) -> dict:
     """Everything the user may see, described for the workspace."""
     from ..stock.documents import DOC_TYPES
 
+    _load_describers()
+    documents = [e for t in DOC_TYPES.values() if (e := _stock_entry(app, p, t)) is not None]
+    for fn in DESCRIBERS:
+        documents.extend(fn(app, p))
     return {
         "statuses": _status_choices(),
         "action_labels": lifecycle.ACTION_LABELS,  # an audit trail names every action, offered or not
-        "documents": [e for t in DOC_TYPES.values() if (e := _stock_entry(app, p, t)) is not None],
+        "documents": documents,
         "kinds": [e for k in KINDS.values() if (e := _kind_entry(app, p, k)) is not None],
     }

@@ -10,6 +10,7 @@ import { routes as counterRoutes } from './counter.js'
 import { routes as hqRoutes } from './hq.js'
 import { routes as adminRoutes } from './admin.js'
 import { routes as financeRoutes } from './finance.js'
+import { routes as frontdeskRoutes } from './frontdesk.js'
 
 // Client routes. The server answers every one of them with index.html (SPA
 // fallback) and the service worker does the same offline.
@@ -32,6 +33,7 @@ export const routes = [
       ...hqRoutes,
       ...adminRoutes,
       ...financeRoutes,
+      ...frontdeskRoutes,
       { path: 'organisations', name: 'organisations', component: () => import('../pages/OrganisationsPage.vue'), meta: { permission: 'org.view', titleKey: 'menu.organisations' } },
       { path: 'users', name: 'users', component: () => import('../pages/UsersPage.vue'), meta: { permission: 'user.view', titleKey: 'menu.users' } },
       { path: 'login-records', name: 'login-records', component: () => import('../pages/LoginRecordsPage.vue'), meta: { permission: 'system.login_records', titleKey: 'menu.loginRecords' } },

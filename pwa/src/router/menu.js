@@ -10,6 +10,7 @@ import { menu as counterMenu } from './counter.js'
 import { menu as hqMenu } from './hq.js'
 import { menu as adminMenu } from './admin.js'
 import { menu as financeMenu } from './finance.js'
+import { menu as frontdeskMenu } from './frontdesk.js'
 
 export const MENU = [
   { key: 'home', route: 'home', icon: matDashboard, permission: null, section: 'workbench' },
@@ -19,6 +20,7 @@ export const MENU = [
   ...workshopMenu,
   ...backofficeMenu,
   ...counterMenu,
+  ...frontdeskMenu,
   ...hqMenu,
   ...financeMenu,
   ...adminMenu,

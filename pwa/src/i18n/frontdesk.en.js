@@ -1,0 +1,2 @@
+// The frontdesk screens' words (en); keys mirror frontdesk.zh-CN.js.
+export default {}

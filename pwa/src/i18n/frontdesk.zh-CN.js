@@ -1,0 +1,2 @@
+// The frontdesk screens' words (zh-CN); keys mirror frontdesk.en.js.
+export default {}
