@@ -63,6 +63,7 @@ PERMISSIONS: dict[str, str] = {
     "repair.convert": "Convert a repair into an exchange",
     "repair.follow_up": "Record the follow-up call of a completed repair",
     "repair.audit": "Audit completed repairs",
+    "repair.unaudit": "Un-audit (反审核) an audited repair order, as an administrator switched into its point (spec §16.1)",
     "repair.deposit": "Take deposits on repair orders",
     "repair.refund": "Prepare refund slips",
     "repair.approve_refund": "Approve and pay out refund slips",
@@ -82,7 +83,9 @@ _CUSTOMERS = {"customer.view", "customer.manage"}
 _CUSTOMER_DATA = _CUSTOMERS | {"customer.personal_data"}
 _STOCK_ALL = {"stock.view", "stock.manage", "stock.post", "stock.requisition"}
 _FINANCE = {"finance.view", "finance.manage_accounts"}
-_REPAIR_ALL = {p for p in PERMISSIONS if p.startswith("repair.")}
+# Administrators only (they act inside a point by switching user): never part of a role's bundle.
+ADMIN_ONLY = frozenset({"admin.switch_user", "repair.unaudit"})
+_REPAIR_ALL = {p for p in PERMISSIONS if p.startswith("repair.")} - ADMIN_ONLY
 _COUNTER = {"repair.view", "repair.intake", "repair.accept", "repair.forward", "repair.quote", "repair.pickup",
             "repair.convert", "repair.deposit", "repair.refund", "repair.handover", "repair.packing", "repair.loaner",
             "repair.batch"}
@@ -122,6 +125,7 @@ def _check_catalogue() -> None:
     for role, perms in GRANTS.items():
         unknown = perms - set(PERMISSIONS)
         assert not unknown, f"role {role} grants unknown permissions {unknown}"
+        assert role == "admin" or not perms & ADMIN_ONLY, f"role {role} grants administrators' permissions"
 
 
 _check_catalogue()

@@ -252,7 +252,8 @@ def facts_of(session: Session, order: RepairOrder, *, full: bool = False) -> sm.
         unrepaired=order.unrepaired, followup_optional=repair_settings(session).repair_followup_optional,
         forwarded_out=order.forwarded_out, settled=_settled(session, order) if full else False,
         device_here=at is not None and (p.sees_all or at == p.org_id), at_owner=at == order.org_id,
-        to_higher_point=order.forwarded_out and order.custody_org_id is not None)
+        to_higher_point=order.forwarded_out and order.custody_org_id is not None,
+        followed_up=order.followup_satisfaction is not None, acting_admin=p.actor_id is not None)
 
 
 def _record_transition(session: Session, order: RepairOrder, event: str, before: str, data: dict,
@@ -540,6 +541,11 @@ def fire(session: Session, order: RepairOrder, event: str, data: dict | None = N
         recorded.update(satisfaction=sat, note=order.followup_note)
     elif event in ("audit", "audit_without_followup"):
         order.audited_at, order.audited_by_id = now, p.user_id
+    elif event == "unaudit":
+        # 反审核 by a switched-in administrator: the order reopens for correction; the audit row
+        # names both identities, the history the administrator too.
+        order.audited_at = order.audited_by_id = None
+        recorded.update(reason=_text(data, "reason", 300, required=True), acting_admin=p.actor_username)
     order.state = target
     _record_transition(session, order, event, before, recorded, event_id)
     return order

@@ -62,6 +62,10 @@ class Facts:
     device_here: bool = True
     at_owner: bool = True
     to_higher_point: bool = False
+    followed_up: bool = False  # the follow-up call was recorded (un-audit goes back to 已回访)
+    # The one acting is an administrator switched into a user (spec §16.1): a fact of the actor,
+    # like device_here. Offline events never carry it (the posting worker acts as the device's user).
+    acting_admin: bool = False
 
 
 @dataclass(frozen=True)
@@ -86,6 +90,7 @@ _GUARD_RULES = {
     "device_not_at_owner": lambda f: not f.at_owner and not f.forwarded_out,
     "on_way_to_higher_point": lambda f: f.forwarded_out and f.to_higher_point,
     "on_way_home": lambda f: f.forwarded_out and not f.to_higher_point,
+    "acting_admin": lambda f: f.acting_admin,
 }
 
 GUARDS: dict[str, Guard] = {g.name: g for g in [
@@ -104,6 +109,8 @@ GUARDS: dict[str, Guard] = {g.name: g for g in [
     Guard("device_not_at_owner", {"zh-CN": "机器在受理网点，无需送回", "en": "the device is at its own service point already"}),
     Guard("on_way_to_higher_point", {"zh-CN": "机器未转送上级网点", "en": "the device is not on its way to the higher-level point"}),
     Guard("on_way_home", {"zh-CN": "机器正转送上级网点", "en": "the device is on its way to the higher-level point, not back"}),
+    Guard("acting_admin", {"zh-CN": "反审核须由管理员切换为该网点用户后进行",
+                           "en": "un-auditing is done by an administrator switched into the service point"}),
 ]}
 
 
@@ -119,6 +126,16 @@ class Transition:
     guards: tuple[str, ...] = ()
     # Fields the event carries besides the order (for the PWA's forms and the sync schema).
     fields: tuple[str, ...] = ()
+    # (fact, state): the target when that fact holds (un-audit returns to 已回访 after a follow-up).
+    target_if: tuple[str, str] | None = None
+    # Only through the API (online): the event needs who is acting, which an offline event
+    # (posted by the worker as the device's user) does not carry; the sync schema leaves it out.
+    online: bool = False
+
+    def target_for(self, state: str, facts: Facts) -> str:
+        if self.target_if and getattr(facts, self.target_if[0]):
+            return self.target_if[1]
+        return self.target or state
 
 
 TRANSITIONS: dict[str, Transition] = {t.event: t for t in [
@@ -161,6 +178,9 @@ TRANSITIONS: dict[str, Transition] = {t.event: t for t in [
     Transition("audit", (FOLLOWED_UP,), AUDITED, "repair.audit", {"zh-CN": "审计", "en": "Audit"}),
     Transition("audit_without_followup", (COMPLETED,), AUDITED, "repair.audit",
                {"zh-CN": "审计（免回访）", "en": "Audit (follow-up optional)"}, ("followup_optional",)),
+    # 反审核 (spec §16.1): an administrator, switched into the point, reopens an audited order.
+    Transition("unaudit", (AUDITED,), COMPLETED, "repair.unaudit", {"zh-CN": "反审核", "en": "Un-audit"},
+               ("acting_admin",), ("reason",), target_if=("followed_up", FOLLOWED_UP), online=True),
 ]}
 
 
@@ -187,7 +207,7 @@ def check(state: str, event: str, facts: Facts, permissions: frozenset[str] | se
         guard = GUARDS[name]
         if not guard.holds(facts):
             raise _refuse(f"{guard.label['en']} / {guard.label['zh-CN']}", "state", name)
-    return t.target or state
+    return t.target_for(state, facts)
 
 
 def allowed_events(state: str, facts: Facts, permissions: frozenset[str] | set[str] | None = None) -> list[str]:
@@ -213,7 +233,9 @@ def export() -> dict:
         "modes": [{"code": c, "label": l} for c, l in MODES.items()],
         "guards": [{"name": g.name, "label": g.label} for g in GUARDS.values()],
         "events": [{"event": t.event, "from": list(t.sources), "to": t.target, "permission": t.permission,
-                    "label": t.label, "guards": list(t.guards), "fields": list(t.fields)} for t in TRANSITIONS.values()],
+                    "label": t.label, "guards": list(t.guards), "fields": list(t.fields),
+                    **({"to_if": {"fact": t.target_if[0], "to": t.target_if[1]}} if t.target_if else {}),
+                    **({"online": True} if t.online else {})} for t in TRANSITIONS.values()],
         "facts": list(Facts.__dataclass_fields__),
     }
 

@@ -19,6 +19,7 @@ const RULES = {
   device_not_at_owner: (f) => !f.at_owner && !f.forwarded_out,
   on_way_to_higher_point: (f) => f.forwarded_out && f.to_higher_point,
   on_way_home: (f) => f.forwarded_out && !f.to_higher_point,
+  acting_admin: (f) => f.acting_admin,
 }
 
 export const GUARD_RULES = RULES
@@ -36,6 +37,8 @@ export const DEFAULT_FACTS = Object.freeze({
   device_here: true,
   at_owner: true,
   to_higher_point: false,
+  followed_up: false,
+  acting_admin: false,
 })
 
 function pick(label, locale) {
@@ -80,9 +83,14 @@ export function refusal(event, { state, facts = DEFAULT_FACTS, permissions = nul
   return null
 }
 
-/** The events this user may fire on an order now, in the machine's order: [{event, to, fields, permission}]. */
-export function nextActions({ state, facts, permissions }, machine = MACHINE) {
+/**
+ * The events this user may fire on an order now, in the machine's order: [{event, to, fields, permission}].
+ * Events the machine marks `online` (un-audit: the server must see the switched administrator) are
+ * left out unless `online` is asked for: a screen that posts offline events cannot fire them.
+ */
+export function nextActions({ state, facts, permissions, online = false }, machine = MACHINE) {
   return machine.events
+    .filter((t) => online || !t.online)
     .filter((t) => refusal(t.event, { state, facts, permissions }, machine) === null)
     .map((t) => ({ event: t.event, to: t.to || state, fields: t.fields, permission: t.permission }))
 }
