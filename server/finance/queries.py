@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, aliased
 from ..basedata.models import Member, Party
 from ..org.models import Organisation
 from .models import CashEntry, CounterpartyEntry, MoneyAccount
+from . import sources
 from .rules import Counterparty
 
 ZERO = Decimal("0.00")
@@ -190,12 +191,79 @@ def cash_entries_query(args: dict) -> Select:
             .order_by(row.doc_date, row.posted_at, row.id))
 
 
-def paginate_rows(session: Session, stmt: Select, args: dict, convert: Callable[[Any], dict]) -> dict:
-    """Like ``server.http.paginate`` for statements that select several columns."""
+def counterparty_documents_query(args: dict) -> Select:
+    """One counterparty's balance broken into the documents that make it (§10.1, §10.2 drill-down):
+    per organisation and source document, what it added to the receivable and to the payable."""
+    e = CounterpartyEntry
+    receivable = func.coalesce(func.sum(e.amount).filter(e.direction == "receivable"), ZERO)
+    payable = func.coalesce(func.sum(e.amount).filter(e.direction == "payable"), ZERO)
+    stmt = select(e.org_id, e.document_type, e.document_id, func.max(e.document_number).label("document_number"),
+                  func.min(e.doc_date).label("doc_date"), receivable.label("receivable"), payable.label("payable"),
+                  func.count().label("entries")).where(*_counterparty_filters(e, args), *_document_filters(e, args))
+    if args.get("direction"):
+        stmt = stmt.where(e.direction == args["direction"])
+    if args.get("date_to"):
+        stmt = stmt.where(e.doc_date <= args["date_to"])
+    return (stmt.group_by(e.org_id, e.document_type, e.document_id)
+            .order_by(func.min(e.doc_date), func.min(e.posted_at), e.document_id))
+
+
+def _sum_before(session: Session, model, conds: list, day: dt.date, inclusive: bool) -> Decimal:
+    cut = model.doc_date <= day if inclusive else model.doc_date < day
+    return _sum_or_zero(session.execute(select(func.sum(model.amount)).where(*conds, cut)).scalar())
+
+
+def ledger_span(session: Session, model, args: dict) -> dict:
+    """Opening and closing balance of a ledger detail: the same balance the running balances count
+    (organisation, counterparty and direction, or account; never a document filter), before
+    ``date_from`` and at the end of ``date_to``. Without ``date_from`` the opening is zero; without
+    ``date_to`` the closing counts everything."""
+    if model is CounterpartyEntry:
+        conds = _counterparty_filters(model, args)
+        if args.get("direction"):
+            conds.append(model.direction == args["direction"])
+    else:
+        conds = [model.account_id == args["account_id"]] if args.get("account_id") else []
+        if args.get("org_id"):
+            conds.append(model.org_id == args["org_id"])
+    opening = _sum_before(session, model, conds, args["date_from"], False) if args.get("date_from") else ZERO
+    if args.get("date_to"):
+        closing = _sum_before(session, model, conds, args["date_to"], True)
+    else:
+        closing = _sum_or_zero(session.execute(select(func.sum(model.amount)).where(*conds)).scalar())
+    return {"opening_balance": opening, "closing_balance": closing}
+
+
+def paginate_rows(session: Session, stmt: Select, args: dict, convert: Callable[[Any], dict],
+                  finish: Callable[[Session, list[dict]], None] | None = None) -> dict:
+    """Like ``server.http.paginate`` for statements that select several columns; ``finish`` adds
+    to the page's rows what takes a query of its own (document links), once per page."""
     page, size = args.get("page", 1), args.get("page_size", 50)
     total = session.execute(select(func.count()).select_from(stmt.order_by(None).subquery())).scalar_one()
     rows = session.execute(stmt.limit(size).offset((page - 1) * size)).all()
-    return {"items": [convert(r) for r in rows], "total": total, "page": page, "page_size": size, "capped": False}
+    items = [convert(r) for r in rows]
+    if finish is not None:
+        finish(session, items)
+    return {"items": items, "total": total, "page": page, "page_size": size, "capped": False}
+
+
+def add_sources(session: Session, items: list[dict], *, per_line: bool = True) -> None:
+    """Each row's source document as people see it: ``document_label`` and ``link`` (see ``sources``)."""
+    keys = [(i["document_type"], i["document_id"], i.get("line_id") if per_line else None) for i in items]
+    links = sources.links_of(session, keys, per_line=per_line)
+    for item, key in zip(items, keys):
+        item["document_label"] = sources.label_of(item["document_type"])
+        item["link"] = links[key]
+
+
+def add_document_sources(session: Session, items: list[dict]) -> None:
+    add_sources(session, items, per_line=False)
+
+
+def document_row(row) -> dict:
+    out = dict(row._mapping)
+    out["net"] = out["receivable"] - out["payable"]
+    return out
 
 
 def entry_row(row) -> dict:

@@ -35,7 +35,7 @@ class CounterpartyBalanceOut(Schema):
     entries = ma.fields.Integer()
 
 
-class _EntryArgs(PageArgs):
+class _EntryFilters(Schema):
     org_id = ma.fields.UUID()
     date_from = ma.fields.Date()
     date_to = ma.fields.Date()
@@ -48,17 +48,44 @@ class _EntryArgs(PageArgs):
             raise ma.ValidationError("must not be after date_to", "date_from")
 
 
-class CounterpartyEntryArgs(_EntryArgs):
+class CounterpartyEntryFilters(_EntryFilters):
     counterparty_kind = ma.fields.String(validate=ma.validate.OneOf(COUNTERPARTY_KINDS))
     counterparty_id = ma.fields.UUID()
     direction = ma.fields.String(validate=ma.validate.OneOf(DIRECTIONS))
 
 
-class CashEntryArgs(_EntryArgs):
+class CashEntryFilters(_EntryFilters):
     account_id = ma.fields.UUID()
 
 
-class _EntryOut(Schema):
+class CounterpartyEntryArgs(PageArgs, CounterpartyEntryFilters):
+    pass
+
+
+class CashEntryArgs(PageArgs, CashEntryFilters):
+    pass
+
+
+class Label(Schema):
+    zh_CN = ma.fields.String(data_key="zh-CN", attribute="zh-CN")
+    en = ma.fields.String()
+
+
+class Link(Schema):
+    """Where a source document opens (``server.finance.sources``)."""
+
+    kind = ma.fields.String(metadata={"description": "repair_order, repair_batch or workspace"})
+    id = ma.fields.UUID()
+    type = ma.fields.String(metadata={"description": "workspace: the document type"})
+    number = ma.fields.String()
+
+
+class _Source(Schema):
+    document_label = ma.fields.Nested(Label, metadata={"description": "The source document's name, zh-CN and en"})
+    link = ma.fields.Nested(Link, allow_none=True, metadata={"description": "Where the source opens; null: no screen"})
+
+
+class _EntryOut(_Source):
     id = ma.fields.UUID()
     org_id = ma.fields.UUID()
     amount = Money()
@@ -106,7 +133,56 @@ class AccountBalanceOut(Schema):
     entries = ma.fields.Integer()
 
 
+class CounterpartyDocumentArgs(PageArgs, _EntryFilters):
+    counterparty_kind = ma.fields.String(required=True, validate=ma.validate.OneOf(COUNTERPARTY_KINDS))
+    counterparty_id = ma.fields.UUID(metadata={"description": "Required unless counterparty_kind is walk_in"})
+    direction = ma.fields.String(validate=ma.validate.OneOf(DIRECTIONS))
+
+    @ma.validates_schema
+    def _counterparty(self, data, **_kw):
+        # Without the id every party (or member …) would be summed as one counterparty.
+        if data.get("counterparty_kind") != "walk_in" and not data.get("counterparty_id"):
+            raise ma.ValidationError("required for this counterparty_kind", "counterparty_id")
+
+
+class CounterpartyDocumentOut(_Source):
+    org_id = ma.fields.UUID()
+    document_type = ma.fields.String()
+    document_id = ma.fields.UUID()
+    document_number = ma.fields.String()
+    doc_date = ma.fields.Date(metadata={"description": "The document's first business date"})
+    receivable = Money(metadata={"description": "What the document added to the receivable (signed)"})
+    payable = Money(metadata={"description": "What the document added to the payable (signed)"})
+    net = Money()
+    entries = ma.fields.Integer()
+
+
+LANGS = ("zh-CN", "en")
+
+
+class ExportArgs(Schema):
+    lang = ma.fields.String(load_default="zh-CN", validate=ma.validate.OneOf(LANGS),
+                            metadata={"description": "The column headings' language"})
+
+
+class CounterpartyEntryExportArgs(CounterpartyEntryFilters, ExportArgs):
+    pass
+
+
+class CashEntryExportArgs(CashEntryFilters, ExportArgs):
+    pass
+
+
+def ledger_page(item: type[ma.Schema], name: str) -> type[ma.Schema]:
+    """An entry page with the balance before the date range and at its end (``queries.ledger_span``)."""
+    return type(name, (page_schema(item, name + "Base"),), {
+        "opening_balance": Money(metadata={"description": "Balance before date_from (0 without it)"}),
+        "closing_balance": Money(metadata={"description": "Balance at the end of date_to (everything without it)"}),
+    })
+
+
 CounterpartyBalancePage = page_schema(CounterpartyBalanceOut, "CounterpartyBalancePage")
-CounterpartyEntryPage = page_schema(CounterpartyEntryOut, "CounterpartyEntryPage")
-CashEntryPage = page_schema(CashEntryOut, "CashEntryPage")
+CounterpartyEntryPage = ledger_page(CounterpartyEntryOut, "CounterpartyEntryPage")
+CashEntryPage = ledger_page(CashEntryOut, "CashEntryPage")
+CounterpartyDocumentPage = page_schema(CounterpartyDocumentOut, "CounterpartyDocumentPage")
 AccountBalancePage = page_schema(AccountBalanceOut, "AccountBalancePage")

@@ -1,0 +1,92 @@
+"""What wrote a ledger row, said for people: the source document's name and the screen it opens on.
+
+A money entry names its source as ``(document_type, document_id, line_id)``. The finance screens
+show that as a word ("押金单") and a link; both are decided here, once, and sent with every row, so
+the PWA holds no table of document types. Repair money is kept on the repair order's screen (a
+deposit, refund, settlement or loaner slip opens its order); a warehouse document opens in the
+workspace under its type. The repair models are imported inside the resolvers: finance is below
+repair, and only this read-side lookup needs to know about it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from typing import Iterable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+# zh-CN/en names of the documents that post money today; warehouse types take their DocType label.
+LABELS: dict[str, dict[str, str]] = {
+    "repair_deposit": {"zh-CN": "押金单", "en": "Deposit"},
+    "repair_refund": {"zh-CN": "退款单", "en": "Refund"},
+    "repair_settlement": {"zh-CN": "取机结算", "en": "Pickup settlement"},
+    "repair_loaner": {"zh-CN": "备机借出", "en": "Loaner lent"},
+    "repair_loaner_return": {"zh-CN": "备机归还", "en": "Loaner returned"},
+    "repair_batch": {"zh-CN": "批量维修单", "en": "Repair batch"},
+}
+_PAYMENTS = ("repair_deposit", "repair_refund", "repair_settlement")
+_LOANERS = ("repair_loaner", "repair_loaner_return")
+
+
+def label_of(document_type: str) -> dict[str, str]:
+    if document_type in LABELS:
+        return LABELS[document_type]
+    from ..stock.documents import DOC_TYPES
+
+    if document_type in DOC_TYPES:
+        return dict(DOC_TYPES[document_type].label)
+    return {"zh-CN": document_type, "en": document_type}
+
+
+Key = tuple[str, uuid.UUID, "uuid.UUID | None"]
+
+
+def links_of(session: Session, keys: Iterable[Key], *, per_line: bool = True) -> dict[Key, dict | None]:
+    """Where each source opens: ``{kind: "repair_order", id, number}``, ``{kind: "workspace", type, id}``,
+    ``{kind: "repair_batch", id, number}``, or None when no screen shows it. One query per family.
+
+    ``per_line``: a batch's bill lines name their repair order as the line (an entry opens that
+    order); grouped by document, the batch itself is the link.
+    """
+    from ..repair.models import RepairBatch, RepairLoaner, RepairOrder, RepairPayment
+    from ..stock.documents import DOC_TYPES
+
+    keys = list(dict.fromkeys(keys))
+    wanted: dict[str, set[uuid.UUID]] = defaultdict(set)
+    for t, doc_id, line_id in keys:
+        wanted[t].add(doc_id)
+    order_of: dict[uuid.UUID, uuid.UUID] = {}  # payment or loaner id → order id
+    if ids := set().union(*(wanted[t] for t in _PAYMENTS)):
+        order_of.update(session.execute(select(RepairPayment.id, RepairPayment.order_id)
+                                        .where(RepairPayment.id.in_(ids))).all())
+    if ids := set().union(*(wanted[t] for t in _LOANERS)):
+        order_of.update(session.execute(select(RepairLoaner.id, RepairLoaner.order_id)
+                                        .where(RepairLoaner.id.in_(ids))).all())
+    batch_lines = {line for t, _d, line in keys if t == "repair_batch" and line is not None} if per_line else set()
+    order_ids = set(order_of.values()) | batch_lines
+    numbers = dict(session.execute(select(RepairOrder.id, RepairOrder.number).where(RepairOrder.id.in_(order_ids))).all()) \
+        if order_ids else {}
+    batches = dict(session.execute(select(RepairBatch.id, RepairBatch.number).where(RepairBatch.id.in_(wanted["repair_batch"])))
+                   .all()) if wanted["repair_batch"] else {}
+
+    def order(order_id):
+        # Scoping hides an order the reader may not see: then there is nothing to open.
+        return {"kind": "repair_order", "id": order_id, "number": numbers[order_id] or ""} if order_id in numbers else None
+
+    out: dict[Key, dict | None] = {}
+    for key in keys:
+        t, doc_id, line_id = key
+        if t in _PAYMENTS or t in _LOANERS:
+            out[key] = order(order_of.get(doc_id))
+        elif t == "repair_batch":
+            if per_line and line_id is not None and line_id in numbers:
+                out[key] = order(line_id)
+            else:
+                out[key] = {"kind": "repair_batch", "id": doc_id, "number": batches[doc_id] or ""} if doc_id in batches else None
+        elif t in DOC_TYPES:
+            out[key] = {"kind": "workspace", "type": t, "id": doc_id}
+        else:
+            out[key] = None
+    return out
