@@ -37,7 +37,8 @@ def test_needs_a_login(client, net):
 
 def test_every_document_type_and_kind_is_exported_from_its_registry(client, net):
     m = meta(client, net, "admin")
-    docs = by_key(m["documents"])
+    # Other families' describers (server/meta/family_*.py) add their entries after these.
+    docs = by_key(e for e in m["documents"] if e["family"] == "stock")
     assert list(docs) == list(DOC_TYPES)
     header_fields, line_fields = set(DocumentIn().fields), set(StockLineIn().fields)
     list_args, out_fields = set(DocumentListArgs().fields), set(DocumentOut().fields)
@@ -111,7 +112,7 @@ ROLES = [
 def test_actions_follow_the_permissions_the_routes_require(client, net, expect):
     if expect.username not in net.users:
         net.add_user(expect.username, "SZ01", expect.roles)
-    docs = by_key(meta(client, net, expect.username)["documents"])
+    docs = by_key(e for e in meta(client, net, expect.username)["documents"] if e["family"] == "stock")
     assert set(docs) == set(DOC_TYPES)
     assert set(actions(docs["goods_receipt"])) == expect.receipt
     assert set(actions(docs["engineer_requisition"])) == expect.requisition
@@ -128,7 +129,7 @@ def test_actions_follow_the_permissions_the_routes_require(client, net, expect):
 def test_a_user_without_stock_view_gets_no_documents(client, net):
     net.add_user("sz01.qc", "SZ01", ["qc"])
     m = meta(client, net, "sz01.qc")
-    assert m["documents"] == []
+    assert [e for e in m["documents"] if e["family"] == "stock"] == []
     assert "members" not in by_key(m["kinds"])  # customer.view: not a qc's
     assert "warehouses" in by_key(m["kinds"])
 
