@@ -7,24 +7,28 @@ Thin views: schema in → one operation → commit → schema out.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from flask.views import MethodView
 from sqlalchemy import select
 
 from ..basedata.text import imei_problem, normalise_imei
-from ..errors import InvalidInput, NotFound
-from ..http import Blueprint, authenticated, db_session, paginate, permission
+from ..core.operations import record_audit
+from ..errors import Forbidden, InvalidInput, NotFound
+from ..exports import xlsx_response
+from ..http import Blueprint, authenticated, db_session, paginate, permission, principal
 from . import operations as ops
 from . import statemachine as sm
 from .models import RepairPayment
 from . import batches as batch_ops
 from . import loaners as loaner_ops
 from . import packing as packing_ops
-from .queries import comebacks, imei_history, order_detail, orders_query
+from .queries import comebacks, export_header, export_rows, imei_history, order_detail, orders_page
 from .schemas import (BatchArgs, BatchDetailOut, BatchDeviceIn, BatchEventIn, BatchIn, BatchPage, BatchPickupIn,
                       ComebackArgs, ComebacksOut, CounterAccountOut, DecisionIn, DepositIn, HandoverIn, HandoverUserOut, ImeiHistoryOut,
                       InTransitListOut,
                       IntakeIn, LoanerArgs, LoanerIn, LoanerOut, LoanerPage, LoanerReturnIn, OrderDetailOut,
-                      OrderListArgs, OrderPage, PackIn, PackingDetailOut, PackingListArgs, PackingListIn,
+                      OrderExportArgs, OrderListArgs, OrderPage, PackIn, PackingDetailOut, PackingListArgs, PackingListIn,
                       PackingListPage, PartIn, PasscodeOut, PaymentOut, QuotationIn, QuotationOut, ReceiveIn, RefundIn,
                       event_schema)
 
@@ -67,8 +71,10 @@ class Orders(MethodView):
     @blp.arguments(OrderListArgs, location="query")
     @blp.response(200, OrderPage)
     def get(self, args):
-        """Repair orders of the own service point (headquarters: all), newest first."""
-        return paginate(db_session(), orders_query(args), args)
+        """Repair orders of the own service point (headquarters: all), filtered (state, mode, point,
+        intake dates, number/IMEI/phone), sorted (default newest first), a page at a time, with the
+        whole list's total and how many of it are open and overdue."""
+        return orders_page(db_session(), args)
 
     @permission("repair.intake")
     @blp.arguments(IntakeIn)
@@ -79,6 +85,29 @@ class Orders(MethodView):
         order = ops.take_in_device(session, data)
         session.commit()
         return _detail(order)
+
+
+@blp.route("/orders/export", methods=["GET"])
+@permission("customer.personal_data")
+@blp.arguments(OrderExportArgs, location="query")
+@blp.response(200, description="The filtered list as .xlsx, in the list's order (streamed)")
+def export_orders(args):
+    """The order list with the list's filters and sort, every row, as Excel. It names customers and
+    their phones, so it is personal data in bulk: ``customer.personal_data`` besides ``repair.view``,
+    and every export is audited (filters and row count)."""
+    session = db_session()
+    if not principal().can("repair.view"):
+        raise Forbidden("repair.view is needed to export repair orders")
+    header, widths = export_header(args["lang"])
+
+    def audit(rows: int) -> None:
+        filters = {k: str(v) for k, v in args.items() if k not in ("format", "lang")}
+        record_audit(session, "repair_orders.export", entity_type="repair_order",
+                     after={"format": args["format"], "rows": rows, "filters": filters})
+        session.commit()
+
+    name = f"repair-orders-{dt.date.today().isoformat()}.xlsx"
+    return xlsx_response(name, header, export_rows(session, args, args["lang"]), widths, on_written=audit)
 
 
 @blp.route("/orders/<uuid:order_id>", methods=["GET"])

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import aliased
 from sqlalchemy.orm import Session
 
@@ -23,26 +23,110 @@ from ..stock.models import StockLocation, StockMove, StockMoveSerial
 from . import statemachine as sm
 from .models import (RepairHandover, RepairLoaner, RepairOrder, RepairPackingLine, RepairPackingList, RepairPart,
                      RepairPayment, RepairQuotation, RepairTransition)
-from .operations import bill_of, deposit_held, facts_of
+from ..basedata.operations import today_in
+from .operations import bill_of, deposit_held, facts_of, repair_settings
 
 
-def orders_query(args: dict):
-    stmt = select(RepairOrder)
+# Before 已完成: the device has not gone back to its customer yet.
+OPEN_STATES = (sm.PENDING_ACCEPTANCE, sm.PENDING_REPAIR, sm.PENDING_QC, sm.PENDING_PICKUP)
+
+
+def _orders_filter(stmt, args: dict):
+    """The list's filters; every one an equality or range on an indexed column (the search too:
+    whole number, IMEI or phone), so a page stays an index scan at hundreds of thousands of orders."""
     if args.get("state"):
         stmt = stmt.where(RepairOrder.state == args["state"])
+    if args.get("mode"):
+        stmt = stmt.where(RepairOrder.mode == args["mode"])
+    if args.get("org_id"):
+        stmt = stmt.where(RepairOrder.org_id == args["org_id"])
+    if args.get("since"):
+        stmt = stmt.where(RepairOrder.doc_date >= args["since"])
+    if args.get("until"):
+        stmt = stmt.where(RepairOrder.doc_date <= args["until"])
     if args.get("imei"):
         stmt = stmt.where(RepairOrder.imei == normalise_imei(args["imei"]))
     if args.get("phone"):
         stmt = stmt.where(RepairOrder.customer_phone == args["phone"])
     if args.get("number"):
         stmt = stmt.where(RepairOrder.number == args["number"])
+    if q := (args.get("q") or "").strip():
+        # One box for what the counter reads off a ticket or a phone call: the whole number (in any
+        # case), the IMEI (spaces and dashes dropped) or the phone.
+        stmt = stmt.where(or_(RepairOrder.number == q.upper(), RepairOrder.imei == normalise_imei(q),
+                              RepairOrder.customer_phone == q))
     if args.get("holder_id"):
         stmt = stmt.where(RepairOrder.current_holder_id == args["holder_id"])
     if args.get("batch_id"):
         stmt = stmt.where(RepairOrder.batch_id == args["batch_id"])
     if args.get("comebacks"):
         stmt = stmt.where(RepairOrder.comeback_of_id.is_not(None))
-    return stmt.order_by(RepairOrder.created_at.desc(), RepairOrder.id.desc())
+    return stmt
+
+
+def orders_query(args: dict, stmt=None):
+    """Repair orders, filtered and sorted (``sort``: a column, ``-`` for descending; default newest
+    first). ``stmt`` chooses what is selected (the export reads plain rows)."""
+    sort = args.get("sort") or "-created_at"
+    col = getattr(RepairOrder, sort.lstrip("-"))
+    first = col.desc() if sort.startswith("-") else col.asc()
+    order = [first] if col is RepairOrder.created_at else [first, RepairOrder.created_at.desc()]
+    return _orders_filter(select(RepairOrder) if stmt is None else stmt, args).order_by(*order, RepairOrder.id.desc())
+
+
+def orders_page(session: Session, args: dict) -> dict:
+    """One page of the list, its total, and what the whole filtered list holds: open orders and
+    those past their promised date (one aggregate over the same filters)."""
+    page, size = args.get("page", 1), args.get("page_size", 50)
+    is_open = RepairOrder.state.in_(OPEN_STATES)
+    today = today_in(repair_settings(session).timezone)
+    one = lambda cond: func.coalesce(func.sum(case((cond, 1), else_=0)), 0)  # noqa: E731
+    total, open_, overdue = session.execute(_orders_filter(
+        select(func.count(), one(is_open), one(is_open & (RepairOrder.promised_date < today))).select_from(RepairOrder),
+        args)).one()
+    items = session.execute(orders_query(args).limit(size).offset((page - 1) * size)).scalars().all()
+    return {"items": items, "total": total, "page": page, "page_size": size, "capped": False,
+            "totals": {"open": int(open_), "overdue": int(overdue)}}
+
+
+# The export's columns: (label, width). The list's columns plus what a manager sorts a sheet by.
+EXPORT_COLUMNS = (
+    ({"zh-CN": "单号", "en": "Number"}, 22), ({"zh-CN": "受理日期", "en": "Taken in"}, 11),
+    ({"zh-CN": "网点", "en": "Point"}, 8), ({"zh-CN": "状态", "en": "State"}, 12), ({"zh-CN": "维修方式", "en": "Mode"}, 12),
+    ({"zh-CN": "客户", "en": "Customer"}, 14), ({"zh-CN": "电话", "en": "Phone"}, 14), ({"zh-CN": "IMEI", "en": "IMEI"}, 17),
+    ({"zh-CN": "型号", "en": "Model"}, 18), ({"zh-CN": "收费", "en": "Chargeable"}, 8),
+    ({"zh-CN": "承诺日期", "en": "Promised"}, 11), ({"zh-CN": "取机时间", "en": "Picked up"}, 17),
+    ({"zh-CN": "受理时间", "en": "Created"}, 17),
+)
+
+
+def export_header(lang: str) -> tuple[list[str], list[int]]:
+    return [label[lang] for label, _ in EXPORT_COLUMNS], [w for _, w in EXPORT_COLUMNS]
+
+
+def export_rows(session: Session, args: dict, lang: str):
+    """The whole filtered list as sheet rows, in the list's order, read as plain rows in chunks
+    (``yield_per``: a server-side cursor on PostgreSQL), so memory does not grow with the list.
+    Times in the business time zone; states and modes in ``lang``."""
+    from zoneinfo import ZoneInfo
+
+    from ..org.models import Organisation
+
+    tz = ZoneInfo(repair_settings(session).timezone)
+    orgs = dict(session.execute(select(Organisation.id, Organisation.code)).all())
+    states = {k: v[lang] for k, v in sm.STATE_LABELS.items()}
+    modes = {k: v[lang] for k, v in sm.MODES.items()}
+    yes, no = ("是", "否") if lang == "zh-CN" else ("yes", "no")
+    model = bd.ProductModel
+    stmt = orders_query(args, select(
+        RepairOrder.number, RepairOrder.doc_date, RepairOrder.org_id, RepairOrder.state, RepairOrder.mode,
+        RepairOrder.customer_name, RepairOrder.customer_phone, RepairOrder.imei, model.name, RepairOrder.chargeable,
+        RepairOrder.promised_date, RepairOrder.picked_up_at, RepairOrder.created_at,
+    ).select_from(RepairOrder).outerjoin(model, model.id == RepairOrder.model_id))
+    local = lambda t: t.astimezone(tz) if t is not None else None  # noqa: E731
+    for r in session.execute(stmt.execution_options(yield_per=2000)):
+        yield [r[0], r[1], orgs.get(r[2], ""), states.get(r[3], r[3]), modes.get(r[4], r[4]), r[5], r[6], r[7], r[8],
+               yes if r[9] else no, r[10], local(r[11]), local(r[12])]
 
 
 def _usernames(session: Session, ids) -> dict:
@@ -250,4 +334,4 @@ def comebacks(session: Session, since: dt.date | None = None, until: dt.date | N
             "by_fault": sorted((rate(d) for d in by_fault.values()), key=lambda d: (-d["comebacks"], d["code"] or ""))}
 
 
-__all__ = ["orders_query", "order_detail", "imei_history", "comebacks"]
+__all__ = ["OPEN_STATES", "orders_query", "orders_page", "export_header", "export_rows", "order_detail", "imei_history", "comebacks"]

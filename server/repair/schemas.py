@@ -119,6 +119,10 @@ class HandoverIn(Schema):
     note = Str(300)
 
 
+# The order list's sort keys (indexed, see the repair_order indexes).
+ORDER_SORTS = ("created_at", "doc_date", "number", "promised_date")
+
+
 class OrderListArgs(PageArgs):
     state = ma.fields.String(validate=ma.validate.OneOf(sm.STATES))
     imei = Str(15)
@@ -127,6 +131,22 @@ class OrderListArgs(PageArgs):
     holder_id = ma.fields.UUID()
     batch_id = ma.fields.UUID()
     comebacks = ma.fields.Boolean(metadata={"description": "Only orders that are comebacks of an earlier repair"})
+    mode = ma.fields.String(validate=ma.validate.OneOf(tuple(sm.MODES)))
+    org_id = ma.fields.UUID(metadata={"description": "The service point that took the order in (headquarters: any)"})
+    since = ma.fields.Date(metadata={"description": "Taken in on or after this date"})
+    until = ma.fields.Date(metadata={"description": "Taken in on or before this date"})
+    q = Str(40, metadata={"description": "The whole order number, IMEI or customer phone"})
+    sort = ma.fields.String(validate=ma.validate.OneOf([s for k in ORDER_SORTS for s in (k, f"-{k}")]),
+                            metadata={"description": "A column, - for descending; default -created_at"})
+
+
+class OrderExportArgs(OrderListArgs):
+    class Meta:
+        exclude = ("page", "page_size")  # the whole filtered list
+
+    format = ma.fields.String(load_default="xlsx", validate=ma.validate.OneOf(("xlsx",)))
+    lang = ma.fields.String(load_default="zh-CN", validate=ma.validate.OneOf(("zh-CN", "en")),
+                            metadata={"description": "The language of the column names and states"})
 
 
 # -- output ---------------------------------------------------------------------------------
@@ -190,7 +210,13 @@ class OrderOut(Schema):
     audited_at = ma.fields.DateTime(allow_none=True)
 
 
-OrderPage = page_schema(OrderOut, "RepairOrderPage")
+class OrderTotalsOut(Schema):
+    open = ma.fields.Integer(metadata={"description": "Orders not yet handed back (before 已完成)"})
+    overdue = ma.fields.Integer(metadata={"description": "Open orders past their promised date"})
+
+
+OrderPage = type("RepairOrderPage", (page_schema(OrderOut, "RepairOrderPageBase"),),
+                 {"totals": ma.fields.Nested(OrderTotalsOut)})
 
 
 class TransitionOut(Schema):
