@@ -4,7 +4,8 @@ document becomes that view-model (its adapter), with the permission that reads t
 The permission is the one the document's own GET route (``server/repair/api.py``,
 ``server/stock/api.py``) requires; the adapter reads the document through that module's scoped
 getter, so another point's document is a 404 here as there. ``document_type`` names the
-registry entry a form prints (a key of ``server.stock.documents.DOC_TYPES``), so a document's
+registry entry a form prints (a key of ``server.stock.documents.DOC_TYPES``, or a repair desk
+document of ``server.meta.family_repairdesk``), so a document's
 forms can be listed from here.
 """
 
@@ -47,14 +48,14 @@ FORMS: dict[str, Form] = {f.name: f for f in (
     Form("deposit-receipt", "print/payment_receipt.html", vm.PaymentReceipt, ("80mm", "a5", "a4"), "repair.view",
          _repair("deposit_receipt")),
     Form("refund-receipt", "print/payment_receipt.html", vm.PaymentReceipt, ("80mm", "a5", "a4"), "repair.view",
-         _repair("refund_receipt")),
+         _repair("refund_receipt"), document_type="repair_refund"),
     Form("handover-slip", "print/handover_slip.html", vm.HandoverSlip, ("a4", "a5", "80mm"), "repair.view",
          _repair("handover_slip")),
     Form("packing-list", "print/packing_list.html", vm.PackingList, ("a4",), "repair.view", _repair("packing_list")),
     Form("loaner-slip", "print/loaner_slip.html", vm.LoanerSlip, ("a5", "a4", "80mm"), "repair.view",
-         _repair("loaner_slip")),
+         _repair("loaner_slip"), document_type="repair_loaner"),
     Form("batch-acceptance", "print/batch_acceptance.html", vm.BatchAcceptance, ("a4",), "repair.view",
-         _repair("batch_acceptance")),
+         _repair("batch_acceptance"), document_type="repair_batch"),
 )}
 
 

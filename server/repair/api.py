@@ -19,9 +19,10 @@ from ..exports import xlsx_response
 from ..http import Blueprint, authenticated, db_session, paginate, permission, principal
 from . import operations as ops
 from . import statemachine as sm
-from .models import RepairPayment
+from .models import RepairOrder, RepairPayment
 from . import batches as batch_ops
 from . import loaners as loaner_ops
+from . import money as money_ops
 from . import packing as packing_ops
 from .queries import comebacks, export_header, export_rows, imei_history, order_detail, orders_page
 from .schemas import (BatchArgs, BatchDetailOut, BatchDeviceIn, BatchEventIn, BatchIn, BatchPage, BatchPickupIn,
@@ -29,8 +30,8 @@ from .schemas import (BatchArgs, BatchDetailOut, BatchDeviceIn, BatchEventIn, Ba
                       InTransitListOut,
                       IntakeIn, LoanerArgs, LoanerIn, LoanerOut, LoanerPage, LoanerReturnIn, OrderDetailOut,
                       OrderExportArgs, OrderListArgs, OrderPage, PackIn, PackingDetailOut, PackingListArgs, PackingListIn,
-                      PackingListPage, PartIn, PasscodeOut, PaymentOut, QuotationIn, QuotationOut, ReceiveIn, RefundIn,
-                      event_schema)
+                      PackingListPage, PartIn, PasscodeOut, PaymentOut, QuotationIn, QuotationOut, ReceiveIn, RefundArgs,
+                      RefundIn, RefundOut, RefundPage, RefuseIn, event_schema)
 
 blp = Blueprint("repair", __name__, url_prefix="/api/repair", description="维修 Repair orders (spec §1)")
 
@@ -214,19 +215,51 @@ def create_refund(data, order_id):
     return pay
 
 
+def _refund(pay):
+    return money_ops.refund_row(pay, db_session().get(RepairOrder, pay.order_id).number)
+
+
+@blp.route("/refunds", methods=["GET"])
+@permission("repair.view")
+@blp.arguments(RefundArgs, location="query")
+@blp.response(200, RefundPage)
+def list_refunds(args):
+    """退款单: refund slips with their order, newest first (``approval=pending``: the approver's queue)."""
+    from ..finance.queries import paginate_rows
+
+    return paginate_rows(db_session(), money_ops.refunds_query(args), args, lambda r: money_ops.refund_row(r[0], r[1]))
+
+
+@blp.route("/refunds/<uuid:payment_id>", methods=["GET"])
+@permission("repair.view")
+@blp.response(200, RefundOut)
+def get_refund(payment_id):
+    """One refund slip: amount, reason, whether it waits, was approved (paid out) or refused, and why."""
+    return _refund(money_ops.get_refund(db_session(), payment_id))
+
+
 @blp.route("/refunds/<uuid:payment_id>/approve", methods=["POST"])
 @permission("repair.approve_refund")
-@blp.response(200, PaymentOut)
+@blp.response(200, RefundOut)
 def approve_refund(payment_id):
     """Approve a refund slip and pay it out (posts it to the money ledger)."""
     session = db_session()
-    pay = session.execute(select(RepairPayment).where(RepairPayment.id == payment_id, RepairPayment.kind == "refund")
-                          ).scalar_one_or_none()
-    if pay is None:
-        raise NotFound("no such refund slip")
+    pay = money_ops.get_refund(session, payment_id)
     ops.approve_refund(session, pay)
     session.commit()
-    return pay
+    return _refund(pay)
+
+
+@blp.route("/refunds/<uuid:payment_id>/refuse", methods=["POST"])
+@permission("repair.approve_refund")
+@blp.arguments(RefuseIn)
+@blp.response(200, RefundOut)
+def refuse_refund(data, payment_id):
+    """Refuse a refund slip, saying why: nothing is paid, the slip never posts."""
+    session = db_session()
+    pay = money_ops.refuse_refund(session, money_ops.get_refund(session, payment_id), data["reason"])
+    session.commit()
+    return _refund(pay)
 
 
 @blp.route("/orders/<uuid:order_id>/handovers", methods=["POST"])
@@ -378,8 +411,20 @@ def devices_in_transit():
 @blp.response(200, LoanerPage)
 def list_loaners(args):
     """备机单: loaners lent (``out``: not returned; ``overdue``: past their due date), by due date."""
+    from ..finance.queries import paginate_rows
+
     session = db_session()
-    return paginate(session, loaner_ops.loaners_query(args, ops._today(session)), args)
+    return paginate_rows(session, loaner_ops.loaners_query(args, ops._today(session)), args,
+                         lambda r: loaner_ops.loaner_row(r[0], r[1]))
+
+
+@blp.route("/loaners/<uuid:loaner_id>", methods=["GET"])
+@permission("repair.view")
+@blp.response(200, LoanerOut)
+def get_loaner(loaner_id):
+    """One loaner slip: the unit, its deposit and due date, and its return once back."""
+    session = db_session()
+    return loaner_ops.loaner_detail(session, loaner_ops.get_loaner(session, loaner_id))
 
 
 @blp.route("/orders/<uuid:order_id>/loaners", methods=["POST"])
@@ -391,7 +436,7 @@ def lend_loaner(data, order_id):
     session = db_session()
     loaner = loaner_ops.lend_loaner(session, ops.get_order(session, order_id), data)
     session.commit()
-    return loaner
+    return loaner_ops.loaner_detail(session, loaner)
 
 
 @blp.route("/loaners/<uuid:loaner_id>/return", methods=["POST"])
@@ -403,7 +448,7 @@ def return_loaner(data, loaner_id):
     session = db_session()
     loaner = loaner_ops.return_loaner(session, loaner_ops.get_loaner(session, loaner_id), data)
     session.commit()
-    return loaner
+    return loaner_ops.loaner_detail(session, loaner)
 
 
 # -- batches (§1.12) ------------------------------------------------------------------------
@@ -419,12 +464,7 @@ class Batches(MethodView):
     @blp.response(200, BatchPage)
     def get(self, args):
         """批量受理单: distributor batches, newest first."""
-        from .models import RepairBatch
-
-        stmt = select(RepairBatch)
-        if args.get("open"):
-            stmt = stmt.where(RepairBatch.picked_up_at.is_(None))
-        return paginate(db_session(), stmt.order_by(RepairBatch.created_at.desc(), RepairBatch.id.desc()), args)
+        return paginate(db_session(), batch_ops.batches_query(args), args)
 
     @permission("repair.batch")
     @blp.arguments(BatchIn)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from ..auth.principal import get_principal
@@ -182,8 +182,35 @@ def pick_up_batch(session: Session, batch: RepairBatch, signature: Any) -> Repai
     return batch
 
 
+def batch_actions(batch: RepairBatch) -> list[str]:
+    """What may be done to the batch now: scan devices and close the intake (draft), pick it up (posted)."""
+    if batch.status == "draft":
+        return ["add_device", "close"] if batch.device_count else ["add_device"]
+    if batch.status == "posted" and batch.picked_up_at is None:
+        return ["pickup"]
+    return []
+
+
 def batch_detail(session: Session, batch: RepairBatch) -> dict:
+    """The batch (its columns also at the top, as every document's answer has them) with its
+    devices as lines, and the actions it allows now."""
     orders = batch_orders(session, batch)
-    return {"batch": batch, "orders": [{"line": n, "id": o.id, "number": o.number, "imei": o.imei, "state": o.state,
-                                        "bill_total": bill_of(session, o)["bill_total"]}
-                                       for n, o in enumerate(orders, start=1)]}
+    lines = [{"line": n, "id": o.id, "number": o.number, "imei": o.imei, "model_id": o.model_id, "state": o.state,
+              "bill_total": bill_of(session, o)["bill_total"]} for n, o in enumerate(orders, start=1)]
+    flat = {c.key: getattr(batch, c.key) for c in batch.__table__.columns if c.key != "signature"}
+    return {**flat, "batch": batch, "orders": lines, "lines": lines, "actions": batch_actions(batch)}
+
+
+def batches_query(args: dict):
+    """Batches, newest first: ``open`` not picked up yet, ``party_id``, ``q`` the batch number or contact phone."""
+    stmt = select(RepairBatch)
+    if args.get("open"):
+        stmt = stmt.where(RepairBatch.picked_up_at.is_(None))
+    if args.get("party_id"):
+        stmt = stmt.where(RepairBatch.party_id == args["party_id"])
+    if args.get("status"):
+        stmt = stmt.where(RepairBatch.status == args["status"])
+    if args.get("q"):
+        q = args["q"].strip()
+        stmt = stmt.where(or_(RepairBatch.number == q.upper(), RepairBatch.contact_phone == q))
+    return stmt.order_by(RepairBatch.created_at.desc(), RepairBatch.id.desc())

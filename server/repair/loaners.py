@@ -14,7 +14,7 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from ..auth.principal import get_principal
@@ -66,8 +66,9 @@ def _customer_location(session: Session, org_id: uuid.UUID) -> StockLocation:
 
 
 def lend_loaner(session: Session, order: RepairOrder, data: dict, *, loaner_id: uuid.UUID | None = None) -> RepairLoaner:
-    """Lend a loaner unit against an open order: ``item_id`` + ``serial`` of a unit in the
-    ``warehouse_id`` (default: the point's loaner warehouse), ``due_date``, optional ``deposit``
+    """Lend a loaner unit against an open order: the ``serial`` (IMEI) of a unit in the
+    ``warehouse_id`` (default: the point's loaner warehouse; ``item_id`` found from the serial when
+    not given), ``due_date``, optional ``deposit``
     with ``account_id``. Posted at once (number ``BJ-…``). Writes: repair_loaner, stock_move(_serial),
     stock_balance, stock_cost, stock_serial, counterparty_entry, cash_entry, document_counter, audit_log."""
     p = get_principal(session)
@@ -75,13 +76,19 @@ def lend_loaner(session: Session, order: RepairOrder, data: dict, *, loaner_id: 
         raise Forbidden("loaners are lent by the service point that took the device in", {"org_id": ["not your order"]})
     if order.state not in _OPEN_STATES:
         raise TransitionRefused("loaners are lent while the order is open", {"state": [order.state]})
-    iid = _uuid(data.get("item_id"), "item_id")
-    item = session.get(bd.Item, iid) if iid else None
-    if item is None or not item.active or item.kind != "device" or not item.serialized:
-        raise InvalidInput("item_id", "a whole device tracked by IMEI")
     serial = _text(data, "serial", 40, required=True)
     wh = _warehouse(session, order.org_id, data.get("warehouse_id"), "warehouse_id", "loaner")
     loc = location_for(session, order.org_id, "warehouse", warehouse=wh)
+    iid = _uuid(data.get("item_id"), "item_id")
+    if iid is None:
+        # At the desk the unit is scanned: its IMEI names the item it is a unit of.
+        iid = session.execute(select(StockSerial.item_id).where(StockSerial.serial == serial, StockSerial.location_id == loc.id)
+                              .execution_options(unscoped=True)).scalar_one_or_none()
+        if iid is None:
+            raise InvalidInput("serial", f"{serial} is not in {wh.code} {wh.name}")
+    item = session.get(bd.Item, iid)
+    if item is None or not item.active or item.kind != "device" or not item.serialized:
+        raise InvalidInput("item_id", "a whole device tracked by IMEI")
     at = session.execute(select(StockSerial.location_id).where(StockSerial.item_id == item.id, StockSerial.serial == serial)
                          .execution_options(unscoped=True)).scalar_one_or_none()
     if at != loc.id:
@@ -190,8 +197,29 @@ def return_loaner(session: Session, loaner: RepairLoaner, data: dict) -> RepairL
     return loaner
 
 
+def loaner_actions(loaner: RepairLoaner) -> list[str]:
+    return ["return"] if loaner.status == "posted" and loaner.returned_at is None else []
+
+
+def loaner_row(loaner: RepairLoaner, order_number: str | None) -> dict:
+    """A loaner slip as the desk's answers show it (``LoanerOut``): with its order's number and
+    what may be done to it now."""
+    out = {c.key: getattr(loaner, c.key) for c in loaner.__table__.columns}
+    out.update(order_number=order_number, actions=loaner_actions(loaner))
+    return out
+
+
+def loaner_detail(session: Session, loaner: RepairLoaner) -> dict:
+    return loaner_row(loaner, session.get(RepairOrder, loaner.order_id).number)
+
+
 def loaners_query(args: dict, today: dt.date):
-    stmt = select(RepairLoaner).where(RepairLoaner.status == "posted")
+    """Loaner slips with their order's number (``q``: a slip or order number, or the unit's IMEI)."""
+    stmt = (select(RepairLoaner, RepairOrder.number.label("order_number"))
+            .join(RepairOrder, RepairOrder.id == RepairLoaner.order_id).where(RepairLoaner.status == "posted"))
+    if args.get("q"):
+        q = args["q"].strip()
+        stmt = stmt.where(or_(RepairLoaner.number == q.upper(), RepairOrder.number == q.upper(), RepairLoaner.serial == q))
     if args.get("order_id"):
         stmt = stmt.where(RepairLoaner.order_id == args["order_id"])
     if args.get("out"):

@@ -224,6 +224,10 @@ class RepairPayment(DocumentMixin, Base):
     signature: Mapped[str] = mapped_column(Text, default="")
     # A refund after the bill was settled gives back money paid, not a deposit held.
     after_settlement: Mapped[bool] = mapped_column(default=False)
+    # A refund slip the approver refused stays a draft (nothing was paid) that never posts.
+    refused_at: Mapped[dt.datetime | None]
+    refused_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
+    refusal_reason: Mapped[str] = mapped_column(String(300), default="")
 
     @property
     def DOC_TYPE(self) -> str:  # noqa: N802 - the lifecycle reads it as a constant
@@ -236,6 +240,12 @@ class RepairPayment(DocumentMixin, Base):
     @property
     def bill_total(self) -> Decimal:
         return self.parts_total + self.labour_total + self.check_fee
+
+    def check_postable(self, session) -> None:
+        if self.refused_at is not None:
+            from ..errors import TransitionRefused
+
+            raise TransitionRefused("this refund slip was refused", {"refused_at": ["refused"]})
 
     def write_ledgers(self, session) -> None:
         from .money import write_payment_ledgers

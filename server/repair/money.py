@@ -19,8 +19,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from ..auth.principal import get_principal
+from ..core import operations as core
+from ..db import utcnow
+from ..errors import InvalidInput, NotFound, TransitionRefused
 from ..finance.operations import (CashLine, Counterparty, CounterpartyLine, Source, post_cash_entries,
                                   post_counterparty_entries)
 from .models import RepairOrder, RepairPayment
@@ -73,3 +78,68 @@ def write_payment_ledgers(session: Session, pay: RepairPayment) -> None:
         post_counterparty_entries(session, src, cps)
     if cash:
         post_cash_entries(session, src, cash)
+
+
+# -- refund slips at the desk: the approver's queue, refusal ----------------------------------
+
+APPROVALS = ("pending", "approved", "refused")
+
+
+def approval_of(pay: RepairPayment) -> str:
+    """Where a refund slip stands: waiting for the approver, approved (posted: paid out), or refused."""
+    if pay.status != "draft":
+        return "approved"
+    return "refused" if pay.refused_at is not None else "pending"
+
+
+def refund_actions(pay: RepairPayment) -> list[str]:
+    return ["approve", "refuse"] if approval_of(pay) == "pending" else []
+
+
+def get_refund(session: Session, refund_id) -> RepairPayment:
+    pay = session.execute(select(RepairPayment).where(RepairPayment.id == refund_id, RepairPayment.kind == "refund")
+                          ).scalar_one_or_none()
+    if pay is None:
+        raise NotFound("no such refund slip")
+    return pay
+
+
+def refuse_refund(session: Session, pay: RepairPayment, reason: str) -> RepairPayment:
+    """The approver refuses a refund slip, saying why: it stays a draft that never posts (nothing
+    was paid), and the clerk sees the reason. Writes: repair_payment, audit_log."""
+    if approval_of(pay) != "pending":
+        raise TransitionRefused(f"this refund slip is {approval_of(pay)} already", {"status": [approval_of(pay)]})
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput("reason", "say why the refund is refused")
+    pay.refused_at, pay.refused_by_id, pay.refusal_reason = utcnow(), get_principal(session).user_id, reason[:300]
+    session.flush()
+    core.record_audit(session, "repair_refund.refuse", pay, after={"reason": pay.refusal_reason})
+    return pay
+
+
+def refunds_query(args: dict):
+    """Refund slips with their order's number, newest first; ``approval`` pending/approved/refused,
+    ``q`` a slip or order number."""
+    stmt = (select(RepairPayment, RepairOrder.number.label("order_number"))
+            .join(RepairOrder, RepairOrder.id == RepairPayment.order_id).where(RepairPayment.kind == "refund"))
+    approval = args.get("approval")
+    if approval == "approved":
+        stmt = stmt.where(RepairPayment.status != "draft")
+    elif approval == "pending":
+        stmt = stmt.where(RepairPayment.status == "draft", RepairPayment.refused_at.is_(None))
+    elif approval == "refused":
+        stmt = stmt.where(RepairPayment.status == "draft", RepairPayment.refused_at.is_not(None))
+    if args.get("order_id"):
+        stmt = stmt.where(RepairPayment.order_id == args["order_id"])
+    if args.get("q"):
+        q = args["q"].strip().upper()
+        stmt = stmt.where(or_(RepairPayment.number == q, RepairOrder.number == q))
+    return stmt.order_by(RepairPayment.created_at.desc(), RepairPayment.id.desc())
+
+
+def refund_row(pay: RepairPayment, order_number: str | None) -> dict:
+    """A refund slip as the desk's answers show it (``RefundOut``)."""
+    out = {c.key: getattr(pay, c.key) for c in pay.__table__.columns}
+    out.update(order_number=order_number, approval=approval_of(pay), actions=refund_actions(pay))
+    return out

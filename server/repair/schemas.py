@@ -463,8 +463,8 @@ class InTransitListOut(Schema):
 # -- loaners (§1.10) ------------------------------------------------------------------------
 
 class LoanerIn(Schema):
-    item_id = ma.fields.UUID(required=True)
-    serial = Str(40, required=True, min_len=1)
+    item_id = ma.fields.UUID(metadata={"description": "Default: the item the scanned serial is a unit of"})
+    serial = Str(40, required=True, min_len=1, metadata={"description": "The loaner unit's IMEI"})
     warehouse_id = ma.fields.UUID(metadata={"description": "Default: the point's loaner warehouse"})
     due_date = ma.fields.Date(required=True)
     deposit = AmountIn()
@@ -481,6 +481,7 @@ class LoanerReturnIn(Schema):
 
 
 class LoanerArgs(PageArgs):
+    q = Str(40, metadata={"description": "A slip or order number (whole), or the loaner unit's IMEI"})
     order_id = ma.fields.UUID()
     out = ma.fields.Boolean(metadata={"description": "Only loaners not returned yet"})
     overdue = ma.fields.Boolean(metadata={"description": "Only loaners past their due date and not returned"})
@@ -507,6 +508,11 @@ class LoanerOut(Schema):
     damage_charge = Money()
     return_note = ma.fields.String()
     note = ma.fields.String()
+    order_number = ma.fields.String(allow_none=True)
+    created_at = ma.fields.DateTime()
+    posted_by_id = ma.fields.UUID(allow_none=True)
+    returned_by_id = ma.fields.UUID(allow_none=True)
+    actions = ma.fields.List(ma.fields.String(), metadata={"description": "What may be done now: return"})
 
 
 LoanerPage = page_schema(LoanerOut, "RepairLoanerPage")
@@ -556,6 +562,10 @@ class BatchPickupIn(Schema):
 
 
 class BatchArgs(PageArgs):
+    q = Str(40, metadata={"description": "The batch number (whole) or the contact's phone"})
+    status = ma.fields.String(validate=ma.validate.OneOf(("draft", "posted")),
+                              metadata={"description": "draft: devices still being scanned in; posted: intake closed"})
+    party_id = ma.fields.UUID(metadata={"description": "The distributor or dealer"})
     open = ma.fields.Boolean(metadata={"description": "Only batches not picked up yet"})
 
 
@@ -574,6 +584,7 @@ class BatchOut(Schema):
     created_at = ma.fields.DateTime()
     posted_at = ma.fields.DateTime(allow_none=True)
     picked_up_at = ma.fields.DateTime(allow_none=True)
+    picked_up_by_id = ma.fields.UUID(allow_none=True)
     bill_total = Money()
 
 
@@ -585,13 +596,18 @@ class BatchOrderOut(Schema):
     id = ma.fields.UUID()
     number = ma.fields.String(allow_none=True)
     imei = ma.fields.String()
+    model_id = ma.fields.UUID(allow_none=True)
     state = ma.fields.String()
     bill_total = Money()
 
 
-class BatchDetailOut(Schema):
+class BatchDetailOut(BatchOut):
+    """The batch's columns (as every document's answer has them), the batch again under ``batch``,
+    its devices as ``orders`` and as ``lines``, and what may be done now."""
     batch = ma.fields.Nested(BatchOut)
     orders = ma.fields.List(ma.fields.Nested(BatchOrderOut))
+    lines = ma.fields.List(ma.fields.Nested(BatchOrderOut))
+    actions = ma.fields.List(ma.fields.String(), metadata={"description": "add_device, close, pickup"})
 
 
 # -- comebacks ------------------------------------------------------------------------------
@@ -627,3 +643,29 @@ class ComebacksOut(Schema):
     items = ma.fields.List(ma.fields.Nested(ComebackItemOut))
     by_engineer = ma.fields.List(ma.fields.Nested(ComebackCountOut))
     by_fault = ma.fields.List(ma.fields.Nested(ComebackCountOut))
+
+
+# -- refund slips at the desk (§1.11) ---------------------------------------------------------
+
+class RefundArgs(PageArgs):
+    q = Str(40, metadata={"description": "A slip or order number (whole)"})
+    approval = ma.fields.String(validate=ma.validate.OneOf(("pending", "approved", "refused")),
+                                metadata={"description": "pending: waiting for the approver"})
+    order_id = ma.fields.UUID()
+
+
+class RefundOut(PaymentOut):
+    order_number = ma.fields.String(allow_none=True)
+    approval = ma.fields.String(metadata={"description": "pending, approved (posted: paid out) or refused"})
+    refused_at = ma.fields.DateTime(allow_none=True)
+    refused_by_id = ma.fields.UUID(allow_none=True)
+    refusal_reason = ma.fields.String()
+    created_at = ma.fields.DateTime()
+    actions = ma.fields.List(ma.fields.String(), metadata={"description": "What may be done now: approve, refuse"})
+
+
+RefundPage = page_schema(RefundOut, "RepairRefundPage")
+
+
+class RefuseIn(Schema):
+    reason = Str(300, required=True, min_len=1)
