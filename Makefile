@@ -41,7 +41,7 @@ $(PWA_DEPS): $(PWA)/package.json $(PWA)/package-lock.json
 	cd $(PWA) && $(NPM) ci --no-audit --no-fund
 	@touch $@
 
-$(PWA_GENERATED): server/repair/statemachine.py server/repair/pwa_export.py | $(STAMP)
+$(PWA_GENERATED): server/repair/statemachine.py server/repair/rules.py server/repair/pwa_export.py | $(STAMP)
 	$(BIN)/python -m server.repair.pwa_export $@
 
 $(PWA_BUILT): $(PWA_DEPS) $(PWA_SOURCES)

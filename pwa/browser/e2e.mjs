@@ -317,7 +317,7 @@ const scenarios = {
     ok(`offline intake saved: provisional code ${code}, QR ${token}, pending counter 2 (the event and its photo)`)
 
     await page.locator(tid('menu-repairOrders')).click()
-    await page.locator(tid(`order-${code}`)).getByText('待同步').waitFor({ timeout: T })
+    await page.locator(tid(`order-${code}`)).getByText('已保存在本机').waitFor({ timeout: T })
     await shot(page, 'counter-06-orders-offline-zh-1024')
     ok('the order list shows it offline, pending sync')
 

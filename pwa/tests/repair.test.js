@@ -7,7 +7,7 @@ import Ajv2020 from 'ajv/dist/2020.js'
 import PouchDB from 'pouchdb-browser'
 import memory from 'pouchdb-adapter-memory'
 import { imeiProblem, luhnCheckDigit, normaliseImei, tacOf } from '../src/repair/imei.js'
-import { buildIntake, buildRepairEvent, intakeProblems, moneyText, rfc3339 } from '../src/repair/events.js'
+import { buildIntake, buildRepairEvent, envelope, intakeProblems, moneyText, rfc3339 } from '../src/repair/events.js'
 import { MACHINE, nextActions, refusal, stateAfter, stateLabel, unknownGuards } from '../src/repair/machine.js'
 import { countByState, filterOrders, projectOrders } from '../src/repair/orders.js'
 import { PhotoQueue, sha256Hex } from '../src/sync/photos.js'
@@ -239,5 +239,68 @@ describe('photo queue', () => {
     await q.discard([keep, drop])
     expect((await q.counts()).pending).toBe(1)
     expect(await q.image(drop)).toBeNull()
+  })
+})
+
+describe('quotation, decision and the shared rules (issue 16)', () => {
+  const ORDER = '0190a000-0000-7000-8000-0000000000f1'
+  const ITEM = '0190a000-0000-7000-8000-0000000000e1'
+  const LEVEL = '0190a000-0000-7000-8000-0000000000e2'
+
+  test('a quotation and its decision are valid sync events; the total is the server’s sum', async () => {
+    const { buildQuotation, buildQuotationDecision, quotationProblems, quotationTotal } = await import('../src/repair/events.js')
+    const lines = [{ kind: 'part', itemId: ITEM, quantity: 2, unitPrice: '120.50' }, { kind: 'labour', levelId: LEVEL, unitPrice: '80' }]
+    const q = buildQuotation(ORDER, { lines, note: ' 换屏 ' }, CTX)
+    expect(validate('repair_quotation')(q)).toBe(true)
+    expect(q.lines).toEqual([{ kind: 'part', item_id: ITEM, quantity: 2 }, { kind: 'labour', repair_level_id: LEVEL }])
+    expect(quotationTotal(lines)).toBe('321.00')
+    const d = buildQuotationDecision(ORDER, q._id, true, 'data:image/png;base64,AAAA', CTX)
+    expect(validate('repair_quotation_decision')(d)).toBe(true)
+    expect(quotationProblems({ lines: [] })).toEqual({ lines: 'required' })
+    expect(quotationProblems({ lines: [{ kind: 'part', itemId: ITEM, quantity: 0 }] })).toEqual({ 'lines.0': 'quantity' })
+  })
+
+  test('the projection: a quotation is pending, an accepted one lets the repair start, a declined one returns the device', () => {
+    const intake = buildIntake(intakeForm(), CTX)
+    const posted = { _id: `status:${intake._id}`, state: 'posted', numbers: { repair_order: 'WX-SZ01-2605-00001' } }
+    const snap = { [intake._id]: { state: 'pending_repair', facts: { chargeable: true, quotation: 'none' }, events: [], quotations: [] } }
+    const quote = { ...envelope('repair_quotation', CTX), order_id: intake._id, lines: [{ kind: 'labour', repair_level_id: LEVEL }] }
+    let [o] = projectOrders([intake, posted, quote], snap)
+    expect(o.facts.quotation).toBe('pending')
+    expect(refusal('start_repair', { state: o.state, facts: o.facts })).toEqual({ kind: 'guard', guard: 'quotation_accepted_if_chargeable' })
+    expect(o.localQuotations.map((x) => x.id)).toEqual([quote._id])
+    const yes = { ...envelope('repair_quotation_decision', CTX), order_id: intake._id, quotation_id: quote._id, accepted: true, signature: 'x', created_at: '2999-01-01T00:00:00.000+08:00' }
+    ;[o] = projectOrders([intake, posted, quote, yes], snap)
+    expect(o.facts.quotation).toBe('accepted')
+    expect(refusal('start_repair', { state: o.state, facts: o.facts })).toBeNull()
+    const no = { ...yes, accepted: false }
+    ;[o] = projectOrders([intake, posted, quote, no], snap)
+    expect(o.state).toBe('pending_pickup')
+    expect(o.facts.unrepaired).toBe(true)
+    // Once the server's answer knows the quotation, its own status counts.
+    ;[o] = projectOrders([intake, posted, quote, yes], { [intake._id]: { ...snap[intake._id], facts: { chargeable: true, quotation: 'accepted' }, quotations: [{ id: quote._id, status: 'accepted' }] } })
+    expect(o.facts.quotation).toBe('accepted')
+  })
+
+  test('intake problems follow the server’s exported rules', async () => {
+    const { RULES } = await import('../src/repair/rules.js')
+    expect(RULES.text_limits.customer_name).toBe(80)
+    expect(intakeProblems(intakeForm({ customer: { kind: 'walk_in', name: 'x'.repeat(81), phone: '13912345678' } }), { imeiProblem }).name).toBe('tooLong')
+    expect(intakeProblems(intakeForm({ colour: 'x'.repeat(41) }), { imeiProblem }).colour).toBe('tooLong')
+    expect(intakeProblems(intakeForm({ customer: { kind: 'walk_in', name: '张三', phone: '12345' } }), { imeiProblem }).phone).toBe('phone')
+    expect(intakeProblems(intakeForm({ customer: { kind: 'member', phone: '13912345678' } }), { imeiProblem, member: { found: false } }).phone).toBe('noMember')
+    expect(intakeProblems(intakeForm({ purchaseDate: '2999-01-01' }), { imeiProblem, today: '2026-05-01' }).purchaseDate).toBe('future')
+    expect(intakeProblems(intakeForm({ signature: 'not an image' }), { imeiProblem }).signature).toBe('invalid')
+    expect(intakeProblems(intakeForm({ deposit: { amount: '1.234', accountId: 'x' } }), { imeiProblem }).deposit).toBe('money')
+    expect(intakeProblems(intakeForm(), { imeiProblem })).toEqual({})
+    expect(Object.keys(RULES.papers)).toContain('quotation')
+  })
+
+  test('the offline warranty verdict: the model’s period from the stated purchase date', async () => {
+    const { addMonths, localWarranty } = await import('../src/repair/warranty.js')
+    expect(addMonths('2025-01-31', 1)).toBe('2025-02-28')
+    expect(localWarranty({ model: { warranty_months: 12 }, purchaseDate: '2024-01-10', today: '2026-05-01' }).rule).toBe('out_of_warranty')
+    expect(localWarranty({ model: { warranty_months: 12 }, purchaseDate: '2026-01-10', today: '2026-05-01' })).toEqual({ rule: 'pending_inspection', saleDate: '2026-01-10', expiresOn: '2027-01-10' })
+    expect(localWarranty({ model: null, purchaseDate: null, today: '2026-05-01' }).rule).toBe('pending_inspection')
   })
 })

@@ -35,14 +35,17 @@ from ..ids import uuid7
 from ..org.models import Organisation
 from ..org.scoping import may_see
 from ..settings import Settings
+from . import rules
 from . import statemachine as sm
 from .models import (RepairHandover, RepairOrder, RepairPart, RepairPayment, RepairQuotation, RepairQuotationLine,
                      RepairTransition)
 
 ZERO = Decimal("0")
-MAX_SIGNATURE = 65_536
-_SHA = re.compile(r"^[0-9a-f]{64}$")
-_DATA_URL = re.compile(r"^data:image/(png|jpeg|webp|svg\+xml);base64,[A-Za-z0-9+/=]+$")
+# Shapes and limits the PWA checks too (rules.py, exported into its build).
+MAX_SIGNATURE = rules.MAX_SIGNATURE
+_SHA = re.compile(rules.SHA256_PATTERN)
+_DATA_URL = re.compile(rules.SIGNATURE_PATTERN)
+LIMITS = rules.TEXT_LIMITS
 
 
 # -- settings and small helpers ----------------------------------------------------------
@@ -109,7 +112,7 @@ def _money(value: Any, field: str, *, positive: bool = True) -> Decimal:
         raise InvalidInput(field, "at most two decimal places")
     if positive and amount <= 0:
         raise InvalidInput(field, "must be positive")
-    if abs(amount) > Decimal("999999999999.99"):
+    if abs(amount) > Decimal(rules.MONEY_MAX):
         raise InvalidInput(field, "too large")
     return amount.quantize(Decimal("0.01"))
 
@@ -279,14 +282,14 @@ def _jsonable(data: dict) -> dict:
 # -- intake (§1.1) -------------------------------------------------------------------------
 
 def _customer(session: Session, data: dict) -> dict:
-    phone = normalise_phone(_text(data, "member_phone", 20))
+    phone = normalise_phone(_text(data, "member_phone", LIMITS["member_phone"]))
     if phone:
         member = member_by_phone(session, phone)  # a customer served at any point
         if member is None or not member.active:
             raise InvalidInput("member_phone", "no member with this phone: register the member, or take the device in as a walk-in")
         return {"customer_kind": "member", "member_id": member.id, "customer_name": member.name, "customer_phone": member.phone}
-    name = _text(data, "customer_name", 80, required=True)
-    walk_phone = normalise_phone(_text(data, "customer_phone", 20, required=True))
+    name = _text(data, "customer_name", LIMITS["customer_name"], required=True)
+    walk_phone = normalise_phone(_text(data, "customer_phone", LIMITS["customer_phone"], required=True))
     if problem := phone_problem(walk_phone):
         raise InvalidInput("customer_phone", problem)
     return {"customer_kind": "walk_in", "member_id": None, "customer_name": name, "customer_phone": walk_phone}
@@ -370,7 +373,7 @@ def take_in_device(session: Session, data: dict, *, order_id: uuid.UUID | None =
     settings = repair_settings(session)
     today = _today(session)
     customer = _customer(session, data)
-    imei = normalise_imei(_text(data, "imei", 15, required=True))
+    imei = normalise_imei(_text(data, "imei", LIMITS["imei"], required=True))
     if problem := imei_problem(imei):
         raise InvalidInput("imei", problem)
     purchase_date = _date(data.get("purchase_date"), "purchase_date")
@@ -393,12 +396,12 @@ def take_in_device(session: Session, data: dict, *, order_id: uuid.UUID | None =
     if mode == "B" and org.parent_id is None:
         raise InvalidInput("mode", "this service point has no higher-level point to forward to")
     symptoms = _symptoms(session, model_id, data.get("symptom_ids") or [])
-    description = _text(data, "fault_description", 2000)
+    description = _text(data, "fault_description", LIMITS["fault_description"])
     if not symptoms and not description:
         raise InvalidInput("symptom_ids", "give a fault symptom code or describe the fault")
     computed_id = verdict.status_id
     status_id = _uuid(data.get("warranty_status_id"), "warranty_status_id") or computed_id
-    override_reason = _text(data, "warranty_override_reason", 300)
+    override_reason = _text(data, "warranty_override_reason", LIMITS["warranty_override_reason"])
     if status_id is None:
         raise InvalidInput("warranty_status_id", "no warranty status is configured for this case: choose one")
     status = session.get(bd.WarrantyStatus, status_id)
@@ -413,19 +416,19 @@ def take_in_device(session: Session, data: dict, *, order_id: uuid.UUID | None =
     order = RepairOrder(
         id=order_id or uuid7(),
         org_id=org.id, doc_date=today, mode=mode, **customer, imei=imei, model_id=model_id, model_source=model_source,
-        colour=_text(data, "colour", 40), accessories=_accessories(session, model_id, data.get("accessories_received") or []),
-        symptoms=symptoms, fault_description=description, appearance_note=_text(data, "appearance_note", 2000),
+        colour=_text(data, "colour", LIMITS["colour"]), accessories=_accessories(session, model_id, data.get("accessories_received") or []),
+        symptoms=symptoms, fault_description=description, appearance_note=_text(data, "appearance_note", LIMITS["appearance_note"]),
         photos=_photos(session, org.id, data.get("photos") or []), warranty_card_id=verdict.warranty_card_id,
         purchase_date=purchase_date, warranty_rule=verdict.rule, warranty_reason=verdict.reason[:300],
         computed_status_id=computed_id, warranty_status_id=status_id, warranty_override_reason=override_reason,
         chargeable=status.chargeable, claimable=status.claimable, promised_date=promised,
-        current_holder_id=p.user_id, device_id=device_id[:64], provisional_code=_text(data, "provisional_code", 32),
-        note=_text(data, "note", 2000), comeback_of_id=_comeback_of(session, imei, today),
+        current_holder_id=p.user_id, device_id=device_id[:64], provisional_code=_text(data, "provisional_code", LIMITS["provisional_code"]),
+        note=_text(data, "note", LIMITS["note"]), comeback_of_id=_comeback_of(session, imei, today),
         intake_signature=check_signature(data.get("signature"), "signature", required=False),
     )
     passcode = data.get("passcode") or ""
-    if not isinstance(passcode, str) or len(passcode) > 64:
-        raise InvalidInput("passcode", "at most 64 characters")
+    if not isinstance(passcode, str) or len(passcode) > LIMITS["passcode"]:
+        raise InvalidInput("passcode", f"at most {LIMITS['passcode']} characters")
     if passcode:
         order.passcode_cipher = encrypt_passcode(settings, order.id, passcode)
     deposit = data.get("deposit")
@@ -474,21 +477,21 @@ def fire(session: Session, order: RepairOrder, event: str, data: dict | None = N
             # On its way to the higher-level point, which from now on sees and works the order.
             order.custody_org_id = parent_id
             share_order(session, order, parent_id)
-        recorded.update(mode=mode, note=_text(data, "note", 500))
+        recorded.update(mode=mode, note=_text(data, "note", LIMITS["event_note"]))
     elif event == "forward_receive":
         if not (p.sees_all or p.org_id == order.custody_org_id):
             raise TransitionRefused("the device was forwarded to another service point", {"org_id": ["not the receiving point"]})
         order.forwarded_out = False
-        recorded.update(at=str(order.custody_org_id), note=_text(data, "note", 500))
+        recorded.update(at=str(order.custody_org_id), note=_text(data, "note", LIMITS["event_note"]))
     elif event == "send_back":
         order.forwarded_out, order.custody_org_id = True, None
-        recorded["note"] = _text(data, "note", 500)
+        recorded["note"] = _text(data, "note", LIMITS["event_note"])
     elif event == "forward_return":
         if not p.may_write_org(order.org_id):
             raise TransitionRefused("the device comes back to the service point that took it in",
                                     {"org_id": ["not the order's service point"]})
         order.forwarded_out = False
-        recorded["note"] = _text(data, "note", 500)
+        recorded["note"] = _text(data, "note", LIMITS["event_note"])
     elif event == "start_repair":
         eng = _engineer(session, order, data["engineer_id"]) if data.get("engineer_id") else (
             session.get(bd.Engineer, order.engineer_id) if order.engineer_id else _own_engineer(session, order))
@@ -515,20 +518,20 @@ def fire(session: Session, order: RepairOrder, event: str, data: dict | None = N
         order.repair_method_ids = methods
         order.repair_finished_at = now
         recorded.update(repair_level_id=str(order.repair_level_id) if order.repair_level_id else None,
-                        repair_method_ids=methods, note=_text(data, "note", 500))
+                        repair_method_ids=methods, note=_text(data, "note", LIMITS["event_note"]))
     elif event == "return_unrepaired":
         order.unrepaired = True
-        recorded["reason"] = _text(data, "reason", 300, required=True)
+        recorded["reason"] = _text(data, "reason", LIMITS["reason"], required=True)
     elif event == "qc_pass":
         order.qc_passed_at = now
-        recorded["note"] = _text(data, "note", 500)
+        recorded["note"] = _text(data, "note", LIMITS["event_note"])
     elif event == "qc_fail":
         order.qc_fail_count += 1
         order.repair_finished_at = None
-        recorded["reason"] = _text(data, "reason", 300, required=True)
+        recorded["reason"] = _text(data, "reason", LIMITS["reason"], required=True)
     elif event == "convert_to_exchange":
-        order.exchange_reason = _text(data, "reason", 300, required=True)
-        order.exchange_ref = _text(data, "exchange_ref", 80)
+        order.exchange_reason = _text(data, "reason", LIMITS["reason"], required=True)
+        order.exchange_ref = _text(data, "exchange_ref", LIMITS["exchange_ref"])
         order.mode = "D"
         recorded.update(reason=order.exchange_reason, exchange_ref=order.exchange_ref)
         _erase_passcode(order)
@@ -537,7 +540,7 @@ def fire(session: Session, order: RepairOrder, event: str, data: dict | None = N
         if isinstance(sat, bool) or not isinstance(sat, int) or not 1 <= sat <= 5:
             raise InvalidInput("satisfaction", "1 (very unhappy) to 5 (very happy)")
         order.followup_satisfaction = sat
-        order.followup_note = _text(data, "note", 500)
+        order.followup_note = _text(data, "note", LIMITS["event_note"])
         recorded.update(satisfaction=sat, note=order.followup_note)
     elif event in ("audit", "audit_without_followup"):
         order.audited_at, order.audited_by_id = now, p.user_id
@@ -615,7 +618,7 @@ def make_quotation(session: Session, order: RepairOrder, lines: list[dict], note
                                                              RepairQuotation.status == "pending")).scalars():
         old.status = "superseded"
     q = RepairQuotation(id=quotation_id or uuid7(), org_id=order.org_id, shared_org_id=order.shared_org_id,
-                        order_id=order.id, total=sum((r.amount for r in rows), ZERO), note=note[:500],
+                        order_id=order.id, total=sum((r.amount for r in rows), ZERO), note=note[:LIMITS["quotation_note"]],
                         created_by_id=get_principal(session).user_id, lines=rows)
     session.add(q)
     session.flush()

@@ -1,4 +1,5 @@
-"""Writes the repair state machine (``statemachine.export()``) as JSON for the PWA's build.
+"""Writes the repair state machine (``statemachine.export()``) and the counter's input rules
+(``rules.export()``) as JSON for the PWA's build.
 
 The PWA works offline, so it cannot ask ``GET /api/repair/state-machine`` when it needs the
 machine; the Makefile runs ``python -m server.repair.pwa_export pwa/src/generated/repair-machine.json``
@@ -12,12 +13,14 @@ import json
 import sys
 from pathlib import Path
 
+from . import rules
 from . import statemachine as sm
 
 
 def write_machine(path: Path) -> bool:
     """Write the machine to ``path``; False when the file already says the same (keeps make quiet)."""
-    text = json.dumps(sm.export(), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    # The counter's input rules travel with the machine: one generated file, one import.
+    text = json.dumps({**sm.export(), "rules": rules.export()}, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
     if path.is_file() and path.read_text(encoding="utf-8") == text:
         return False
     path.parent.mkdir(parents=True, exist_ok=True)

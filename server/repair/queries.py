@@ -170,7 +170,19 @@ def order_detail(session: Session, order: RepairOrder) -> dict[str, Any]:
         "payments": payments,
         "deposit_held": deposit_held(session, order),
         "bill": bill_of(session, order),
+        # Who did each step, by name, for the order's history (transitions, quotations made and decided).
+        "people": _full_names(session, [t.user_id for t in transitions] + [q.created_by_id for q in quotations]
+                              + [q.decided_by_id for q in quotations]),
     }
+
+
+def _full_names(session: Session, ids) -> dict:
+    ids = {i for i in ids if i is not None}
+    if not ids:
+        return {}
+    rows = session.execute(select(User.id, User.full_name, User.username).where(User.id.in_(ids))
+                           .execution_options(unscoped=True))
+    return {str(i): full or username for i, full, username in rows}
 
 
 def _entry(at: Any, kind: str, summary: str, **ref: Any) -> dict:

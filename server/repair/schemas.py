@@ -5,6 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 
 from ..http import ExactDecimal, PageArgs, Schema, Str, page_schema
+from . import rules
 from . import statemachine as sm
 
 SIGNATURE_MAX = 65_536
@@ -32,28 +33,32 @@ class DepositIn(Schema):
     account_id = ma.fields.UUID(required=True, metadata={"description": "Cash drawer or bank account of the service point"})
 
 
+# The lengths are the rules the PWA checks too (rules.py, exported into its build).
+_L = rules.TEXT_LIMITS
+
+
 class IntakeIn(Schema):
-    member_phone = Str(20, metadata={"description": "A member's phone; leave empty for a walk-in customer"})
-    customer_name = Str(80, metadata={"description": "Walk-in customer's name"})
-    customer_phone = Str(20, metadata={"description": "Walk-in customer's phone"})
-    imei = Str(15, required=True)
+    member_phone = Str(_L["member_phone"], metadata={"description": "A member's phone; leave empty for a walk-in customer"})
+    customer_name = Str(_L["customer_name"], metadata={"description": "Walk-in customer's name"})
+    customer_phone = Str(_L["customer_phone"], metadata={"description": "Walk-in customer's phone"})
+    imei = Str(_L["imei"], required=True)
     model_id = ma.fields.UUID(metadata={"description": "Default: from the warranty card or the IMEI's TAC"})
-    colour = Str(40)
-    passcode = Str(64, metadata={"description": "Screen passcode or pattern; stored encrypted, erased at pickup"})
+    colour = Str(_L["colour"])
+    passcode = Str(_L["passcode"], metadata={"description": "Screen passcode or pattern; stored encrypted, erased at pickup"})
     accessories_received = ma.fields.List(ma.fields.UUID(), validate=ma.validate.Length(max=50))
     symptom_ids = ma.fields.List(ma.fields.UUID(), validate=ma.validate.Length(max=20))
-    fault_description = Str(2000)
-    appearance_note = Str(2000)
+    fault_description = Str(_L["fault_description"])
+    appearance_note = Str(_L["appearance_note"])
     photos = ma.fields.List(Str(64), validate=ma.validate.Length(max=20))
     signature = Signature(metadata={"description": "The customer's signature on the intake ticket: a data:image/…;base64 URL or the SHA-256 of an uploaded image"})
     purchase_date = ma.fields.Date()
     warranty_status_id = ma.fields.UUID(metadata={"description": "Override the computed warranty status (with a reason)"})
-    warranty_override_reason = Str(300)
+    warranty_override_reason = Str(_L["warranty_override_reason"])
     promised_date = ma.fields.Date()
     mode = ma.fields.String(validate=ma.validate.OneOf(("A", "B", "C")))
     deposit = ma.fields.Nested(DepositIn)
-    provisional_code = Str(32)
-    note = Str(2000)
+    provisional_code = Str(_L["provisional_code"])
+    note = Str(_L["note"])
 
 
 _EVENT_FIELDS = {
@@ -251,6 +256,8 @@ class QuotationOut(Schema):
     created_at = ma.fields.DateTime()
     decided_at = ma.fields.DateTime(allow_none=True)
     signed = ma.fields.Function(lambda q: bool(q.signature))
+    created_by_id = ma.fields.UUID(allow_none=True)
+    decided_by_id = ma.fields.UUID(allow_none=True)
     lines = ma.fields.List(ma.fields.Nested(QuotationLineOut))
 
 
@@ -328,6 +335,8 @@ class OrderDetailOut(Schema):
     payments = ma.fields.List(ma.fields.Nested(PaymentOut))
     deposit_held = Money()
     bill = ma.fields.Nested(BillOut)
+    people = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.String(),
+                            metadata={"description": "user id → full name of who did the order's steps"})
 
 
 class CounterAccountOut(Schema):

@@ -30,17 +30,20 @@ export const directoryApi = {
 
 export const lookupApi = {
   phone: (phone) => api.get(`/api/lookup/phone/${encodeURIComponent(phone)}`),
+  warranty: (imei, purchaseDate) => api.get(`/api/lookup/warranty?imei=${encodeURIComponent(imei)}${purchaseDate ? `&purchase_date=${purchaseDate}` : ''}`),
 }
 
 export const repairApi = {
   order: (id) => api.get(`/api/repair/orders/${id}`),
   counterAccounts: () => api.get('/api/repair/counter-accounts'),
+  /** The device's passcode for the engineer (repair.passcode; every read is audited by the server). */
+  passcode: (id) => api.get(`/api/repair/orders/${id}/passcode`),
 }
 
 export const printApi = {
   /** The server's PDF of a form (needs the bearer token, so it is fetched, not linked). */
-  async pdf(form, id, lang) {
-    const resp = await api.authFetch(`/api/print/${form}/${id}?format=pdf&lang=${lang}`)
+  async pdf(form, id, lang, paper = null) {
+    const resp = await api.authFetch(`/api/print/${form}/${id}?format=pdf&lang=${lang}${paper ? `&paper=${paper}` : ''}`)
     if (!resp.ok) throw await errorFromResponse(resp)
     return resp.blob()
   },

@@ -51,6 +51,16 @@ export async function saveSnapshot(dbName, detail, now = new Date()) {
       depositHeld: detail.deposit_held,
       photos: detail.order.photos,
       pickupPhotos: detail.order.pickup_photos || [],
+      chargeable: !!detail.order.chargeable,
+      claimable: !!detail.order.claimable,
+      warranty: { rule: detail.order.warranty_rule || '', statusId: detail.order.warranty_status_id || null, saleDate: detail.order.sale_date || null, purchaseDate: detail.order.purchase_date || null },
+      mode: detail.order.mode,
+      hasPasscode: !!detail.has_passcode,
+      // Who did each step and when (the history), the quotations, and the papers' documents (payments).
+      transitions: (detail.transitions || []).map((x) => ({ seq: x.seq, event: x.event, at: x.at, name: detail.people?.[x.user_id] || x.username || '', source: x.source, eventId: x.event_id || null, data: x.data || {} })),
+      quotations: (detail.quotations || []).map((q) => ({ id: q.id, status: q.status, total: q.total, note: q.note || '', createdAt: q.created_at, decidedAt: q.decided_at, createdBy: detail.people?.[q.created_by_id] || '', decidedBy: detail.people?.[q.decided_by_id] || '', signed: !!q.signed, lines: q.lines || [] })),
+      payments: (detail.payments || []).map((x) => ({ id: x.id, kind: x.kind, number: x.number, status: x.status, amount: x.amount, reason: x.reason || '' })),
+      handovers: (detail.handovers || []).length,
       // Which events of this device the answer already reflects (ids, not clocks: the
       // device's and the server's clocks need not agree).
       events: (detail.transitions || []).map((x) => x.event_id).filter(Boolean),

@@ -6,6 +6,7 @@
 import { uuidv7 } from '../sync/ids.js'
 import { normaliseImei } from './imei.js'
 import { MACHINE } from './machine.js'
+import { isoDate, moneyProblem, phoneProblem, RULES, signatureProblem, textProblem } from './rules.js'
 
 /** RFC 3339 with the device's offset, as the envelope's pattern wants it. */
 export function rfc3339(date = new Date()) {
@@ -85,23 +86,86 @@ export function buildRepairEvent(orderId, event, data, ctx) {
   return doc
 }
 
-/** The problems that stop an intake from being saved: {field: code}. Empty when it can be saved. */
-export function intakeProblems(form, { imeiProblem }) {
+/**
+ * The problems that stop an intake from being saved: {field: code}. Empty when it can be saved.
+ * The server's own rules (rules.js, exported from server/repair/rules.py): what passes here is
+ * refused at posting only for what a device cannot know (an unknown member, say).
+ * `member`: the lookup's answer when online ({found: false} refuses an unknown member now).
+ */
+export function intakeProblems(form, { imeiProblem, member = null, today = isoDate() }) {
   const out = {}
   const c = form.customer || {}
-  const phone = text(c.phone)
-  if (!phone) out.phone = 'required'
-  else if (!/^\+?[\d\s-]{5,20}$/.test(phone)) out.phone = 'phone'
-  if (c.kind !== 'member' && !text(c.name)) out.name = 'required'
+  const pp = phoneProblem(c.phone)
+  if (pp) out.phone = pp
+  else if (textProblem(c.kind === 'member' ? 'member_phone' : 'customer_phone', c.phone)) out.phone = 'tooLong'
+  else if (c.kind === 'member' && member && member.found === false) out.phone = 'noMember'
+  if (c.kind !== 'member') {
+    if (!text(c.name)) out.name = 'required'
+    else if (textProblem('customer_name', c.name)) out.name = 'tooLong'
+  }
   const ip = imeiProblem(form.imei)
   if (ip) out.imei = ip
   if (!form.modelId) out.model = 'required'
+  if (textProblem('colour', form.colour)) out.colour = 'tooLong'
+  if (typeof form.passcode === 'string' && form.passcode.length > RULES.text_limits.passcode) out.passcode = 'tooLong'
+  if (form.purchaseDate && RULES.intake.purchase_date_not_future && form.purchaseDate > today) out.purchaseDate = 'future'
   if (!(form.symptoms || []).length && !text(form.faultDescription)) out.fault = 'required'
-  if (!form.signature) out.signature = 'required'
+  else if (textProblem('fault_description', form.faultDescription)) out.fault = 'tooLong'
+  if (textProblem('appearance_note', form.appearanceNote)) out.appearanceNote = 'tooLong'
+  const sp = signatureProblem(form.signature)
+  if (sp) out.signature = sp
   const amount = String(form.deposit?.amount ?? '').trim()
-  if (amount) {
-    if (!moneyText(amount)) out.deposit = 'money'
-    else if (Number(amount) > 0 && !form.deposit.accountId) out.depositAccount = 'required'
-  }
+  if (amount && Number(amount) !== 0) {
+    const mp = moneyProblem(amount)
+    if (mp) out.deposit = mp
+    else if (!form.deposit.accountId) out.depositAccount = 'required'
+  } else if (amount && moneyProblem(amount, { positive: false })) out.deposit = 'money'
   return out
+}
+
+/**
+ * A quotation (报价单) made on the device: its _id becomes the quotation's id, so a decision
+ * written before it posts can name it. lines: [{kind: 'part', itemId, quantity} | {kind: 'labour', levelId}].
+ */
+export function buildQuotation(orderId, { lines, note }, ctx) {
+  const doc = envelope('repair_quotation', ctx)
+  doc.order_id = orderId
+  doc.lines = (lines || []).map((l) => (l.kind === 'labour'
+    ? { kind: 'labour', repair_level_id: l.levelId }
+    : { kind: 'part', item_id: l.itemId, quantity: Math.max(1, Math.trunc(Number(l.quantity) || 1)) }))
+  put(doc, 'note', text(note))
+  return doc
+}
+
+/** The customer's signed answer to a quotation. */
+export function buildQuotationDecision(orderId, quotationId, accepted, signature, ctx) {
+  const doc = envelope('repair_quotation_decision', ctx)
+  doc.order_id = orderId
+  doc.quotation_id = quotationId
+  doc.accepted = !!accepted
+  doc.signature = signature
+  return doc
+}
+
+/** What stops a quotation from being saved: {field: code}; prices come from master data (lines' unitPrice). */
+export function quotationProblems({ lines, note }) {
+  const out = {}
+  if (!lines?.length) out.lines = 'required'
+  else if (lines.length > RULES.quotation.max_lines) out.lines = 'tooMany'
+  ;(lines || []).forEach((l, i) => {
+    if (l.kind === 'labour' && !l.levelId) out[`lines.${i}`] = 'required'
+    if (l.kind === 'part') {
+      const q = Number(l.quantity)
+      if (!l.itemId) out[`lines.${i}`] = 'required'
+      else if (!Number.isInteger(q) || q < 1 || q > RULES.quotation.max_quantity) out[`lines.${i}`] = 'quantity'
+    }
+  })
+  if (textProblem('quotation_note', note)) out.note = 'tooLong'
+  return out
+}
+
+/** The quotation's total as the server computes it: part repair price × quantity + level labour charge, in cents. */
+export function quotationTotal(lines) {
+  const cents = (lines || []).reduce((sum, l) => sum + Math.round(Number(l.unitPrice || 0) * 100) * (l.kind === 'part' ? Math.max(1, Math.trunc(Number(l.quantity) || 1)) : 1), 0)
+  return (cents / 100).toFixed(2)
 }

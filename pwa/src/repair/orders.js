@@ -25,7 +25,7 @@ export function projectOrders(docs, snapshots = {}, machine = MACHINE) {
     if (!d || typeof d._id !== 'string') continue
     if (d._id.startsWith(STATUS)) statuses.set(d._id.slice(STATUS.length), d)
     else if (d.type === 'repair_intake') intakes.push(d)
-    else if (d.type === 'repair_event' && d.order_id) {
+    else if ((d.type === 'repair_event' || d.type === 'repair_quotation' || d.type === 'repair_quotation_decision') && d.order_id) {
       if (!eventsByOrder.has(d.order_id)) eventsByOrder.set(d.order_id, [])
       eventsByOrder.get(d.order_id).push(d)
     }
@@ -41,19 +41,36 @@ function syncStateOf(status) {
 
 export function orderFrom(intake, eventDocs, statuses, snapshot, machine = MACHINE) {
   const intakeStatus = statuses.get(intake._id)
-  const events = [...eventDocs].sort(sortByTime).map((doc) => {
+  // Quotations and decisions are events of the order too (their own documents, same feed).
+  const all = [...eventDocs].sort(sortByTime).map((doc) => {
     const status = statuses.get(doc._id)
-    return { doc, event: doc.event, sync: syncStateOf(status), reasons: status?.reasons || [], at: doc.created_at, postedAt: status?.updated_at || null, serverState: status?.numbers?.state || null }
+    const event = doc.type === 'repair_event' ? doc.event : doc.type === 'repair_quotation' ? 'quotation' : doc.accepted ? 'quotation_accepted' : 'quotation_declined'
+    return { doc, event, sync: syncStateOf(status), reasons: status?.reasons || [], at: doc.created_at, postedAt: status?.updated_at || null, serverState: status?.numbers?.state || null, userId: doc.user_id }
   })
+  const events = all
   const intakeSync = syncStateOf(intakeStatus)
   // The server's word: its answer for the order (snapshot), which names the events it reflects;
   // after it, each posted event's resulting state (status numbers.state), in event order; the
   // events not posted yet move the projection through the machine.
   const reflected = new Set(snapshot?.events || [])
+  // Quotations the answer knows (id → status): their events and decided answers are in its facts.
+  const known = new Map((snapshot?.quotations || []).map((q) => [q.id, q.status]))
+  const inSnapshot = (e) => (e.event === 'quotation' ? known.has(e.doc._id) : e.doc.type === 'repair_quotation_decision' && known.has(e.doc.quotation_id) && known.get(e.doc.quotation_id) !== 'pending')
   let state = snapshot?.state || machine.initial
   let facts = { ...DEFAULT_FACTS, ...(snapshot?.facts || {}) }
   for (const e of events) {
-    if (e.sync === 'rejected' || reflected.has(e.doc._id)) continue
+    if (e.sync === 'rejected' || reflected.has(e.doc._id) || inSnapshot(e)) continue
+    if (e.doc.type !== 'repair_event') {
+      // A quotation makes the order's quotation pending; a decline returns the device unrepaired.
+      if (e.event === 'quotation') facts = { ...facts, quotation: 'pending' }
+      else if (e.event === 'quotation_accepted') facts = { ...facts, quotation: 'accepted' }
+      else {
+        facts = { ...facts, quotation: 'declined' }
+        state = e.sync === 'posted' && e.serverState ? e.serverState : stateAfter(state, 'return_unrepaired', machine)
+        facts = factsAfter(facts, 'return_unrepaired', {})
+      }
+      continue
+    }
     if (e.sync === 'posted' && e.serverState) state = e.serverState
     else state = stateAfter(state, e.event, machine)
     facts = factsAfter(facts, e.event, e.doc)
@@ -75,6 +92,8 @@ export function orderFrom(intake, eventDocs, statuses, snapshot, machine = MACHI
     photos: intake.photos || [],
     // Taken when the device went back: this device's pickup event, else the server's answer.
     pickupPhotos: events.findLast((e) => e.event === 'pickup' && e.sync !== 'rejected')?.doc.photos || snapshot?.pickupPhotos || [],
+    // Quotations written on devices of this point (not yet refused), newest last; the server's own are in the snapshot.
+    localQuotations: events.filter((e) => e.event === 'quotation' && e.sync !== 'rejected').map((e) => ({ id: e.doc._id, lines: e.doc.lines, note: e.doc.note || '', at: e.at, sync: e.sync, decision: events.find((d) => d.doc.quotation_id === e.doc._id && d.sync !== 'rejected') || null })),
     state,
     facts,
     events,

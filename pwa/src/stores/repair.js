@@ -6,7 +6,7 @@ import { ref, shallowRef } from 'vue'
 import { repairApi, blobsApi } from '../api/index.js'
 import * as local from '../db/repair.js'
 import { engine, nextProvisionalCode, photoQueue } from '../sync/index.js'
-import { buildIntake, buildRepairEvent } from '../repair/events.js'
+import { buildIntake, buildQuotation, buildQuotationDecision, buildRepairEvent } from '../repair/events.js'
 import { useSessionStore } from './session.js'
 import { useSyncStore } from './sync.js'
 
@@ -88,6 +88,22 @@ export const useRepairStore = defineStore('repair', () => {
     return doc
   }
 
+  /** A quotation made at the counter or on the job: an event like any other (posted by the worker). */
+  async function quote(orderId, quotation) {
+    const doc = buildQuotation(orderId, quotation, context())
+    await sync().writeEvent(doc)
+    await refresh()
+    return doc
+  }
+
+  /** The customer's signed accept/decline of a quotation (this device's or the server's). */
+  async function decide(orderId, quotationId, accepted, signature) {
+    const doc = buildQuotationDecision(orderId, quotationId, accepted, signature, context())
+    await sync().writeEvent(doc)
+    await refresh()
+    return doc
+  }
+
   /** The server's current answer for an order (online), kept for offline use. */
   async function fetchServerOrder(id) {
     if (!sync().online) return null
@@ -147,5 +163,5 @@ export const useRepairStore = defineStore('repair', () => {
     master.value = null
   }
 
-  return { orders, loaded, master, accounts, refresh, loadMaster, fetchAccounts, saveIntake, fire, fetchServerOrder, snapshot, intakeSignature, photoUrl, addPhoto, discardPhotos, find, reset }
+  return { orders, loaded, master, accounts, refresh, loadMaster, fetchAccounts, saveIntake, fire, quote, decide, fetchServerOrder, snapshot, intakeSignature, photoUrl, addPhoto, discardPhotos, find, reset }
 })
