@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from .auth.operations import create_user
 from .basedata.demo import load_basedata_demo
+from .finance.demo import load_business_demo
 from .org.models import Organisation
 from .org.operations import create_organisation
 from .settings import Settings
@@ -69,4 +70,5 @@ def load_demo(session: Session, settings: Settings) -> bool:
         create_user(session, settings, username=username, full_name=name, password=DEMO_PASSWORD,
                     org_id=by_code[org].id, roles=roles)
     load_basedata_demo(session)
+    load_business_demo(session)
     return True

@@ -1,0 +1,96 @@
+// The finance screens' calls and the little they decide themselves (pure, Vitest: tests/finance.test.js).
+// What a source document is called and where it opens comes with every row from the server
+// (server/finance/sources.py: document_label, link); here only a link becomes a route.
+import { api } from '../../api/index.js'
+import { errorFromResponse, networkError } from '../../api/errors.js'
+
+export const financeApi = {
+  balances: (query) => api.get('/api/finance/counterparty-balances', query),
+  documents: (query) => api.get('/api/finance/counterparty-documents', query),
+  entries: (query) => api.get('/api/finance/counterparty-entries', query),
+  accounts: (query) => api.get('/api/finance/account-balances', query),
+  account: (id) => api.get(`/api/money-accounts/${id}`),
+  cashEntries: (query) => api.get('/api/finance/cash-entries', query),
+
+  /** A ledger detail as .xlsx ({blob, filename}); `ledger` is 'counterparty' or 'cash'. */
+  async exportLedger(ledger, query) {
+    const path = ledger === 'cash' ? '/api/finance/cash-entries/export' : '/api/finance/counterparty-entries/export'
+    const params = new URLSearchParams(Object.entries(query).filter(([, v]) => v !== undefined && v !== null && v !== ''))
+    let resp
+    try {
+      resp = await api.authFetch(`${path}?${params}`)
+    } catch (e) {
+      throw networkError(e)
+    }
+    if (!resp.ok) throw await errorFromResponse(resp)
+    const filename = /filename="([^"]+)"/.exec(resp.headers.get('Content-Disposition') || '')?.[1] || 'ledger.xlsx'
+    return { blob: await resp.blob(), filename }
+  },
+}
+
+export const DIRECTIONS = ['receivable', 'payable']
+export const COUNTERPARTY_KINDS = ['party', 'organisation', 'member', 'walk_in']
+export const ACCOUNT_KINDS = ['bank', 'cash']
+
+/** The route of a counterparty's page from a balance row; walk-in customers have no id. */
+export function counterpartyRoute(row) {
+  const params = { orgId: row.org_id, kind: row.counterparty_kind }
+  if (row.counterparty_id) params.cpId = row.counterparty_id
+  return { name: 'finance-counterparty', params }
+}
+
+/** The query naming one counterparty in one organisation's books (for documents and entries). */
+export function counterpartyQuery({ orgId, kind, cpId }) {
+  return { org_id: orgId, counterparty_kind: kind, counterparty_id: kind === 'walk_in' ? undefined : cpId }
+}
+
+/**
+ * Where a source document opens, as a route (null: no screen shows it). A repair order opens on
+ * the first of `orderRoutes` the router knows (the online order page for users without a point
+ * database, then the counter's), so the link follows whichever page exists.
+ */
+export function linkRoute(link, hasRoute = () => true, orderRoutes = ['hq-order', 'repair-order']) {
+  if (!link) return null
+  if (link.kind === 'workspace') return hasRoute('workspace-document') ? { name: 'workspace-document', params: { type: link.type, id: link.id } } : null
+  if (link.kind === 'repair_order') {
+    const name = orderRoutes.find((n) => hasRoute(n))
+    return name ? { name, params: { id: link.id } } : null
+  }
+  return null
+}
+
+/** A label {zh-CN, en} in the current language (the other one, then the raw value, as fallbacks). */
+export function pick(label, locale, fallback = '') {
+  if (!label) return fallback
+  return label[locale] || label['zh-CN'] || label.en || fallback
+}
+
+/** YYYY-MM-DD of a local date (the business date the server counts by). */
+export function isoDay(d = new Date()) {
+  const pad = (n) => String(n).padStart(2, '0')
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`
+}
+
+/** The first day of the month `monthsBack` months before `d`, as YYYY-MM-DD. */
+export function monthStart(d = new Date(), monthsBack = 0) {
+  return isoDay(new Date(d.getFullYear(), d.getMonth() - monthsBack, 1))
+}
+
+/** A date range's problem for the user, or '' (the server says the same, naming date_from). */
+export function rangeProblem(from, to) {
+  return from && to && from > to ? 'finance.ledger.badRange' : ''
+}
+
+/** Sum of decimal strings, exact to the cent (no float drift over many rows). */
+export function sumMoney(values) {
+  let cents = 0n
+  for (const v of values) {
+    if (v === null || v === undefined || v === '') continue
+    const [whole, frac = ''] = String(v).replace('-', '').split('.')
+    const c = BigInt(whole || '0') * 100n + BigInt((frac + '00').slice(0, 2))
+    cents += String(v).startsWith('-') ? -c : c
+  }
+  const sign = cents < 0n ? '-' : ''
+  const abs = cents < 0n ? -cents : cents
+  return `${sign}${abs / 100n}.${String(abs % 100n).padStart(2, '0')}`
+}

@@ -1,0 +1,41 @@
+// The finance screens' own decisions: links to routes, counterparty routes and queries, exact sums, ranges.
+import { describe, expect, test } from 'vitest'
+import { counterpartyQuery, counterpartyRoute, isoDay, linkRoute, monthStart, pick, rangeProblem, sumMoney } from '../src/pages/finance/finance.js'
+
+describe('finance', () => {
+  test('a source document opens where a screen shows it', () => {
+    const all = () => true
+    expect(linkRoute({ kind: 'workspace', type: 'goods_receipt', id: 'd1' }, all)).toEqual({ name: 'workspace-document', params: { type: 'goods_receipt', id: 'd1' } })
+    expect(linkRoute({ kind: 'repair_order', id: 'o1', number: 'WX-1' }, all)).toEqual({ name: 'hq-order', params: { id: 'o1' } })
+    // Without the online order page, the counter's; without either, no link.
+    expect(linkRoute({ kind: 'repair_order', id: 'o1' }, (n) => n === 'repair-order')).toEqual({ name: 'repair-order', params: { id: 'o1' } })
+    expect(linkRoute({ kind: 'repair_order', id: 'o1' }, () => false)).toBeNull()
+    expect(linkRoute({ kind: 'repair_batch', id: 'b1' }, all)).toBeNull()
+    expect(linkRoute(null, all)).toBeNull()
+  })
+
+  test('a counterparty is named by organisation, kind and id; walk-in customers have no id', () => {
+    const row = { org_id: 'o', counterparty_kind: 'party', counterparty_id: 'p' }
+    expect(counterpartyRoute(row)).toEqual({ name: 'finance-counterparty', params: { orgId: 'o', kind: 'party', cpId: 'p' } })
+    expect(counterpartyRoute({ org_id: 'o', counterparty_kind: 'walk_in', counterparty_id: null }).params).toEqual({ orgId: 'o', kind: 'walk_in' })
+    expect(counterpartyQuery({ orgId: 'o', kind: 'member', cpId: 'm' })).toEqual({ org_id: 'o', counterparty_kind: 'member', counterparty_id: 'm' })
+    expect(counterpartyQuery({ orgId: 'o', kind: 'walk_in', cpId: 'x' }).counterparty_id).toBeUndefined()
+  })
+
+  test('money adds up to the cent, signs included', () => {
+    expect(sumMoney(['0.10', '0.20', '0.30'])).toBe('0.60')
+    expect(sumMoney(['100.00', '-130.5', '0.05'])).toBe('-30.45')
+    expect(sumMoney(['-0.50'])).toBe('-0.50')
+    expect(sumMoney([])).toBe('0.00')
+    expect(sumMoney(['12345678901.99', '1.01', null])).toBe('12345678903.00')
+  })
+
+  test('dates and ranges', () => {
+    expect(isoDay(new Date(2026, 0, 5))).toBe('2026-01-05')
+    expect(monthStart(new Date(2026, 1, 17), 2)).toBe('2025-12-01')
+    expect(rangeProblem('2026-02-01', '2026-01-01')).toBe('finance.ledger.badRange')
+    expect(rangeProblem('2026-01-01', '')).toBe('')
+    expect(pick({ 'zh-CN': '押金单', en: 'Deposit' }, 'en')).toBe('Deposit')
+    expect(pick(null, 'en', 'x')).toBe('x')
+  })
+})
