@@ -23,7 +23,7 @@ def test_the_entries_are_read_from_the_routes(client, net):
     e = admin_entries(client, net, "admin")
     assert list(e) == ["users", "organisations", "login-records"]
     users, orgs, records = e["users"], e["organisations"], e["login-records"]
-    assert users["path"] == "/api/users" and users["read"] == "/api/users/{id}" and users["section"] == "system"
+    assert users["path"] == "/api/users" and users["read"] == "/api/users/{id}" and users["section"] == "system" and users["menu"] is False
     assert set(names(users["fields"])) <= set(UserCreateIn().fields) | set(UserUpdateIn().fields)
     assert set(names(users["list"]["columns"])) <= set(UserOut().fields)
     assert set(names(users["list"]["filters"])) <= set(UserListArgs().fields) and users["list"]["search"] == "q"
@@ -38,7 +38,7 @@ def test_the_entries_are_read_from_the_routes(client, net):
     assert acts["reset_password"]["path"] == "/api/users/{id}/password" and names(acts["reset_password"]["input"]) == ["password"]
     assert acts["unlock"]["path"] == "/api/users/{id}/unlock" and all(a["states"] == [] for a in acts.values())
 
-    assert orgs["section"] == "baseData"
+    assert orgs["section"] == "baseData" and orgs["display"] == ["name", "code"]
     assert set(names(orgs["fields"])) <= set(OrganisationCreateIn().fields) | set(OrganisationUpdateIn().fields)
     assert set(names(orgs["list"]["columns"])) <= set(OrganisationOut().fields)
     assert set(names(orgs["list"]["filters"])) <= set(OrganisationListArgs().fields)

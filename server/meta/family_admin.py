@@ -3,8 +3,9 @@ login record (issue 16, Admin). Same entry shape as a document type's (``_stock_
 workspace list serves them; read from the routes (paths, permission marks, argument and answer
 schemas) and the auth catalogue (roles), like every other describer. Only the words are stated here.
 
-Each entry adds ``section`` (the menu section it belongs to) and ``description`` (a line for the
-home page). Record actions (edit, reset a password, clear failed logins) carry ``states: []``: they
+Each entry adds ``section`` (where the home page groups it; ``menu: false``: the drawer keeps its own
+entries for these lists), ``display`` (the fields that name a
+record) and ``description`` (a line for the home page). Record actions (edit, reset a password, clear failed logins) carry ``states: []``: they
 apply whatever the record's state, and the record's own screen asks the server for the rest.
 """
 
@@ -93,11 +94,12 @@ def _actions(routes: dict, p: Principal, extra: dict | None = None) -> list[dict
     return out
 
 
-def _entry(key: str, label: dict, description: dict, section: str, path: str, read: str | None, fields: list,
+def _entry(key: str, label: dict, description: dict, section: str, display: list, path: str, read: str | None, fields: list,
            columns: list, filters: list, search: str | None, actions: list, audit: dict | None,
            search_label: dict | None = None) -> dict:
     return {
-        "key": key, "family": "admin", "section": section, "label": label, "description": description,
+        "key": key, "family": "admin", "menu": False, "section": section, "display": display, "label": label,
+        "description": description,
         "path": path, "read": read, "number_prefix": None, "kinds": [], "fields": fields, "lines": None,
         "list": {"columns": columns, "filters": filters, "search": search, "search_label": search_label or LABELS["q"], "sort": None,
                  "totals": [], "export": None},
@@ -132,7 +134,7 @@ def _users(app: Flask, p: Principal) -> dict | None:
                for n in ("org_id", "role", "active") if n in args]
     return _entry("users", _l("用户与权限", "Users & permissions"),
                   _l("账号、角色；新建、编辑、重置密码、停用", "Accounts and roles: create, edit, reset passwords, deactivate"),
-                  "system", base, routes["read"].path if "read" in routes else None, fields, columns, filters,
+                  "system", ["full_name", "username"], base, routes["read"].path if "read" in routes else None, fields, columns, filters,
                   "q" if "q" in args else None, _actions(routes, p, USER_ACTIONS), _audit(app, p, "user_account"))
 
 
@@ -162,7 +164,7 @@ def _organisations(app: Flask, p: Principal) -> dict | None:
     filters = [_field(n, args[n], **extra.get(n, {})) for n in ("kind", "active", "parent_id") if n in args]
     return _entry("organisations", _l("组织与网点", "Service points"),
                   _l("总部与各级服务网点：新建、编辑级别与上级", "Headquarters and every service point: levels and parents"),
-                  "baseData", base, routes["read"].path if "read" in routes else None, fields, columns, filters,
+                  "baseData", ["name", "code"], base, routes["read"].path if "read" in routes else None, fields, columns, filters,
                   "q" if "q" in args else None, _actions(routes, p), _audit(app, p, "organisation"))
 
 
@@ -182,7 +184,7 @@ def _login_records(app: Flask, p: Principal) -> dict | None:
     # No record screen and no actions: the record is read, never changed.
     return _entry("login-records", _l("登录记录", "Login record"),
                   _l("谁在何时从何处登录，结果如何", "Who logged in, when, from where, with what outcome"),
-                  "system", route.path, None, [], columns, filters, "username" if "username" in args else None, [], None,
+                  "system", ["username"], route.path, None, [], columns, filters, "username" if "username" in args else None, [], None,
                   LABELS["username"])
 
 

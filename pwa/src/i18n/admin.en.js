@@ -1,2 +1,51 @@
 // The admin screens' words (en); keys mirror admin.zh-CN.js.
-export default {}
+export default {
+  menu: {
+    unaudit: 'Un-audit',
+    desc: { unaudit: 'Reopen an audited repair order as a user of the point; you and that user are both recorded' },
+  },
+  permission: { repair_unaudit: 'Un-audit (administrator, switched in)' },
+  admin: {
+    save: 'Save',
+    saved: 'Saved: {name}',
+    user: {
+      newTitle: 'New user',
+      create: 'Create user',
+      active: 'Active',
+      inactive: 'Deactivated',
+      lastLogin: 'last login {at}',
+      rolesHint: 'Your own roles decide which roles you may grant; the server refuses any other.',
+      deactivate: 'Deactivate',
+      reactivate: 'Reactivate',
+      deactivateAsk: 'Deactivate the account of {name}? All of its sessions end at once.',
+      reactivateAsk: 'Reactivate the account of {name}?',
+      resetExplain: 'With a new password every session of the account ends and its failed logins are forgotten.',
+      newPassword: 'New password (8–128 characters, not only letters or digits)',
+      resetDone: 'Password reset',
+      unlocked: 'Failed logins cleared',
+    },
+    org: {
+      newTitle: 'New service point',
+      create: 'Create service point',
+      levelHint: 'Level: headquarters is 0, service points start at 1; a higher-level point has a smaller level, and no cycles.',
+    },
+    unaudit: {
+      title: 'Un-audit',
+      subtitle: 'This point’s audited repair orders; un-audited, an order goes back to completed (or followed up) to be corrected and audited again.',
+      acting: '{admin} is acting as {user}: every un-audit records both.',
+      search: 'Whole order number, IMEI or customer phone',
+      count: '{n} audited',
+      none: 'No audited repair orders',
+      number: 'Number',
+      date: 'Taken in',
+      customer: 'Customer',
+      reason: 'Reason for un-auditing',
+      explain: 'The order goes back to “{to}”; the reason goes into the audit log and the order’s history.',
+      done: '{number} un-audited, now “{state}”',
+    },
+  },
+  home: {
+    sectionsTitle: 'What you can use',
+    waiting: '{n} waiting',
+  },
+}

@@ -1,2 +1,51 @@
 // The admin screens' words (zh-CN); keys mirror admin.en.js.
-export default {}
+export default {
+  menu: {
+    unaudit: '反审核',
+    desc: { unaudit: '以网点用户身份重新打开已审计的维修单，管理员与该用户一并记录' },
+  },
+  permission: { repair_unaudit: '反审核（管理员切换身份后）' },
+  admin: {
+    save: '保存',
+    saved: '已保存：{name}',
+    user: {
+      newTitle: '新建用户',
+      create: '创建用户',
+      active: '正常',
+      inactive: '已停用',
+      lastLogin: '最近登录 {at}',
+      rolesHint: '可授予的角色由您的角色决定，服务器会拒绝越权的授予。',
+      deactivate: '停用',
+      reactivate: '重新启用',
+      deactivateAsk: '停用 {name} 的账号？其所有会话立即结束。',
+      reactivateAsk: '重新启用 {name} 的账号？',
+      resetExplain: '设置新密码后，该账号的所有会话立即结束，登录失败记录清零。',
+      newPassword: '新密码（8–128 位，不能全为字母或数字）',
+      resetDone: '密码已重置',
+      unlocked: '登录失败记录已清除',
+    },
+    org: {
+      newTitle: '新建网点',
+      create: '创建网点',
+      levelHint: '级别：总部为 0，服务网点从 1 开始；上级网点的级别必须更高（数字更小），不能形成循环。',
+    },
+    unaudit: {
+      title: '反审核',
+      subtitle: '本网点已审计的维修单；反审核后回到已完成（或已回访），可更正后重新审计。',
+      acting: '{admin} 正以 {user} 的身份操作：每次反审核都同时记录两人。',
+      search: '完整单号、IMEI 或客户电话',
+      count: '已审计 {n} 单',
+      none: '没有已审计的维修单',
+      number: '单号',
+      date: '受理日期',
+      customer: '客户',
+      reason: '反审核原因',
+      explain: '维修单将回到「{to}」，原因写入审计日志和维修记录。',
+      done: '{number} 已反审核，现为「{state}」',
+    },
+  },
+  home: {
+    sectionsTitle: '您可以使用的功能',
+    waiting: '待处理 {n}',
+  },
+}

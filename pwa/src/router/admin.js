@@ -1,5 +1,22 @@
 // The admin screens: routes (children of the main layout) and menu entries (`menu.<key>` in
 // i18n/admin.*.js). Wired into router/index.js and router/menu.js.
-export const routes = []
+// Users, organisations and the login record are listed by the workspace list too (/workspace/<type>,
+// described by server/meta/family_admin.py); a user's and an organisation's own screens are the
+// routes named ws-<type>-new / ws-<type>-detail, which that list and the menu's lists open.
+import { matFactCheck } from '@quasar/extras/material-icons'
 
-export const menu = []
+const UserPage = () => import('../pages/admin/UserPage.vue')
+const OrganisationPage = () => import('../pages/admin/OrganisationPage.vue')
+
+export const routes = [
+  { path: 'admin/users/new', name: 'ws-users-new', component: UserPage, meta: { permission: 'user.manage', titleKey: 'admin.user.newTitle' } },
+  { path: 'admin/users/:id', name: 'ws-users-detail', component: UserPage, meta: { permission: 'user.view', titleKey: 'menu.users' } },
+  { path: 'admin/organisations/new', name: 'ws-organisations-new', component: OrganisationPage, meta: { permission: 'org.manage', titleKey: 'admin.org.newTitle' } },
+  { path: 'admin/organisations/:id', name: 'ws-organisations-detail', component: OrganisationPage, meta: { permission: 'org.view', titleKey: 'menu.organisations' } },
+  { path: 'admin/unaudit', name: 'admin-unaudit', component: () => import('../pages/admin/UnauditPage.vue'), meta: { permission: 'repair.unaudit', titleKey: 'menu.unaudit' } },
+]
+
+// 反审核 is done inside a point, by an administrator switched into one of its users.
+export const menu = [
+  { key: 'unaudit', route: 'admin-unaudit', icon: matFactCheck, permission: 'repair.unaudit', section: 'advanced', onlyWhileActing: true },
+]

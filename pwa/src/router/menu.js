@@ -40,6 +40,7 @@ export function visibleEntries({ permissions = [], catalogue = null, acting = fa
   const known = catalogue?.permissions ? new Set(Object.keys(catalogue.permissions)) : null
   return MENU.filter((e) => {
     if (e.hideWhileActing && acting) return false
+    if (e.onlyWhileActing && !acting) return false
     if (!e.permission) return true
     return granted.has(e.permission) && (!known || known.has(e.permission))
   })
