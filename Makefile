@@ -17,6 +17,9 @@ PWA_GENERATED := $(PWA)/src/generated/repair-machine.json
 PWA_SOURCES := $(shell find $(PWA)/src $(PWA)/public -type f 2>/dev/null) $(PWA_GENERATED) \
 	$(PWA)/index.html $(PWA)/vite.config.js $(PWA)/package.json $(PWA)/package-lock.json
 CHROMIUM := /usr/bin/chromium
+# make test runs pytest in one process per core (pytest-xdist): half the tests wait on servers,
+# browsers and PostgreSQL, so two workers on two cores finish well before one. PYTEST_WORKERS= runs serially.
+PYTEST_WORKERS ?= -n auto
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # The embedded sync store and the PouchDB test client, installed from their lock files.
 # No install scripts: leveldown loads its bundled prebuilt binary; nothing is fetched or compiled.
@@ -75,7 +78,7 @@ run: $(STAMP) $(PWA_BUILT) $(STORE_STAMP) $(PRINT_FONTS) print-deps
 
 test: $(STAMP) $(PWA_GENERATED) $(PWA_BUILT) $(STORE_STAMP) $(DRIVER_STAMP) $(PRINT_FONTS) print-deps chromium
 	cd $(PWA) && $(NPM) test
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 bench-basedata: $(STAMP)
 	$(BIN)/python bench/basedata.py
