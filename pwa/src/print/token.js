@@ -6,7 +6,12 @@
 
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'
 
-export function orderToken(uuid) {
+// Printed codes name what they open by a two-character prefix (server/printing/qr.py KINDS).
+export const TOKEN_KINDS = { R1: 'repair_order', S1: 'stock_document' }
+// Crockford base32 reads the letters a person or a scanner may confuse as the digits they resemble.
+const DECODE = Object.fromEntries([...ALPHABET].map((c, i) => [c, i]).concat([['O', 0], ['I', 1], ['L', 1]]))
+
+function token(prefix, uuid) {
   const hex = String(uuid).replace(/-/g, '').toLowerCase()
   if (!/^[0-9a-f]{32}$/.test(hex)) throw new Error(`not a UUID: ${uuid}`)
   let n = BigInt(`0x${hex}`)
@@ -15,16 +20,35 @@ export function orderToken(uuid) {
     out = ALPHABET[Number(n & 31n)] + out
     n >>= 5n
   }
-  return `R1${out}`
+  return prefix + out
+}
+
+export function orderToken(uuid) {
+  return token('R1', uuid)
+}
+
+export function stockToken(uuid) {
+  return token('S1', uuid)
+}
+
+/** What a scanned code opens: { kind, id } (kind from TOKEN_KINDS), or null when the text is not a
+ *  printed document's code. The same reading as the server's parse_token. */
+export function tokenTarget(text) {
+  const s = String(text ?? '').trim().toUpperCase()
+  const kind = TOKEN_KINDS[s.slice(0, 2)]
+  if (!kind || s.length !== 28) return null
+  let n = 0n
+  for (const ch of s.slice(2)) {
+    if (!(ch in DECODE)) return null
+    n = (n << 5n) | BigInt(DECODE[ch])
+  }
+  if (n >> 128n) return null
+  const hex = n.toString(16).padStart(32, '0')
+  return { kind, id: `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}` }
 }
 
 /** The order id a scanned token names, or null when the text is not an order token. */
-export function orderIdFromToken(token) {
-  const s = String(token ?? '').trim().toUpperCase()
-  if (!/^R1[0-9A-HJKMNP-TV-Z]{26}$/.test(s)) return null
-  let n = 0n
-  for (const ch of s.slice(2)) n = (n << 5n) | BigInt(ALPHABET.indexOf(ch))
-  if (n >> 128n) return null
-  const hex = n.toString(16).padStart(32, '0')
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`
+export function orderIdFromToken(text) {
+  const target = tokenTarget(text)
+  return target?.kind === 'repair_order' ? target.id : null
 }
