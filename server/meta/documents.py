@@ -102,14 +102,20 @@ def _kind_for_table(table: str) -> Kind | None:
     return next((k for k in KINDS.values() if k.model.__table__.name == table), None)
 
 
+_OTHER_LOOKUPS = {"organisations": ("organisations.Organisations", ["name", "code"]),
+                  "users": ("users.Users", ["full_name", "username"])}
+
+
 def _lookup(app: Flask, p: Principal, kind_name: str, only: dict | None = None, scoped: bool = False) -> dict | None:
     """Where a reference's records are listed and searched (None when the user may not read them)."""
-    if kind_name == "organisations":
-        route = endpoint_route(app, "organisations.Organisations")
+    # Organisations and user accounts are not base-data kinds: their own list routes serve the lookup.
+    if kind_name in _OTHER_LOOKUPS:
+        endpoint, display = _OTHER_LOOKUPS[kind_name]
+        route = endpoint_route(app, endpoint)
         if route is None or not route.allows(p):
             return None
-        return {"kind": "organisations", "path": route.path, "search": "q" if "q" in _schema_fields(route.arguments.get("query")) else None,
-                "display": ["name", "code"]}
+        return {"kind": kind_name, "path": route.path, "search": "q" if "q" in _schema_fields(route.arguments.get("query")) else None,
+                "display": display}
     kind = KINDS[kind_name]
     base, routes = routes_of(app, f"basedata_{kind.name}", KIND_ROUTES)
     if "list" not in routes or not routes["list"].allows(p):
@@ -249,6 +255,7 @@ def _audit(app: Flask, p: Principal, table: str) -> dict | None:
 
 def _stock_entry(app: Flask, p: Principal, t) -> dict | None:
     from ..stock.api import blueprint_name
+    from ..stock.documents import count_field
     from ..stock.models import StockDocument, StockDocumentLine
     from ..stock.schemas import LABELS, LOCATION_KIND_LABELS
 
@@ -281,9 +288,18 @@ def _stock_entry(app: Flask, p: Principal, t) -> dict | None:
     for name in ("reference", "note"):
         header.append(describe_field(name, header_schema.get(name), LABELS[name], required=False))
 
-    lines = [describe_field(u.name, line_schema.get(u.name), LABELS[u.label or u.name], required=u.required,
-                            kinds=list(u.kinds), filled=u.filled, lookup=ref(StockDocumentLine, u.name),
-                            total=u.name in ("quantity", "counted_quantity"))
+    out_lines = _schema_fields(out_fields["lines"].inner.nested) if "lines" in out_fields else {}
+
+    def line_extra(u) -> dict:
+        if u.name != "serials":
+            return {}
+        # Serials are entered for a serial-tracked item only (the item's `attr`), one per unit of the
+        # line's count field per kind: the rule posting and a draft's save apply (ledger.serial_rule).
+        return {"serial": {"attr": "serialized", "count": {k: count_field(t.name, k) for k in t.kinds}}}
+
+    lines = [describe_field(u.name, line_schema.get(u.name) or out_lines.get(u.name), LABELS[u.label or u.name],
+                            required=u.required, kinds=list(u.kinds), filled=u.filled, lookup=ref(StockDocumentLine, u.name),
+                            total=u.name in ("quantity", "counted_quantity"), **line_extra(u))
              for u in t.lines]
 
     def column(name, **extra):
@@ -358,6 +374,80 @@ def _stock_entry(app: Flask, p: Principal, t) -> dict | None:
     }
 
 
+# Words of audited actions that are no lifecycle transition (base-data edits, the shortage register).
+AUDIT_WORDS: dict[str, dict[str, str]] = {
+    "update": {"zh-CN": "修改", "en": "Changed"},
+    "lookup": {"zh-CN": "查询", "en": "Looked up"},
+    "export": {"zh-CN": "导出", "en": "Exported"},
+    "import": {"zh-CN": "导入", "en": "Imported"},
+    "register": {"zh-CN": "登记", "en": "Registered"},
+    "fulfilled": {"zh-CN": "已领用", "en": "Fulfilled"},
+    "cancelled": {"zh-CN": "已取消", "en": "Cancelled"},
+}
+
+
+# -- the shortage register ------------------------------------------------------------
+
+SHORTAGE_ROUTES: dict[str, tuple[str, str]] = {
+    "list": ("GET", ""), "read": ("GET", "/<id>"), "create": ("POST", ""),
+    "fulfil": ("POST", "/<id>/fulfil"), "cancel": ("POST", "/<id>/cancel"),
+}
+
+
+def _shortage_entry(app: Flask, p: Principal) -> dict | None:
+    """缺料单 (spec §9.10) in the documents' shape: registered, then fulfilled or cancelled; no lines,
+    number or ledger of its own (the requisition that fulfils it is a document)."""
+    from ..stock.models import Shortage
+    from ..stock.schemas import LABELS, SHORTAGE_ACTIONS, SHORTAGE_LABELS, SHORTAGE_OPEN, SHORTAGE_STATUSES
+
+    if "stock_shortages" not in app.blueprints:
+        return None
+    base, routes = routes_of(app, "stock_shortages", SHORTAGE_ROUTES)
+    if "list" not in routes or not routes["list"].allows(p):
+        return None
+    labels = {**LABELS, **SHORTAGE_LABELS}
+    create = _schema_fields(routes["create"].arguments.get("json")) if "create" in routes else {}
+    out_fields = _schema_fields(routes["read"].answer)
+    states = _choices(SHORTAGE_STATUSES, SHORTAGE_STATUSES)
+
+    def ref(name):
+        kind = _foreign_kind(Shortage, name)
+        return _lookup(app, p, kind, scoped=True) if kind else None
+
+    fields = []
+    if p.sees_all and "org_id" in create:
+        fields.append(describe_field("org_id", create["org_id"], labels["org_id"], required=True, lookup=ref("org_id")))
+    for name in ("item_id", "quantity", "engineer_id", "reference", "note"):
+        f = create.get(name)
+        fields.append(describe_field(name, f, labels[name], required=bool(f and f.required), lookup=ref(name)))
+    columns = [describe_field(n, out_fields.get(n), labels[n], lookup=ref(n))
+               for n in ("created_at", "item_id", "quantity", "engineer_id", "reference")]
+    if p.sees_all:
+        columns.insert(1, describe_field("org_id", out_fields.get("org_id"), labels["org_id"], lookup=ref("org_id")))
+    columns.append(describe_field("status", out_fields.get("status"), labels["status"], type="enum", choices=states))
+    filters = []
+    for name, f in _schema_fields(routes["list"].arguments.get("query")).items():
+        if name in _PAGING or name == "reference":
+            continue
+        extra = {"type": "enum", "choices": states} if name == "status" else {"lookup": ref(name)}
+        filters.append(describe_field(name, f, labels[name], **extra))
+    actions = []
+    for name in ("create", "fulfil", "cancel"):
+        route = routes.get(name)
+        if route is None or not route.allows(p):
+            continue
+        actions.append({"name": name, "label": lifecycle.ACTION_LABELS["create"] if name == "create" else SHORTAGE_ACTIONS[name],
+                        "method": route.method, "path": route.path, "states": [] if name == "create" else list(SHORTAGE_OPEN)})
+    return {
+        "key": "shortages", "family": "stock", "label": SHORTAGE_LABELS["register"], "path": base, "number_prefix": None,
+        "read": routes["read"].path if "read" in routes else None, "kinds": [], "fields": fields, "lines": None,
+        "list": {"columns": columns, "filters": filters, "search": "reference", "search_label": labels["reference"],
+                 "sort": None, "totals": [], "export": None},
+        "states": states, "auditable": False, "actions": actions, "links": [], "ledgers": [],
+        "audit": _audit(app, p, Shortage.__tablename__), "prints": [],
+    }
+
+
 # -- base-data kinds ---------------------------------------------------------------
 
 def _kind_field(app: Flask, p: Principal, kind: Kind, f, mfield) -> dict:
@@ -369,20 +459,29 @@ def _kind_field(app: Flask, p: Principal, kind: Kind, f, mfield) -> dict:
         extra["lookup"] = _lookup(app, p, f.ref)
     elif f.type == "org":
         extra["lookup"] = _lookup(app, p, "organisations")
+    elif f.type == "user":
+        extra["lookup"] = _lookup(app, p, "users")
     elif f.type in ("enum", "enums"):
         extra["type"] = f.type
         extra["choices"] = _choices(f.choices, choice_labels(kind.name, f.name))
     elif f.type in ("code", "phone", "imei"):
         extra["format"] = f.type
-    elif f.type == "user":
-        extra["type"] = "uuid"
     out = describe_field(f.name, mfield, label, **extra)
     if f.type == "lines":
         out["type"] = "lines"
     return out
 
 
+def _import_field(kind: Kind, column: str) -> str | None:
+    if column == "org_code":
+        return "org_id"
+    if column in ("component_item_code", "quantity") and any(f.type == "lines" for f in kind.fields):
+        return "lines"
+    return next((f.name for f in kind.fields if f.column == column), None)
+
+
 def _kind_entry(app: Flask, p: Principal, kind: Kind) -> dict | None:
+    from ..basedata.importexport import columns as import_columns
     from ..basedata.schemas import schemas_for
 
     base, routes = routes_of(app, f"basedata_{kind.name}", KIND_ROUTES)
@@ -390,6 +489,10 @@ def _kind_entry(app: Flask, p: Principal, kind: Kind) -> dict | None:
         return None
     create = _schema_fields(schemas_for(kind.name)["create"])
     fields = [_kind_field(app, p, kind, f, create.get(f.name)) for f in kind.fields]
+    if kind.org_owned and p.sees_all and "org_id" in create:
+        # Headquarters says whose record it is (a point's own records default to it).
+        fields.insert(0, describe_field("org_id", create["org_id"], FIELD_LABELS["org_id"], required=True,
+                                        lookup=_lookup(app, p, "organisations")))
     by_name = {f["name"]: f for f in fields}
     lines = None
     if "lines" in by_name:
@@ -400,7 +503,7 @@ def _kind_entry(app: Flask, p: Principal, kind: Kind) -> dict | None:
             describe_field(n, line_schema[n], FIELD_LABELS[n], required=True,
                            lookup=_lookup(app, p, _foreign_kind(DisassemblyLine, n)) if n.endswith("_id") else None)
             for n in line_schema]}
-    columns = [f for f in fields if f["type"] not in ("text", "refs", "lines", "list")]
+    columns = [f for f in fields if f["type"] not in ("text", "refs", "lines", "list") and f["name"] != "org_id"]
     if kind.org_owned and p.sees_all:
         columns.append(describe_field("org_id", None, FIELD_LABELS["org_id"], lookup=_lookup(app, p, "organisations")))
     args = _schema_fields(routes["list"].arguments.get("query"))
@@ -433,11 +536,18 @@ def _kind_entry(app: Flask, p: Principal, kind: Kind) -> dict | None:
     for name in ("create", "edit", "delete", "import"):
         route = routes.get(name)
         if route is not None and route.allows(p):
-            actions.append({"name": name, "label": lifecycle.ACTION_LABELS.get(name) or {"zh-CN": "导入", "en": "Import"},
-                            "method": route.method, "path": route.path, "states": []})
+            action = {"name": name, "label": lifecycle.ACTION_LABELS.get(name) or {"zh-CN": "导入", "en": "Import"},
+                      "method": route.method, "path": route.path, "states": []}
+            if name == "import":
+                # The file's columns (importexport.columns) and the field each one fills, for the
+                # dialog's column list and for naming a bad cell by its field's label.
+                action["columns"] = [{"name": c, "field": _import_field(kind, c)} for c in import_columns(kind)]
+                action["formats"] = ["xlsx", "csv"]
+            actions.append(action)
     return {
         "key": kind.name, "family": "basedata", "label": kind.label, "path": base, "number_prefix": None,
         "read": routes["read"].path if "read" in routes else None,
+        "display": [n for n in ("name", "code", "phone", "imei") if n in by_name][:2],  # what names a record
         "kinds": [], "fields": fields, "lines": lines,
         "list": {"columns": columns, "filters": filters, "search": "q" if "q" in args else None,
                  "search_label": FIELD_LABELS["q"], "sort": sort, "totals": [], "export": export},
@@ -476,11 +586,14 @@ def export(app: Flask, p: Principal) -> dict:
 
     _load_describers()
     documents = [e for t in DOC_TYPES.values() if (e := _stock_entry(app, p, t)) is not None]
+    if (shortages := _shortage_entry(app, p)) is not None:
+        documents.append(shortages)
     for fn in DESCRIBERS:
         documents.extend(fn(app, p))
     return {
         "statuses": _status_choices(),
-        "action_labels": lifecycle.ACTION_LABELS,  # an audit trail names every action, offered or not
+        # An audit trail names every action, offered or not (its last dotted part: "items.update").
+        "action_labels": {**lifecycle.ACTION_LABELS, **AUDIT_WORDS},
         "documents": documents,
         "kinds": [e for k in KINDS.values() if (e := _kind_entry(app, p, k)) is not None],
     }

@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 from ..basedata.models import DisassemblyFormula, Engineer, Item, Party, Warehouse
 from ..db import get_loaded
 from ..errors import InvalidInput
-from .ledger import ZERO, MoveSpec, _money, location_for, moves_of, post_moves, reversal_specs, settle
+from ..basedata.text import normalise_imei
+from .ledger import ZERO, MoveSpec, SerialProblem, _money, location_for, moves_of, post_moves, reversal_specs, serial_rule, settle
 from .models import StockBalance, StockCost, StockDocument, StockLocation, StockSerial
 
 
@@ -114,6 +115,35 @@ def check_references(session: Session, data: dict, org_id: uuid.UUID | None) -> 
         for n, line in enumerate(data.get("lines") or []):
             if line.get("item_id") is not None and session.get(Item, line["item_id"]) is None:
                 raise InvalidInput(f"lines.{n}.item_id", "no such item")
+
+
+def count_field(doc_type: str, kind: str | None) -> str:
+    """The line field a line's serials are counted against: a stocktake's counted quantity, else the quantity."""
+    t = DOC_TYPES[doc_type]
+    return "counted_quantity" if any(u.name == "counted_quantity" and u.applies(kind) for u in t.lines) else "quantity"
+
+
+def check_serials(session: Session, doc_type: str, kind: str | None, lines: list[dict]) -> None:
+    """A draft's serials by the rule posting applies (``ledger.serial_rule``), for each line that
+    gives serials or names an item not tracked by serial: so a count that differs from the
+    quantity, a repeated IMEI or a serial on a plain part is refused when the draft is saved,
+    naming ``lines.N.serials``. A serial-tracked line still without serials may wait in a draft
+    (the units are scanned later); posting refuses it."""
+    counted = count_field(doc_type, kind)
+    with session.no_autoflush:
+        for n, line in enumerate(lines or []):
+            if line.get("role", "main") != "main" or line.get("item_id") is None:
+                continue
+            item = session.get(Item, line["item_id"])
+            serials = [normalise_imei(x) for x in line.get("serials") or []]
+            if item is None or (item.serialized and not serials):
+                continue
+            quantity = line.get(counted)
+            if item.serialized and quantity is None:
+                continue  # no quantity yet: the count is checked once there is one
+            problem = serial_rule(item.code, item.serialized, Decimal(quantity) if quantity is not None else None, serials)
+            if problem is not None:
+                raise SerialProblem(f"lines.{n}.serials", problem)
 
 
 def _wh_loc(session: Session, doc: StockDocument, wh: Warehouse) -> StockLocation:
@@ -416,6 +446,7 @@ DOC_TYPES: dict[str, DocType] = {t.name: t for t in [
                     use("warehouse_id", "return_to_customer", kind=("defective",))),
             # A stocktake sheet takes counted quantities; posting writes the difference.
             lines=(_ITEM, use("quantity", "opening", "scrap", "return_to_customer"), use("unit_cost", "opening", required=False),
+                   use("book_quantity", "stocktake", required=False, filled=True),
                    use("counted_quantity", "stocktake"), use("quantity", "stocktake", required=False, filled=True, label="difference"),
                    _SERIALS, _NOTE),
             kind_labels={"opening": {"zh-CN": "期初库存", "en": "Opening stock"},

@@ -334,6 +334,18 @@ def _state(session: Session) -> tuple[LedgerState, bool]:
     return batch.part("stock_ledger", LedgerState), False
 
 
+def serial_rule(code: str, serialized: bool, quantity: Decimal | None, serials: list[str]) -> str | None:
+    """What is wrong with the serials given for ``quantity`` units of an item (None: nothing): a
+    serial-tracked item takes one distinct serial per unit, any other item none. Posting applies it
+    to every move; a draft is checked against it when saved (``documents.check_serials``)."""
+    if serialized and quantity:
+        if len(serials) != quantity or len(set(serials)) != len(serials):
+            return f"{code} is tracked by serial: give {quantity.normalize():f} distinct serials"
+    elif serials:
+        return f"{code} is not tracked by serial"
+    return None
+
+
 def post_moves(session: Session, specs: list[MoveSpec], *, org_id: uuid.UUID, doc_type: str, doc_id: uuid.UUID,
                doc_date: dt.date) -> list[PostedMove]:
     """Write the moves of one document. Writes: stock_move, stock_move_serial, stock_balance,
@@ -359,11 +371,8 @@ def post_moves(session: Session, specs: list[MoveSpec], *, org_id: uuid.UUID, do
             raise InvalidInput(f"{where}.item_id", "source and destination are the same location")
         if not s.from_location.own and not s.to_location.own:
             raise InvalidInput(f"{where}.item_id", "a move must start or end in the organisation's own stock")
-        if item.serialized and s.quantity:
-            if len(s.serials) != s.quantity or len(set(s.serials)) != len(s.serials):
-                raise SerialProblem(f"{where}.serials", f"{item.code} is tracked by serial: give {s.quantity} distinct serials")
-        elif s.serials:
-            raise SerialProblem(f"{where}.serials", f"{item.code} is not tracked by serial")
+        if (problem := serial_rule(item.code, item.serialized, s.quantity, s.serials)) is not None:
+            raise SerialProblem(f"{where}.serials", problem)
         if not s.from_location.own and s.value is None and s.unit_cost is None:
             raise InvalidInput(f"{where}.unit_cost", "required for stock coming in")
 

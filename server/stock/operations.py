@@ -16,7 +16,7 @@ from ..db import get_loaded
 from ..errors import InvalidInput
 from ..ids import uuid7
 from ..org.models import Organisation
-from .documents import DOC_TYPES, check_references
+from .documents import DOC_TYPES, check_references, check_serials
 from ..core.batch import pending_rows
 from .models import PlainStockDocument, PlainStockDocumentLine, StockDocument, StockDocumentLine
 
@@ -47,6 +47,7 @@ def create_stock_document(session: Session, doc_type: str, data: dict[str, Any])
     carry the ids the device made); otherwise the server makes them.
     """
     check_references(session, data, data.get("org_id") or get_principal(session).org_id)
+    check_serials(session, doc_type, data.get("kind") or DOC_TYPES[doc_type].kinds[0], data.get("lines") or [])
     return core.create_document(session, _new_document(session, doc_type, data))
 
 
@@ -79,6 +80,8 @@ def update_stock_document(session: Session, doc: StockDocument, data: dict[str, 
     if "kind" in data:
         _check_kind(doc.doc_type, data["kind"])
     check_references(session, data, doc.org_id)
+    if "lines" in data:
+        check_serials(session, doc.doc_type, data.get("kind") or doc.kind, data["lines"])
     changes = {k: data[k] for k in HEADER_FIELDS if k in data}
     if "lines" in data:
         changes["lines"] = _lines(data["lines"])

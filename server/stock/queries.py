@@ -12,9 +12,9 @@ from ..basedata.queries import plan_search
 from ..basedata.kinds import KINDS
 from ..basedata.text import normalise_imei
 from ..errors import NotFound
-from .ledger import CENT
-from .models import (StockBalance, StockCost, StockDocument, StockDocumentLine, StockLocation, StockMove, StockMoveSerial,
-                     StockSerial)
+from .ledger import CENT, ZERO as ZERO_QTY
+from .models import (Shortage, StockBalance, StockCost, StockDocument, StockDocumentLine, StockLocation, StockMove,
+                     StockMoveSerial, StockSerial)
 
 
 def get_document(session: Session, doc_type: str | None, doc_id) -> StockDocument:
@@ -28,6 +28,35 @@ def get_document(session: Session, doc_type: str | None, doc_id) -> StockDocumen
     if doc is None:
         raise NotFound("no such document")
     return doc
+
+
+def book_quantities(session: Session, doc: StockDocument) -> dict:
+    """A stocktake's book quantity per line id: for a posted count what the books held (counted
+    minus the difference posting wrote), for a draft what the warehouse holds now (the counting
+    sheet). Empty for other documents and for a reversal (it counts nothing)."""
+    if doc.kind != "stocktake" or doc.reverses_id is not None:
+        return {}
+    if doc.status != "draft":
+        return {l.id: l.counted_quantity - l.quantity for l in doc.lines if l.counted_quantity is not None}
+    if doc.warehouse_id is None:
+        return {}
+    held = dict(session.execute(
+        select(StockBalance.item_id, StockBalance.quantity)
+        .join(StockLocation, StockLocation.id == StockBalance.location_id)
+        .where(StockLocation.warehouse_id == doc.warehouse_id, StockBalance.item_id.in_({l.item_id for l in doc.lines}))
+        .execution_options(unscoped=True)).all())
+    return {l.id: held.get(l.item_id, ZERO_QTY) for l in doc.lines}
+
+
+def shortages_query(args: dict):
+    """The shortage register's list: newest first, by status, item, engineer, reference."""
+    stmt = select(Shortage).order_by(Shortage.created_at.desc(), Shortage.id)
+    for key in ("status", "item_id", "engineer_id"):
+        if args.get(key):
+            stmt = stmt.where(getattr(Shortage, key) == args[key])
+    if args.get("reference"):
+        stmt = stmt.where(Shortage.reference.startswith(args["reference"], autoescape=True))
+    return stmt
 
 
 def _value_sum(dialect: str):

@@ -24,6 +24,7 @@ LABELS: dict[str, dict[str, str]] = {
     "quantity": {"zh-CN": "数量", "en": "Quantity"},
     "unit_cost": {"zh-CN": "单位成本", "en": "Unit cost"},
     "counted_quantity": {"zh-CN": "实盘数量", "en": "Counted"},
+    "book_quantity": {"zh-CN": "账面数量", "en": "Book"},
     "difference": {"zh-CN": "盘盈(+)/盘亏(−)", "en": "Gain (+) / loss (−)"},
     "serials": {"zh-CN": "串号", "en": "Serials"},
     "created_at": {"zh-CN": "录入时间", "en": "Entered"},
@@ -67,6 +68,8 @@ class StockLineOut(Schema):
     quantity = ma.fields.Decimal(as_string=True)
     unit_cost = ma.fields.Decimal(as_string=True, allow_none=True)
     counted_quantity = ma.fields.Decimal(as_string=True, allow_none=True)
+    book_quantity = ma.fields.Decimal(as_string=True, allow_none=True, dump_default=None,
+                                      metadata={"description": "A stocktake's book quantity (queries.book_quantities)"})
     serials = ma.fields.List(ma.fields.String())
     role = ma.fields.String()
     note = ma.fields.String()
@@ -119,6 +122,19 @@ class DocumentOut(Schema):
     reversed_at = ma.fields.DateTime(allow_none=True)
     reversed_by_id = ma.fields.UUID(allow_none=True)
     reversal_id = ma.fields.Method("_reversal_id", metadata={"description": "The document that reversed this one"})
+
+    @ma.pre_dump
+    def _book_quantities(self, obj, **_):
+        # Only a stocktake has any (one query for a draft's lines); each line carries its own.
+        if getattr(obj, "kind", None) == "stocktake":
+            from sqlalchemy.orm import object_session
+
+            from .queries import book_quantities
+
+            book = book_quantities(object_session(obj), obj)
+            for line in obj.lines:
+                line.book_quantity = book.get(line.id)
+        return obj
 
     def _actions(self, obj):
         from ..core.lifecycle import allowed_actions
@@ -247,6 +263,27 @@ class ShortageIn(Schema):
     org_id = ma.fields.UUID(load_default=None)
 
 
+# The shortage register's states and actions (a shortage is no document: it has no number or ledger).
+SHORTAGE_STATUSES: dict[str, dict[str, str]] = {
+    "waiting": {"zh-CN": "待料", "en": "Waiting"},
+    "ready": {"zh-CN": "已到货", "en": "Arrived"},
+    "fulfilled": {"zh-CN": "已领用", "en": "Fulfilled"},
+    "cancelled": {"zh-CN": "已取消", "en": "Cancelled"},
+}
+SHORTAGE_OPEN = ("waiting", "ready")
+SHORTAGE_ACTIONS: dict[str, dict[str, str]] = {
+    "fulfil": {"zh-CN": "已领用", "en": "Fulfilled"},
+    "cancel": {"zh-CN": "取消", "en": "Cancel"},
+}
+SHORTAGE_LABELS: dict[str, dict[str, str]] = {
+    "register": {"zh-CN": "缺料登记", "en": "Shortage register"},
+    "quantity": {"zh-CN": "缺料数量", "en": "Quantity short"},
+    "reference": {"zh-CN": "维修单号", "en": "Repair order"},
+    "ready_at": {"zh-CN": "到货时间", "en": "Arrived"},
+    "closed_at": {"zh-CN": "关闭时间", "en": "Closed"},
+}
+
+
 class ShortageOut(Schema):
     id = ma.fields.UUID()
     org_id = ma.fields.UUID()
@@ -259,12 +296,17 @@ class ShortageOut(Schema):
     created_at = ma.fields.DateTime()
     ready_at = ma.fields.DateTime(allow_none=True)
     closed_at = ma.fields.DateTime(allow_none=True)
+    actions = ma.fields.Method("_actions", metadata={"description": "What may be done to it now"})
+
+    def _actions(self, obj):
+        return list(SHORTAGE_ACTIONS) if obj.status in SHORTAGE_OPEN else []
 
 
 class ShortageArgs(PageArgs):
-    status = ma.fields.String(validate=ma.validate.OneOf(["waiting", "ready", "fulfilled", "cancelled"]))
+    status = ma.fields.String(validate=ma.validate.OneOf(list(SHORTAGE_STATUSES)))
     item_id = ma.fields.UUID()
     engineer_id = ma.fields.UUID()
+    reference = Str(80)
 
 
 class CheckOut(Schema):

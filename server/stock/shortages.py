@@ -89,7 +89,7 @@ def flag_ready(session: Session, org_id: uuid.UUID, item_id: uuid.UUID) -> list[
             if eng is not None and eng.user_id:
                 notify_user(session, eng.user_id, org_id, "shortage.ready",
                             f"缺料到货 / Part arrived: {item.code} {item.name}",
-                            f"{row.reference or ''} ×{row.quantity}".strip(), link=f"/stock/shortages/{row.id}")
+                            f"{row.reference or ''} ×{row.quantity}".strip(), link=f"/workspace/shortages/{row.id}")
     session.flush()
     return flagged
 
