@@ -3,8 +3,9 @@
 // list queries, lookups, cells, the menu, and refusals in the person's language.
 import { describe, expect, test } from 'vitest'
 import {
-  actionMap, allowedActions, blankDraft, displayRecord, draftBody, draftFromDocument, entryByKey, fieldsFor, formatCell,
-  headerFields, lineFields, lineTotals, listQuery, lookupAllows, lookupQuery, pick, splitList, workspaceMenu,
+  actionMap, allowedActions, blankDraft, displayRecord, docTitle, draftBody, draftFromDocument, entryByKey, fieldsFor, formatCell,
+  headerFields, importColumns, kindLookup, lineFields, lineTotals, listQuery, lookupAllows, lookupQuery, pick, serialState, siblings,
+  splitList, workspaceMenu,
 } from '../src/workspace/meta.js'
 import { MESSAGE_KEYS, describeDocumentError, fieldLabel } from '../src/workspace/errors.js'
 import { ApiError } from '../src/api/errors.js'
@@ -212,8 +213,8 @@ describe('menu and routes', () => {
     expect(workspaceMenu(null)).toEqual([])
   })
 
-  test('list, new, document and edit routes', () => {
-    expect(routes.map((r) => r.path)).toEqual(['workspace/:type', 'workspace/:type/new', 'workspace/:type/:id', 'workspace/:type/:id/edit'])
+  test('index, list, new, document and edit routes', () => {
+    expect(routes.map((r) => r.path)).toEqual(['workspace', 'workspace/:type', 'workspace/:type/new', 'workspace/:type/:id', 'workspace/:type/:id/edit'])
   })
 })
 
@@ -246,5 +247,62 @@ describe('refusals in the person’s language', () => {
       expect(translator(zhCN)(key), key).not.toBe(key)
       expect(translator(en)(key), key).not.toBe(key)
     }
+  })
+})
+
+describe('base data, the shortage register and serials through the same screens', () => {
+  const kind = {
+    key: 'warehouses', family: 'basedata', label: { 'zh-CN': '仓库', en: 'Warehouses' }, path: '/api/warehouses', display: ['name', 'code'], states: [], kinds: [],
+    fields: [
+      { name: 'org_id', type: 'ref', required: true, lookup: { kind: 'organisations', path: '/api/organisations' } },
+      { name: 'code', type: 'str', required: true },
+      { name: 'grade', type: 'int', required: false },
+      { name: 'roles', type: 'enums', choices: [{ value: 'a', label: 'A' }] },
+    ],
+    lines: null,
+    list: { search: 'q', filters: [], columns: [], sort: null },
+    actions: [
+      { name: 'create', path: '/api/warehouses', states: [] },
+      { name: 'edit', path: '/api/warehouses/{id}', states: [] },
+      { name: 'delete', path: '/api/warehouses/{id}', states: [] },
+      { name: 'import', path: '/api/warehouses/import', states: [], columns: [{ name: 'org_code', field: 'org_id' }, { name: 'code', field: 'code' }] },
+    ],
+  }
+
+  test('a record without states is offered every action on a record, none on the collection', () => {
+    expect(allowedActions(kind, { id: 'x' }).map((a) => a.name)).toEqual(['edit', 'delete'])
+    expect(importColumns(kind).map((c) => c.name)).toEqual(['org_code', 'code'])
+  })
+
+  test('a record is named by its number, else by what the export says names it', () => {
+    expect(docTitle(kind, { name: '良品仓', code: 'GOOD' })).toBe('良品仓 (GOOD)')
+    expect(docTitle(kind, { number: 'RK-1', name: 'x' })).toBe('RK-1')
+    expect(docTitle({ display: [] }, { id: 'x' })).toBe('')
+  })
+
+  test('whole numbers travel as numbers; an edit leaves the organisation out; several choices are a list', () => {
+    const values = { ...blankDraft(kind), org_id: 'o1', code: ' W1 ', grade: '3' }
+    expect(blankDraft(kind).roles).toEqual([])
+    expect(draftBody(kind, values)).toMatchObject({ org_id: 'o1', code: 'W1', grade: 3, roles: [] })
+    expect(draftBody(kind, values, { editing: true })).not.toHaveProperty('org_id')
+    expect(draftBody(kind, { ...values, grade: '3.5' }).grade).toBe('3.5') // the server names it
+  })
+
+  test('serials: needed for a serial-tracked item only, counted against the kind\'s count field', () => {
+    const f = { name: 'serials', serial: { attr: 'serialized', count: { opening: 'quantity', stocktake: 'counted_quantity' } } }
+    const device = { serialized: true }
+    expect(serialState(f, 'opening', { quantity: '2', serials: ['a', 'b'] }, device)).toMatchObject({ needed: true, expected: 2, given: 2, ok: true })
+    expect(serialState(f, 'opening', { quantity: '2', serials: ['a', 'a'] }, device).ok).toBe(false)
+    expect(serialState(f, 'stocktake', { quantity: '9', counted_quantity: '1', serials: ['a'] }, device)).toMatchObject({ expected: 1, ok: true })
+    expect(serialState(f, 'opening', { quantity: '1', serials: ['a'] }, { serialized: false })).toMatchObject({ needed: false, ok: false })
+    expect(serialState(f, 'opening', { quantity: '1', serials: [] }, { serialized: false }).ok).toBe(true)
+  })
+
+  test('menu entries follow the section an entry names; a lookup is made from a kind\'s entry', () => {
+    const meta = { documents: [{ key: 'a', label: 'A' }, { key: 'b', label: 'B', menu: { section: 'backOffice', point_db: false } }, { key: 'c', label: 'C', menu: false }], kinds: [kind] }
+    expect(workspaceMenu(meta).map((e) => [e.key, e.section, e.pointDb])).toEqual([['ws-a', 'warehouse', null], ['ws-b', 'backOffice', false]])
+    expect(kindLookup(meta, 'warehouses')).toEqual({ kind: 'warehouses', path: '/api/warehouses', search: 'q', display: ['name', 'code'] })
+    expect(kindLookup(meta, 'nope')).toBeNull()
+    expect(siblings(meta, kind).map((e) => e.key)).toEqual(['warehouses'])
   })
 })

@@ -147,14 +147,15 @@ export const scenarios = {
     for (const key of ['boDashboard', 'boStock', 'boBaseData']) await page.locator(tid(`menu-${key}`)).waitFor({ timeout: T })
     ok('hq.manager sees the back-office menu')
 
-    // -- base data: search, edit ------------------------------------------------------------
+    // -- base data (the document workspace): search, edit --------------------------------------
     await page.locator(tid('menu-boBaseData')).click()
-    await page.locator(tid('bo-basedata-page')).waitFor({ timeout: T })
-    await field(page, 'bo-search').fill('电池')
-    const table = page.locator(tid('bo-table'))
+    await page.locator(tid('ws-index-items')).click()
+    await page.locator(tid('ws-list-page')).waitFor({ timeout: T })
+    await field(page, 'ws-search').fill('电池')
+    const table = page.locator(tid('ws-table'))
     // The search answers after its debounce and a round trip: wait for the filtered rows.
     await page.waitForFunction(() => {
-      const rows = [...document.querySelectorAll('[data-test="bo-table"] tbody tr')].map((r) => r.innerText)
+      const rows = [...document.querySelectorAll('[data-test="ws-table"] tbody tr')].map((r) => r.innerText)
       return rows.length >= 2 && rows.every((t) => t.includes('电池'))
     }, null, { timeout: T }).catch(() => {})
     const names = await table.locator('tbody tr').allInnerTexts()
@@ -164,25 +165,30 @@ export const scenarios = {
     ok('items are searched by name')
 
     const firstCode = (await table.locator('tbody tr').first().locator('td').first().innerText()).trim()
-    await page.locator(tid(`bo-edit-${firstCode}`)).click()
-    const dialog = page.locator(tid('bo-record-dialog'))
-    await dialog.waitFor({ timeout: T })
-    await field(page, 'bo-field-retail_price').fill('188.80')
-    await field(page, 'bo-field-name').fill(`${await field(page, 'bo-field-name').inputValue()}（新款）`)
+    await table.locator('tbody tr').first().click()
+    await page.locator(tid('ws-document-page')).waitFor({ timeout: T })
+    await page.locator(tid('ws-action-edit')).click()
+    await page.locator(tid('ws-form-page')).waitFor({ timeout: T })
+    await field(page, 'ws-field-retail_price').fill('188.80')
+    await field(page, 'ws-field-name').fill(`${await field(page, 'ws-field-name').inputValue()}（新款）`)
     await shot(page, 'backoffice-02-item-edit-zh-tablet')
-    await page.locator(tid('bo-record-save')).click()
-    await dialog.waitFor({ state: 'detached', timeout: T })
-    await table.locator('tbody tr').filter({ hasText: '（新款）' }).filter({ hasText: '188.80' }).waitFor({ timeout: T })
+    await page.locator(tid('ws-save')).click()
+    await page.locator(tid('ws-document-page')).waitFor({ timeout: T })
+    await page.locator(tid('ws-value-name')).getByText('（新款）').waitFor({ timeout: T })
+    assert.match(await page.locator(tid('ws-value-retail_price')).innerText(), /188\.80/)
     ok(`item ${firstCode} edited: new name and retail price shown`)
 
     // -- import: a bad file (every problem listed, nothing written), then a good one ------------
-    await field(page, 'bo-search').fill('')
+    await page.goBack()
+    await page.goBack()
+    await page.locator(tid('ws-list-page')).waitFor({ timeout: T })
+    await field(page, 'ws-search').fill('')
     const model = (await (await apiAs('hq.manager'))('GET', '/api/models?page_size=1')).items[0]
     const bad = xlsx([HEADER,
       ['BO-IMP-001', '导入测试 屏幕总成', 'part', '', model.code, '个', '', 'false', 120, 0, 0, 299, 'true'],
       ['BO-IMP-002', '', 'gadget', '', 'NO-SUCH-MODEL', '', '', 'maybe', -5, 0, 0, 1, ''],
       ['BO-IMP-001', '重复行', 'part', '', '', '', '', '', 1, 0, 0, 1, '']])
-    await page.locator(tid('bo-import')).click()
+    await page.locator(tid('ws-import')).click()
     const imp = page.locator(tid('bo-import-dialog'))
     await imp.waitFor({ timeout: T })
     await imp.locator('input[type=file]').setInputFiles({ name: 'items-bad.xlsx', mimeType: XLSX_MIME, buffer: bad })
@@ -220,12 +226,12 @@ export const scenarios = {
     await page.locator(tid('bo-import-close')).click()
     ok('the good file: checked, then imported with progress; 400 created')
 
-    const [download] = await Promise.all([page.waitForEvent('download', { timeout: T }), page.locator(tid('bo-export')).click()])
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: T }), page.locator(tid('ws-export')).click()])
     assert.match(download.suggestedFilename(), /^items-\d{4}-\d\d-\d\d\.xlsx$/)
     ok(`export offers ${download.suggestedFilename()}`)
 
-    await page.locator(tid('bo-kind-warehouses')).click()
-    await page.waitForURL(/basedata\/warehouses/, { timeout: T })
+    await page.locator(tid('ws-tab-warehouses')).click()
+    await page.waitForURL(/workspace\/warehouses/, { timeout: T })
     await table.locator('tbody tr').filter({ hasText: '良品' }).first().waitFor({ timeout: T })
     await shot(page, 'backoffice-07-warehouses-zh-tablet')
     ok('the same screen lists another kind (warehouses, with their point)')
@@ -288,9 +294,9 @@ export const scenarios = {
     await p.locator(`${tid('bo-stock-table')} .list-card`).first().waitFor({ timeout: T })
     assert.equal(await p.locator(`${tid('bo-stock-table')} .list-card`).count(), 4, 'a point sees its own stock only')
     await shot(p, 'backoffice-14-stock-zh-phone')
-    await p.goto(BASE_URL + '/backoffice/basedata/items')
-    await p.locator(`${tid('bo-table')} .list-card`).first().waitFor({ timeout: T })
-    assert.equal(await p.locator(tid('bo-import')).count(), 0, 'a point manager does not import network-wide items')
+    await p.goto(BASE_URL + '/backoffice/basedata/items') // the old address leads to the workspace's list
+    await p.locator(`${tid('ws-table')} .list-card`).first().waitFor({ timeout: T })
+    assert.equal(await p.locator(tid('ws-import')).count(), 0, 'a point manager does not import network-wide items')
     await shot(p, 'backoffice-15-items-zh-phone')
     ok('sz01.manager on a phone: own numbers, own stock, items read-only')
     assert.deepEqual(p.errors, [])

@@ -26,11 +26,11 @@ export const backofficeApi = {
   },
 
   /**
-   * POST /api/<kind>/import?dry_run=… with the file. onProgress(fraction 0..1) while it uploads.
-   * Resolves the import report {rows, created, updated, unchanged, dry_run, errors: [{row, column, message}]}.
+   * POST <import path>?dry_run=… with the file (the path: the export's import action). onProgress(fraction
+   * 0..1) while it uploads. Resolves the import report {rows, created, updated, unchanged, dry_run, errors}.
    */
-  async importFile(kind, file, { dryRun = false, onProgress = () => {} } = {}) {
-    const attempt = () => upload(`/api/${kind}/import?dry_run=${dryRun}`, file, onProgress)
+  async importFile(path, file, { dryRun = false, onProgress = () => {} } = {}) {
+    const attempt = () => upload(`${path}?dry_run=${dryRun}`, file, onProgress)
     try {
       return await attempt()
     } catch (e) {

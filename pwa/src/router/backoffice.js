@@ -6,7 +6,14 @@ import { matInsights, matInventory2, matStorage } from '@quasar/extras/material-
 export const routes = [
   { path: 'backoffice/dashboard', name: 'backoffice-dashboard', component: () => import('../pages/backoffice/DashboardPage.vue'), meta: { permission: 'report.view', titleKey: 'menu.boDashboard' } },
   { path: 'backoffice/stock', name: 'backoffice-stock', component: () => import('../pages/backoffice/StockPage.vue'), meta: { permission: 'stock.view', titleKey: 'menu.boStock' } },
-  { path: 'backoffice/basedata/:kind?', name: 'backoffice-basedata', component: () => import('../pages/backoffice/BaseDataPage.vue'), meta: { permission: 'basedata.view', titleKey: 'menu.boBaseData' } },
+  // Base data lives in the document workspace (one list, form and record page for every kind the
+  // server exports); the old address still leads there.
+  {
+    path: 'backoffice/basedata/:kind?',
+    name: 'backoffice-basedata',
+    redirect: (to) => (to.params.kind ? { name: 'workspace-list', params: { type: to.params.kind } } : { name: 'workspace-index', query: { family: 'basedata' } }),
+    meta: { permission: 'basedata.view', titleKey: 'menu.boBaseData' },
+  },
 ]
 
 export const menu = [

@@ -7,6 +7,7 @@ import { computed, reactive, ref } from 'vue'
 import { workspaceApi } from '../api/workspace.js'
 import { displayRecord, workspaceMenu } from '../workspace/meta.js'
 import { useSessionStore } from './session.js'
+import { useSyncStore } from './sync.js'
 
 const MENU_KEY = 'aftercare.workspace.menu'
 
@@ -35,7 +36,12 @@ export const useWorkspaceStore = defineStore('workspace', () => {
   // Who the description is for: another user, an acting administrator or new permissions reload it.
   const who = computed(() => (session.user ? [session.user.id, session.actingFor?.id || '', [...session.permissions].sort().join(',')].join('|') : ''))
 
-  const menu = computed(() => (meta.value && loadedFor.value === who.value ? workspaceMenu(meta.value) : readMenu(who.value)))
+  // An entry for users without a point database (headquarters' online order list) leaves a point's menu.
+  const menu = computed(() => {
+    const entries = meta.value && loadedFor.value === who.value ? workspaceMenu(meta.value) : readMenu(who.value)
+    const hasPointDb = !!useSyncStore().pointDb
+    return entries.filter((e) => e.pointDb !== false || !hasPointDb)
+  })
 
   /** The description for the current user (one request however many screens ask at once). */
   async function load({ force = false } = {}) {

@@ -29,7 +29,8 @@ export function fieldsFor(fields, kind) {
   return out
 }
 
-export const headerFields = (entry, kind) => fieldsFor(entry.fields, kind)
+/** The header's fields for a kind (a base-data record's line table is drawn as lines, not as a field). */
+export const headerFields = (entry, kind) => fieldsFor(entry.fields, kind).filter((f) => f.type !== 'lines')
 /** Line fields for a kind; `entered` leaves out what posting writes (a stocktake's difference). */
 export function lineFields(entry, kind, { entered = false } = {}) {
   return fieldsFor(entry.lines?.fields, kind).filter((f) => !(entered && f.filled))
@@ -49,8 +50,21 @@ export function actionMap(entry) {
  */
 export function allowedActions(entry, doc) {
   if (!entry || !doc) return []
+  // A record without states (base data): every action on a record applies to it.
+  if (!entry.states.length) return entry.actions.filter((a) => isRecordAction(a))
   const onDoc = new Set(doc.actions || [])
-  return entry.actions.filter((a) => a.name !== 'create' && a.states.includes(doc.status) && onDoc.has(a.name))
+  return entry.actions.filter((a) => isRecordAction(a) && a.states.includes(doc.status) && onDoc.has(a.name))
+}
+
+/** An action on one record (its path names it) rather than on the collection (create, import). */
+export const isRecordAction = (action) => action.path.includes('{id}')
+
+/** What names a document or record: its number, else the fields the export says name it. */
+export function docTitle(entry, doc) {
+  if (!doc) return ''
+  if (doc.number) return doc.number
+  const [main, extra] = (entry?.display || []).map((k) => doc[k]).filter((v) => !blank(v))
+  return extra && extra !== main ? `${main} (${extra})` : String(main ?? '')
 }
 
 export function actionPath(action, id) {
@@ -62,7 +76,7 @@ export function readPath(entry, id) {
 }
 
 function emptyValue(f) {
-  if (f.type === 'list' || f.type === 'refs') return []
+  if (f.type === 'list' || f.type === 'refs' || f.type === 'enums') return []
   if (f.type === 'bool') return f.default ?? false
   if (f.type === 'ref' || f.type === 'uuid' || f.type === 'decimal' || f.type === 'int' || f.type === 'date') return f.default ?? null
   return f.default ?? ''
@@ -90,9 +104,13 @@ export function draftFromDocument(entry, doc) {
   const out = blankDraft(entry)
   for (const f of entry.fields) if (doc[f.name] !== undefined) out[f.name] = doc[f.name] ?? emptyValue(f)
   const kind = doc.kind ?? out.kind
+  const filled = lineFields(entry, kind).filter((f) => f.filled)
   out.lines = (doc.lines || []).filter((l) => !l.role || l.role === 'main').map((l) => {
     const line = blankLine(entry, kind)
     for (const name of Object.keys(line)) if (l[name] !== undefined && l[name] !== null) line[name] = l[name]
+    // What the server wrote (a stocktake's book quantity), shown beside what is entered, never sent.
+    const shown = Object.fromEntries(filled.filter((f) => l[f.name] !== undefined && l[f.name] !== null).map((f) => [f.name, l[f.name]]))
+    if (Object.keys(shown).length) line._shown = shown
     return line
   })
   if (!out.lines.length && entry.lines) out.lines = [blankLine(entry, kind)]
@@ -102,7 +120,9 @@ export function draftFromDocument(entry, doc) {
 const blank = (v) => v === null || v === undefined || (typeof v === 'string' && v.trim() === '')
 
 function bodyValue(f, v) {
-  if (f.type === 'decimal' || f.type === 'int') return blank(v) ? null : String(v).trim()
+  if (f.type === 'decimal') return blank(v) ? null : String(v).trim()
+  // A whole number travels as a number (the API takes integers strictly); anything else as typed, for the server to name.
+  if (f.type === 'int') return blank(v) ? null : /^-?\d+$/.test(String(v).trim()) ? Number(String(v).trim()) : String(v).trim()
   if (f.type === 'list') return Array.isArray(v) ? v.map((s) => String(s).trim()).filter(Boolean) : splitList(v)
   if (typeof v === 'string') return v.trim()
   return v
@@ -115,9 +135,10 @@ export function splitList(text) {
 
 /**
  * The API body of a draft from form values: the fields that apply to the chosen kind (a reference
- * that no longer applies is cleared), lines with an item only, with what is entered on them.
+ * that no longer applies is cleared), lines with an item only, with what is entered on them. An
+ * edit leaves out the organisation: whose a record is is chosen when it is made.
  */
-export function draftBody(entry, values) {
+export function draftBody(entry, values, { editing = false } = {}) {
   const kind = values.kind ?? defaultKind(entry)
   const body = {}
   const used = new Set(headerFields(entry, kind).map((f) => f.name))
@@ -129,6 +150,7 @@ export function draftBody(entry, values) {
     }
     const v = bodyValue(f, values[f.name])
     if (v === null && (f.type === 'date' || f.name === 'org_id')) continue
+    if (editing && f.name === 'org_id') continue
     body[f.name] = v
   }
   if (entry.lines) {
@@ -236,15 +258,58 @@ export function formatCell(field, value, locale, fmt) {
   }
 }
 
-/** Drawer entries for the document types, in the export's order (it lists only what the user may see). */
+/**
+ * Drawer entries for the document types, in the export's order (it lists only what the user may
+ * see): in the section the entry names (`menu.section`, default the warehouse's); `pointDb: false`
+ * marks an entry for users without a point database (headquarters). Base-data kinds share one entry
+ * (the back office's 基础资料) and switch between each other on the list.
+ */
 export function workspaceMenu(meta) {
-  return (meta?.documents || []).map((e) => ({
+  return (meta?.documents || []).filter((e) => e.menu !== false).map((e) => ({
     key: `ws-${e.key}`,
     to: { name: 'workspace-list', params: { type: e.key } },
     label: e.label,
-    section: 'warehouse',
+    section: e.menu?.section || 'warehouse',
+    pointDb: e.menu?.point_db ?? null,
     type: e.key,
   }))
+}
+
+/** The entries of the same family as `entry` (the list's tabs between base-data kinds). */
+export function siblings(meta, entry) {
+  if (!meta || !entry) return []
+  return [...meta.documents, ...meta.kinds].filter((e) => e.family === entry.family)
+}
+
+/** A lookup to a base-data kind, made from its entry in the export (a screen outside the workspace
+ *  that filters by a warehouse or a brand uses the same lookup the forms use). */
+export function kindLookup(meta, key) {
+  const e = meta?.kinds?.find((k) => k.key === key)
+  if (!e) return null
+  return { kind: e.key, path: e.path, search: e.list.search, display: e.display?.length ? e.display : ['name', 'code'] }
+}
+
+/**
+ * Serial entry on a line: whether the line's item takes serials (the item record's `attr`, e.g.
+ * serialized) and how many — the line's count field for the kind (quantity, or a stocktake's counted
+ * quantity), the rule posting applies. {needed, expected, given, ok}.
+ */
+export function serialState(field, kind, line, item) {
+  const rule = field?.serial
+  if (!rule) return { needed: true, expected: null, given: (line?.serials || []).length, ok: true }
+  const needed = !!(item && item[rule.attr])
+  const countField = rule.count?.[kind] || rule.count?.[''] || 'quantity'
+  const raw = line?.[countField]
+  const expected = blank(raw) || Number.isNaN(Number(raw)) ? null : Number(raw)
+  const serials = line?.serials || []
+  const given = serials.length
+  const distinct = new Set(serials).size === given
+  return { needed, expected, given, countField, ok: needed ? distinct && (expected === null || expected === given) : given === 0 }
+}
+
+/** The import file's columns for a base-data kind (the export's import action), with their fields. */
+export function importColumns(entry) {
+  return entry?.actions?.find((a) => a.name === 'import')?.columns || []
 }
 
 /** "lines.2.quantity" → {line: 2, field: 'quantity'}; a header field → {line: null, field}. */

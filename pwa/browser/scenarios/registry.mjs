@@ -1,0 +1,233 @@
+// The registry walk (issue 16, acceptance): every document type and base-data kind the server
+// exports (GET /api/meta/documents, as the administrator, who sees everything) renders its list,
+// the detail of its first record and its create form in Chromium with no console error, and every
+// print form in the export is offered on a document page and answers 200 with a PDF. Types are read
+// from the export, never listed here: a type another module registers is walked too.
+// One page, in-app navigation (no reloads), no fixed sleeps. Screenshots of the first entry of each
+// family: zh-CN at tablet size, en at desktop size.
+import assert from 'node:assert/strict'
+import { BASE_URL, T, TABLET, apiAs, fontsReady, login, newContext, ok, setLanguage, shot, tid } from '../lib.mjs'
+
+const DESKTOP = { width: 1600, height: 960 }
+
+/** Go to an app path without reloading: vue-router follows a popstate (with no state of its own
+ *  it takes the address as it finds it, a plain navigation). */
+async function go(page, path) {
+  await page.evaluate((p) => {
+    window.history.pushState(null, '', p)
+    window.dispatchEvent(new PopStateEvent('popstate', { state: null }))
+  }, path)
+  // Right after a printed form's tab was opened the router may miss it: then a plain load.
+  const landed = await page.waitForFunction((p) => {
+    const el = document.querySelector('[data-test="ws-list-page"], [data-test="ws-form-page"], [data-test="ws-document-page"]')
+    return el && window.location.pathname === p && el.dataset.path === p
+  }, path, { timeout: 1500 }).then(() => true).catch(() => false)
+  if (!landed) await page.goto(BASE_URL + path)
+}
+
+const listed = (entry) => (r) => r.request().method() === 'GET' && new URL(r.url()).pathname === entry.path
+
+async function showList(page, entry) {
+  const answered = page.waitForResponse(listed(entry), { timeout: T })
+  await go(page, `/workspace/${entry.key}`)
+  const resp = await answered
+  assert.equal(resp.status(), 200, `${entry.key}: list ${resp.status()}`)
+  await page.locator(tid('ws-list-page')).waitFor({ timeout: T })
+  // The table has drawn the answer: its count says how many there are.
+  const total = (await resp.json()).total
+  await page.locator(tid('ws-total-count')).getByText(String(total), { exact: true }).waitFor({ timeout: T })
+  return total
+}
+
+async function showDetail(page, entry, id) {
+  if (new URL(page.url()).pathname === `/workspace/${entry.key}/${id}`) {
+    // Just made through the form: already shown.
+    await page.locator(`${tid('ws-document-page')} ${tid('ws-header')}`).waitFor({ timeout: T })
+    return
+  }
+  const read = entry.read.replace('{id}', id)
+  const answered = page.waitForResponse((r) => r.request().method() === 'GET' && new URL(r.url()).pathname === read, { timeout: T })
+  await go(page, `/workspace/${entry.key}/${id}`)
+  assert.equal((await answered).status(), 200, `${entry.key}: read ${id}`)
+  await page.locator(`${tid('ws-document-page')} ${tid('ws-header')}`).waitFor({ timeout: T })
+}
+
+async function showForm(page, entry) {
+  await go(page, `/workspace/${entry.key}/new`)
+  await page.locator(tid('ws-form-page')).waitFor({ timeout: T })
+  await page.locator(tid('ws-save')).waitFor({ timeout: T })
+  const first = entry.fields.find((f) => f.type !== 'lines')
+  if (first) await page.locator(tid(`ws-field-${first.name}`)).first().waitFor({ timeout: T })
+}
+
+/** Every paper of every print form of the entry is offered on the document page; one request per form answers 200 with a PDF. */
+async function checkPrints(page, entry, id, printed) {
+  await page.locator(tid('ws-print')).click()
+  for (const form of entry.prints) {
+    for (const paper of form.papers) await page.locator(tid(`ws-print-${form.name}-${paper}`)).waitFor({ timeout: T })
+  }
+  await page.keyboard.press('Escape')
+  for (const form of entry.prints) {
+    const path = form.path.replace('{id}', id)
+    const answered = page.waitForResponse((r) => new URL(r.url()).pathname === path, { timeout: 30_000 })
+    await page.locator(tid('ws-print')).click()
+    await page.locator(tid(`ws-print-${form.name}-${form.papers[0]}`)).click()
+    const resp = await answered
+    assert.equal(resp.status(), 200, `${entry.key}: print ${form.name} ${resp.status()}`)
+    assert.match(resp.headers()['content-type'] || '', /application\/pdf/, `${entry.key}: print ${form.name} is a PDF`)
+    printed.add(form.name)
+  }
+}
+
+/** The fields a form shows for the entry's default kind (the first declaration naming it). */
+function formFields(fields, kind) {
+  const seen = new Set()
+  return (fields || []).filter((f) => {
+    if ((f.kinds?.length && !f.kinds.includes(kind)) || seen.has(f.name)) return false
+    seen.add(f.name)
+    return true
+  })
+}
+
+async function firstOption(page, testId) {
+  await page.locator(`${tid(testId)}`).first().click()
+  const option = page.locator('.q-menu .q-item:not(.disabled)').filter({ hasNotText: /^…$/ }).first()
+  await option.waitFor({ timeout: T })
+  await option.click()
+  await page.keyboard.press('Escape')
+  await page.locator('.q-menu').waitFor({ state: 'detached', timeout: T }).catch(() => {})
+}
+
+async function fill(page, f, testId) {
+  if (f.lookup) await firstOption(page, testId)
+  else if (f.choices && f.default === undefined) await firstOption(page, testId)
+  else if (f.type === 'decimal' || f.type === 'int') await page.locator(`input${tid(testId)}, ${tid(testId)} input`).first().fill('1')
+  else if (f.type === 'str' || f.type === 'text') await page.locator(`input${tid(testId)}, textarea${tid(testId)}, ${tid(testId)} input, ${tid(testId)} textarea`).first().fill(`REG${Date.now() % 100000}`)
+}
+
+/** A draft made through the form, every required field given its first choice: for a type with no
+ *  record yet, so its document page (and its print forms) can be shown. The id, or null if refused. */
+async function createDraft(page, entry) {
+  await showForm(page, entry)
+  const kind = entry.fields.find((f) => f.name === 'kind')?.default ?? entry.kinds[0]?.value ?? ''
+  for (const f of formFields(entry.fields, kind).filter((x) => x.required && !x.filled && x.type !== 'lines' && x.name !== 'kind')) {
+    await fill(page, f, `ws-field-${f.name}`)
+  }
+  for (const f of formFields(entry.lines?.fields, kind).filter((x) => x.required && !x.filled)) {
+    await fill(page, f, `ws-line-0-${f.name}`)
+  }
+  const created = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === entry.path, { timeout: T })
+  await page.locator(tid('ws-save')).click()
+  const resp = await created
+  if (resp.status() !== 201) return null
+  const doc = await resp.json()
+  await page.locator(tid('ws-document-page')).waitFor({ timeout: T })
+  return doc.id
+}
+
+async function settle(page) {
+  await page.waitForLoadState('networkidle', { timeout: 1500 }).catch(() => {})
+  await fontsReady(page)
+}
+
+export const scenarios = {
+  async registry(browser) {
+    const started = Date.now()
+    const call = await apiAs('admin')
+    const meta = await call('GET', '/api/meta/documents')
+    const entries = [...meta.documents, ...meta.kinds]
+    assert.ok(meta.documents.length && meta.kinds.length, 'the export describes documents and base-data kinds')
+    const allForms = new Set(entries.flatMap((e) => e.prints.map((f) => f.name)))
+
+    const { context, page } = await newContext(browser, TABLET)
+    const consoleErrors = []
+    page.on('console', (m) => {
+      if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) consoleErrors.push(`${page.url()}: ${m.text()}`)
+    })
+    // A printed form opens in a new tab: the answer was checked, the tab is closed.
+    context.on('page', (p) => { p.close().catch(() => {}) })
+    await page.goto(BASE_URL + '/login')
+    await login(page, 'admin')
+    await page.locator(tid('home-page')).waitFor({ timeout: T })
+
+    // The first entry of each family is photographed (zh-CN, tablet; again in en at desktop size below).
+    const families = new Map()
+    for (const e of entries) if (!families.has(e.family)) families.set(e.family, e)
+    const firstIds = {}
+    const printed = new Set()
+    const empty = []
+    const created = []
+    for (const entry of entries) {
+      const shoot = families.get(entry.family) === entry
+      const total = await showList(page, entry)
+      if (shoot) {
+        await settle(page)
+        await shot(page, `registry-${entry.key}-list-zh-tablet`)
+      }
+      // A list without a record page (a log) has no detail to show.
+      let first = total && entry.read ? (await call('GET', `${entry.path}?page=1&page_size=1`)).items[0] : null
+      if (!first && entry.read && entry.prints.length && entry.actions.some((a) => a.name === 'create')) {
+        const id = await createDraft(page, entry)
+        if (id) {
+          first = { id }
+          created.push(entry.key)
+        }
+      }
+      if (first) {
+        firstIds[entry.key] = first.id
+        await showDetail(page, entry, first.id)
+        if (entry.prints.length) await checkPrints(page, entry, first.id, printed)
+        if (shoot) {
+          await settle(page)
+          await shot(page, `registry-${entry.key}-detail-zh-tablet`)
+        }
+      } else if (entry.read) {
+        empty.push(entry.key)
+      }
+      if (entry.actions.some((a) => a.name === 'create')) {
+        await showForm(page, entry)
+        if (shoot) {
+          await settle(page)
+          await shot(page, `registry-${entry.key}-form-zh-tablet`)
+        }
+      }
+      assert.deepEqual(consoleErrors, [], `${entry.key}: no console error`)
+    }
+    ok(`${entries.length} entries walked (${meta.documents.length} document types, ${meta.kinds.length} base-data kinds): list, detail, form; no console error`)
+    if (created.length) ok(`a draft made through the form (no record yet, print forms to show): ${created.join(', ')}`)
+    if (empty.length) ok(`no record yet, detail not shown: ${empty.join(', ')}`)
+
+    // Every print form of a type with a record was offered on its document page and printed; a type
+    // whose records only its own flow can make (a loaner lent at the counter) is named when it has none.
+    const reachable = new Set(entries.filter((e) => firstIds[e.key]).flatMap((e) => e.prints.map((f) => f.name)))
+    const missing = [...reachable].filter((f) => !printed.has(f))
+    assert.deepEqual(missing, [], `print forms not reached from a document page: ${missing.join(', ')}`)
+    ok(`${printed.size} print forms offered on their documents' pages, each answering a PDF`)
+    const unreached = [...allForms].filter((f) => !reachable.has(f))
+    if (unreached.length) ok(`NOT SHOWN (no record of their type in the demo, none made by a form): ${unreached.join(', ')}`)
+
+    // The same screens of each family's first entry in English at desktop size.
+    await page.setViewportSize(DESKTOP)
+    await setLanguage(page, 'en')
+    for (const entry of families.values()) {
+      await showList(page, entry)
+      await settle(page)
+      await shot(page, `registry-${entry.key}-list-en-desktop`)
+      if (firstIds[entry.key]) {
+        await showDetail(page, entry, firstIds[entry.key])
+        await settle(page)
+        await shot(page, `registry-${entry.key}-detail-en-desktop`)
+      }
+      if (entry.actions.some((a) => a.name === 'create')) {
+        await showForm(page, entry)
+        await settle(page)
+        await shot(page, `registry-${entry.key}-form-en-desktop`)
+      }
+    }
+    ok(`the first entry of each family (${[...families.keys()].join(', ')}) in English at desktop size`)
+    assert.deepEqual(page.errors, [])
+    assert.deepEqual(consoleErrors, [])
+    await context.close()
+    ok(`registry walk took ${Math.round((Date.now() - started) / 1000)} s`)
+  },
+}
