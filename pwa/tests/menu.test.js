@@ -35,8 +35,14 @@ describe('menu from permissions', () => {
 
   test('the counter entries follow the repair permissions', () => {
     const cat = { permissions: { 'repair.intake': '', 'repair.view': '', 'repair.pickup': '' } }
-    expect(visibleEntries({ permissions: ['repair.view', 'repair.intake', 'repair.pickup'], catalogue: cat }).map((e) => e.key)).toEqual(['home', 'repairIntake', 'repairOrders', 'repairPickup'])
-    expect(visibleEntries({ permissions: ['repair.view'], catalogue: cat }).map((e) => e.key)).toEqual(['home', 'repairOrders'])
+    expect(visibleEntries({ permissions: ['repair.view', 'repair.intake', 'repair.pickup'], catalogue: cat }).map((e) => e.key)).toEqual(['home', 'repairIntake', 'repairOrders', 'repairPickup', 'hqImei'])
+    expect(visibleEntries({ permissions: ['repair.view'], catalogue: cat }).map((e) => e.key)).toEqual(['home', 'repairOrders', 'hqImei'])
+  })
+
+  test('without a point database the counter list leaves the menu (headquarters reads the online list)', () => {
+    const cat = { permissions: { 'repair.view': '' } }
+    expect(visibleEntries({ permissions: ['repair.view'], catalogue: cat, pointDb: false }).map((e) => e.key)).toEqual(['home', 'hqImei'])
+    expect(visibleEntries({ permissions: ['repair.view'], catalogue: cat, pointDb: true }).map((e) => e.key)).toEqual(['home', 'repairOrders', 'hqImei'])
   })
 
   test('sections group entries and leave empty ones out', () => {

@@ -15,7 +15,9 @@ import { menu as frontdeskMenu } from './frontdesk.js'
 export const MENU = [
   { key: 'home', route: 'home', icon: matDashboard, permission: null, section: 'workbench' },
   { key: 'repairIntake', route: 'repair-intake', icon: matAddToPhotos, permission: 'repair.intake', section: 'counter' },
-  { key: 'repairOrders', route: 'repair-orders', icon: matListAlt, permission: 'repair.view', section: 'counter' },
+  // The counter's list reads the point database on the device; users without one (headquarters)
+  // get the online list instead (the workspace's repair-orders entry, menu.point_db false).
+  { key: 'repairOrders', route: 'repair-orders', icon: matListAlt, permission: 'repair.view', section: 'counter', pointDb: true },
   { key: 'repairPickup', route: 'repair-pickup', icon: matQrCodeScanner, permission: 'repair.pickup', section: 'counter' },
   ...workshopMenu,
   ...backofficeMenu,
@@ -35,11 +37,12 @@ export const MENU = [
 export const SECTIONS = ['workbench', 'counter', 'workshop', 'warehouse', 'backOffice', 'baseData', 'system', 'advanced']
 
 /** Entries the user may see: [{...entry}] in menu order. */
-export function visibleEntries({ permissions = [], catalogue = null, acting = false } = {}) {
+export function visibleEntries({ permissions = [], catalogue = null, acting = false, pointDb = null } = {}) {
   const granted = new Set(permissions)
   const known = catalogue?.permissions ? new Set(Object.keys(catalogue.permissions)) : null
   return MENU.filter((e) => {
     if (e.hideWhileActing && acting) return false
+    if (e.pointDb === true && pointDb === false) return false // `pointDb`: null when not known
     if (e.onlyWhileActing && !acting) return false
     if (!e.permission) return true
     return granted.has(e.permission) && (!known || known.has(e.permission))
