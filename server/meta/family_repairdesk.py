@@ -101,7 +101,8 @@ def _money_ledgers(app: Flask, p: Principal) -> list[dict]:
         items = _schema_fields(route.answer).get("items")
         f = _schema_fields(items.inner.nested) if items else {}
         out.append({"key": key, "label": label, "path": route.path, "param": "document_id",
-                    "columns": first + [describe_field(n, f.get(n), LABELS[n]) for n in ("amount", "memo", "doc_date")]})
+                    "columns": first + [describe_field("amount", f.get("amount"), L("金额", "Amount"))]
+                    + [describe_field(n, f.get(n), LABELS[n]) for n in ("memo", "doc_date")]})
     return out
 
 
@@ -125,6 +126,11 @@ def _stock_ledger(app: Flask, p: Principal) -> list[dict]:
                          describe_field("serials", f.get("serials"), LABELS["serials"])]}]
 
 
+def _named(fields: list[dict]) -> list[dict]:
+    """A reference the user may not look up (a clerk and money accounts) would show as a bare id: left out."""
+    return [f for f in fields if not (f["name"].endswith("_id") and not f.get("lookup"))]
+
+
 def _entry(app: Flask, p: Principal, *, key: str, label: dict, prefix: str, list_route: Route, read_route: Route | None,
            fields: list[dict], columns: list[dict], filters: list[dict], states: dict, actions: list[dict],
            ledgers: list[dict], table: str, lines: dict | None = None) -> dict:
@@ -132,7 +138,7 @@ def _entry(app: Flask, p: Principal, *, key: str, label: dict, prefix: str, list
     return {
         "key": key, "family": "repair", "label": label, "path": list_route.path, "number_prefix": prefix,
         "read": read_route.path if read_route is not None else None,
-        "kinds": [], "fields": fields, "lines": lines,
+        "kinds": [], "fields": _named(fields), "lines": lines,
         "list": {"columns": columns, "filters": filters, "search": "q" if "q" in args else None,
                  "search_label": LABELS["q"], "sort": None, "totals": [], "export": None},
         "states": _choices(list(states), states), "auditable": False, "actions": actions, "links": [],

@@ -1,0 +1,30 @@
+// The repair desk's REST calls (loaners, refunds, batches: server/repair/api.py). Online only: the
+// lists and documents themselves are the workspace's (GET /api/meta/documents).
+import { api } from '../../api/index.js'
+
+const enc = encodeURIComponent
+
+export const frontdeskApi = {
+  findOrders: (q) => api.get('/api/repair/orders', { q, page_size: 5 }),
+  /** The order's own fields, with the deposit held and the bill so far. */
+  async order(id) {
+    const d = await api.get(`/api/repair/orders/${enc(id)}`)
+    return { ...d.order, deposit_held: d.deposit_held, bill: d.bill }
+  },
+  stateMachine: () => api.get('/api/repair/state-machine'),
+  accounts: () => api.get('/api/repair/counter-accounts'),
+  lend: (orderId, body) => api.post(`/api/repair/orders/${enc(orderId)}/loaners`, body),
+  requestRefund: (orderId, body) => api.post(`/api/repair/orders/${enc(orderId)}/refunds`, body),
+  parties: () => api.get('/api/parties', { page_size: 200 }),
+  openBatches: () => api.get('/api/repair/batches', { open: true, page_size: 50 }),
+  newBatch: (body) => api.post('/api/repair/batches', body),
+  batch: (id) => api.get(`/api/repair/batches/${enc(id)}`),
+  addDevice: (id, body) => api.post(`/api/repair/batches/${enc(id)}/devices`, body),
+  closeBatch: (id) => api.post(`/api/repair/batches/${enc(id)}/close`, {}),
+  pickUpBatch: (id, signature) => api.post(`/api/repair/batches/${enc(id)}/pickup`, { signature }),
+}
+
+/** The state machine's labels by state ({state: {zh-CN, en}}), for showing an order's progress. */
+export function stateLabels(machine) {
+  return Object.fromEntries((machine?.states || []).map((s) => [s.name, s.label]))
+}
