@@ -113,6 +113,31 @@ export const scenarios = {
     await shot(page, 'workspace-02-receipt-posted-moves-zh-tablet')
     ok(`saved and posted: ${number}, two stock moves supplier → ${good.name}, the audit trail`)
 
+    // -- printed from the document page: the receipt's own form (入库单), A4 and A5 offered ----------
+    const receiptEntry = (await call('GET', '/api/meta/documents')).documents.find((e) => e.key === 'goods_receipt')
+    const [form] = receiptEntry.prints
+    assert.ok(form && form.papers.length, 'the export names the receipt\'s print form')
+    const docId = page.url().split('/').pop()
+    const printPath = form.path.replace('{id}', docId)
+    const printed = page.waitForResponse((r) => new URL(r.url()).pathname === printPath, { timeout: 30_000 })
+    const tab = context.waitForEvent('page', { timeout: T })
+    await page.locator(tid('ws-print')).click()
+    for (const paper of form.papers) await page.locator(tid(`ws-print-${form.name}-${paper}`)).waitFor({ timeout: T })
+    await settle(page)
+    await shot(page, 'workspace-02b-receipt-print-menu-zh-tablet')
+    await page.locator(tid(`ws-print-${form.name}-${form.papers[0]}`)).click()
+    const answer = await printed
+    assert.equal(answer.status(), 200)
+    assert.match(answer.headers()['content-type'], /application\/pdf/)
+    assert.equal(new URL(answer.url()).searchParams.get('paper'), form.papers[0])
+    await (await tab).close()
+    // The same form as HTML: the right paper, titled 入库单, this document's number.
+    const token = await (await fetch(`${BASE_URL}/api/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: 'sz01.manager', password: 'demo-2026' }) })).json()
+    const html = await (await fetch(`${BASE_URL}${printPath}?format=html&paper=${form.papers[0]}&lang=zh`, { headers: { Authorization: `Bearer ${token.access_token}` } })).text()
+    assert.match(html, /入库单/)
+    assert.ok(html.includes(number), 'the printed form is this receipt')
+    ok(`printed from the document page: ${form.name} (${form.papers.join('/')}), a PDF; as HTML titled 入库单 with ${number}`)
+
     await page.locator(tid('ws-action-reverse')).click()
     await page.locator(tid('ws-action-dialog')).waitFor({ timeout: T })
     await page.locator(tid('ws-action-confirm')).click()
