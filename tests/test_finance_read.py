@@ -98,8 +98,17 @@ def test_repair_money_opens_its_order(client, net, rw):
     assert doc["link"] == {"kind": "repair_order", "id": order["id"], "number": order["number"]}
     [entry] = get(client, net, "/api/finance/counterparty-entries", user="sz01.finance", document_id=doc["document_id"])["items"]
     assert entry["link"] == doc["link"] and entry["memo"].startswith("押金")
-    [cash] = get(client, net, "/api/finance/cash-entries", user="hq", account_id=str(rw.ids["SZ01.CASH"]))["items"]
-    assert cash["link"]["id"] == order["id"] and cash["document_label"]["en"] == "Deposit"
+    # A refund slip is a workspace document of its own: it opens there.
+    r = client.post(f"/api/repair/orders/{order['id']}/refunds", headers=net.headers("sz01.clerk"),
+                    json={"amount": "30.00", "account_id": str(rw.ids["SZ01.CASH"]), "reason": "客户取消部分维修"})
+    assert r.status_code == 201, r.json
+    refund_id = r.json["id"]
+    assert client.post(f"/api/repair/refunds/{refund_id}/approve", headers=net.headers("sz01.finance")).status_code == 200
+    cash = get(client, net, "/api/finance/cash-entries", user="hq", account_id=str(rw.ids["SZ01.CASH"]))["items"]
+    assert [(c["document_label"]["en"], c["amount"], c["balance_after"]) for c in cash] == [
+        ("Deposit", "100.00", "100.00"), ("Refund slip", "-30.00", "70.00")]
+    assert cash[0]["link"]["id"] == order["id"]
+    assert cash[1]["link"] == {"kind": "workspace", "type": "repair_refund", "id": refund_id}
 
 
 def test_ledger_detail_exports_to_excel_with_its_balances(client, net, books, app):

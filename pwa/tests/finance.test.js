@@ -6,11 +6,12 @@ describe('finance', () => {
   test('a source document opens where a screen shows it', () => {
     const all = () => true
     expect(linkRoute({ kind: 'workspace', type: 'goods_receipt', id: 'd1' }, all)).toEqual({ name: 'workspace-document', params: { type: 'goods_receipt', id: 'd1' } })
-    expect(linkRoute({ kind: 'repair_order', id: 'o1', number: 'WX-1' }, all)).toEqual({ name: 'hq-order', params: { id: 'o1' } })
+    expect(linkRoute({ kind: 'repair_order', id: 'o1', number: 'WX-1' }, all)).toEqual({ name: 'ws-repair-orders-detail', params: { id: 'o1' } })
     // Without the online order page, the counter's; without either, no link.
     expect(linkRoute({ kind: 'repair_order', id: 'o1' }, (n) => n === 'repair-order')).toEqual({ name: 'repair-order', params: { id: 'o1' } })
     expect(linkRoute({ kind: 'repair_order', id: 'o1' }, () => false)).toBeNull()
-    expect(linkRoute({ kind: 'repair_batch', id: 'b1' }, all)).toBeNull()
+    expect(linkRoute({ kind: 'workspace', type: 'repair_refund', id: 'r1' }, (n) => n !== 'workspace-document')).toBeNull()
+    expect(linkRoute({ kind: 'something_else', id: 'b1' }, all)).toBeNull()
     expect(linkRoute(null, all)).toBeNull()
   })
 

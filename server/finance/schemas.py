@@ -74,7 +74,7 @@ class Label(Schema):
 class Link(Schema):
     """Where a source document opens (``server.finance.sources``)."""
 
-    kind = ma.fields.String(metadata={"description": "repair_order, repair_batch or workspace"})
+    kind = ma.fields.String(metadata={"description": "repair_order or workspace"})
     id = ma.fields.UUID()
     type = ma.fields.String(metadata={"description": "workspace: the document type"})
     number = ma.fields.String()

@@ -2,9 +2,10 @@
 
 A money entry names its source as ``(document_type, document_id, line_id)``. The finance screens
 show that as a word ("押金单") and a link; both are decided here, once, and sent with every row, so
-the PWA holds no table of document types. Repair money is kept on the repair order's screen (a
-deposit, refund, settlement or loaner slip opens its order); a warehouse document opens in the
-workspace under its type. The repair models are imported inside the resolvers: finance is below
+the PWA holds no table of document types. A deposit or a pickup settlement is part of its repair
+order and opens the order; a refund slip, a loaner slip and a distributor batch are workspace
+documents of their own (server/meta/family_repairdesk.py) and open there, like a warehouse
+document under its type. The repair models are imported inside the resolvers: finance is below
 repair, and only this read-side lookup needs to know about it.
 """
 
@@ -20,14 +21,16 @@ from sqlalchemy.orm import Session
 # zh-CN/en names of the documents that post money today; warehouse types take their DocType label.
 LABELS: dict[str, dict[str, str]] = {
     "repair_deposit": {"zh-CN": "押金单", "en": "Deposit"},
-    "repair_refund": {"zh-CN": "退款单", "en": "Refund"},
+    "repair_refund": {"zh-CN": "退款单", "en": "Refund slip"},
     "repair_settlement": {"zh-CN": "取机结算", "en": "Pickup settlement"},
     "repair_loaner": {"zh-CN": "备机借出", "en": "Loaner lent"},
     "repair_loaner_return": {"zh-CN": "备机归还", "en": "Loaner returned"},
-    "repair_batch": {"zh-CN": "批量维修单", "en": "Repair batch"},
+    "repair_batch": {"zh-CN": "批量受理单", "en": "Distributor batch"},
 }
-_PAYMENTS = ("repair_deposit", "repair_refund", "repair_settlement")
-_LOANERS = ("repair_loaner", "repair_loaner_return")
+_ORDER_PAYMENTS = ("repair_deposit", "repair_settlement")
+# Workspace document types of the repair desk, by the document type their money entries carry.
+_DESK = {"repair_refund": "repair_refund", "repair_loaner": "repair_loaner", "repair_loaner_return": "repair_loaner",
+         "repair_batch": "repair_batch"}
 
 
 def label_of(document_type: str) -> dict[str, str]:
@@ -44,32 +47,27 @@ Key = tuple[str, uuid.UUID, "uuid.UUID | None"]
 
 
 def links_of(session: Session, keys: Iterable[Key], *, per_line: bool = True) -> dict[Key, dict | None]:
-    """Where each source opens: ``{kind: "repair_order", id, number}``, ``{kind: "workspace", type, id}``,
-    ``{kind: "repair_batch", id, number}``, or None when no screen shows it. One query per family.
+    """Where each source opens: ``{kind: "repair_order", id, number}`` or ``{kind: "workspace", type,
+    id}``, or None when no screen shows it. One query per family.
 
     ``per_line``: a batch's bill lines name their repair order as the line (an entry opens that
     order); grouped by document, the batch itself is the link.
     """
-    from ..repair.models import RepairBatch, RepairLoaner, RepairOrder, RepairPayment
+    from ..repair.models import RepairOrder, RepairPayment
     from ..stock.documents import DOC_TYPES
 
     keys = list(dict.fromkeys(keys))
     wanted: dict[str, set[uuid.UUID]] = defaultdict(set)
     for t, doc_id, line_id in keys:
         wanted[t].add(doc_id)
-    order_of: dict[uuid.UUID, uuid.UUID] = {}  # payment or loaner id → order id
-    if ids := set().union(*(wanted[t] for t in _PAYMENTS)):
+    order_of: dict[uuid.UUID, uuid.UUID] = {}  # deposit or settlement id → order id
+    if ids := set().union(*(wanted[t] for t in _ORDER_PAYMENTS)):
         order_of.update(session.execute(select(RepairPayment.id, RepairPayment.order_id)
                                         .where(RepairPayment.id.in_(ids))).all())
-    if ids := set().union(*(wanted[t] for t in _LOANERS)):
-        order_of.update(session.execute(select(RepairLoaner.id, RepairLoaner.order_id)
-                                        .where(RepairLoaner.id.in_(ids))).all())
     batch_lines = {line for t, _d, line in keys if t == "repair_batch" and line is not None} if per_line else set()
     order_ids = set(order_of.values()) | batch_lines
     numbers = dict(session.execute(select(RepairOrder.id, RepairOrder.number).where(RepairOrder.id.in_(order_ids))).all()) \
         if order_ids else {}
-    batches = dict(session.execute(select(RepairBatch.id, RepairBatch.number).where(RepairBatch.id.in_(wanted["repair_batch"])))
-                   .all()) if wanted["repair_batch"] else {}
 
     def order(order_id):
         # Scoping hides an order the reader may not see: then there is nothing to open.
@@ -78,13 +76,12 @@ def links_of(session: Session, keys: Iterable[Key], *, per_line: bool = True) ->
     out: dict[Key, dict | None] = {}
     for key in keys:
         t, doc_id, line_id = key
-        if t in _PAYMENTS or t in _LOANERS:
+        if t in _ORDER_PAYMENTS:
             out[key] = order(order_of.get(doc_id))
-        elif t == "repair_batch":
-            if per_line and line_id is not None and line_id in numbers:
-                out[key] = order(line_id)
-            else:
-                out[key] = {"kind": "repair_batch", "id": doc_id, "number": batches[doc_id] or ""} if doc_id in batches else None
+        elif t == "repair_batch" and per_line and line_id in numbers:
+            out[key] = order(line_id)
+        elif t in _DESK:
+            out[key] = {"kind": "workspace", "type": _DESK[t], "id": doc_id}
         elif t in DOC_TYPES:
             out[key] = {"kind": "workspace", "type": t, "id": doc_id}
         else:

@@ -46,10 +46,10 @@ export function counterpartyQuery({ orgId, kind, cpId }) {
 
 /**
  * Where a source document opens, as a route (null: no screen shows it). A repair order opens on
- * the first of `orderRoutes` the router knows (the online order page for users without a point
- * database, then the counter's), so the link follows whichever page exists.
+ * the first of `orderRoutes` the router knows: the online order page (it reads the server, so it
+ * serves headquarters too), else the counter's.
  */
-export function linkRoute(link, hasRoute = () => true, orderRoutes = ['hq-order', 'repair-order']) {
+export function linkRoute(link, hasRoute = () => true, orderRoutes = ['ws-repair-orders-detail', 'repair-order']) {
   if (!link) return null
   if (link.kind === 'workspace') return hasRoute('workspace-document') ? { name: 'workspace-document', params: { type: link.type, id: link.id } } : null
   if (link.kind === 'repair_order') {
