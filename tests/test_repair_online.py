@@ -180,3 +180,21 @@ def test_the_imei_timeline_crosses_points_for_headquarters(orders, rw, net, clie
     assert {e["order_id"] for e in intake} == {orders["b"]["id"], again["id"]}
     sz01 = client.get(f"/api/repair/imei/{imei(2)}/history", headers=net.headers("sz01.clerk")).json
     assert [o["number"] for o in sz01["orders"]] == [orders["b"]["number"]]
+
+
+def test_the_sheet_writer_keeps_text_text_and_values_typed(tmp_path):
+    from decimal import Decimal
+
+    from server.exports import write_xlsx
+
+    path = str(tmp_path / "x.xlsx")
+    stamp = dt.datetime(2026, 12, 7, 9, 30)
+    n = write_xlsx(path, ["a", "b"], iter([["=1+1", "<b>&amp;"], ["0012", "x\x01y"], [dt.date(2026, 12, 7), stamp],
+                                           [Decimal("12.50"), True], [None, ""]]), [10, 12])
+    assert n == 5
+    rows = [list(r) for r in load_workbook(path, read_only=True).active.iter_rows(values_only=True)]
+    assert rows[0] == ["a", "b"]
+    assert rows[1] == ["=1+1", "<b>&amp;"]  # a formula-looking text stays text; markup is escaped
+    assert rows[2] == ["0012", "xy"]  # leading zeros kept; a character XML cannot carry is dropped
+    assert rows[3] == [dt.datetime(2026, 12, 7), stamp]
+    assert rows[4] == [12.5, True]
