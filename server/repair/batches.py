@@ -35,6 +35,9 @@ from .packing import on_line
 DEVICE_FIELDS = ("imei", "model_id", "colour", "passcode", "accessories_received", "symptom_ids", "fault_description",
                  "appearance_note", "photos", "purchase_date", "warranty_status_id", "warranty_override_reason",
                  "promised_date", "provisional_code", "note")
+# Exported to devices (rules.desk()): a batch opened offline is checked the same.
+MODES = ("A", "B", "C")
+CONTACT_NAME_MAX, CONTACT_PHONE_MAX, NOTE_MAX = 80, 20, 500
 
 
 def get_batch(session: Session, batch_id: Any) -> RepairBatch:
@@ -58,17 +61,17 @@ def open_batch(session: Session, data: dict, *, batch_id: uuid.UUID | None = Non
     party = session.get(bd.Party, pid) if pid else None
     if party is None or not party.active or not {"distributor", "dealer"} & set(party.roles):
         raise InvalidInput("party_id", "no such active distributor or dealer")
-    name = _text(data, "contact_name", 80) or party.name[:80]
-    phone = normalise_phone(_text(data, "contact_phone", 20, required=True))
+    name = _text(data, "contact_name", CONTACT_NAME_MAX) or party.name[:CONTACT_NAME_MAX]
+    phone = normalise_phone(_text(data, "contact_phone", CONTACT_PHONE_MAX, required=True))
     if problem := phone_problem(phone):
         raise InvalidInput("contact_phone", problem)
     mode = data.get("mode") or "A"
-    if mode not in ("A", "B", "C"):
+    if mode not in MODES:
         raise InvalidInput("mode", "A (self), B (forwarded) or C (return to factory)")
     if mode == "B" and org.parent_id is None:
         raise InvalidInput("mode", "this service point has no higher-level point to forward to")
     batch = RepairBatch(id=batch_id or uuid7(), org_id=org.id, party_id=party.id, contact_name=name, contact_phone=phone,
-                        mode=mode, doc_date=_today(session), note=_text(data, "note", 500))
+                        mode=mode, doc_date=_today(session), note=_text(data, "note", NOTE_MAX))
     return core.create_document(session, batch)
 
 

@@ -34,7 +34,9 @@ from .models import RepairLoaner, RepairOrder
 from .operations import ZERO, _account, _money, _text, _today, _uuid
 
 RETURN_DOC_TYPE = "repair_loaner_return"
-_OPEN_STATES = (sm.PENDING_ACCEPTANCE, sm.PENDING_REPAIR, sm.PENDING_QC, sm.PENDING_PICKUP)
+# Exported to devices (rules.desk()): a tablet lending offline checks the same.
+OPEN_STATES = (sm.PENDING_ACCEPTANCE, sm.PENDING_REPAIR, sm.PENDING_QC, sm.PENDING_PICKUP)
+SERIAL_MAX, NOTE_MAX, RETURN_NOTE_MAX = 40, 500, 300
 
 
 def get_loaner(session: Session, loaner_id: Any) -> RepairLoaner:
@@ -74,9 +76,9 @@ def lend_loaner(session: Session, order: RepairOrder, data: dict, *, loaner_id: 
     p = get_principal(session)
     if not p.may_write_org(order.org_id):
         raise Forbidden("loaners are lent by the service point that took the device in", {"org_id": ["not your order"]})
-    if order.state not in _OPEN_STATES:
+    if order.state not in OPEN_STATES:
         raise TransitionRefused("loaners are lent while the order is open", {"state": [order.state]})
-    serial = _text(data, "serial", 40, required=True)
+    serial = _text(data, "serial", SERIAL_MAX, required=True)
     wh = _warehouse(session, order.org_id, data.get("warehouse_id"), "warehouse_id", "loaner")
     loc = location_for(session, order.org_id, "warehouse", warehouse=wh)
     iid = _uuid(data.get("item_id"), "item_id")
@@ -115,7 +117,7 @@ def lend_loaner(session: Session, order: RepairOrder, data: dict, *, loaner_id: 
         account_id = _account(session, order, data.get("account_id")).id
     loaner = RepairLoaner(id=loaner_id or uuid7(), org_id=order.org_id, order_id=order.id, item_id=item.id, serial=serial,
                           warehouse_id=wh.id, deposit=deposit, account_id=account_id, due_date=due, doc_date=today,
-                          note=_text(data, "note", 500))
+                          note=_text(data, "note", NOTE_MAX))
     core.create_document(session, loaner)
     core.post_document(session, loaner)
     return loaner
@@ -190,7 +192,7 @@ def return_loaner(session: Session, loaner: RepairLoaner, data: dict) -> RepairL
             post_cash_entries(session, src, cash)
     loaner.returned_at, loaner.returned_by_id = utcnow(), get_principal(session).user_id
     loaner.return_condition, loaner.return_warehouse_id, loaner.damage_charge = condition, wh.id, charge
-    loaner.return_note = _text(data, "note", 300)
+    loaner.return_note = _text(data, "note", RETURN_NOTE_MAX)
     session.flush()
     core.record_audit(session, "repair_loaner.return", loaner, after={
         "condition": condition, "warehouse": wh.code, "damage_charge": str(charge), "deposit_returned": str(back)})

@@ -39,6 +39,22 @@ def repair_papers() -> dict:
     return {f.name: list(f.papers) for f in FORMS.values() if f.permission == "repair.view"}
 
 
+def desk() -> dict:
+    """The repair desk's rules (loaner slips, refund slips, distributor batches), from the constants
+    their operations check, for a tablet lending, refunding or taking in a batch offline."""
+    from . import batches, loaners
+
+    return {
+        "text_limits": {"loaner_serial": loaners.SERIAL_MAX, "loaner_note": loaners.NOTE_MAX,
+                        "loaner_return_note": loaners.RETURN_NOTE_MAX, "refund_reason": TEXT_LIMITS["reason"],
+                        "contact_name": batches.CONTACT_NAME_MAX, "contact_phone": batches.CONTACT_PHONE_MAX,
+                        "batch_note": batches.NOTE_MAX},
+        # A loaner is lent only against an open order; a damage charge only on a damaged return.
+        "loaner_open_states": list(loaners.OPEN_STATES),
+        "batch_modes": list(batches.MODES),
+    }
+
+
 def export() -> dict:
     """The rules as data for the PWA (``pwa/src/generated/repair-machine.json``, key ``rules``)."""
     return {
@@ -61,4 +77,5 @@ def export() -> dict:
                                   "forward": ["mode"]},
         # ... and on a billed order (chargeable or claimable): the level sets the labour charge.
         "required_if_billed": {"finish_repair": ["repair_level_id"]},
+        "desk": desk(),
     }
