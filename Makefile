@@ -30,7 +30,7 @@ DRIVER_STAMP := sync/testdriver/node_modules/.installed
 PRINT_FONTS := server/printing/fonts/NotoSansSC-Regular.ttf
 PRINT_APT := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils
 
-.PHONY: run test install pwa chromium print-deps clean bench-basedata bench-ledger bench-sync bench-print bench-repair bench-pwa bench-fuzz crash-test
+.PHONY: run test install pwa chromium print-deps clean bench-basedata bench-ledger bench-sync bench-print bench-repair bench-pwa bench-fuzz bench-workspace crash-test
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -102,6 +102,11 @@ bench-repair: $(STAMP) $(STORE_STAMP) $(DRIVER_STAMP)
 # the order list opened offline afterwards, in Chromium.
 bench-pwa: $(STAMP) $(STORE_STAMP) $(PWA_BUILT) chromium
 	$(BIN)/python bench/pwa.py $(BENCH_ARGS)
+
+# HQ's online repair order list over 200,000 orders: the filtered page server side, the same page drawn
+# in Chromium, a streamed Excel export of 100,000 rows and its peak memory (BENCH_ARGS="--backend postgresql").
+bench-workspace: $(STAMP) $(PWA_BUILT) chromium
+	$(BIN)/python bench/workspace.py $(BENCH_ARGS)
 
 # Schemathesis over every operation of the OpenAPI document (admin and clerk, both modes, every coverage case,
 # 50 random requests per operation, user and mode); `make test` runs the same fuzzing smaller (tests/test_fuzz.py).

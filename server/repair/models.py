@@ -47,6 +47,13 @@ class RepairOrder(DocumentMixin, OrgShared, Base):
         CheckConstraint("customer_kind IN ('member', 'walk_in')", name="customer_kind"),
         CheckConstraint("mode IN ('A', 'B', 'C', 'D')", name="mode"),
         Index("ix_repair_order_imei_created", "imei", "created_at"),
+        # The online list (HQ, managers): newest first overall, per point, per state; a point's state
+        # over an intake-date range, sorted by date; a date range (docs/repair.md, "The order list online").
+        Index("ix_repair_order_created", "created_at"),
+        Index("ix_repair_order_org_created", "org_id", "created_at"),
+        Index("ix_repair_order_state_created", "state", "created_at"),
+        Index("ix_repair_order_org_state_date", "org_id", "state", "doc_date", "created_at"),
+        Index("ix_repair_order_date", "doc_date", "created_at"),
     )
 
     DOC_TYPE = "repair_order"
