@@ -1,5 +1,7 @@
 import { describe, expect, test } from 'vitest'
 import { mayUnaudit, recordBody } from '../src/admin/records.js'
+import { ADMIN_MESSAGES } from '../src/admin/messages.js'
+import { translateFieldMessage } from '../src/api/describe.js'
 import { MACHINE, nextActions, refusal } from '../src/repair/machine.js'
 import { visibleEntries } from '../src/router/menu.js'
 
@@ -55,5 +57,37 @@ describe('un-audit', () => {
     const keys = (acting) => visibleEntries({ permissions: ['repair.unaudit'], catalogue, acting }).map((e) => e.key)
     expect(keys(false)).not.toContain('unaudit')
     expect(keys(true)).toContain('unaudit')
+  })
+})
+
+describe('what the account and organisation operations say, in the reader’s words', () => {
+  const translator = (messages) => (key, params = {}) => {
+    const msg = key.split('.').reduce((o, k) => o?.[k], messages)
+    if (typeof msg !== 'string') throw new Error(`missing ${key}`)
+    return msg.replace(/\{(\w+)\}/g, (_, n) => String(params[n]))
+  }
+  // Sent by server/auth/operations.py, passwords.py and server/org/operations.py.
+  const SENT = [
+    'must be at least 8 characters', 'must be at most 128 characters', 'must not be the username', 'must mix letters with digits or symbols',
+    'is wrong', 'already taken', 'already used by another organisation', 'organisation is deactivated', 'that account is deactivated',
+    'cannot act as another administrator', 'use leave to return to your own account', 'unknown role(s): boss', 'at least one role is required',
+    'hq_manager only for headquarters accounts', 'not your organisation', 'may not grant admin', 'you cannot remove your own admin role',
+    'you cannot deactivate yourself', 'headquarters has no parent', 'must be a service point (leave empty to report to headquarters)',
+    'must be a higher-level point (level below 2)', 'would make a cycle', 'there is already a headquarters', 'service points start at level 1',
+    'headquarters is level 0', 'SZ03 reports to this point and is level 2', 'headquarters cannot be deactivated',
+  ]
+
+  test('every message is known and has words in both languages', async () => {
+    const zhCN = (await import('../src/i18n/zh-CN.js')).default
+    const en = (await import('../src/i18n/en.js')).default
+    for (const sent of SENT) {
+      expect(ADMIN_MESSAGES.some(([re]) => re.test(sent)), sent).toBe(true)
+      const zh = translateFieldMessage(sent, translator(zhCN), 'zh-CN')
+      expect(zh, sent).toMatch(/[\u4e00-\u9fff]/)
+      expect(zh).not.toBe(translator(zhCN)('validation.notAccepted'))
+      expect(translateFieldMessage(sent, translator(en), 'en'), sent).not.toMatch(/[\u4e00-\u9fff]/)
+    }
+    expect(translateFieldMessage('must be at least 8 characters', translator(zhCN), 'zh-CN')).toBe('至少 8 个字符')
+    expect(translateFieldMessage('SZ03 reports to this point and is level 2', translator(en), 'en')).toBe('SZ03 reports to this point and is level 2')
   })
 })

@@ -41,8 +41,8 @@ describe('error messages for people', () => {
   })
 
   test('a message the client does not know: as written for English readers, never inside the Chinese UI', () => {
-    const err = new ApiError({ status: 422, code: 'validation_error', errors: { user_id: ['cannot act as another administrator'] } })
-    expect(fieldErrorText(err, 'user_id', t, 'en')).toBe('cannot act as another administrator')
+    const err = new ApiError({ status: 422, code: 'validation_error', errors: { user_id: ['a rule added on the server after this build'] } })
+    expect(fieldErrorText(err, 'user_id', t, 'en')).toBe('a rule added on the server after this build')
     expect(fieldErrorText(err, 'user_id', t, 'zh-CN')).toBe('不符合要求')
     const other = new ApiError({ status: 400, code: 'bad_request', message: 'devices are taken in at a service point', errors: { org_id: ['not a service point'] } })
     expect(describeApiError(other, opts)).not.toMatch(/[a-z]{4}/)

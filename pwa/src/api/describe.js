@@ -8,6 +8,7 @@
 // state machine's label. A message no pattern knows is not shown raw in another language: the
 // field's label and a general sentence are (the English text stays for English readers).
 import { guardLabel, stateLabel, MACHINE } from '../repair/machine.js'
+import { ADMIN_MESSAGES } from '../admin/messages.js'
 
 const FIELD_MESSAGES = [
   [/^Missing data for required field\.$/, 'validation.required'],
@@ -43,6 +44,7 @@ const FIELD_MESSAGES = [
   [/^(1 \(very unhappy\) to 5 \(very happy\))$/, 'validation.satisfaction'],
   [/^a whole number of parts/, 'validation.quantity'],
   [/^(pending|accepted|declined|superseded)$/, 'validation.quotationStatus', (m) => ({ status: m[1] })],
+  ...ADMIN_MESSAGES,
 ]
 
 /** The refusals the state machine gives as a field's message: a guard's name, or "<state>: <event> not allowed". */

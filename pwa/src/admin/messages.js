@@ -1,0 +1,31 @@
+// What the account and organisation operations say at a field (server/auth/operations.py,
+// passwords.py, server/org/operations.py), to the reader's words (`admin.errors.*`). Joined to the
+// patterns every REST error goes through (api/describe.js), so a refused user or organisation form
+// reads in the person's language, never in the server's English.
+export const ADMIN_MESSAGES = [
+  [/^must be at least (\d+) characters$/, 'admin.errors.tooShort', (m) => ({ n: m[1] })],
+  [/^must be at most (\d+) characters$/, 'validation.tooLong', (m) => ({ n: m[1] })],
+  [/^must not be the username$/, 'admin.errors.passwordIsUsername'],
+  [/^must mix letters with digits or symbols$/, 'admin.errors.passwordMix'],
+  [/^is wrong$/, 'admin.errors.wrongPassword'],
+  [/^(already taken|already used by another organisation)$/, 'validation.duplicate'],
+  [/^(organisation is deactivated|that account is deactivated)$/, 'admin.errors.deactivated'],
+  [/^cannot act as another administrator$/, 'switch.blocked.admin'],
+  [/^use leave to return to your own account$/, 'switch.blocked.self'],
+  [/^unknown role\(s\): (.+)$/, 'admin.errors.unknownRoles', (m) => ({ roles: m[1] })],
+  [/^at least one role is required$/, 'admin.errors.oneRole'],
+  [/^(.+) only for headquarters accounts$/, 'admin.errors.hqOnlyRoles', (m) => ({ roles: m[1] })],
+  [/^not your organisation$/, 'admin.errors.notYourOrg'],
+  [/^may not grant (\S+)$/, 'admin.errors.mayNotGrant', (m) => ({ role: m[1] })],
+  [/^you cannot remove your own admin role$/, 'admin.errors.ownAdminRole'],
+  [/^you cannot deactivate yourself$/, 'admin.errors.deactivateSelf'],
+  [/^headquarters has no parent$/, 'admin.errors.hqNoParent'],
+  [/^must be a service point \(leave empty/, 'admin.errors.parentKind'],
+  [/^must be a higher-level point \(level below (\d+)\)$/, 'admin.errors.parentLevel', (m) => ({ n: m[1] })],
+  [/^would make a cycle$/, 'admin.errors.cycle'],
+  [/^there is already a headquarters$/, 'admin.errors.oneHq'],
+  [/^service points start at level 1$/, 'admin.errors.pointLevel'],
+  [/^headquarters is level 0$/, 'admin.errors.hqLevel'],
+  [/^(\S+) reports to this point and is level (\d+)$/, 'admin.errors.childLevel', (m) => ({ code: m[1], n: m[2] })],
+  [/^headquarters cannot be deactivated$/, 'admin.errors.hqActive'],
+]
