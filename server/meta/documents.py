@@ -37,7 +37,7 @@ from ..http import AUTHENTICATED, PUBLIC, _view_handler
 DOCUMENT_ROUTES: dict[str, tuple[str, str]] = {
     "list": ("GET", ""), "read": ("GET", "/<id>"), "create": ("POST", ""), "edit": ("PATCH", "/<id>"),
     "delete": ("DELETE", "/<id>"), "post": ("POST", "/<id>/post"), "reverse": ("POST", "/<id>/reverse"),
-    "audit": ("POST", "/<id>/audit"), "unaudit": ("POST", "/<id>/unaudit"),
+    "audit": ("POST", "/<id>/audit"), "unaudit": ("POST", "/<id>/unaudit"), "export": ("GET", "/export"),
 }
 # A base-data kind's: deactivating is an edit of ``active``.
 KIND_ROUTES: dict[str, tuple[str, str]] = {
@@ -244,6 +244,17 @@ def _prints(app: Flask, p: Principal, document_type: str, label: dict) -> list[d
     return out
 
 
+def list_export(route: Route | None, p: Principal) -> dict | None:
+    """A list's Excel export as the PWA offers it: its path and formats; ``query`` when it takes the
+    list's own filters, search and sort; ``lang`` names the parameter of the sheet's language."""
+    if route is None or not route.allows(p):
+        return None
+    args = _schema_fields(route.arguments.get("query"))
+    fmt = args.get("format")
+    formats = next((list(v.choices) for v in (fmt.validators if fmt else []) if isinstance(v, ma.validate.OneOf)), ["xlsx"])
+    return {"path": route.path, "formats": formats, "query": True, "lang": "lang" if "lang" in args else None}
+
+
 def _audit(app: Flask, p: Principal, table: str) -> dict | None:
     route = endpoint_route(app, "core.audit_log")
     if route is None or not route.allows(p):
@@ -363,7 +374,7 @@ def _stock_entry(app: Flask, p: Principal, t) -> dict | None:
         "read": routes["read"].path if "read" in routes else None,
         "kinds": kinds, "fields": header, "lines": {"fields": lines, "item": "item_id"},
         "list": {"columns": columns, "filters": filters, "search": "number" if "number" in args else None,
-                 "search_label": LABELS["number"], "sort": sort, "totals": totals, "export": None},
+                 "search_label": LABELS["number"], "sort": sort, "totals": totals, "export": list_export(routes.get("export"), p)},
         "states": _status_choices(), "auditable": StockDocument.AUDITABLE,
         "actions": _document_actions(routes, p, StockDocument.AUDITABLE, LABELS),
         "links": [{"field": "reverses_id", "label": {"zh-CN": "原单", "en": "Reverses"}},

@@ -7,17 +7,19 @@ from sqlalchemy import select
 
 from ..basedata.operations import today_in
 from ..basedata.text import normalise_imei
+from ..core.operations import record_audit
 from ..errors import NotFound
+from ..exports import xlsx_response
 from ..http import Blueprint, db_session, paginate, permission, principal, settings
 from . import operations as ops
 from .documents import DOC_TYPES, DocType
 from .ledger import rebuild_check
 from .models import Shortage, StockDocument
-from .queries import (current_stock, describe_moves, documents_query, documents_totals, get_document, moves_query,
-                      serial_whereabouts, shortages_query)
-from .schemas import (CheckOut, DocumentIn, DocumentListArgs, DocumentOut, DocumentPage, DocumentUpdateIn, MoveArgs,
-                      MovePage, ReverseIn, SerialOut, ShortageArgs, ShortageIn, ShortageOut, ShortagePage, StockArgs,
-                      StockPage)
+from .queries import (current_stock, describe_moves, documents_query, documents_totals, export_header, export_rows,
+                      get_document, moves_query, serial_whereabouts, shortages_query)
+from .schemas import (CheckOut, DocumentExportArgs, DocumentIn, DocumentListArgs, DocumentOut, DocumentPage,
+                      DocumentUpdateIn, MoveArgs, MovePage, ReverseIn, SerialOut, ShortageArgs, ShortageIn, ShortageOut,
+                      ShortagePage, StockArgs, StockPage)
 from .shortages import close_shortage, register_shortage
 
 ENGINEER_TYPES = {"engineer_requisition", "engineer_return", "engineer_use"}
@@ -59,6 +61,25 @@ def make_blueprint(t: DocType) -> Blueprint:
             doc = ops.create_stock_document(session, t.name, data)
             session.commit()
             return doc
+
+    @blp.route("/export", methods=["GET"])
+    @permission("stock.view")
+    @blp.arguments(DocumentExportArgs, location="query")
+    @blp.response(200, description="The filtered list as .xlsx, one row per line, in the list's order (streamed)")
+    def export_documents(args):
+        """The list with its filters and sort, every document and line, as Excel (the shared
+        constant-memory writer, ``server.exports``); audited with the filters and the row count."""
+        session = db_session()
+        header, widths = export_header(t, args["lang"])
+
+        def audit(rows: int) -> None:
+            filters = {k: str(v) for k, v in args.items() if k not in ("format", "lang")}
+            record_audit(session, "stock_documents.export", entity_type="stock_document",
+                         after={"doc_type": t.name, "format": args["format"], "rows": rows, "filters": filters})
+            session.commit()
+
+        name = f"{slug}s-{today_in(settings().timezone).isoformat()}.xlsx"
+        return xlsx_response(name, header, export_rows(session, t, args, args["lang"]), widths, on_written=audit)
 
     @blp.route("/<uuid:doc_id>")
     class Item(MethodView):

@@ -195,6 +195,103 @@ def documents_query(doc_type: str, args: dict):
         first, StockDocument.created_at.desc(), StockDocument.id.desc())
 
 
+# What names a referenced record in a sheet: (model, column) per header reference a type may use.
+_REF_NAMES = {"warehouse_id": ("Warehouse", "name"), "to_warehouse_id": ("Warehouse", "name"),
+              "party_id": ("Party", "name"), "engineer_id": ("Engineer", "name"),
+              "formula_id": ("DisassemblyFormula", "code")}
+_EXPORT_WIDTHS = {"number": 22, "doc_date": 12, "kind": 14, "org_id": 10, "reference": 18, "status": 10,
+                  "item_code": 16, "item_name": 28, "serials": 40, "note": 24}
+
+
+def export_columns(t) -> tuple[list[str], list[str]]:
+    """A document type's sheet: the list's columns (the header references the type uses), then one
+    line per row — the item and what a line of this type holds (``DocType.lines``, one column per
+    name). Answers (document columns, line columns)."""
+    doc_cols = ["number", "doc_date"] + (["kind"] if any(t.kinds) else []) + ["org_id"]
+    doc_cols += list(dict.fromkeys(u.name for u in t.header)) + ["reference", "status"]
+    line_cols = ["item_code", "item_name"] + [n for n in dict.fromkeys(u.name for u in t.lines) if n != "item_id"]
+    return doc_cols, line_cols
+
+
+def export_header(t, lang: str) -> tuple[list[str], list[int]]:
+    from .schemas import LABELS
+
+    extra = {"item_code": {"zh-CN": "产品编码", "en": "Item code"}, "item_name": {"zh-CN": "产品名称", "en": "Item"},
+             "note": {"zh-CN": "行备注", "en": "Line note"}}
+    doc_cols, line_cols = export_columns(t)
+    # A stocktake line's quantity is the difference posting wrote; other kinds' the quantity moved.
+    stocktake = "stocktake" in t.kinds
+    names = doc_cols + line_cols
+    labels = [(extra.get(n) if n in line_cols and n in extra else None) or
+              (LABELS["difference"] if stocktake and n == "quantity" and n in line_cols else None) or LABELS[n]
+              for n in names]
+    return [lab[lang] for lab in labels], [_EXPORT_WIDTHS.get(n, 14) for n in names]
+
+
+def export_rows(session: Session, t, args: dict, lang: str):
+    """The filtered list as sheet rows, one per line (a document without lines: one row), in the
+    list's order, read in chunks (``yield_per``: a server-side cursor on PostgreSQL) so memory does
+    not grow with the list; references named in one query per table. Scoped like the list.
+
+    A reversal's quantity is written negative (its lines repeat the original's), so the column adds
+    up as the list's total does; a posted stocktake's book quantity is what the books held."""
+    from ..basedata import models as bd
+    from ..core.lifecycle import LABELS as STATUS_LABELS
+    from ..org.models import Organisation
+
+    doc_cols, line_cols = export_columns(t)
+    tables: dict = {}
+    names: dict = {}
+    for c in doc_cols:
+        if c in _REF_NAMES:
+            if _REF_NAMES[c] not in tables:
+                model = getattr(bd, _REF_NAMES[c][0])
+                tables[_REF_NAMES[c]] = dict(session.execute(select(model.id, getattr(model, _REF_NAMES[c][1]))).all())
+            names[c] = tables[_REF_NAMES[c]]
+    names["org_id"] = dict(session.execute(select(Organisation.id, Organisation.code)).all())
+    kinds = {k: v[lang] for k, v in (t.kind_labels or {}).items()}
+    states = {k: v[lang] for k, v in STATUS_LABELS.items()}
+    stored = [c for c in line_cols if c not in ("item_code", "item_name", "book_quantity")]
+    stored += [c for c in ("quantity", "counted_quantity") if c not in stored]
+    sort = args.get("sort") or "-doc_date"
+    col = getattr(StockDocument, sort.lstrip("-"))
+    stmt = _documents_filter(
+        select(*(getattr(StockDocument, c) for c in doc_cols), StockDocument.reverses_id.label("_reverses"),
+               Item.code.label("item_code"), Item.name.label("item_name"),
+               *(getattr(StockDocumentLine, c).label(f"line_{c}") for c in stored))
+        .select_from(StockDocument)
+        .outerjoin(StockDocumentLine, (StockDocumentLine.document_id == StockDocument.id) & (StockDocumentLine.role == "main"))
+        .outerjoin(Item, Item.id == StockDocumentLine.item_id), t.name, args).order_by(
+        col.desc() if sort.startswith("-") else col.asc(), StockDocument.created_at.desc(), StockDocument.id.desc(),
+        StockDocumentLine.sort_order)
+    for r in session.execute(stmt.execution_options(yield_per=2000)):
+        m = r._mapping
+        row = []
+        for c in doc_cols:
+            v = m[c]
+            if c == "kind":
+                v = kinds.get(v, v)
+            elif c == "status":
+                v = states.get(v, v)
+            elif c in names and v is not None:
+                v = names[c].get(v, "")
+            row.append(v)
+        qty, counted = m["line_quantity"], m["line_counted_quantity"]
+        for c in line_cols:
+            if c in ("item_code", "item_name"):
+                v = m[c]
+            elif c == "book_quantity":
+                v = counted - qty if counted is not None and qty is not None and m["status"] != "draft" and m["_reverses"] is None else None
+            elif c == "serials":
+                v = "、".join(m["line_serials"] or []) or None
+            else:
+                v = m[f"line_{c}"]
+                if c == "quantity" and v and m["_reverses"] is not None:
+                    v = -v
+            row.append(v)
+        yield row
+
+
 def documents_totals(session: Session, doc_type: str, args: dict) -> dict:
     """What the filtered list adds up to: the quantity on its main lines, a reversal's taken off
     (its lines repeat the original's), so a reversed document and its reversal add up to nothing."""

@@ -170,6 +170,15 @@ class DocumentListArgs(PageArgs):
                             metadata={"description": "A column, - for descending; default -doc_date"})
 
 
+class DocumentExportArgs(DocumentListArgs):
+    class Meta:
+        exclude = ("page", "page_size")  # the whole filtered list
+
+    format = ma.fields.String(load_default="xlsx", validate=ma.validate.OneOf(("xlsx",)))
+    lang = ma.fields.String(load_default="zh-CN", validate=ma.validate.OneOf(("zh-CN", "en")),
+                            metadata={"description": "The language of the column names, types and states"})
+
+
 class ReverseIn(Schema):
     reason = Str(300, required=True, min_len=1)
     on = ma.fields.Date(load_default=None)
