@@ -54,7 +54,7 @@ describe('locales', () => {
     expect(missing).toEqual([])
   })
 
-  test('dynamic keys: menu entries, sections, sync states, outcomes', () => {
+  test('dynamic keys: menu entries, sections, sync states', () => {
     const keys = [
       ...MENU.map((e) => `menu.${e.key}`),
       ...MENU.map((e) => `menu.desc.${e.key}`),
@@ -62,8 +62,6 @@ describe('locales', () => {
       ...['online', 'offline', 'syncing', 'error', 'idle'].flatMap((s) => [`sync.state.${s}`, `sync.explain.${s}`]),
       ...['connecting', 'active', 'paused', 'error'].map((s) => `sync.dbState.${s}`),
       ...['network', 'auth', 'notFound', 'tooLarge', 'server'].map((s) => `sync.errors.${s}`),
-      ...['ok', 'bad_password', 'unknown_user', 'throttled', 'locked', 'inactive'].map((o) => `records.outcomes.${o}`),
-      ...['hq', 'service_point'].map((k) => `orgs.kinds.${k}`),
     ]
     for (const k of keys) {
       expect(k in zh, `zh-CN ${k}`).toBe(true)

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import { menuSections, visibleEntries } from '../src/router/menu.js'
+import { routes as adminRoutes } from '../src/router/admin.js'
 import { databasesFor, localName, servicePointDb } from '../src/sync/names.js'
 
 // The shape of /api/meta/permissions (server/auth/permissions.py).
@@ -43,6 +44,19 @@ describe('menu from permissions', () => {
     const cat = { permissions: { 'repair.view': '' } }
     expect(visibleEntries({ permissions: ['repair.view'], catalogue: cat, pointDb: false }).map((e) => e.key)).toEqual(['home', 'hqImei'])
     expect(visibleEntries({ permissions: ['repair.view'], catalogue: cat, pointDb: true }).map((e) => e.key)).toEqual(['home', 'repairOrders', 'hqImei'])
+  })
+
+  test('users, organisations and the login record open the workspace lists (the export’s entries)', () => {
+    const entries = visibleEntries({ catalogue, permissions: Object.keys(catalogue.permissions) })
+    const to = Object.fromEntries(entries.filter((e) => e.to).map((e) => [e.key, e.to]))
+    expect(to).toEqual({
+      organisations: { name: 'workspace-list', params: { type: 'organisations' } },
+      users: { name: 'workspace-list', params: { type: 'users' } },
+      loginRecords: { name: 'workspace-list', params: { type: 'login-records' } },
+    })
+    // The old tables' paths still lead there.
+    const redirects = Object.fromEntries(adminRoutes.filter((r) => r.redirect).map((r) => [r.path, r.redirect.params.type]))
+    expect(redirects).toEqual({ organisations: 'organisations', users: 'users', 'login-records': 'login-records' })
   })
 
   test('sections group entries and leave empty ones out', () => {

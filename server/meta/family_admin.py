@@ -132,7 +132,7 @@ def _users(app: Flask, p: Principal) -> dict | None:
     args = _schema_fields(routes["list"].arguments.get("query"))
     filters = [_field(n, args[n], **({"org_id": {"lookup": orgs}, "role": _enum(ROLES)}).get(n, {}))
                for n in ("org_id", "role", "active") if n in args]
-    return _entry("users", _l("用户与权限", "Users & permissions"),
+    return _entry("users", _l("用户", "User"),
                   _l("账号、角色；新建、编辑、重置密码、停用", "Accounts and roles: create, edit, reset passwords, deactivate"),
                   "system", ["full_name", "username"], base, routes["read"].path if "read" in routes else None, fields, columns, filters,
                   "q" if "q" in args else None, _actions(routes, p, USER_ACTIONS), _audit(app, p, "user_account"))
@@ -162,7 +162,7 @@ def _organisations(app: Flask, p: Principal) -> dict | None:
                for n in ("code", "name", "kind", "level", "parent_id", "contact_phone", "active")]
     args = _schema_fields(routes["list"].arguments.get("query"))
     filters = [_field(n, args[n], **extra.get(n, {})) for n in ("kind", "active", "parent_id") if n in args]
-    return _entry("organisations", _l("组织与网点", "Service points"),
+    return _entry("organisations", _l("服务网点", "Service point"),
                   _l("总部与各级服务网点：新建、编辑级别与上级", "Headquarters and every service point: levels and parents"),
                   "baseData", ["name", "code"], base, routes["read"].path if "read" in routes else None, fields, columns, filters,
                   "q" if "q" in args else None, _actions(routes, p), _audit(app, p, "organisation"))

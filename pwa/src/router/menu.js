@@ -2,7 +2,7 @@
 // (from /api/auth/me) and the server's catalogue (/api/meta/permissions) still
 // lists that permission; the server decides, the menu only follows.
 import {
-  matDashboard, matManageAccounts, matStore, matHistory, matSwitchAccount, matAddToPhotos, matListAlt, matQrCodeScanner,
+  matDashboard, matSwitchAccount, matAddToPhotos, matListAlt, matQrCodeScanner,
 } from '@quasar/extras/material-icons'
 import { menu as workshopMenu } from './workshop.js'
 import { menu as backofficeMenu } from './backoffice.js'
@@ -26,9 +26,6 @@ export const MENU = [
   ...hqMenu,
   ...financeMenu,
   ...adminMenu,
-  { key: 'organisations', route: 'organisations', icon: matStore, permission: 'org.view', section: 'baseData' },
-  { key: 'users', route: 'users', icon: matManageAccounts, permission: 'user.view', section: 'system' },
-  { key: 'loginRecords', route: 'login-records', icon: matHistory, permission: 'system.login_records', section: 'system' },
   { key: 'switchUser', route: 'switch-user', icon: matSwitchAccount, permission: 'admin.switch_user', section: 'advanced', hideWhileActing: true },
 ]
 
