@@ -1,12 +1,14 @@
-// The repair desk on screens (issue 16, Build §4): sz01.clerk lends a loaner against an order by
-// scanning its IMEI and takes it back from the slip (workspace action, condition chosen); asks for
-// a refund of the deposit; opens a distributor batch, scans two devices (a repeated IMEI refused
-// at its field, in Chinese), closes the intake, and — the devices returned unrepaired through the
-// batch API — the distributor signs for the batch. sz01.manager, in English on a desktop, finds the
-// refund waiting in the workspace, approves it (paid out, money entries shown), and refuses another
-// with a reason. Tablet zh-CN and desktop en; no console error.
+// The repair desk on screens, offline first (issue 16, Build §4): sz01.clerk on a zh-CN tablet opens
+// a distributor batch, finds an order on the server, then loses the network: lends a loaner by
+// scanning its IMEI and scans a device into the batch — both 已保存在本机 — and finds that an order
+// not on the tablet needs the network. Back online, the worker posts both (checked through the REST
+// API). A second device scanned, a repeated IMEI refused at its field, the intake closed (PL-…),
+// the devices returned unrepaired through the API, the distributor signs for the batch (posted, all
+// completed). The loaner comes back; a refund is asked (more than the deposit held refused at the
+// field first) and posted as waiting for approval. sz01.manager, in English on a desktop, approves it
+// and refuses another with a reason. The desk screens at phone size in English. No console error.
 import assert from 'node:assert/strict'
-import { BASE_URL, T, TABLET, apiAs, demoImei, field, fontsReady, login, newContext, ok, setLanguage, shot, sign, tid, withLuhn } from '../lib.mjs'
+import { BASE_URL, PHONE, T, TABLET, apiAs, demoImei, field, fontsReady, login, newContext, ok, setLanguage, shot, sign, tid, withLuhn } from '../lib.mjs'
 
 const DESKTOP = { width: 1440, height: 900 }
 
@@ -54,6 +56,17 @@ async function stockLoaner(manager) {
   return imei
 }
 
+/** Poll `fn` until it answers something truthy (the worker posts within seconds once online). */
+async function eventually(fn, what, ms = 60_000) {
+  const until = Date.now() + ms
+  for (;;) {
+    const v = await fn()
+    if (v) return v
+    assert.ok(Date.now() < until, `in time: ${what}`)
+    await new Promise((r) => setTimeout(r, 500))
+  }
+}
+
 export const scenarios = {
   async frontdesk(browser) {
     const clerk = await apiAs('sz01.clerk')
@@ -66,6 +79,8 @@ export const scenarios = {
     })
     const order = intake.order
     await clerk('POST', `/api/repair/orders/${order.id}/deposits`, { amount: '300.00', account_id: accounts[0].id })
+    const tac = imei.slice(0, 8)
+    const devices = [withLuhn(tac + '910001'), withLuhn(tac + '910002')]
 
     const { context, page } = await newContext(browser, TABLET)
     const consoleErrors = watchConsole(page)
@@ -75,43 +90,116 @@ export const scenarios = {
     for (const key of ['frontdeskLend', 'frontdeskRefund', 'frontdeskBatches']) await page.locator(tid(`menu-${key}`)).waitFor({ timeout: T })
     assert.equal(await page.locator(tid('menu-frontdeskApprovals')).count(), 0, 'a clerk does not approve refunds')
     ok('the counter section offers lend, refund and batches to the clerk; no approvals')
+    await page.locator(`${tid('sync-indicator')}[data-state="online"]`).waitFor({ timeout: 60_000 })
 
-    // -- loaner: lend by scanning, return from the slip ----------------------------------------------
+    // -- a batch opened (online), an order found on the server -----------------------------------------
+    await page.locator(tid('menu-frontdeskBatches')).click()
+    await page.locator(tid('fd-batches-page')).waitFor({ timeout: T })
+    await chooseOption(page, 'fd-batch-party', '南山手机连锁')
+    await field(page, 'fd-batch-phone').fill('13922223333')
+    await settle(page)
+    await shot(page, 'frontdesk-01-batches-zh-tablet')
+    await page.locator(tid('fd-batch-create')).click()
+    await page.locator(tid('fd-batch-page')).waitFor({ timeout: T })
+    const batchUrl = page.url()
+    const batchId = new URL(batchUrl).pathname.split('/').pop()
+    await eventually(async () => (await clerk('GET', `/api/repair/batches?q=13922223333`)).items.some((b) => b.id === batchId), 'the batch posted')
+    ok('a batch opened on the tablet: its id made here, posted by the worker')
+
     await page.locator(tid('menu-frontdeskLend')).click()
     await page.locator(tid('fd-lend-page')).waitFor({ timeout: T })
     await findOrder(page, order.number)
-    await field(page, 'fd-lend-serial').fill('860000000000000')
-    await field(page, 'fd-lend-deposit').fill('300')
-    await page.locator(tid('fd-lend-submit')).click()
-    await erred(page, 'fd-lend-serial').waitFor({ timeout: T })
-    ok('a unit not in the loaner warehouse is refused at the IMEI field')
+
+    // -- offline: lend, scan a device, an order not on the tablet -------------------------------------
+    await context.setOffline(true)
+    await page.locator(`${tid('sync-indicator')}[data-state="offline"]`).waitFor({ timeout: T })
     await field(page, 'fd-lend-serial').fill(loanerImei)
-    await field(page, 'fd-lend-note').fill('黑色，无划痕')
-    await settle(page)
-    await shot(page, 'frontdesk-01-lend-zh-tablet')
+    await field(page, 'fd-lend-deposit').fill('300')
+    await field(page, 'fd-lend-due').fill('2020-01-01')
     await page.locator(tid('fd-lend-submit')).click()
-    await page.locator(tid('ws-document-page')).waitFor({ timeout: T })
-    await page.locator('h1').getByText(/BJ-SZ01-/).waitFor({ timeout: T })
-    assert.equal(await page.locator(tid('ws-value-order_number')).innerText(), order.number)
-    assert.equal(await page.locator(tid('ws-value-serial')).innerText(), loanerImei)
-    await page.locator(`${tid('ws-ledger-stock_moves')} tbody tr`).first().waitFor({ timeout: T })
+    await erred(page, 'fd-lend-due').waitFor({ timeout: T })
+    ok('a due date in the past is refused on the tablet, before saving')
+    await field(page, 'fd-lend-due').fill(new Date(Date.now() + 5 * 86400000).toISOString().slice(0, 10))
+    await field(page, 'fd-lend-note').fill('黑色，无划痕')
+    await page.locator(tid('fd-lend-submit')).click()
+    const slip = page.locator(tid(`fd-loaner-${loanerImei}`))
+    await slip.locator(tid('fd-sync-pending')).getByText('已保存在本机').waitFor({ timeout: T })
     await settle(page)
-    await shot(page, 'frontdesk-02-loaner-slip-zh-tablet')
-    ok('lent: the slip (BJ-…) opens in the workspace with its order, unit and stock move')
+    await shot(page, 'frontdesk-02-lend-offline-zh-tablet')
+    ok('lent offline: the slip says 已保存在本机')
+    await field(page, 'fd-order-input').fill('WX-SZ09-0000-00000')
+    await page.locator(tid('fd-order-find')).click()
+    await page.getByText('联网后才能查找').waitFor({ timeout: T })
+    await shot(page, 'frontdesk-03-not-on-tablet-zh-tablet')
+    ok('an order the tablet does not hold: it says the network is needed')
 
-    await page.locator(tid('ws-action-return')).click()
-    await page.locator(tid('ws-action-dialog')).waitFor({ timeout: T })
-    await chooseOption(page, 'ws-input-condition', '完好')
+    await page.goBack() // the batch's page, from the browser's history (offline)
+    await page.locator(tid('fd-batch-page')).waitFor({ timeout: T })
+    await field(page, 'fd-batch-fault').fill('批量进水不开机')
+    await field(page, 'fd-batch-imei').fill(devices[0])
+    await page.locator(tid('fd-batch-add')).click()
+    const line0 = page.locator(tid(`fd-batch-line-${devices[0]}`))
+    await line0.locator(tid('fd-sync-pending')).waitFor({ timeout: T })
+    await field(page, 'fd-batch-imei').fill(devices[0])
+    await page.locator(tid('fd-batch-add')).click()
+    await erred(page, 'fd-batch-imei').waitFor({ timeout: T })
     await settle(page)
-    await shot(page, 'frontdesk-03-loaner-return-dialog-zh-tablet')
-    await page.locator(tid('ws-action-confirm')).click()
-    await page.locator(tid('ws-action-dialog')).waitFor({ state: 'detached', timeout: T })
-    await page.locator(tid('ws-value-return_condition')).getByText('完好').waitFor({ timeout: T })
-    assert.equal(await page.locator(tid('ws-action-return')).count(), 0, 'returned once only')
-    await page.locator(`${tid('ws-ledger-stock_moves')} tbody tr`).nth(1).waitFor({ timeout: T })
-    ok('returned in good condition: the unit moved back, no second return offered')
+    await shot(page, 'frontdesk-04-batch-offline-zh-tablet')
+    ok('a device scanned offline (已保存在本机); the same IMEI again refused at its field')
 
-    // -- refund request ---------------------------------------------------------------------------
+    // -- online again: both posted ----------------------------------------------------------------------
+    await context.setOffline(false)
+    await line0.locator(tid('fd-sync-pending')).waitFor({ state: 'detached', timeout: 60_000 })
+    const lent = await eventually(async () => (await clerk('GET', `/api/repair/loaners?order_id=${order.id}`)).items[0], 'the loaner posted')
+    assert.equal(lent.serial, loanerImei)
+    assert.equal(lent.deposit, '300.00')
+    assert.match(lent.number, /^BJ-SZ01-/)
+    const posted = await eventually(async () => {
+      const b = await clerk('GET', `/api/repair/batches/${batchId}`)
+      return b.lines.length === 1 && b
+    }, 'the batch device posted')
+    assert.equal(posted.lines[0].imei, devices[0])
+    assert.match(posted.lines[0].number, /^WX-SZ01-/)
+    ok(`online: the loaner (${lent.number}) and the batch device (${posted.lines[0].number}) posted, once each`)
+
+    await field(page, 'fd-batch-imei').fill(devices[1])
+    await page.locator(tid('fd-batch-add')).click()
+    await page.locator(tid(`fd-batch-line-${devices[1]}`)).waitFor({ timeout: T })
+    await eventually(async () => (await clerk('GET', `/api/repair/batches/${batchId}`)).lines.length === 2, 'the second device posted')
+    await page.locator(tid('fd-batch-close')).click()
+    await page.locator(tid('fd-batch-number')).getByText(/PL-SZ01-/).waitFor({ timeout: 60_000 })
+    // The devices go back unrepaired (the distributor declined), through the batch's own route.
+    await clerk('POST', `/api/repair/batches/${batchId}/events`, { event: 'return_unrepaired', reason: '经销商不修' })
+    await page.reload()
+    await page.locator(tid('fd-batch-pickup')).waitFor({ timeout: T })
+    await sign(page)
+    await settle(page)
+    await shot(page, 'frontdesk-05-batch-pickup-zh-tablet')
+    await page.locator(tid('fd-batch-pickup-submit')).click()
+    await page.locator(tid('fd-batch-status')).getByText('已取机').waitFor({ timeout: T })
+    const picked = await eventually(async () => {
+      const b = await clerk('GET', `/api/repair/batches/${batchId}`)
+      return b.picked_up_at && b
+    }, 'the pickup posted')
+    assert.deepEqual(picked.lines.map((l) => l.state), ['completed', 'completed'])
+    await page.locator(tid('fd-batch-picked-here')).waitFor({ state: 'detached', timeout: 60_000 })
+    assert.match(await page.locator(tid('fd-batch-lines')).innerText(), /已完成[\s\S]*已完成/)
+    ok('intake closed (PL-…), devices back unrepaired, the distributor signed: picked up, both completed')
+    const popup = context.waitForEvent('page', { timeout: T })
+    await page.locator(tid('fd-batch-print')).click()
+    await (await popup).close()
+    ok('the batch paper (批量受理单) opens as a PDF')
+
+    // -- the loaner comes back; a refund is asked ----------------------------------------------------
+    await page.locator(tid('menu-frontdeskLend')).click()
+    await findOrder(page, order.number)
+    await slip.locator(tid(`fd-sync-posted`)).getByText(/BJ-SZ01-/).waitFor({ timeout: T })
+    await slip.locator(tid('fd-return-open')).click()
+    await slip.locator(tid('fd-return-submit')).click()
+    await eventually(async () => (await clerk('GET', `/api/repair/loaners/${lent.id}`)).returned_at, 'the return posted')
+    await slip.locator(tid('fd-loaner-returned')).waitFor({ timeout: T })
+    ok('the loaner taken back in good condition: posted')
+
     await page.locator(tid('menu-frontdeskRefund')).click()
     await page.locator(tid('fd-refund-page')).waitFor({ timeout: T })
     await findOrder(page, order.number)
@@ -120,61 +208,47 @@ export const scenarios = {
     await field(page, 'fd-refund-reason').fill('客户取消维修')
     await page.locator(tid('fd-refund-submit')).click()
     await erred(page, 'fd-refund-amount').waitFor({ timeout: T })
-    ok('more than the deposit held is refused at the amount')
+    ok('more than the deposit held is refused at the amount, on the tablet')
     await field(page, 'fd-refund-amount').fill('200')
-    await settle(page)
-    await shot(page, 'frontdesk-04-refund-request-zh-tablet')
     await page.locator(tid('fd-refund-submit')).click()
-    await page.locator(tid('ws-document-page')).waitFor({ timeout: T })
-    await page.locator(tid('ws-value-approval')).getByText('待审批').waitFor({ timeout: T })
-    assert.equal(await page.locator(tid('ws-action-approve')).count(), 0, 'the clerk cannot approve')
-    ok('the refund slip waits for approval (待审批), nothing paid')
+    await eventually(async () => (await clerk('GET', `/api/repair/refunds?approval=pending&order_id=${order.id}`)).total === 1, 'the refund posted')
+    await page.locator(`${tid('fd-refunds')} ${tid('fd-sync-posted')}`).waitFor({ timeout: T })
+    await settle(page)
+    await shot(page, 'frontdesk-06-refund-zh-tablet')
+    ok('the refund slip posted, waiting for approval, nothing paid')
     // A second slip the manager will refuse.
     await clerk('POST', `/api/repair/orders/${order.id}/refunds`, { amount: '50.00', account_id: accounts[0].id, reason: '多收检测费' })
-
-    // -- distributor batch: scan, close, signed pickup -------------------------------------------------
-    await page.locator(tid('menu-frontdeskBatches')).click()
-    await page.locator(tid('fd-batches-page')).waitFor({ timeout: T })
-    await chooseOption(page, 'fd-batch-party', '南山手机连锁')
-    await field(page, 'fd-batch-phone').fill('13922223333')
-    await page.locator(tid('fd-batch-create')).click()
-    await page.locator(tid('fd-batch-page')).waitFor({ timeout: T })
-    const tac = imei.slice(0, 8)
-    const devices = [withLuhn(tac + '910001'), withLuhn(tac + '910002')]
-    await field(page, 'fd-batch-fault').fill('批量进水不开机')
-    for (const d of devices) {
-      await field(page, 'fd-batch-imei').fill(d)
-      await page.locator(tid('fd-batch-add')).click()
-      await page.locator(`${tid('fd-batch-lines')}`).getByText(d).waitFor({ timeout: T })
-    }
-    await field(page, 'fd-batch-imei').fill(devices[0])
-    await page.locator(tid('fd-batch-add')).click()
-    await erred(page, 'fd-batch-imei').waitFor({ timeout: T })
-    assert.equal(await page.locator(`${tid('fd-batch-lines')} tbody tr`).count(), 2)
-    ok('two devices scanned in; the same IMEI again is refused at the IMEI field, nothing added')
-    await field(page, 'fd-batch-imei').fill('')
-    await settle(page)
-    await shot(page, 'frontdesk-05-batch-scanning-zh-tablet')
-    await page.locator(tid('fd-batch-close')).click()
-    await page.locator(tid('fd-batch-number')).getByText(/PL-SZ01-/).waitFor({ timeout: T })
-    const batchId = new URL(page.url()).pathname.split('/').pop()
-    // The devices go back unrepaired (the distributor declined), through the batch's own route.
-    await clerk('POST', `/api/repair/batches/${batchId}/events`, { event: 'return_unrepaired', reason: '经销商不修' })
-    await page.reload()
-    await page.locator(tid('fd-batch-pickup')).waitFor({ timeout: T })
-    await sign(page)
-    await settle(page)
-    await shot(page, 'frontdesk-06-batch-pickup-zh-tablet')
-    await page.locator(tid('fd-batch-pickup-submit')).click()
-    await page.locator(tid('fd-batch-status')).getByText('已取机').waitFor({ timeout: T })
-    assert.match(await page.locator(tid('fd-batch-lines')).innerText(), /已完成[\s\S]*已完成/)
-    ok('intake closed (PL-…), devices back unrepaired, the distributor signed: picked up, both completed')
-    const popup = context.waitForEvent('page', { timeout: T })
-    await page.locator(tid('fd-batch-print')).click()
-    await (await popup).close()
-    ok('the batch paper (批量受理单) opens as a PDF')
     assert.deepEqual(consoleErrors, [], `no console errors: ${consoleErrors.join('\n')}`)
     await context.close()
+
+    // -- the desk at phone size, in English --------------------------------------------------------------
+    const p = await newContext(browser, PHONE)
+    const phoneErrors = watchConsole(p.page)
+    await p.page.goto(BASE_URL + '/login')
+    await login(p.page, 'sz01.clerk')
+    await p.page.locator(tid('home-page')).waitFor({ timeout: T })
+    await setLanguage(p.page, 'en')
+    await p.page.goto(`${BASE_URL}/frontdesk/lend`)
+    await findOrder(p.page, order.number)
+    await p.page.locator(tid(`fd-loaner-${loanerImei}`)).waitFor({ timeout: T })
+    await settle(p.page)
+    await shot(p.page, 'frontdesk-07-lend-en-phone')
+    await p.page.goto(`${BASE_URL}/frontdesk/refund`)
+    await findOrder(p.page, order.number)
+    await p.page.locator(tid('fd-refunds')).getByText('Waiting for approval').first().waitFor({ timeout: T })
+    await settle(p.page)
+    await shot(p.page, 'frontdesk-08-refund-en-phone')
+    await p.page.goto(`${BASE_URL}/frontdesk/batches`)
+    await p.page.locator(tid('fd-batches-page')).waitFor({ timeout: T })
+    await settle(p.page)
+    await shot(p.page, 'frontdesk-09-batches-en-phone')
+    await p.page.goto(batchUrl)
+    await p.page.locator(tid('fd-batch-status')).getByText('Picked up').waitFor({ timeout: T })
+    await settle(p.page)
+    await shot(p.page, 'frontdesk-10-batch-en-phone')
+    ok('the desk screens at phone size in English')
+    assert.deepEqual(phoneErrors, [], `no console errors: ${phoneErrors.join('\n')}`)
+    await p.context.close()
 
     // -- the approver, in English on a desktop ---------------------------------------------------------
     const m = await newContext(browser, DESKTOP)
@@ -187,7 +261,7 @@ export const scenarios = {
     await m.page.locator(tid('ws-list-page')).waitFor({ timeout: T })
     await m.page.locator(tid('ws-table')).getByText(order.number).first().waitFor({ timeout: T })
     await settle(m.page)
-    await shot(m.page, 'frontdesk-07-refunds-list-en-desktop')
+    await shot(m.page, 'frontdesk-11-refunds-list-en-desktop')
     const waiting = await clerk('GET', `/api/repair/refunds?approval=pending&order_id=${order.id}`)
     const big = waiting.items.find((r) => r.amount === '200.00')
     const small = waiting.items.find((r) => r.amount === '50.00')
@@ -197,7 +271,7 @@ export const scenarios = {
     await m.page.locator(tid('ws-status-posted')).getByText('Paid out').waitFor({ timeout: T })
     await m.page.locator(`${tid('ws-ledger-cash_entries')} tbody tr`).first().waitFor({ timeout: T })
     await settle(m.page)
-    await shot(m.page, 'frontdesk-08-refund-approved-en-desktop')
+    await shot(m.page, 'frontdesk-12-refund-approved-en-desktop')
     ok('approved: numbered, paid out, the cash entry shown')
     await m.page.goto(`${BASE_URL}/workspace/repair_refund/${small.id}`)
     await m.page.locator(tid('ws-action-refuse')).click()
@@ -207,16 +281,21 @@ export const scenarios = {
     await m.page.locator(tid('ws-value-approval')).getByText('Refused').waitFor({ timeout: T })
     assert.match(await m.page.locator(tid('ws-value-refusal_reason')).innerText(), /Check fee is not refundable/)
     await settle(m.page)
-    await shot(m.page, 'frontdesk-09-refund-refused-en-desktop')
+    await shot(m.page, 'frontdesk-13-refund-refused-en-desktop')
     ok('refused with its reason; nothing paid')
     await m.page.goto(`${BASE_URL}/workspace/repair_loaner`)
     await m.page.locator(tid('ws-table')).getByText(order.number).first().waitFor({ timeout: T })
     await settle(m.page)
-    await shot(m.page, 'frontdesk-10-loaners-list-en-desktop')
+    await shot(m.page, 'frontdesk-14-loaners-list-en-desktop')
     await m.page.goto(`${BASE_URL}/frontdesk/batches/${batchId}`)
     await m.page.locator(tid('fd-batch-status')).getByText('Picked up').waitFor({ timeout: T })
     await settle(m.page)
-    await shot(m.page, 'frontdesk-11-batch-en-desktop')
+    await shot(m.page, 'frontdesk-15-batch-en-desktop')
+    await m.page.goto(`${BASE_URL}/frontdesk/lend`)
+    await findOrder(m.page, order.number)
+    await m.page.locator(tid('fd-loaner-returned')).waitFor({ timeout: T })
+    await settle(m.page)
+    await shot(m.page, 'frontdesk-16-lend-en-desktop')
     ok('the loaner list and the picked-up batch in English')
     assert.deepEqual(managerErrors, [], `no console errors: ${managerErrors.join('\n')}`)
     await m.context.close()

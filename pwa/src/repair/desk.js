@@ -207,9 +207,9 @@ export function projectDesk(docs) {
     if (d._id.startsWith(STATUS)) statuses.set(d._id.slice(STATUS.length), d)
     else if (of[d.type]) of[d.type].push(d)
   }
-  const t = (type) => of[type].map((d) => tracked(d, statuses)).sort(byTime)
-  const returns = t('repair_loaner_return')
-  const loaners = t('repair_loaner_lend').map((x) => {
+  const track = (type) => of[type].map((d) => tracked(d, statuses)).sort(byTime)
+  const returns = track('repair_loaner_return')
+  const loaners = track('repair_loaner_lend').map((x) => {
     const mine = returns.filter((r) => r.doc.loaner_id === x.id)
     return {
       ...x, orderId: x.doc.order_id, serial: x.doc.serial, dueDate: x.doc.due_date, deposit: x.doc.deposit || '0', number: x.numbers.repair_loaner || null,
@@ -218,12 +218,12 @@ export function projectDesk(docs) {
   })
   // Returns of slips lent elsewhere (through the API, another tablet's event not here).
   const foreignReturns = returns.filter((r) => !loaners.some((l) => l.id === r.doc.loaner_id))
-  const refunds = t('repair_refund').map((x) => ({ ...x, orderId: x.doc.order_id, amount: x.doc.amount, reason: x.doc.reason }))
-  const devices = t('repair_batch_device')
-  const closes = t('repair_batch_close')
-  const pickups = t('repair_batch_pickup')
+  const refunds = track('repair_refund').map((x) => ({ ...x, orderId: x.doc.order_id, amount: x.doc.amount, reason: x.doc.reason }))
+  const devices = track('repair_batch_device')
+  const closes = track('repair_batch_close')
+  const pickups = track('repair_batch_pickup')
   const batchEvents = (list, id) => list.filter((x) => x.doc.order_id === id)
-  const batches = t('repair_batch').map((x) => ({
+  const batches = track('repair_batch').map((x) => ({
     ...x, partyId: x.doc.party_id, contactName: x.doc.contact_name || '', contactPhone: x.doc.contact_phone, mode: x.doc.mode || 'A',
     devices: batchEvents(devices, x.id), closes: batchEvents(closes, x.id), pickups: batchEvents(pickups, x.id),
   }))

@@ -1,5 +1,6 @@
-// The repair desk's REST calls (loaners, refunds, batches: server/repair/api.py). Online only: the
-// lists and documents themselves are the workspace's (GET /api/meta/documents).
+// The repair desk's REST reads (loaners, refunds, batches: server/repair/api.py), online. The desk
+// writes through sync events (useDesk.js, repair/desk.js); the lists and documents themselves are
+// the workspace's (GET /api/meta/documents).
 import { api } from '../../api/index.js'
 
 const enc = encodeURIComponent
@@ -13,15 +14,11 @@ export const frontdeskApi = {
   },
   stateMachine: () => api.get('/api/repair/state-machine'),
   accounts: () => api.get('/api/repair/counter-accounts'),
-  lend: (orderId, body) => api.post(`/api/repair/orders/${enc(orderId)}/loaners`, body),
-  requestRefund: (orderId, body) => api.post(`/api/repair/orders/${enc(orderId)}/refunds`, body),
+  loaners: (orderId) => api.get('/api/repair/loaners', { order_id: orderId, page_size: 50 }),
+  refunds: (orderId) => api.get('/api/repair/refunds', { order_id: orderId, page_size: 50 }),
   parties: () => api.get('/api/parties', { page_size: 200 }),
   openBatches: () => api.get('/api/repair/batches', { open: true, page_size: 50 }),
-  newBatch: (body) => api.post('/api/repair/batches', body),
   batch: (id) => api.get(`/api/repair/batches/${enc(id)}`),
-  addDevice: (id, body) => api.post(`/api/repair/batches/${enc(id)}/devices`, body),
-  closeBatch: (id) => api.post(`/api/repair/batches/${enc(id)}/close`, {}),
-  pickUpBatch: (id, signature) => api.post(`/api/repair/batches/${enc(id)}/pickup`, { signature }),
 }
 
 /** The state machine's labels by state ({state: {zh-CN, en}}), for showing an order's progress. */
