@@ -1,8 +1,9 @@
 // The frontdesk screens (issue 16, Build §4): the repair desk's actions that start from an order or
 // a scanner — lend a loaner, ask for a refund, take in and hand back a distributor's batch. Their
 // documents (备机单, 退款单, 批量受理单: list, detail, return/approve/refuse, ledgers, print) are the
-// workspace's, described by server/meta/family_repairdesk.py. Online only. Menu entries in the
-// counter section (`menu.<key>` in i18n/frontdesk.*.js).
+// workspace's, described by server/meta/family_repairdesk.py. The desk writes sync events, offline
+// first (pages/frontdesk/useDesk.js, repair/desk.js). Menu entries in the counter section
+// (`menu.<key>` in i18n/frontdesk.*.js).
 import { matAssignmentReturn, matCurrencyExchange, matInventory2, matPhonelinkRing } from '@quasar/extras/material-icons'
 
 export const routes = [
