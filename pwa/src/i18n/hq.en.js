@@ -7,7 +7,7 @@ export default {
   hq: {
     order: {
       back: 'Back to the list',
-      point: 'Service point',
+      pointOf: 'Service point: {name}',
       takenIn: 'Taken in',
       promised: 'Promised',
       mode: 'Repair mode',

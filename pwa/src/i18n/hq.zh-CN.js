@@ -7,7 +7,7 @@ export default {
   hq: {
     order: {
       back: '返回列表',
-      point: '网点',
+      pointOf: '网点：{name}',
       takenIn: '受理日期',
       promised: '承诺日期',
       mode: '维修方式',
