@@ -25,6 +25,7 @@ from webargs import core as webargs_core
 from webargs.flaskparser import FlaskParser, is_json_request
 from werkzeug.exceptions import HTTPException
 
+from . import messages
 from .auth.principal import ANONYMOUS, SYSTEM, Principal, set_principal
 from .db import sqlite_read_only
 from .errors import MAX_LISTED_ERRORS, DomainError, Forbidden, InvalidInput, Unauthorized, cap_errors, flatten_messages
@@ -211,6 +212,9 @@ def system_session(app: Flask, source: str = "system") -> Session:
 
 def _error(status: int, code: str, message: str, errors: dict | None = None, **extra) -> Any:
     errors, omitted = cap_errors(errors or {})
+    # In the reader's language (Accept-Language), from the one catalogue (server/messages.py).
+    lang = messages.language_of(request.headers.get("Accept-Language"))
+    message, errors = messages.translate(message, lang), messages.translate_errors(errors, lang)
     body = {"code": code, "message": message, "errors": errors, **extra}
     if omitted:
         body["errors_omitted"] = omitted
@@ -262,8 +266,9 @@ class Api(_Api):
             errors = flatten_messages(data["messages"])
         code = _HTTP_CODES.get(error.code or 400, "error")
         listed, omitted = cap_errors(errors)
+        fields = ", ".join(sorted(listed))
         message = data.get("message") or (
-            "invalid input: " + ", ".join(sorted(listed)) + (f" and {omitted} more" if omitted else "")
+            (f"invalid input: {fields} and {omitted} more" if omitted else f"invalid input: {fields}")
             if errors else (error.description or error.name)
         )
         resp = _error(error.code or 400, code, message, errors)

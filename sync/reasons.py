@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from server import messages
 from server.errors import DomainError
 
 from .schemas import Problem
@@ -30,22 +31,32 @@ MESSAGES: dict[str, tuple[str, str]] = {
 
 
 def reason(code: str, detail: str = "", field: str = "") -> dict:
+    """Both languages, whole (``en``, ``zh-CN``), and in parts for a device that shows the field by
+    its own label: ``title`` (what kind of refusal) and ``detail`` (the message of ``field``,
+    translated by the one catalogue, server/messages.py)."""
     en, zh = MESSAGES.get(code, MESSAGES["conflict"])
+    out = {"code": code, "field": field, "title": {"en": en, "zh-CN": zh}}
     if detail:
-        en, zh = f"{en}: {detail}", f"{zh}：{detail}"
-    return {"code": code, "field": field, "en": en, "zh-CN": zh}
+        zh_detail = messages.translate(detail, "zh-CN")
+        out["detail"] = {"en": detail, "zh-CN": zh_detail}
+        where = f"{field}: " if field and field not in ("_schema", "state") else ""
+        en, zh = f"{en}: {where}{detail}", f"{zh}：{where}{zh_detail}"
+    return {**out, "en": en, "zh-CN": zh}
 
 
 def from_problems(problems: list[Problem]) -> list[dict]:
-    return [reason("invalid_event", f"{p.field}: {p.message}", p.field) for p in problems]
+    return [reason("invalid_event", p.message, p.field) for p in problems]
 
 
 def from_error(exc: DomainError) -> list[dict]:
     code = exc.code if exc.code in MESSAGES else "conflict"
     if code == "negative_stock" and {"item", "location", "missing"} <= set(exc.extra):
         return [_negative_stock(exc)]
+    if code == "transition_refused":
+        # The machine's field carries a code (a guard's name); the message is the sentence.
+        return [reason(code, exc.message, next(iter(exc.errors), ""))]
     if exc.errors:
-        return [reason(code, f"{field}: {msg}", field) for field, msgs in exc.errors.items() for msg in msgs][:20]
+        return [reason(code, msg, field) for field, msgs in exc.errors.items() for msg in msgs][:20]
     return [reason(code, exc.message)]
 
 

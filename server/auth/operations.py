@@ -134,7 +134,7 @@ def login(session: Session, settings: Settings, username: str, password: str, ip
         return LoginOutcome(None, Unauthorized("wrong username or password"))
     if not user.active:
         record("inactive")
-        return LoginOutcome(None, Unauthorized("account is deactivated"))
+        return LoginOutcome(None, Unauthorized("account is deactivated", reason="inactive"))
     record("ok")  # clears this address's count for the account
     user.last_login_at = now
     pair, _ = _issue_pair(session, settings, user)
@@ -162,7 +162,7 @@ def refresh_session(session: Session, settings: Settings, refresh_token: str) ->
     owner = session.get(User, row.user_id)
     target = session.get(User, row.acting_as_id) if row.acting_as_id else None
     if owner is None or not owner.active or (target is not None and not target.active):
-        return LoginOutcome(None, Unauthorized("account is deactivated"))
+        return LoginOutcome(None, Unauthorized("account is deactivated", reason="inactive"))
     pair, new_row = (_issue_pair(session, settings, target, owner, row.family_id) if target
                      else _issue_pair(session, settings, owner, None, row.family_id))
     row.revoked_at = now

@@ -665,7 +665,7 @@ def record_part(session: Session, order: RepairOrder, data: dict) -> RepairPart:
     if order.state != sm.PENDING_REPAIR or order.repair_started_at is None:
         raise TransitionRefused("parts are recorded while the repair is in progress", {"state": [order.state]})
     if not facts_of(session, order).device_here:
-        raise TransitionRefused(f"{sm.GUARDS['device_here'].label['en']} / {sm.GUARDS['device_here'].label['zh-CN']}",
+        raise TransitionRefused(sm.GUARDS["device_here"].label["en"],
                                 {"state": ["device_here"]})
     work_org = working_org_id(order)
     if order.engineer_id is None:

@@ -199,14 +199,15 @@ def check(state: str, event: str, facts: Facts, permissions: frozenset[str] | se
         raise _refuse(f"unknown event {event!r}", "event", "unknown event")
     if state not in t.sources:
         label = STATE_LABELS.get(state, {"en": state})
-        raise _refuse(f"cannot {event} an order that is {label['en']} ({label.get('zh-CN', '')})", "state",
+        raise _refuse(f"{t.label['en']}: not allowed while the order is {label['en']}", "state",
                       f"{state}: {event} not allowed")
     if permissions is not None and t.permission not in permissions:
-        raise _refuse(f"{event} needs the permission {t.permission}", "permission", t.permission)
+        raise _refuse(f"{t.label['en']} needs the permission {t.permission}", "permission", t.permission)
     for name in t.guards:
         guard = GUARDS[name]
         if not guard.holds(facts):
-            raise _refuse(f"{guard.label['en']} / {guard.label['zh-CN']}", "state", name)
+            # English here; the reader's language comes from server/messages.py (the label's words).
+            raise _refuse(guard.label["en"], "state", name)
     return t.target_for(state, facts)
 
 
