@@ -10,7 +10,7 @@ import './styles/app.css'
 import App from './App.vue'
 import { i18n, quasarLang, currentLocale } from './i18n/index.js'
 import { createAppRouter } from './router/index.js'
-import { tokens } from './api/index.js'
+import { tokens, setApiLanguage } from './api/index.js'
 import { useSessionStore } from './stores/session.js'
 import { useSyncStore } from './stores/sync.js'
 import { useRepairStore } from './stores/repair.js'
@@ -29,6 +29,7 @@ app.use(Quasar, {
   },
 })
 app.use(i18n)
+setApiLanguage(() => i18n.global.locale.value)
 const router = createAppRouter()
 app.use(router)
 document.documentElement.lang = currentLocale()

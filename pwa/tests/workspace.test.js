@@ -224,7 +224,7 @@ describe('refusals in the person’s language', () => {
     const d = describeDocumentError(err, RECEIPT, 'purchase', { t, locale: 'zh-CN', shown: ['party_id'] })
     expect(d.fields.party_id).toBe('必填')
     expect(d.atFields).toBe(false)
-    const atFields = describeDocumentError(new ApiError({ status: 422, code: 'validation_error', errors: { reason: ['Missing data for required field.'] } }),
+    const atFields = describeDocumentError(new ApiError({ status: 422, code: 'validation_error', errors: { reason: ['必填'] } }),
       RECEIPT, 'purchase', { t, locale: 'zh-CN', shown: ['reason'] })
     expect([atFields.atFields, atFields.fields.reason]).toEqual([true, '必填'])
     expect(d.message).toBe('请检查填写的内容。 第 2 行 · 数量：须大于 0；other：未知字段')

@@ -1,7 +1,8 @@
 // The one HTTP client of the app. Adds the bearer token, refreshes it once on a 401
 // (one refresh at a time, however many requests failed together) and retries, and
 // turns every failure into an ApiError. authFetch is the same for PouchDB's
-// replication through /sync/.
+// replication through /sync/. Every request names the reader's language (Accept-Language): the
+// server answers its error messages in it (server/messages.py).
 import { ApiError, errorFromResponse, networkError } from './errors.js'
 
 function buildUrl(baseUrl, path, query) {
@@ -17,8 +18,13 @@ function buildUrl(baseUrl, path, query) {
   return url
 }
 
-export function createApiClient({ baseUrl = '', fetch: fetchImpl, tokens }) {
+export function createApiClient({ baseUrl = '', fetch: fetchImpl, tokens, language = () => null }) {
   const doFetch = fetchImpl || ((...args) => globalThis.fetch(...args))
+  const withLanguage = (headers) => {
+    const lang = language()
+    if (lang) headers['Accept-Language'] = lang
+    return headers
+  }
   let refreshing = null
 
   /**
@@ -35,7 +41,7 @@ export function createApiClient({ baseUrl = '', fetch: fetchImpl, tokens }) {
         try {
           resp = await doFetch(baseUrl + '/api/auth/refresh', {
             method: 'POST',
-            headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+            headers: withLanguage({ 'Content-Type': 'application/json', Accept: 'application/json' }),
             body: JSON.stringify({ refresh_token: refreshToken }),
           })
         } catch (e) {
@@ -58,7 +64,7 @@ export function createApiClient({ baseUrl = '', fetch: fetchImpl, tokens }) {
   }
 
   async function send(method, url, body, auth, signal) {
-    const headers = { Accept: 'application/json' }
+    const headers = withLanguage({ Accept: 'application/json' })
     if (body !== undefined) headers['Content-Type'] = 'application/json'
     const access = auth ? tokens.access() : null
     if (access) headers.Authorization = `Bearer ${access}`
@@ -88,6 +94,8 @@ export function createApiClient({ baseUrl = '', fetch: fetchImpl, tokens }) {
       const headers = new Headers(options.headers || {})
       const access = tokens.access()
       if (access) headers.set('Authorization', `Bearer ${access}`)
+      const lang = language()
+      if (lang && !headers.has('Accept-Language')) headers.set('Accept-Language', lang)
       // The proxy authenticates by token only: never send cookies along.
       return doFetch(url, { ...options, headers, credentials: 'omit' })
     }

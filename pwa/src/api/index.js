@@ -5,7 +5,13 @@ import { createTokenBox } from './tokens.js'
 import { errorFromResponse, networkError } from './errors.js'
 
 export const tokens = createTokenBox()
-export const api = createApiClient({ tokens })
+// The reader's language for Accept-Language, wired to i18n by main.js (kept out of this module's
+// imports so the stores and their tests load it without Quasar).
+let languageOf = () => null
+export function setApiLanguage(fn) {
+  languageOf = fn
+}
+export const api = createApiClient({ tokens, language: () => languageOf() })
 
 export const authApi = {
   login: (username, password) => api.post('/api/auth/login', { username, password }, { auth: false }),
