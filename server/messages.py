@@ -196,6 +196,7 @@ CATALOGUE: dict[str, str] = {
     "at least one role is required": "至少需要一个角色",
     "unknown role(s): {roles}": "不存在的角色：{roles}",
     "you may not grant the role(s) {roles}": "您不能授予角色 {roles}",
+    "may not grant {role}": "不能授予角色 {role}",
     "{roles} only for headquarters accounts": "{roles} 仅限总部账号",
     "holds {roles}": "拥有角色 {roles}",
     "{user} holds {roles}, which you may not grant: you may not manage that account":
@@ -439,6 +440,30 @@ CATALOGUE: dict[str, str] = {
     "{value} is less than the minimum of {min}": "{value} 小于最小值 {min}",
     "{value} is greater than the maximum of {max}": "{value} 大于最大值 {max}",
     "{value} is not a {format}": "{value} 不是有效的 {format}",
+    # accessory swap (server/swap) and custody stock
+    "goods in custody never enter or leave the organisation's own stock": "代管的货物不能调入或调出本组织库存",
+    "a list of serials": "须为序列号列表",
+    "a serial is given twice": "有序列号重复",
+    "accessories are handled by a service point": "附件对换由服务网点办理",
+    "an accessory or part (batteries, chargers, headsets)": "须为附件或配件（电池、充电器、耳机）",
+    "from {low} to {high}": "须在 {low} 到 {high} 之间",
+    "must be a whole number": "须为整数",
+    "must be an object": "须为对象",
+    "no such accessory intake line": "没有这条附件受理明细",
+    "not a line of this send": "不是这张发厂单的明细",
+    "not this distributor's intake at this point": "不是本网点这家经销商的受理",
+    "one of {choices}": "须为以下之一：{choices}",
+    "sent by another service point": "是其他网点发厂的",
+    "serials not on the intake line": "序列号不在受理明细上",
+    "taken in at another service point": "是其他网点受理的",
+    "{item} needs {n} serials, one per unit": "{item} 需要 {n} 个序列号，每件一个",
+    "{n} of this intake line not returned yet": "这条受理明细尚未归还的只有 {n}",
+    "{n} of this intake line not sent yet": "这条受理明细尚未发厂的只有 {n}",
+    "{n} still out at the factory on this line": "这条明细仍在厂家的只有 {n}",
+    "{n} {item} held for this distributor": "为该经销商代管的 {item} 只有 {n}",
+    "{serial}…: at most {max} characters": "{serial}…：最多 {max} 个字符",
+    "accessory intake": "附件受理单", "send to factory": "对换发厂单", "receipt from factory": "对换发回单",
+    "return to distributor": "归还客户单", "swap document": "对换单据",
     # printing and QR codes
     "not a printed document's code: out of range": "不是打印单据上的码：超出范围",
     "not a printed document's code: {char} is not a base32 character": "不是打印单据上的码：{char} 不是 base32 字符",
@@ -454,6 +479,35 @@ CATALOGUE: dict[str, str] = {
     "the sync store is not reachable; try again later": "同步库暂时无法连接，请稍后再试",
     "must be a list of documents": "须为单据列表",
     "the PWA is not built: run `make run` (or `npm ci && npm run build` in pwa/)": "前端尚未构建：请运行 `make run`（或在 pwa/ 中运行 `npm ci && npm run build`）",
+    # exchange (server/exchange)
+    "no such exchange order": "没有这张换机单",
+    "this model has no whole-device item tracked by IMEI: add one to the catalogue": "此型号没有按 IMEI 管理的整机物料：请先在物料中添加",
+    "A (on-site) or B (return to factory); C and D come by conversion": "须为 A（现场换机）或 B（返厂换机）；C、D 由转换而来",
+    "this device is on the open exchange order {number}": "此机器已在未完成的换机单 {number} 上",
+    "this IMEI is in stock: not a customer's unit": "此 IMEI 在库存中，不是客户的机器",
+    "the rules allow no exchange for this device: give the reason to override them": "按三包规则此机不能换机：如要例外处理请填写原因",
+    "overriding the exchange rules needs the permission exchange.override": "例外换机需要权限 exchange.override",
+    "which manufacturer replaces this unit? set it on the brand's rule or the order": "由哪个厂家换机？请在品牌规则或换机单上指定",
+    "this is the customer's own unit": "这是客户自己的机器",
+    "not the device of this exchange order": "不是本换机单的机器",
+    "{imei} is not in this service point's good stock": "{imei} 不在本网点的良品库存中",
+    "{imei} is in {code} {name}, not a good-stock warehouse": "{imei} 在 {code} {name}，不是良品仓",
+    "{imei} is a {item}: the replacement must be the same model": "{imei} 是 {item}：换机须为同型号",
+    "{imei} has a warranty card already: it was sold": "{imei} 已有保修卡：此机已售出",
+    "the old unit is not in transit in the stock ledger": "库存账上旧机不在途中",
+    "not in transit": "不在途中",
+    "the manufacturer's unit is of another model: the replacement must be the same model": "厂家的机器是其他型号：换机须为同型号",
+    "{imei} is in stock already": "{imei} 已在库存中",
+    "{imei} is no longer in this service point's stock": "{imei} 已不在本网点库存中",
+    "an exchange is worked by the service point that took it in": "换机单由受理网点办理",
+    "reversing a step needs the permission exchange.reverse": "红冲需要权限 exchange.reverse",
+    "nothing left to reverse on this order": "此单已没有可红冲的步骤",
+    "a conversion to repair continues as the repair order; it is not reversed": "换机转维修后按维修单继续办理，不能红冲",
+    "an exchange converted from a repair is not cancelled here": "由维修转来的换机单不能在此作废",
+    "no such brand": "没有这个品牌",
+    "at most the exchange days": "不能超过换机天数",
+    "no such fault symptom": "没有这个故障现象",
+    "battery, charger or headset": "须为电池、充电器或耳机",
     # words filled into templates
     "good": "良品", "defective": "坏品", "damaged": "坏品", "loaner": "备用机",
     "accepted": "接受", "declined": "谢绝", "superseded": "作废", "pending": "待定",
@@ -498,6 +552,11 @@ def _catalogue() -> dict[str, str]:
         words.setdefault(t.label["en"], t.label["zh-CN"])
     for g in sm.GUARDS.values():
         words.setdefault(g.label["en"], g.label["zh-CN"])
+    from .exchange import statemachine as xm
+
+    for labels in (xm.STATE_LABELS.values(), (t.label for t in xm.TRANSITIONS.values()), (g.label for g in xm.GUARDS.values())):
+        for label in labels:
+            words.setdefault(label["en"], label["zh-CN"])
     return words
 
 

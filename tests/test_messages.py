@@ -74,8 +74,12 @@ def _arg(call: ast.Call, index: int, keyword: str) -> ast.AST | None:
 def _messages_of_errors_dict(node: ast.AST | None):
     if isinstance(node, ast.Dict):
         for value in node.values:
-            for item in value.elts if isinstance(value, (ast.List, ast.Tuple)) else [value]:
-                yield item
+            if isinstance(value, (ast.List, ast.Tuple)):
+                yield from value.elts
+            elif isinstance(value, ast.ListComp):  # [f"may not grant {r}" for r in beyond]
+                yield value.elt
+            else:
+                yield value
 
 
 def collect() -> dict[str, list[str]]:
@@ -153,7 +157,9 @@ def _machine_codes() -> set[str]:
     from server.auth.permissions import PERMISSIONS
     from server.repair import statemachine as sm
 
-    return set(sm.GUARDS) | set(PERMISSIONS)
+    from server.exchange import statemachine as xm
+
+    return set(sm.GUARDS) | set(xm.GUARDS) | set(PERMISSIONS)
 
 
 def test_every_message_of_the_source_has_zh_cn_words():
