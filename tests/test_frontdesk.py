@@ -153,8 +153,11 @@ def test_the_desk_documents_are_described_from_their_routes(client, net, rw):
     assert [a["name"] for a in clerk["repair_loaner"]["actions"]] == ["return"]
     ret = {f["name"]: f for f in clerk["repair_loaner"]["actions"][0]["input"]}
     assert ret["condition"]["required"] and [c["value"] for c in ret["condition"]["choices"]] == ["good", "damaged"]
-    # The clerk may not search money accounts: the deposit goes back to the account it came into.
-    assert ret["warehouse_id"]["lookup"]["kind"] == "warehouses" and "account_id" not in ret
+    # The clerk may not search the money-account register: the lookup is the counter's own accounts
+    # (a whole list), as at intake; left empty, the deposit goes back to the account it came into.
+    assert ret["warehouse_id"]["lookup"]["kind"] == "warehouses" and not ret["account_id"]["required"]
+    assert ret["account_id"]["lookup"] == {"kind": "money-accounts", "path": "/api/repair/counter-accounts",
+                                           "search": None, "display": ["name", "code"], "whole": True}
     manager = _meta(client, net, "sz01.manager")
     assert {f["name"] for f in manager["repair_loaner"]["actions"][0]["input"]} == {
         "condition", "warehouse_id", "damage_charge", "account_id", "note"}

@@ -355,3 +355,69 @@ def test_a_stocktake_sheet_shows_book_quantities(client, net, world):
     r = client.post(f"{e['path']}/{r.json['id']}/post", headers=h)
     line = r.json["lines"][0]
     assert (line["book_quantity"], line["counted_quantity"], line["quantity"]) == ("5.000", "3.000", "-2.000")
+
+
+def test_each_entry_is_placed_in_its_familys_menu_section(client, net):
+    """The drawer's section: the entry's own (menu.section), else its family's; admin lists stay out."""
+    from server.meta.documents import FAMILY_SECTIONS
+
+    m = meta(client, net, "admin")
+    for e in m["documents"]:
+        if e.get("menu") is False:
+            assert e["family"] == "admin"
+            continue
+        assert e["menu"]["section"] == FAMILY_SECTIONS[e["family"]] or e["key"] == "repair-orders", e["key"]
+    docs = by_key(m["documents"])
+    assert docs["goods_receipt"]["menu"]["section"] == "warehouse" and docs["shortages"]["menu"]["section"] == "warehouse"
+    assert docs["repair_refund"]["menu"]["section"] == "counter"
+    # An entry naming its own section keeps it (headquarters' online order list).
+    assert docs["repair-orders"]["menu"] == {"section": "backOffice", "point_db": False}
+
+
+def test_a_field_may_link_to_another_page(client, net):
+    """A desk document's order number opens its order (online, or the counter's page on a device with
+    the point's database); a batch's line its order; the route templates name the record's fields."""
+    from server.repair.schemas import BatchOrderOut, LoanerOut, RefundOut
+
+    docs = by_key(meta(client, net, "sz01.clerk")["documents"])
+    for key, out in (("repair_loaner", LoanerOut), ("repair_refund", RefundOut)):
+        e = docs[key]
+        for f in (next(f for f in e["fields"] if f["name"] == "order_number"),
+                  next(c for c in e["list"]["columns"] if c["name"] == "order_number")):
+            assert f["link"] == {"to": "/hq/orders/{order_id}", "point_db": "/repair/orders/{order_id}"}
+        assert "order_id" in out().fields
+    line = next(f for f in docs["repair_batch"]["lines"]["fields"] if f["name"] == "number")
+    assert line["link"]["to"] == "/hq/orders/{id}" and "id" in BatchOrderOut().fields
+
+
+def test_a_record_is_named_in_the_singular(client, net):
+    """A list's label is plural ("Brands"); one record's ("New brand", a record page) comes from `one`."""
+    m = meta(client, net, "admin")
+    for e in m["kinds"]:
+        kind = KINDS[e["key"]]
+        assert e["one"] == kind.one and e["one"]["zh-CN"] == e["label"]["zh-CN"], e["key"]
+        assert e["one"]["en"] != e["label"]["en"], e["key"]
+    assert by_key(m["kinds"])["brands"]["one"] == {"zh-CN": "品牌", "en": "Brand"}
+    assert by_key(m["documents"])["repair_loaner"]["one"]["en"] == "Loaner slip"
+
+
+def test_a_stocktake_form_reads_book_quantities_before_its_first_save(client, net, world):
+    """The preview the export names is current stock's total for the warehouse and the item: the
+    book quantity a saved draft then shows."""
+    e = by_key(meta(client, net, "sz01.manager")["documents"])["stock_adjustment"]
+    preview = next(f for f in e["lines"]["fields"] if f["name"] == "book_quantity")["preview"]
+    h = net.headers("sz01.manager")
+    client.post("/api/stock/goods-receipts", json={"kind": "other", "warehouse_id": str(world.ids["SZ01.GOOD"]), "lines": [
+        {"item_id": str(world.ids["screen"]), "quantity": "4", "unit_cost": "400"}]}, headers=h)
+    receipt = client.get("/api/stock/goods-receipts", headers=h).json["items"][0]
+    client.post(f"/api/stock/goods-receipts/{receipt['id']}/post", headers=h)
+    query = {param: str(world.ids["SZ01.GOOD"]) for param in preview["header"]}
+    query.update({param: str(world.ids["screen"]) for param in preview["line"]})
+    r = client.get(preview["path"], query_string=query, headers=h)
+    assert r.status_code == 200, r.json
+    value = r.json
+    for part in preview["value"].split("."):
+        value = value[part]
+    draft = client.post(e["path"], json={"kind": "stocktake", "warehouse_id": str(world.ids["SZ01.GOOD"]),
+                                         "lines": [{"item_id": str(world.ids["screen"]), "counted_quantity": "3"}]}, headers=h)
+    assert value == draft.json["lines"][0]["book_quantity"] == "4.000"

@@ -62,6 +62,8 @@ class Kind:
     model: type
     label: dict[str, str]
     fields: list[F]
+    # One record's name ("New brand", a record page's title): the label is the list's ("Brands").
+    one: dict[str, str] | None = None
     key: tuple[str, ...] = ("code",)
     org_owned: bool = False
     publish: str | None = "master"  # "master", "org" (the organisation's database) or None
@@ -226,12 +228,14 @@ register(Kind(
     "brands", m.Brand, {"zh-CN": "品牌", "en": "Brands"},
     [CODE, F("name", "str", required=True, max_len=80), F("name_en", "str", max_len=80, default=""), ACTIVE],
     search=lambda o: ((o.name, o.name_en, o.code), ()),
+    one={"zh-CN": "品牌", "en": "Brand"},
 ))
 register(Kind(
     "models", m.ProductModel, {"zh-CN": "型号", "en": "Models"},
     [F("code", "code", required=True, max_len=40), NAME, F("brand_id", "ref", required=True, ref="brands"),
      F("warranty_months", "int", default=12, min=0, max=120), ACTIVE],
     search=lambda o: ((o.name, o.code), ()), filters=("brand_id",),
+    one={"zh-CN": "型号", "en": "Model"},
 ))
 register(Kind(
     "items", m.Item, {"zh-CN": "产品", "en": "Items"},
@@ -245,6 +249,7 @@ register(Kind(
      ACTIVE],
     search=lambda o: ((o.name, o.code), (o.barcode or "",)), filters=("kind", "brand_id", "model_id", "serialized"),
     check=_check_item,
+    one={"zh-CN": "产品", "en": "Item"},
 ))
 register(Kind(
     "accessories", m.BundledAccessory, {"zh-CN": "随机附件", "en": "Bundled accessories"},
@@ -253,6 +258,7 @@ register(Kind(
      F("sort_order", "int", default=0, min=0, max=999), ACTIVE],
     search=lambda o: ((o.name, o.code), ()), filters=("model_id",), sort=("code", "name", "sort_order"),
     check=_check_accessory,
+    one={"zh-CN": "随机附件", "en": "Bundled accessory"},
 ))
 register(Kind(
     "parties", m.Party, {"zh-CN": "往来单位", "en": "Parties"},
@@ -264,6 +270,7 @@ register(Kind(
      F("note", "text", max_len=2000, default=""), ACTIVE],
     search=lambda o: ((o.name, o.code, o.contact_name), (o.phone,)), filters=("role",),
     check=_check_party,
+    one={"zh-CN": "往来单位", "en": "Party"},
 ))
 register(Kind(
     "repair-levels", m.RepairLevel, {"zh-CN": "维修级别", "en": "Repair levels"},
@@ -272,6 +279,7 @@ register(Kind(
      F("labour_charge", "decimal", default=Decimal("0")), F("labour_fee", "decimal", default=Decimal("0")), ACTIVE],
     key=("manufacturer_id", "code"), search=lambda o: ((o.name, o.code), ()), filters=("manufacturer_id", "grade"),
     sort=("code", "name", "grade"), check=_check_repair_level,
+    one={"zh-CN": "维修级别", "en": "Repair level"},
 ))
 register(Kind(
     "engineers", m.Engineer, {"zh-CN": "工程师", "en": "Engineers"},
@@ -280,18 +288,21 @@ register(Kind(
      F("brand_ids", "refs", ref="brands", attr="brands"), ACTIVE],
     org_owned=True, publish="org", search=lambda o: ((o.name, o.code), (o.phone,)), filters=("grade",),
     manage_perm="basedata.manage_local", check=_check_engineer,
+    one={"zh-CN": "工程师", "en": "Engineer"},
 ))
 register(Kind(
     "fault-symptoms", m.FaultSymptom, {"zh-CN": "故障现象", "en": "Fault symptoms"},
     [CODE, NAME, F("category", "str", max_len=60, default=""), F("model_ids", "refs", ref="models", attr="models"),
      ACTIVE],
     search=lambda o: ((o.name, o.code, o.category), ()), filters=("category", "model_id"),
+    one={"zh-CN": "故障现象", "en": "Fault symptom"},
 ))
 register(Kind(
     "repair-methods", m.RepairMethod, {"zh-CN": "处理方法", "en": "Repair methods"},
     [CODE, NAME, F("category", "str", max_len=60, default=""), F("grade", "int", default=1, min=1, max=9),
      F("model_ids", "refs", ref="models", attr="models"), ACTIVE],
     search=lambda o: ((o.name, o.code, o.category), ()), filters=("category", "model_id"),
+    one={"zh-CN": "处理方法", "en": "Repair method"},
 ))
 register(Kind(
     "warranty-statuses", m.WarrantyStatus, {"zh-CN": "保修状态", "en": "Warranty statuses"},
@@ -299,6 +310,7 @@ register(Kind(
      F("rule", "enum", choices=m.WARRANTY_RULES, default="other"),
      F("chargeable", "bool", default=False), F("claimable", "bool", default=False), ACTIVE],
     search=lambda o: ((o.name, o.name_en, o.code), ()), filters=("rule",),
+    one={"zh-CN": "保修状态", "en": "Warranty status"},
 ))
 register(Kind(
     "warehouses", m.Warehouse, {"zh-CN": "仓库", "en": "Warehouses"},
@@ -306,12 +318,14 @@ register(Kind(
      ACTIVE],
     org_owned=True, publish="org", search=lambda o: ((o.name, o.code), ()), filters=("kind",),
     manage_perm="basedata.manage_local",
+    one={"zh-CN": "仓库", "en": "Warehouse"},
 ))
 register(Kind(
     "disassembly-formulas", m.DisassemblyFormula, {"zh-CN": "拆装公式", "en": "Disassembly formulas"},
     [F("code", "code", required=True, max_len=40), F("device_item_id", "ref", required=True, ref="items"),
      F("lines", "lines", required=True), ACTIVE],
     search=lambda o: ((o.code,), ()), filters=("device_item_id",), sort=("code",), check=_check_formula,
+    one={"zh-CN": "拆装公式", "en": "Disassembly formula"},
 ))
 register(Kind(
     "members", m.Member, {"zh-CN": "售后会员", "en": "Members"},
@@ -321,6 +335,7 @@ register(Kind(
      F("note", "text", max_len=2000, default=""), ACTIVE],
     key=("phone",), publish=None, search=lambda o: ((o.name,), (o.phone,)), sort=("name", "phone"),
     view_perm="customer.view", manage_perm="customer.manage", bulk_perm="customer.personal_data", check=_check_member,
+    one={"zh-CN": "售后会员", "en": "Member"},
 ))
 register(Kind(
     "warranty-cards", m.WarrantyCard, {"zh-CN": "保修卡", "en": "Warranty cards"},
@@ -334,11 +349,13 @@ register(Kind(
     key=("imei",), publish=None, search=lambda o: ((), (o.imei, o.buyer_phone, o.invoice_number, o.buyer_name)),
     filters=("model_id", "dealer_id"), sort=("imei", "sale_date"),
     view_perm="customer.view", manage_perm="customer.manage", bulk_perm="customer.personal_data", check=_check_card,
+    one={"zh-CN": "保修卡", "en": "Warranty card"},
 ))
 register(Kind(
     "tacs", m.Tac, {"zh-CN": "TAC 号段", "en": "TAC table"},
     [F("code", "code", required=True, max_len=8), F("model_id", "ref", required=True, ref="models")],
     publish="master", search=None, filters=("model_id",), sort=("code",), check=_check_tac,
+    one={"zh-CN": "TAC 号段", "en": "TAC range"},
 ))
 register(Kind(
     # Bank accounts (银行账号, §10.9) and cash drawers; their ledger is server.finance.
@@ -349,4 +366,5 @@ register(Kind(
      ACTIVE],
     org_owned=True, publish=None, search=lambda o: ((o.name, o.code, o.bank_name, o.business_line), (o.account_number,)),
     filters=("kind",), view_perm="finance.view", manage_perm="finance.manage_accounts", check=_check_money_account,
+    one={"zh-CN": "银行账号与现金", "en": "Money account"},
 ))

@@ -301,7 +301,16 @@ def _stock_entry(app: Flask, p: Principal, t) -> dict | None:
 
     out_lines = _schema_fields(out_fields["lines"].inner.nested) if "lines" in out_fields else {}
 
+    current = endpoint_route(app, "stock.current")
+
     def line_extra(u) -> dict:
+        if u.name == "book_quantity":
+            # Before the first save the form reads it where posting will: what the warehouse holds of
+            # the item now (current stock's total for the header's warehouse and the line's item).
+            if current is None or not current.allows(p):
+                return {}
+            return {"preview": {"path": current.path, "header": {"warehouse_id": "warehouse_id"},
+                                "line": {"item_id": "item_id"}, "value": "totals.quantity"}}
         if u.name != "serials":
             return {}
         # Serials are entered for a serial-tracked item only (the item's `attr`), one per unit of the
@@ -556,7 +565,8 @@ def _kind_entry(app: Flask, p: Principal, kind: Kind) -> dict | None:
                 action["formats"] = ["xlsx", "csv"]
             actions.append(action)
     return {
-        "key": kind.name, "family": "basedata", "label": kind.label, "path": base, "number_prefix": None,
+        "key": kind.name, "family": "basedata", "label": kind.label, "one": kind.one or kind.label, "path": base,
+        "number_prefix": None,
         "read": routes["read"].path if "read" in routes else None,
         "display": [n for n in ("name", "code", "phone", "imei") if n in by_name][:2],  # what names a record
         "kinds": [], "fields": fields, "lines": lines,
@@ -591,6 +601,20 @@ def _load_describers() -> None:
             importlib.import_module(f"{meta.__name__}.{info.name}")
 
 
+# The drawer's section of each family's entries (the PWA's menu sections), unless an entry names its
+# own (``menu.section``, or ``section``); ``menu: False`` keeps an entry out of the drawer.
+FAMILY_SECTIONS = {"stock": "warehouse", "repair": "counter", "finance": "backOffice", "admin": "system",
+                   "basedata": "baseData", "swap": "counter"}
+
+
+def _place(entry: dict) -> dict:
+    if entry.get("menu") is False:
+        return entry
+    menu = dict(entry.get("menu") or {})
+    menu.setdefault("section", entry.get("section") or FAMILY_SECTIONS.get(entry["family"], "warehouse"))
+    return {**entry, "menu": menu}
+
+
 def export(app: Flask, p: Principal) -> dict:
     """Everything the user may see, described for the workspace."""
     from ..stock.documents import DOC_TYPES
@@ -601,6 +625,7 @@ def export(app: Flask, p: Principal) -> dict:
         documents.append(shortages)
     for fn in DESCRIBERS:
         documents.extend(fn(app, p))
+    documents = [_place(e) for e in documents]
     return {
         "statuses": _status_choices(),
         # An audit trail names every action, offered or not (its last dotted part: "items.update").

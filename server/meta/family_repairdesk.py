@@ -126,17 +126,32 @@ def _stock_ledger(app: Flask, p: Principal) -> list[dict]:
                          describe_field("serials", f.get("serials"), LABELS["serials"])]}]
 
 
+# Where an order opens: the online order page, or the counter's for a user with a point database.
+ORDER_LINK = {"to": "/hq/orders/{order_id}", "point_db": "/repair/orders/{order_id}"}
+
+
+def _accounts(app: Flask, p: Principal) -> dict | None:
+    """Money accounts to look up: the register's, else the counter's own (a clerk may not read the
+    register but chooses the point's drawers and bank accounts at the counter): a whole list."""
+    if (lookup := _lookup(app, p, "money-accounts")) is not None:
+        return lookup
+    route = _route(app, "list_counter_accounts")
+    if route is None or not route.allows(p):
+        return None
+    return {"kind": "money-accounts", "path": route.path, "search": None, "display": ["name", "code"], "whole": True}
+
+
 def _named(fields: list[dict]) -> list[dict]:
     """A reference the user may not look up (a clerk and money accounts) would show as a bare id: left out."""
     return [f for f in fields if not (f["name"].endswith("_id") and not f.get("lookup"))]
 
 
-def _entry(app: Flask, p: Principal, *, key: str, label: dict, prefix: str, list_route: Route, read_route: Route | None,
+def _entry(app: Flask, p: Principal, *, key: str, label: dict, one: dict, prefix: str, list_route: Route, read_route: Route | None,
            fields: list[dict], columns: list[dict], filters: list[dict], states: dict, actions: list[dict],
            ledgers: list[dict], table: str, lines: dict | None = None) -> dict:
     args = _schema_fields(list_route.arguments.get("query"))
     return {
-        "key": key, "family": "repair", "label": label, "path": list_route.path, "number_prefix": prefix,
+        "key": key, "family": "repair", "label": label, "one": one, "path": list_route.path, "number_prefix": prefix,
         "read": read_route.path if read_route is not None else None,
         "kinds": [], "fields": _named(fields), "lines": lines,
         "list": {"columns": columns, "filters": filters, "search": "q" if "q" in args else None,
@@ -155,15 +170,15 @@ def _loaners(app: Flask, p: Principal) -> dict | None:
     out = _schema_fields(read.answer if read else None)
     items = _lookup(app, p, "items")
     warehouses = _lookup(app, p, "warehouses")
-    accounts = _lookup(app, p, "money-accounts")
+    accounts = _accounts(app, p)
     condition = _enum(CONDITIONS)
-    fields = [_field("order_number", out), _field("item_id", out, lookup=items), _field("serial", out),
+    fields = [_field("order_number", out, link=ORDER_LINK), _field("item_id", out, lookup=items), _field("serial", out),
               _field("warehouse_id", out, lookup=warehouses), _field("value", out), _field("deposit", out),
               _field("account_id", out, lookup=accounts), _field("doc_date", out), _field("due_date", out),
               _field("returned_at", out), _field("return_condition", out, **condition),
               _field("return_warehouse_id", out, lookup=warehouses), _field("damage_charge", out),
               _field("return_note", out, type="text"), _field("note", out, type="text")]
-    columns = [_field(n, out, **x) for n, x in (("number", {}), ("doc_date", {}), ("order_number", {}),
+    columns = [_field(n, out, **x) for n, x in (("number", {}), ("doc_date", {}), ("order_number", {"link": ORDER_LINK}),
                                                  ("item_id", {"lookup": items}), ("serial", {}), ("due_date", {}),
                                                  ("deposit", {}), ("returned_at", {}), ("return_condition", condition),
                                                  ("status", {}))]
@@ -175,7 +190,7 @@ def _loaners(app: Flask, p: Principal) -> dict | None:
                     for n, f in back_in.items()]
     # A reference the user may not search is left to its default (the account the deposit went into).
     return_input = [f for f in return_input if not (f["name"].endswith("_id") and not f.get("lookup"))]
-    return _entry(app, p, key="repair_loaner", label=L("备机单", "Loaner slips"), prefix=RepairLoaner.NUMBER_PREFIX,
+    return _entry(app, p, key="repair_loaner", label=L("备机单", "Loaner slips"), one=L("备机单", "Loaner slip"), prefix=RepairLoaner.NUMBER_PREFIX,
                   list_route=listing, read_route=read, fields=fields, columns=columns, filters=_filters(listing, p, {}),
                   states=LOANER_STATES, actions=_action(back, p, "return", ["posted"], return_input),
                   ledgers=_stock_ledger(app, p) + _money_ledgers(app, p), table=RepairLoaner.__tablename__)
@@ -189,12 +204,12 @@ def _refunds(app: Flask, p: Principal) -> dict | None:
         return None
     out = _schema_fields(read.answer if read else None)
     approval = _enum(APPROVALS)
-    accounts = _lookup(app, p, "money-accounts")
-    fields = [_field("order_number", out), _field("amount", out), _field("account_id", out, lookup=accounts),
+    accounts = _accounts(app, p)
+    fields = [_field("order_number", out, link=ORDER_LINK), _field("amount", out), _field("account_id", out, lookup=accounts),
               _field("approval", out, **approval), _field("after_settlement", out), _field("created_at", out),
               _field("doc_date", out), _field("refused_at", out), _field("reason", out, type="text"),
               _field("refusal_reason", out, type="text")]
-    columns = [_field(n, out, **x) for n, x in (("number", {}), ("created_at", {}), ("order_number", {}),
+    columns = [_field(n, out, **x) for n, x in (("number", {}), ("created_at", {}), ("order_number", {"link": ORDER_LINK}),
                                                  ("amount", {}), ("reason", {}), ("approval", approval),
                                                  ("status", {}))]
     refuse = _route(app, "refuse_refund", "POST")
@@ -202,7 +217,7 @@ def _refunds(app: Flask, p: Principal) -> dict | None:
     actions = (_action(_route(app, "approve_refund", "POST"), p, "approve", ["draft"])
                + _action(refuse, p, "refuse", ["draft"],
                          [describe_field(n, f, LABELS[n], required=f.required, type="text") for n, f in refuse_in.items()]))
-    return _entry(app, p, key="repair_refund", label=L("退款单", "Refund slips"), prefix=PAYMENT_KINDS["refund"],
+    return _entry(app, p, key="repair_refund", label=L("退款单", "Refund slips"), one=L("退款单", "Refund slip"), prefix=PAYMENT_KINDS["refund"],
                   list_route=listing, read_route=read, fields=fields, columns=columns,
                   filters=_filters(listing, p, {"approval": approval}), states=REFUND_STATES, actions=actions,
                   ledgers=_money_ledgers(app, p), table=RepairPayment.__tablename__)
@@ -218,17 +233,20 @@ def _batches(app: Flask, p: Principal) -> dict | None:
     parties = _lookup(app, p, "parties", {"roles": ["distributor", "dealer"]})
     mode = _enum({m: sm.MODES[m] for m in ("A", "B", "C")})  # a batch's devices: not converted (D)
     fields = [_field("party_id", out, lookup=parties), _field("contact_name", out), _field("contact_phone", out),
-              _field("mode", out, **mode), _field("device_count", out), _field("doc_date", out),
+              # The batch's desk page (scan devices, the signed pickup).
+              _field("mode", out, **mode), _field("device_count", out, link="/frontdesk/batches/{id}"), _field("doc_date", out),
               _field("picked_up_at", out), _field("bill_total", out), _field("note", out, type="text")]
     columns = [_field(n, out, **x) for n, x in (("number", {}), ("doc_date", {}), ("party_id", {"lookup": parties}),
                                                  ("contact_phone", {}), ("mode", mode), ("device_count", {}),
                                                  ("picked_up_at", {}), ("bill_total", {}), ("status", {}))]
     line_out = _schema_fields(out["lines"].inner.nested) if "lines" in out else {}
     lines = {"item": "imei", "fields": [
-        _field("line", line_out), describe_field("number", line_out.get("number"), LABELS["order_number"]),
+        _field("line", line_out),
+        describe_field("number", line_out.get("number"), LABELS["order_number"],
+                       link={"to": "/hq/orders/{id}", "point_db": "/repair/orders/{id}"}),
         _field("imei", line_out), _field("model_id", line_out, lookup=_lookup(app, p, "models")),
         _field("state", line_out, **_enum(sm.STATE_LABELS)), _field("bill_total", line_out)]}
-    return _entry(app, p, key="repair_batch", label=L("批量受理单", "Distributor batches"), prefix=RepairBatch.NUMBER_PREFIX,
+    return _entry(app, p, key="repair_batch", label=L("批量受理单", "Distributor batches"), one=L("批量受理单", "Distributor batch"), prefix=RepairBatch.NUMBER_PREFIX,
                   list_route=listing, read_route=read, fields=fields, columns=columns,
                   filters=_filters(listing, p, {"status": _enum(BATCH_STATES), "party_id": {"lookup": parties}}),
                   states=BATCH_STATES, actions=_action(_route(app, "close_batch", "POST"), p, "close", ["draft"]),
