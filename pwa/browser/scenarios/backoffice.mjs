@@ -205,20 +205,26 @@ export const scenarios = {
 
     const good = xlsx([HEADER, ...Array.from({ length: 400 }, (_, i) => [`BO-IMP-${String(i + 1).padStart(3, '0')}`, `导入测试配件 ${i + 1} 号`, 'part', '', model.code, '个', '', 'false', 10 + i, 0, 0, 50 + i, 'true'])])
     await imp.locator('input[type=file]').setInputFiles({ name: 'items-good.xlsx', mimeType: XLSX_MIME, buffer: good })
+    // The server checks all 400 rows before it answers: wait for that answer itself (bounded
+    // generously for a busy machine), then for the dialog to show it.
+    const checked = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname.endsWith('/import'), { timeout: 180_000 })
     await page.locator(tid('bo-import-check')).click()
+    assert.equal((await checked).status(), 200, 'the 400-row file checked')
     await page.locator(tid('bo-import-ready')).waitFor({ timeout: T })
     assert.match(await page.locator(tid('bo-import-ready')).innerText(), /共 400 行，全部正确[\s\S]*新建 400 条/)
     await shot(page, 'backoffice-04-import-checked-zh-tablet')
     // A slow line, so that the upload's progress shows.
     const cdp = await context.newCDPSession(page)
     await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 50, downloadThroughput: 1_000_000, uploadThroughput: Math.max(20_000, Math.round(good.length / 3)) })
+    const imported = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname.endsWith('/import'), { timeout: 180_000 })
     await page.locator(tid('bo-import-run')).click()
     const progress = page.locator(tid('bo-import-progress'))
     await progress.waitFor({ timeout: T })
     await page.waitForFunction(() => /上传… [1-9]\d?%/.test(document.querySelector('[data-test="bo-import-progress"]')?.innerText || ''), null, { timeout: T })
     await shot(page, 'backoffice-05-import-progress-zh-tablet')
     ok(`upload progress shown: ${(await progress.innerText()).split('\n')[0]}`)
-    await page.locator(tid('bo-import-done')).waitFor({ timeout: 60_000 })
+    assert.equal((await imported).status(), 200, 'the 400 rows written')
+    await page.locator(tid('bo-import-done')).waitFor({ timeout: T })
     await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 })
     assert.match(await page.locator(tid('bo-import-counts')).innerText(), /新建 400 条/)
     await shot(page, 'backoffice-06-import-done-zh-tablet')

@@ -6,23 +6,34 @@
 // One page, in-app navigation (no reloads), no fixed sleeps. Screenshots of the first entry of each
 // family: zh-CN at tablet size, en at desktop size.
 import assert from 'node:assert/strict'
-import { BASE_URL, T, TABLET, apiAs, fontsReady, login, newContext, ok, setLanguage, shot, tid } from '../lib.mjs'
+import { BASE_URL, T, TABLET, apiAs, demoImei, fontsReady, login, newContext, ok, setLanguage, shot, tid, withLuhn } from '../lib.mjs'
 
 const DESKTOP = { width: 1600, height: 960 }
 
-/** Go to an app path without reloading: vue-router follows a popstate (with no state of its own
- *  it takes the address as it finds it, a plain navigation). */
+/** Go to an app path without reloading, through the app's router (a type with a screen of its own,
+ *  ws-<key>-detail / -new, is sent on there by the workspace's page); a plain load if it cannot. */
 async function go(page, path) {
-  await page.evaluate((p) => {
-    window.history.pushState(null, '', p)
-    window.dispatchEvent(new PopStateEvent('popstate', { state: null }))
-  }, path)
-  // Right after a printed form's tab was opened the router may miss it: then a plain load.
-  const landed = await page.waitForFunction((p) => {
-    const el = document.querySelector('[data-test="ws-list-page"], [data-test="ws-form-page"], [data-test="ws-document-page"]')
-    return el && window.location.pathname === p && el.dataset.path === p
-  }, path, { timeout: 1500 }).then(() => true).catch(() => false)
-  if (!landed) await page.goto(BASE_URL + path)
+  const pushed = await page.evaluate(async (p) => {
+    const app = document.querySelector('#app')?.__vue_app__
+    if (!app) return false
+    await app.config.globalProperties.$router.push(p)
+    return true
+  }, path).catch(() => false)
+  if (!pushed) await page.goto(BASE_URL + path)
+}
+
+/** The page now shown has drawn: the workspace's own (its data-path is the address), or an area's. */
+async function landed(page, workspaceTestId, areaReady) {
+  await page.waitForFunction(([id]) => {
+    const path = window.location.pathname
+    if (path.startsWith('/workspace/')) {
+      const el = document.querySelector(`[data-test="${id}"]`)
+      return !!el && el.dataset.path === path
+    }
+    return !!document.querySelector('.q-page[data-test]:not([data-test^="ws-"])')
+  }, [workspaceTestId], { timeout: T })
+  if (new URL(page.url()).pathname.startsWith('/workspace/')) await areaReady.workspace()
+  else await areaReady.area()
 }
 
 const listed = (entry) => (r) => r.request().method() === 'GET' && new URL(r.url()).pathname === entry.path
@@ -32,7 +43,7 @@ async function showList(page, entry) {
   await go(page, `/workspace/${entry.key}`)
   const resp = await answered
   assert.equal(resp.status(), 200, `${entry.key}: list ${resp.status()}`)
-  await page.locator(tid('ws-list-page')).waitFor({ timeout: T })
+  await page.waitForFunction((p) => document.querySelector('[data-test="ws-list-page"]')?.dataset.path === p, `/workspace/${entry.key}`, { timeout: T })
   // The table has drawn the answer: its count says how many there are.
   const total = (await resp.json()).total
   await page.locator(tid('ws-total-count')).getByText(String(total), { exact: true }).waitFor({ timeout: T })
@@ -49,15 +60,24 @@ async function showDetail(page, entry, id) {
   const answered = page.waitForResponse((r) => r.request().method() === 'GET' && new URL(r.url()).pathname === read, { timeout: T })
   await go(page, `/workspace/${entry.key}/${id}`)
   assert.equal((await answered).status(), 200, `${entry.key}: read ${id}`)
-  await page.locator(`${tid('ws-document-page')} ${tid('ws-header')}`).waitFor({ timeout: T })
+  await landed(page, 'ws-document-page', {
+    workspace: () => page.locator(`${tid('ws-document-page')} ${tid('ws-header')}`).waitFor({ timeout: T }),
+    // An area's record screen (the online order page, a user's): its title drawn.
+    area: () => page.locator('.q-page[data-test]:not([data-test^="ws-"]) h1').first().waitFor({ timeout: T }),
+  })
 }
 
 async function showForm(page, entry) {
   await go(page, `/workspace/${entry.key}/new`)
-  await page.locator(tid('ws-form-page')).waitFor({ timeout: T })
-  await page.locator(tid('ws-save')).waitFor({ timeout: T })
-  const first = entry.fields.find((f) => f.type !== 'lines')
-  if (first) await page.locator(tid(`ws-field-${first.name}`)).first().waitFor({ timeout: T })
+  await landed(page, 'ws-form-page', {
+    workspace: async () => {
+      await page.locator(tid('ws-save')).waitFor({ timeout: T })
+      const first = entry.fields.find((f) => f.type !== 'lines')
+      if (first) await page.locator(tid(`ws-field-${first.name}`)).first().waitFor({ timeout: T })
+    },
+    // An area's own form (a new user's): its submit button drawn.
+    area: () => page.locator('.q-page[data-test]:not([data-test^="ws-"]) button[type=submit]').first().waitFor({ timeout: T }),
+  })
 }
 
 /** Every paper of every print form of the entry is offered on the document page; one request per form answers 200 with a PDF. */
@@ -125,6 +145,56 @@ async function createDraft(page, entry) {
   return doc.id
 }
 
+/**
+ * Records only their own flow makes (a loaner lent, a refund asked for, a distributor's batch), made
+ * at SZ01 through the same REST operations the desk's screens call, when the server holds none: so
+ * their print forms (loaner-slip, refund-receipt, batch-acceptance) are reached like every other.
+ * Each entry's list is asked first; what exists already is used as it is.
+ */
+async function makeFlowRecords(call, meta) {
+  const keys = ['repair_loaner', 'repair_refund', 'repair_batch']
+  const wanted = []
+  for (const e of meta.documents.filter((d) => keys.includes(d.key) && d.prints.length)) {
+    if (!(await call('GET', `${e.path}?page=1&page_size=1`)).total) wanted.push(e.key)
+  }
+  if (!wanted.length) return []
+  const clerk = await apiAs('sz01.clerk')
+  const manager = await apiAs('sz01.manager')
+  const accounts = await clerk('GET', '/api/repair/counter-accounts')
+  let order = null
+  if (wanted.includes('repair_loaner') || wanted.includes('repair_refund')) {
+    const { imei } = await demoImei()
+    order = (await clerk('POST', '/api/repair/orders', {
+      customer_name: '登记走查', customer_phone: '13700000001', imei, fault_description: '走查打印', mode: 'A',
+    })).order
+    await clerk('POST', `/api/repair/orders/${order.id}/deposits`, { amount: '300.00', account_id: accounts[0].id })
+  }
+  if (wanted.includes('repair_loaner')) {
+    // A loaner unit first: one serialized device received into SZ01's loaner warehouse.
+    const loanWh = (await manager('GET', '/api/warehouses?kind=loaner')).items[0]
+    const device = (await manager('GET', '/api/items?kind=device&page_size=5')).items.find((i) => i.serialized)
+    const supplier = (await manager('GET', '/api/parties?role=supplier&page_size=5')).items[0]
+    assert.ok(loanWh && device && supplier, 'demo data: a loaner warehouse, a serialized device, a supplier')
+    const serial = withLuhn('86' + String(Date.now()).slice(-12))
+    const receipt = await manager('POST', '/api/stock/goods-receipts', {
+      kind: 'purchase', warehouse_id: loanWh.id, party_id: supplier.id,
+      lines: [{ item_id: device.id, quantity: '1', unit_cost: '1800', serials: [serial] }],
+    })
+    await manager('POST', `/api/stock/goods-receipts/${receipt.id}/post`)
+    const due = new Date(Date.now() + 7 * 86400000).toISOString().slice(0, 10)
+    await clerk('POST', `/api/repair/orders/${order.id}/loaners`, { serial, due_date: due, deposit: '200.00', account_id: accounts[0].id })
+  }
+  if (wanted.includes('repair_refund')) {
+    await clerk('POST', `/api/repair/orders/${order.id}/refunds`, { amount: '50.00', account_id: accounts[0].id, reason: '走查：多收检测费' })
+  }
+  if (wanted.includes('repair_batch')) {
+    const party = (await clerk('GET', '/api/parties?role=distributor&page_size=5')).items[0]
+    assert.ok(party, 'demo data: a distributor')
+    await clerk('POST', '/api/repair/batches', { party_id: party.id, contact_name: '走查', contact_phone: '13900000002' })
+  }
+  return wanted
+}
+
 async function settle(page) {
   await page.waitForLoadState('networkidle', { timeout: 1500 }).catch(() => {})
   await fontsReady(page)
@@ -138,6 +208,8 @@ export const scenarios = {
     const entries = [...meta.documents, ...meta.kinds]
     assert.ok(meta.documents.length && meta.kinds.length, 'the export describes documents and base-data kinds')
     const allForms = new Set(entries.flatMap((e) => e.prints.map((f) => f.name)))
+    const made = await makeFlowRecords(call, meta)
+    if (made.length) ok(`made through the desk's REST operations (the server held none): ${made.join(', ')}`)
 
     const { context, page } = await newContext(browser, TABLET)
     const consoleErrors = []
@@ -160,7 +232,8 @@ export const scenarios = {
     for (const entry of entries) {
       const shoot = families.get(entry.family) === entry
       const total = await showList(page, entry)
-      if (shoot) {
+      // Every base-data kind's list is photographed once.
+      if (shoot || entry.family === 'basedata') {
         await settle(page)
         await shot(page, `registry-${entry.key}-list-zh-tablet`)
       }
@@ -197,34 +270,33 @@ export const scenarios = {
     if (created.length) ok(`a draft made through the form (no record yet, print forms to show): ${created.join(', ')}`)
     if (empty.length) ok(`no record yet, detail not shown: ${empty.join(', ')}`)
 
-    // Every print form of a type with a record was offered on its document page and printed; a type
-    // whose records only its own flow can make (a loaner lent at the counter) is named when it has none.
-    const reachable = new Set(entries.filter((e) => firstIds[e.key]).flatMap((e) => e.prints.map((f) => f.name)))
-    const missing = [...reachable].filter((f) => !printed.has(f))
+    // Every print form in the export was offered on a document page of its type and printed.
+    const missing = [...allForms].filter((f) => !printed.has(f))
     assert.deepEqual(missing, [], `print forms not reached from a document page: ${missing.join(', ')}`)
-    ok(`${printed.size} print forms offered on their documents' pages, each answering a PDF`)
-    const unreached = [...allForms].filter((f) => !reachable.has(f))
-    if (unreached.length) ok(`NOT SHOWN (no record of their type in the demo, none made by a form): ${unreached.join(', ')}`)
+    ok(`all ${printed.size} print forms in the export offered on their documents' pages, each answering a PDF: ${[...printed].join(', ')}`)
 
-    // The same screens of each family's first entry in English at desktop size.
-    await page.setViewportSize(DESKTOP)
-    await setLanguage(page, 'en')
-    for (const entry of families.values()) {
-      await showList(page, entry)
-      await settle(page)
-      await shot(page, `registry-${entry.key}-list-en-desktop`)
-      if (firstIds[entry.key]) {
-        await showDetail(page, entry, firstIds[entry.key])
+    // The same screens of each family's first entry at desktop size in zh-CN, then in English at
+    // both sizes (zh-CN at tablet size was taken during the walk).
+    for (const [lang, size, viewport] of [['zh', 'desktop', DESKTOP], ['en', 'tablet', TABLET], ['en', 'desktop', DESKTOP]]) {
+      await page.setViewportSize(viewport)
+      if (lang === 'en') await setLanguage(page, 'en')
+      for (const entry of families.values()) {
+        await showList(page, entry)
         await settle(page)
-        await shot(page, `registry-${entry.key}-detail-en-desktop`)
-      }
-      if (entry.actions.some((a) => a.name === 'create')) {
-        await showForm(page, entry)
-        await settle(page)
-        await shot(page, `registry-${entry.key}-form-en-desktop`)
+        await shot(page, `registry-${entry.key}-list-${lang}-${size}`)
+        if (firstIds[entry.key]) {
+          await showDetail(page, entry, firstIds[entry.key])
+          await settle(page)
+          await shot(page, `registry-${entry.key}-detail-${lang}-${size}`)
+        }
+        if (entry.actions.some((a) => a.name === 'create')) {
+          await showForm(page, entry)
+          await settle(page)
+          await shot(page, `registry-${entry.key}-form-${lang}-${size}`)
+        }
       }
     }
-    ok(`the first entry of each family (${[...families.keys()].join(', ')}) in English at desktop size`)
+    ok(`the first entry of each family (${[...families.keys()].join(', ')}): list, detail and form at tablet and desktop size, zh-CN and en`)
     assert.deepEqual(page.errors, [])
     assert.deepEqual(consoleErrors, [])
     await context.close()

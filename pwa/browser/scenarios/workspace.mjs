@@ -176,6 +176,20 @@ export const scenarios = {
     await settle(page)
     await shot(page, 'workspace-06-receipts-list-zh-tablet')
     ok('the list shows both, with totals')
+    // The list exports what it shows: the server's sheet of the same filters, in the reader's language.
+    const exported = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/stock/goods-receipts/export', { timeout: 60_000 })
+    await page.locator(tid('ws-export')).click()
+    const sheet = await exported
+    assert.equal(sheet.status(), 200, 'the receipts exported')
+    assert.match(sheet.headers()['content-type'], /spreadsheetml/)
+    assert.equal(new URL(sheet.url()).searchParams.get('lang'), 'zh-CN')
+    ok('the receipts list exported to Excel (.xlsx) with its filters')
+    // A link may set the list's filters: only the reversed original.
+    await page.goto(`${BASE_URL}/workspace/goods_receipt?status=reversed`)
+    await page.locator(tid(`ws-row-${number}`)).waitFor({ timeout: T })
+    assert.equal(await page.locator(tid(`ws-row-${reversalNumber}`)).count(), 0, 'the link\'s filter applies')
+    await page.locator(`.q-field:has(${tid('ws-filter-status')}), .q-field${tid('ws-filter-status')}`).first().getByText('已红冲').waitFor({ timeout: T })
+    ok('a link\'s query sets the list\'s filter (status=reversed)')
 
     // -- a stocktake with a gain and a loss ------------------------------------------------------
     // Stock to count: a receipt posted through the API (the list above already shows the UI's).
@@ -194,12 +208,14 @@ export const scenarios = {
     assert.equal(await page.locator(tid('ws-line-0-quantity')).count(), 0, 'a stocktake sheet takes counted quantities only')
     await pick(page, 'ws-field-warehouse_id', '良品', good.name)
     await pick(page, 'ws-line-0-item_id', screen.code)
+    // The sheet shows the book quantity before it is first saved: what the warehouse holds now.
+    await page.locator(tid('ws-line-0-book_quantity-shown')).getByText(String(bookScreen)).waitFor({ timeout: T })
     await field(page, 'ws-line-0-counted_quantity').fill(String(bookScreen - 2))
     await page.locator(tid('ws-add-line')).click()
     await pick(page, 'ws-line-1-item_id', cover.code)
     // Posting with a line not counted yet: refused at that line, in Chinese.
     await page.locator(tid('ws-save-post')).click()
-    await page.locator(`${tid('ws-line-1')} .q-field--error`).getByText('请填写实盘数量').waitFor({ timeout: T })
+    await page.locator(`${tid('ws-line-1')} .q-field--error`).getByText('请填写盘点数量').waitFor({ timeout: T })
     await settle(page)
     await shot(page, 'workspace-07-stocktake-refused-zh-tablet')
     ok('a line without its counted quantity is refused at that line, in Chinese')

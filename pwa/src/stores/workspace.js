@@ -5,7 +5,7 @@
 import { defineStore } from 'pinia'
 import { computed, reactive, ref } from 'vue'
 import { workspaceApi } from '../api/workspace.js'
-import { displayRecord, workspaceMenu } from '../workspace/meta.js'
+import { displayRecord, recordsOf, workspaceMenu } from '../workspace/meta.js'
 import { useSessionStore } from './session.js'
 import { useSyncStore } from './sync.js'
 
@@ -76,11 +76,35 @@ export const useWorkspaceStore = defineStore('workspace', () => {
     return displayRecord(lookup, refRecord(lookup, id))
   }
 
+  // A lookup whose path answers the whole list (`whole`): read once per path, shared by every field.
+  const wholeLists = {}
+  function wholeList(lookup) {
+    wholeLists[lookup.path] ||= workspaceApi.list(lookup.path).then((answer) => {
+      const records = recordsOf(answer)
+      remember(lookup, records)
+      return records
+    }).catch((e) => {
+      delete wholeLists[lookup.path] // asked again next time
+      throw e
+    })
+    return wholeLists[lookup.path]
+  }
+
   /** Fetch the records of these ids not known yet (a failure leaves the id unnamed). */
   async function ensureRefs(lookup, ids) {
     if (!lookup?.path) return
     const known = table(lookup)
     const missing = [...new Set(ids.filter((id) => id && known[id] === undefined))]
+    if (lookup.whole) {
+      if (!missing.length) return
+      try {
+        await wholeList(lookup)
+      } catch {
+        /* unnamed for now */
+      }
+      missing.forEach((id) => { if (known[id] === undefined) known[id] = false })
+      return
+    }
     missing.forEach((id) => { known[id] = null })
     await Promise.all(missing.map(async (id) => {
       try {
@@ -97,5 +121,5 @@ export const useWorkspaceStore = defineStore('workspace', () => {
     for (const r of records) known[r.id] = r
   }
 
-  return { meta, menu, load, refs, refRecord, refName, ensureRefs, remember }
+  return { meta, menu, load, refs, refRecord, refName, ensureRefs, remember, wholeList }
 })

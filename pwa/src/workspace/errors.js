@@ -1,39 +1,13 @@
 // A refused document action, in the person's language: each field named by its label from the
-// export (a line field as "line 2 · Quantity"), the server's known messages translated, a stock
-// shortfall with its figures. Pure: t, locale and the entry are passed in.
+// export (a line field as "line 2 · Quantity"), the server's messages as it words them in the
+// reader's language, a stock shortfall with its figures. Pure: t, locale and the entry are passed in.
 import { describeApiError, translateFieldMessage } from '../api/describe.js'
 import { lineFields, headerFields, pick, splitFieldPath } from './meta.js'
 
-// What the stock module says (server/stock/documents.py, ledger.py), to the workspace's words.
-const MESSAGES = [
-  [/^required$/, 'workspace.errors.required'],
-  [/^must be positive$/, 'workspace.errors.positive'],
-  [/^must not be negative$/, 'workspace.errors.notNegative'],
-  [/^enter the counted quantity/, 'workspace.errors.counted'],
-  [/^enter the new unit cost/, 'workspace.errors.newCost'],
-  [/^at least one line is required$/, 'workspace.errors.noLines'],
-  [/^no such /, 'workspace.errors.noSuch'],
-  [/^must be an? .* warehouse$/, 'workspace.errors.warehouseKind'],
-  [/^must be an? (supplier|dealer|distributor|manufacturer)/, 'workspace.errors.partyRole'],
-  [/^the warehouse is deactivated$/, 'workspace.errors.inactive'],
-  [/^must differ from the source warehouse$/, 'workspace.errors.sameWarehouse'],
-  [/^list the serial of every unit counted$/, 'workspace.errors.countSerials'],
-  [/is tracked by serial: give (\S+) distinct serials$/, 'workspace.errors.giveSerials', (m) => ({ n: m[1] })],
-  [/is not tracked by serial$/, 'workspace.errors.notSerialized'],
-  [/^(\S+) is not at /, 'workspace.errors.serialNotHere', (m) => ({ serial: m[1] })],
-  [/^(\S+) is already in stock$/, 'workspace.errors.serialInStock', (m) => ({ serial: m[1] })],
-  [/^(\S+) missing at (.+)$/, 'workspace.errors.missingAt', (m) => ({ n: m[1], where: m[2] })],
-  [/^a reversal needs a reason$/, 'workspace.errors.reason'],
-]
-
-export const MESSAGE_KEYS = MESSAGES.map(([, key]) => key)
-
-export function translateMessage(msg, t) {
-  for (const [re, key, params] of MESSAGES) {
-    const m = re.exec(msg)
-    if (m) return params ? t(key, params(m)) : t(key)
-  }
-  return translateFieldMessage(msg, t)
+// The server answers its messages in the reader's language (server/messages.py, Accept-Language):
+// they are shown as given; only the machine's codes are read (api/describe.js).
+export function translateMessage(msg, t, locale) {
+  return translateFieldMessage(msg, t, locale)
 }
 
 /** The label of an error's field path: a header field, "line 2 · Quantity", or the path itself. */
@@ -56,7 +30,7 @@ export function describeDocumentError(err, entry, kind, { t, locale, shown = [] 
   if (!err) return { message: '', fields: {}, atFields: false }
   const fields = {}
   for (const [path, msgs] of Object.entries(err.errors || {})) {
-    fields[path] = (Array.isArray(msgs) ? msgs : [msgs]).map((m) => translateMessage(String(m), t)).join(' ')
+    fields[path] = (Array.isArray(msgs) ? msgs : [msgs]).map((m) => translateMessage(String(m), t, locale)).join(' ')
   }
   const others = Object.entries(fields)
     .filter(([path]) => !shown.includes(path))

@@ -9,6 +9,17 @@ export function pick(label, locale) {
   return label[locale] ?? label['zh-CN'] ?? label.en ?? ''
 }
 
+/**
+ * What one record of the entry is called: its `one` label when the export gives it (the list's label
+ * is plural: "Brands"), else its label. `inSentence`: lower-cased in English after a verb ("New
+ * brand"), unless it starts with an abbreviation ("TAC range").
+ */
+export function oneLabel(entry, locale, { inSentence = false } = {}) {
+  const text = pick(entry?.one || entry?.label, locale)
+  if (!inSentence || locale !== 'en' || !/^[A-Z][a-z]/.test(text)) return text
+  return text[0].toLowerCase() + text.slice(1)
+}
+
 /** The entry of a document type or base-data kind by key (null when the user may not see it). */
 export function entryByKey(meta, key) {
   if (!meta) return null
@@ -202,6 +213,67 @@ export function listQuery(entry, { page = 1, pageSize = 20, search = '', filters
   return q
 }
 
+/**
+ * The list's filters, search and sort from a link's query (e.g. /workspace/repair_refund?approval=pending):
+ * only what the entry's list declares, a yes/no filter as a boolean, a choice only if it is one.
+ * {filters, search, sort, descending}.
+ */
+export function listStateFromQuery(entry, query = {}) {
+  const one = (v) => (Array.isArray(v) ? v[0] : v)
+  const filters = {}
+  for (const f of entry?.list?.filters || []) {
+    let v = one(query[f.name])
+    if (blank(v)) continue
+    if (f.type === 'bool') {
+      if (v !== 'true' && v !== 'false') continue
+      v = v === 'true'
+    } else if (f.choices && !f.choices.some((c) => c.value === v)) continue
+    filters[f.name] = v
+  }
+  const search = entry?.list?.search ? one(query[entry.list.search]) || '' : ''
+  let sort = null
+  let descending = true
+  const s = entry?.list?.sort ? one(query[entry.list.sort.param]) : null
+  if (s) {
+    const key = s.replace(/^-/, '')
+    if (entry.list.sort.options.some((o) => o.value === key)) {
+      sort = key
+      descending = s.startsWith('-')
+    }
+  }
+  return { filters, search, sort, descending }
+}
+
+/**
+ * Where a field's value leads: the export's `link`, a route template whose {names} are the record's
+ * own fields ("/hq/orders/{order_id}"), or {to, point_db} — point_db the page for users with a point
+ * database (the counter's order page). Null when a name it needs is blank.
+ */
+export function fieldLink(field, record, { pointDb = false } = {}) {
+  const link = field?.link
+  if (!link || !record) return null
+  const template = typeof link === 'string' ? link : (pointDb && link.point_db) || link.to
+  if (!template) return null
+  let missing = false
+  const path = template.replace(/\{(\w+)\}/g, (_m, k) => {
+    if (blank(record[k])) missing = true
+    return encodeURIComponent(record[k] ?? '')
+  })
+  return missing ? null : path
+}
+
+/** A lookup whose path answers its whole list at once (`whole`: no paging, search or record path,
+ *  e.g. the counter's money accounts): the records a search text matches, by what the lookup shows. */
+export function filterWhole(lookup, records, text) {
+  const q = String(text || '').trim().toLowerCase()
+  const shown = (records || []).filter((r) => lookupAllows(lookup, r))
+  if (!q) return shown
+  return shown.filter((r) => (lookup.display || ['name', 'code']).some((k) => String(r[k] ?? '').toLowerCase().includes(q)))
+}
+
+/** The records of a list answer: a page's items, or a plain list. */
+export const recordsOf = (answer) => (Array.isArray(answer) ? answer : answer?.items || [])
+
 /** A lookup's search query; a reference scoped to the document's organisation follows the form's. */
 export function lookupQuery(lookup, text, values = {}) {
   const q = { page_size: 50 }
@@ -260,7 +332,7 @@ export function formatCell(field, value, locale, fmt) {
 
 /**
  * Drawer entries for the document types, in the export's order (it lists only what the user may
- * see): in the section the entry names (`menu.section`, default the warehouse's); `pointDb: false`
+ * see): in the section the export gives (`menu.section`: the entry's own, else its family's); `pointDb: false`
  * marks an entry for users without a point database (headquarters). Base-data kinds share one entry
  * (the back office's 基础资料) and switch between each other on the list.
  */
@@ -269,7 +341,8 @@ export function workspaceMenu(meta) {
     key: `ws-${e.key}`,
     to: { name: 'workspace-list', params: { type: e.key } },
     label: e.label,
-    section: e.menu?.section || 'warehouse',
+    // The server places each entry (its own section, else its family's: server/meta/documents.py).
+    section: e.menu?.section || e.section || 'warehouse',
     pointDb: e.menu?.point_db ?? null,
     type: e.key,
   }))
@@ -305,6 +378,24 @@ export function serialState(field, kind, line, item) {
   const given = serials.length
   const distinct = new Set(serials).size === given
   return { needed, expected, given, countField, ok: needed ? distinct && (expected === null || expected === given) : given === 0 }
+}
+
+/**
+ * What a filled line field will hold, read before the first save where the export says (`preview`:
+ * a stocktake's book quantity is current stock's total for the header's warehouse and the line's
+ * item). The query for a line, or null while a value it needs is blank; and the value in an answer.
+ */
+export function previewQuery(field, values, line) {
+  const p = field?.preview
+  if (!p) return null
+  const q = {}
+  for (const [param, name] of Object.entries(p.header || {})) q[param] = values?.[name]
+  for (const [param, name] of Object.entries(p.line || {})) q[param] = line?.[name]
+  return Object.values(q).some(blank) ? null : q
+}
+
+export function previewValue(field, answer) {
+  return String(field.preview.value).split('.').reduce((o, k) => (o == null ? o : o[k]), answer) ?? null
 }
 
 /** The import file's columns for a base-data kind (the export's import action), with their fields. */
