@@ -13,7 +13,7 @@ PWA := pwa
 PWA_DEPS := $(PWA)/node_modules/.installed
 PWA_BUILT := $(PWA)/dist/index.html
 # The repair state machine, exported from the server's one definition for the offline PWA.
-PWA_GENERATED := $(PWA)/src/generated/repair-machine.json
+PWA_GENERATED := $(PWA)/src/generated/repair-machine.json $(PWA)/src/generated/exchange-machine.json
 PWA_SOURCES := $(shell find $(PWA)/src $(PWA)/public -type f 2>/dev/null) $(PWA_GENERATED) \
 	$(PWA)/index.html $(PWA)/vite.config.js $(PWA)/package.json $(PWA)/package-lock.json
 CHROMIUM := /usr/bin/chromium
@@ -44,8 +44,11 @@ $(PWA_DEPS): $(PWA)/package.json $(PWA)/package-lock.json
 	cd $(PWA) && $(NPM) ci --no-audit --no-fund
 	@touch $@
 
-$(PWA_GENERATED): server/repair/statemachine.py server/repair/rules.py server/repair/pwa_export.py | $(STAMP)
+$(PWA)/src/generated/repair-machine.json: server/repair/statemachine.py server/repair/rules.py server/repair/pwa_export.py | $(STAMP)
 	$(BIN)/python -m server.repair.pwa_export $@
+
+$(PWA)/src/generated/exchange-machine.json: server/exchange/statemachine.py server/exchange/rules.py server/exchange/pwa_export.py server/repair/rules.py | $(STAMP)
+	$(BIN)/python -m server.exchange.pwa_export $@
 
 $(PWA_BUILT): $(PWA_DEPS) $(PWA_SOURCES)
 	cd $(PWA) && $(NPM) run build

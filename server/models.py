@@ -7,6 +7,7 @@ from .basedata import models as _basedata  # noqa: F401
 from .blobs import models as _blobs  # noqa: F401
 from .core import models as _core  # noqa: F401
 from .db import Base
+from .exchange import models as _exchange  # noqa: F401
 from .finance import models as _finance  # noqa: F401
 from .notices import models as _notices  # noqa: F401
 from .org import models as _org  # noqa: F401

@@ -36,6 +36,14 @@ PERMISSIONS: dict[str, str] = {
     "basedata.view": "See base data: products, parties, fault codes, warehouses …",
     "basedata.manage": "Change network-wide base data (headquarters)",
     "basedata.manage_local": "Change the organisation's own base data: warehouses, engineers",
+    "exchange.view": "See exchange orders, their steps and the brands' exchange rules",
+    "exchange.intake": "Take devices in for an exchange (换机受理)",
+    "exchange.handover": "Hand the replacement to the customer (on-site, or at pickup), signed",
+    "exchange.dispatch": "Send exchanged units to the manufacturer and receive its units back",
+    "exchange.convert": "Turn a return-to-factory exchange into an on-site one, or an exchange into a repair",
+    "exchange.override": "Take in an exchange the 三包 rules do not allow, with a reason (audited)",
+    "exchange.reverse": "Reverse (红冲) the last step of an exchange order",
+    "exchange.rules": "Set the brands' exchange (三包) rules",
     "customer.view": "See members and warranty cards",
     "customer.manage": "Create and change members and warranty cards",
     "customer.personal_data": "Export, import and delete members and warranty cards (back office)",
@@ -111,6 +119,18 @@ GRANTS: dict[str, frozenset[str]] = {
     # Dealers see their own devices through the portal, not the internal network.
     "dealer": frozenset(),
 }
+
+# Exchange (spec §2): who works it. The counter takes in, hands over, sends and converts; a manager
+# also overrides the rules and reverses steps; headquarters sets the brands' rules.
+_EXCHANGE_ALL = frozenset(p for p in PERMISSIONS if p.startswith("exchange."))
+_EXCHANGE_COUNTER = frozenset({"exchange.view", "exchange.intake", "exchange.handover", "exchange.dispatch",
+                               "exchange.convert"})
+_EXCHANGE_GRANTS = {"hq_manager": frozenset({"exchange.view", "exchange.rules"}),
+                    "sp_manager": _EXCHANGE_ALL - {"exchange.rules"}, "clerk": _EXCHANGE_COUNTER,
+                    "courier": frozenset({"exchange.view", "exchange.dispatch"}),
+                    "warehouse": frozenset({"exchange.view", "exchange.dispatch"}),
+                    "finance": frozenset({"exchange.view"}), "cs_agent": frozenset({"exchange.view"})}
+GRANTS = {role: perms | _EXCHANGE_GRANTS.get(role, frozenset()) for role, perms in GRANTS.items()}
 
 
 def permissions_for(roles: list[str] | set[str] | frozenset[str]) -> frozenset[str]:

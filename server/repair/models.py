@@ -122,6 +122,9 @@ class RepairOrder(DocumentMixin, OrgShared, Base):
     custody_org_id: Mapped[uuid.UUID | None]
     # A distributor's batch (§1.12): billed to the distributor with the batch, not one by one.
     batch_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
+    # Mode D: the exchange order this repair continues as (``exchange_ref`` is its number); or the
+    # exchange order this repair came from (an exchange converted to repair). No foreign key (see OrgShared).
+    exchange_order_id: Mapped[uuid.UUID | None]
 
     @property
     def at_org_id(self) -> uuid.UUID | None:

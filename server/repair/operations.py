@@ -530,10 +530,14 @@ def fire(session: Session, order: RepairOrder, event: str, data: dict | None = N
         order.repair_finished_at = None
         recorded["reason"] = _text(data, "reason", LIMITS["reason"], required=True)
     elif event == "convert_to_exchange":
+        from ..exchange.operations import open_from_repair
+
         order.exchange_reason = _text(data, "reason", LIMITS["reason"], required=True)
-        order.exchange_ref = _text(data, "exchange_ref", LIMITS["exchange_ref"])
         order.mode = "D"
-        recorded.update(reason=order.exchange_reason, exchange_ref=order.exchange_ref)
+        # The exchange order it continues as, linked both ways (not a free-text reference).
+        exchange = open_from_repair(session, order, order.exchange_reason)
+        order.exchange_order_id, order.exchange_ref = exchange.id, exchange.number
+        recorded.update(reason=order.exchange_reason, exchange_ref=order.exchange_ref, exchange_order_id=str(exchange.id))
         _erase_passcode(order)
     elif event == "follow_up":
         sat = data.get("satisfaction")

@@ -248,13 +248,18 @@ def imei_history(session: Session, imei: str) -> dict[str, Any]:
         for m, _ in moves:
             entries.append(_entry(m.posted_at, "stock.move", f"{m.doc_type}: {locs.get(m.from_location_id, '?')} → {locs.get(m.to_location_id, '?')}",
                                   document_id=m.doc_id))
+    # Exchanges (spec §2): the old unit names the new one and back.
+    from ..exchange.queries import history_entries
+
+    exchange_entries, exchanges = history_entries(session, imei, _entry)
+    entries += exchange_entries
     if model is None and orders and orders[-1].model_id:
         model = session.get(bd.ProductModel, orders[-1].model_id)
     entries.sort(key=lambda e: (e["at"], e["kind"] != "repair.intake"))
     return {"imei": imei, "model_code": model.code if model else None, "model_name": model.name if model else None,
             "orders": [{"id": o.id, "number": o.number, "state": o.state, "mode": o.mode,
                         "comeback_of_id": o.comeback_of_id} for o in orders],
-            "entries": entries}
+            "exchanges": exchanges, "entries": entries}
 
 
 _LINE_TEXT = {"packed": "装箱 packed", "in_transit": "在途 in transit", "received": "已收 received",

@@ -377,11 +377,25 @@ class HistoryOrderOut(Schema):
     comeback_of_id = ma.fields.UUID(allow_none=True)
 
 
+class HistoryExchangeOut(Schema):
+    """An exchange order the device is part of: its old unit, the replacement, or the manufacturer's unit."""
+
+    id = ma.fields.UUID()
+    number = ma.fields.String(allow_none=True)
+    state = ma.fields.String()
+    mode = ma.fields.String()
+    old_imei = ma.fields.String()
+    new_imei = ma.fields.String(allow_none=True)
+    factory_imei = ma.fields.String(allow_none=True)
+    role = ma.fields.String(metadata={"description": "old, replacement or factory: what this IMEI is on the order"})
+
+
 class ImeiHistoryOut(Schema):
     imei = ma.fields.String()
     model_code = ma.fields.String(allow_none=True)
     model_name = ma.fields.String(allow_none=True)
     orders = ma.fields.List(ma.fields.Nested(HistoryOrderOut))
+    exchanges = ma.fields.List(ma.fields.Nested(HistoryExchangeOut))
     entries = ma.fields.List(ma.fields.Nested(HistoryEntryOut))
 
 

@@ -1,0 +1,680 @@
+"""Exchange use cases (spec §2.1): intake with eligibility by rule, the machine's events (hand the
+replacement over, send the old unit to the manufacturer, its receipt there, the manufacturer's unit
+arriving, credit, pickup, the conversions to C and D) and the reversal of the last step.
+
+Every operation here is what both the REST API and the sync worker call; it flushes and never
+commits. Stock moves go through the stock ledger (``server.stock.ledger.post_moves``), money
+through the money ledger (``server.finance.operations``), the customer counterparty as repair's
+(``server.repair.money.customer_counterparty``). A step that writes ledger rows is their source:
+``(exchange_<event>, step id)``; its reversal posts the exact opposites as ``exchange_reversal``.
+
+Values: the customer's old unit enters the books at the value of the unit given in its place (the
+replacement's book value: the model's average cost) so the point's stock is worth the same after an
+on-site exchange; a unit sent before any replacement was given (mode B) enters at the model's average
+cost at the point, or its standard cost when the point holds none. The manufacturer owes that value
+once it has the unit (receivable on the manufacturer) and pays it with the unit it sends back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from ..auth.principal import get_principal
+from ..basedata import models as bd
+from ..basedata.queries import add_months, card_by_imei, check_warranty, model_for_imei
+from ..basedata.text import imei_problem, normalise_imei
+from ..core import operations as core
+from ..db import utcnow
+from ..errors import Conflict, Forbidden, InvalidInput, NotFound, TransitionRefused
+from ..finance.operations import (CashLine, Counterparty, CounterpartyLine, Source, post_cash_entries,
+                                  post_counterparty_entries, reverse_entries_of)
+from ..ids import uuid7
+from ..org.scoping import exact, may_see
+from ..repair import operations as repair_ops
+from ..repair.loaners import _warehouse
+from ..repair.money import customer_counterparty
+from ..stock.ledger import MoveSpec, location_for, moves_of, post_moves, reversal_specs
+from ..stock.models import OWN_KINDS, StockCost, StockLocation, StockSerial
+from . import rules
+from . import statemachine as sm
+from .models import ExchangeOrder, ExchangeRule, ExchangeStep
+
+ZERO = Decimal("0")
+LIMITS = rules.TEXT_LIMITS
+REVERSAL_TYPE = "exchange_reversal"
+OPEN_STATES = (sm.PENDING_EXCHANGE, sm.PENDING_DISPATCH, sm.AT_FACTORY, sm.PENDING_PICKUP)
+_text, _uuid, _date, _money = repair_ops._text, repair_ops._uuid, repair_ops._date, repair_ops._money
+_today = repair_ops._today
+
+
+# -- reading -----------------------------------------------------------------------------------
+
+def get_order(session: Session, order_id: Any) -> ExchangeOrder:
+    """The order, if the principal may see it (another point's order reads as 404)."""
+    oid = _uuid(order_id, "order_id")
+    order = session.get(ExchangeOrder, oid) if oid else None
+    if order is None or not may_see(get_principal(session), order):
+        raise NotFound("no such exchange order")
+    return order
+
+
+def facts_of(order: ExchangeOrder) -> sm.Facts:
+    return sm.Facts(mode=order.mode, handed_over=order.handed_over, unit_at=order.unit_at,
+                    replacement_received=order.replacement_received_at is not None)
+
+
+# -- rules ---------------------------------------------------------------------------------------
+
+def rule_row(session: Session, brand_id: uuid.UUID | None) -> ExchangeRule | None:
+    """The brand's rule row, else the default row (no brand), else None (the built-in defaults)."""
+    rows = {r.brand_id: r for r in session.execute(select(ExchangeRule).where(
+        (ExchangeRule.brand_id == brand_id) | ExchangeRule.brand_id.is_(None))).scalars()}
+    return rows.get(brand_id) or rows.get(None)
+
+
+def rule_set(row: ExchangeRule | None) -> rules.RuleSet:
+    if row is None:
+        return rules.RuleSet()
+    return rules.RuleSet(return_days=row.return_days, exchange_days=row.exchange_days,
+                         performance_symptom_ids=frozenset(row.performance_symptom_ids or []),
+                         repeat_repairs=row.repeat_repairs,
+                         accessory_months={**rules.DEFAULT_ACCESSORY_MONTHS, **(row.accessory_months or {})},
+                         accessory_failed_replacements=row.accessory_failed_replacements, new_warranty=row.new_warranty)
+
+
+def failed_repairs(session: Session, imei: str, symptom_ids: list[str], sale_date: dt.date | None,
+                   until: dt.date | None) -> int:
+    """Repairs of this device for the same fault, done within the warranty and free of charge, that
+    did not hold (the device is back): counted across the network (unscoped, as comebacks are)."""
+    from ..repair.models import RepairOrder
+
+    if not symptom_ids or sale_date is None or until is None:
+        return 0
+    wanted = set(symptom_ids)
+    rows = session.execute(select(RepairOrder.symptoms, RepairOrder.doc_date).where(
+        RepairOrder.imei == imei, RepairOrder.repair_finished_at.is_not(None), RepairOrder.unrepaired.is_(False),
+        RepairOrder.chargeable.is_(False), RepairOrder.mode != "D").execution_options(unscoped=True)).all()
+    return sum(1 for symptoms, day in rows
+               if sale_date <= day <= until and wanted & {s.get("id") for s in (symptoms or [])})
+
+
+def eligibility(session: Session, *, imei: str, model: bd.ProductModel, symptom_ids: list[str],
+                purchase_date: dt.date | None, today: dt.date) -> tuple[dict, bd.WarrantyCard | None]:
+    """The verdict of the brand's rules for this device today, and its warranty card."""
+    card = card_by_imei(session, imei, active=True)
+    if card is not None:
+        sale, until = card.sale_date, add_months(card.sale_date, card.period_months)
+    elif purchase_date is not None:
+        sale, until = purchase_date, add_months(purchase_date, model.warranty_months)
+    else:
+        sale = until = None
+    ruleset = rule_set(rule_row(session, model.brand_id))
+    verdict = rules.device_verdict(ruleset, today=today, sale_date=sale, warranty_until=until, symptom_ids=symptom_ids,
+                                   failed_repairs=failed_repairs(session, imei, symptom_ids, sale, until))
+    verdict.update(sale_date=sale, today=today)
+    return verdict, card
+
+
+def check_eligibility(session: Session, data: dict) -> dict:
+    """What the intake will say about a device before it is taken in (the counter shows why)."""
+    imei = normalise_imei(_text(data, "imei", LIMITS["imei"], required=True))
+    if problem := imei_problem(imei):
+        raise InvalidInput("imei", problem)
+    model = _model(session, imei, data.get("model_id"))
+    symptoms = repair_ops._symptoms(session, model.id, data.get("symptom_ids") or [])
+    verdict, _card = eligibility(session, imei=imei, model=model, symptom_ids=[s["id"] for s in symptoms],
+                                 purchase_date=_date(data.get("purchase_date"), "purchase_date"), today=_today(session))
+    return _json(verdict)
+
+
+def _json(verdict: dict) -> dict:
+    return {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in verdict.items()}
+
+
+# -- intake ----------------------------------------------------------------------------------------
+
+def _model(session: Session, imei: str, model_id: Any) -> bd.ProductModel:
+    mid = _uuid(model_id, "model_id")
+    if mid is None:
+        verdict = check_warranty(session, imei, _today(session))
+        mid = verdict.model_id
+        if mid is None:
+            raise InvalidInput("model_id", "the IMEI's TAC is unknown: choose the model")
+    model = session.get(bd.ProductModel, mid)
+    if model is None or not model.active:
+        raise InvalidInput("model_id", "no such active model")
+    return model
+
+
+def _device_item(session: Session, model: bd.ProductModel) -> bd.Item:
+    item = session.execute(select(bd.Item).where(bd.Item.model_id == model.id, bd.Item.kind == "device",
+                                                 bd.Item.serialized, bd.Item.active).order_by(bd.Item.code).limit(1)
+                           ).scalar_one_or_none()
+    if item is None:
+        raise InvalidInput("model_id", "this model has no whole-device item tracked by IMEI: add one to the catalogue")
+    return item
+
+
+def _manufacturer(session: Session, value: Any, rule: ExchangeRule | None, field: str = "manufacturer_id") -> uuid.UUID | None:
+    pid = _uuid(value, field) or (rule.manufacturer_id if rule else None)
+    if pid is None:
+        return None
+    party = session.get(bd.Party, pid)
+    if party is None or not party.active or "manufacturer" not in party.roles:
+        raise InvalidInput(field, "no such active manufacturer")
+    return party.id
+
+
+def take_in_exchange(session: Session, data: dict, *, order_id: uuid.UUID | None = None, device_id: str = "",
+                     event_id: str | None = None, from_repair: Any = None) -> ExchangeOrder:
+    """换机受理: the customer's device is taken in for an exchange; the order is posted at once
+    (number ``HJ-<org>-<yymm>-<n>``) in state 待换机, mode A (on-site) or B (return to factory).
+
+    ``data``: customer (``member_phone``, or ``customer_name`` + ``customer_phone``), ``imei``,
+    ``model_id`` (default: card or TAC), ``symptom_ids`` and/or ``fault_description``,
+    ``purchase_date`` (without a card), ``mode``, ``manufacturer_id`` (default: the brand rule's),
+    ``override_reason`` (needed, with ``exchange.override``, when the rules allow no exchange).
+    Nothing moves in stock yet: the unit is still the customer's. Writes: exchange_order,
+    exchange_step, document_counter, audit_log."""
+    org = repair_ops._service_point(session)
+    today = _today(session)
+    customer = repair_ops._customer(session, data)
+    imei = normalise_imei(_text(data, "imei", LIMITS["imei"], required=True))
+    if problem := imei_problem(imei):
+        raise InvalidInput("imei", problem)
+    model = _model(session, imei, data.get("model_id"))
+    item = _device_item(session, model)
+    mode = data.get("mode") or "A"
+    if mode not in ("A", "B"):
+        raise InvalidInput("mode", "A (on-site) or B (return to factory); C and D come by conversion")
+    symptoms = repair_ops._symptoms(session, model.id, data.get("symptom_ids") or [])
+    description = _text(data, "fault_description", LIMITS["fault_description"])
+    if not symptoms and not description:
+        raise InvalidInput("symptom_ids", "give a fault symptom code or describe the fault")
+    purchase_date = _date(data.get("purchase_date"), "purchase_date")
+    if purchase_date and purchase_date > today:
+        raise InvalidInput("purchase_date", "must not be in the future")
+    busy = session.execute(exact(select(ExchangeOrder.number).where(
+        ExchangeOrder.imei == imei, ExchangeOrder.state.in_(OPEN_STATES))).execution_options(unscoped=True)).first()
+    if busy is not None:
+        raise InvalidInput("imei", f"this device is on the open exchange order {busy.number}")
+    held = session.execute(select(StockSerial.serial).join(StockLocation, StockLocation.id == StockSerial.location_id)
+                           .where(StockSerial.serial == imei, StockLocation.kind.in_(OWN_KINDS))
+                           .execution_options(unscoped=True)).first()
+    if held is not None:
+        raise InvalidInput("imei", "this IMEI is in stock: not a customer's unit")
+    verdict, card = eligibility(session, imei=imei, model=model, symptom_ids=[s["id"] for s in symptoms],
+                                purchase_date=purchase_date, today=today)
+    override = _text(data, "override_reason", LIMITS["override_reason"])
+    if from_repair is not None:
+        # A repair converted to an exchange: the repair's reason is the decision (repair.convert).
+        override = override or f"{from_repair.number}: {from_repair.exchange_reason}"[:300]
+    elif not verdict["exchange"]:
+        if not override:
+            raise InvalidInput("override_reason", "the rules allow no exchange for this device: give the reason to override them")
+        if "exchange.override" not in get_principal(session).permissions:
+            raise Forbidden("overriding the exchange rules needs the permission exchange.override",
+                            {"override_reason": ["exchange.override"]})
+    elif override:
+        override = ""  # eligible by rule: nothing is overridden
+    rule = rule_row(session, model.brand_id)
+    order = ExchangeOrder(
+        id=order_id or uuid7(), org_id=org.id, doc_date=today, mode=mode, **customer, imei=imei, model_id=model.id,
+        item_id=item.id, symptoms=symptoms, fault_description=description,
+        warranty_card_id=card.id if card else None, sale_date=verdict["sale_date"], warranty_until=verdict["warranty_until"],
+        eligibility=_json(verdict), override_reason=override,
+        manufacturer_id=_manufacturer(session, data.get("manufacturer_id"), rule),
+        device_id=(device_id or "")[:64], provisional_code=_text(data, "provisional_code", LIMITS["provisional_code"]),
+        note=_text(data, "note", LIMITS["note"]), from_repair_order_id=from_repair.id if from_repair else None)
+    core.create_document(session, order)
+    core.post_document(session, order)
+    _record_step(session, order, "intake", "", {}, {"mode": mode, "exchange_by_rule": verdict["exchange"],
+                                                    "override_reason": override or None}, event_id, uuid7())
+    if override:
+        core.record_audit(session, "exchange_order.override", order, after={
+            "reason": override, "reasons": [r["code"] for r in verdict["reasons"]]})
+    return order
+
+
+def open_from_repair(session: Session, repair, reason: str) -> ExchangeOrder:
+    """A repair converted to an exchange (repair's ``convert_to_exchange``): an exchange order of the
+    same customer and device, mode B, linked both ways. Writes: as :func:`take_in_exchange`."""
+    data = {"imei": repair.imei, "model_id": repair.model_id, "mode": "B",
+            "symptom_ids": [s["id"] for s in repair.symptoms or []], "fault_description": repair.fault_description,
+            "purchase_date": repair.purchase_date}
+    if repair.customer_kind == "member":
+        from ..basedata.models import Member
+
+        data["member_phone"] = session.get(Member, repair.member_id, execution_options={"exact_key": True}).phone
+    else:
+        data.update(customer_name=repair.customer_name, customer_phone=repair.customer_phone)
+    return take_in_exchange(session, data, from_repair=repair)
+
+
+# -- steps: the machine's moves and their reversal ---------------------------------------------------
+
+_RESTORABLE = ("state", "mode", "unit_at", "unit_value", "replacement_imei", "replacement_item_id", "handed_over_at",
+               "signature", "fee", "new_card_id", "factory_imei", "replacement_received_at", "carrier", "tracking_no",
+               "manufacturer_id", "conversion_reason", "repair_order_id")
+
+
+def _snapshot(order: ExchangeOrder) -> dict:
+    out = {}
+    for name in _RESTORABLE:
+        v = getattr(order, name)
+        out[name] = v.isoformat() if isinstance(v, (dt.date, dt.datetime)) else str(v) if isinstance(v, (Decimal, uuid.UUID)) else v
+    return out
+
+
+_DECIMALS = {"unit_value", "fee"}
+_TIMES = {"handed_over_at", "replacement_received_at"}
+_IDS = {"replacement_item_id", "new_card_id", "manufacturer_id", "repair_order_id"}
+
+
+def _restore(order: ExchangeOrder, snap: dict) -> None:
+    for name, v in snap.items():
+        if v is not None:
+            if name in _IDS:
+                v = uuid.UUID(v)
+            elif name in _DECIMALS:
+                v = Decimal(v)
+            elif name in _TIMES:
+                v = dt.datetime.fromisoformat(v)
+        setattr(order, name, v)
+
+
+def _record_step(session: Session, order: ExchangeOrder, event: str, before_state: str, before: dict, data: dict,
+                 event_id: str | None, step_id: uuid.UUID, **kw) -> ExchangeStep:
+    p = get_principal(session)
+    order.step_count += 1
+    step = ExchangeStep(id=step_id, org_id=order.org_id, order_id=order.id, seq=order.step_count, event=event,
+                        from_state=before_state, to_state=order.state, doc_date=_today(session), user_id=p.user_id,
+                        username=p.username or "", source=p.source, event_id=event_id,
+                        data=repair_ops._jsonable(data), before=before, **kw)
+    session.add(step)
+    session.flush()
+    core.record_audit(session, f"exchange_order.{event}", order, before={"state": before_state},
+                      after={"state": order.state, **repair_ops._jsonable(data)})
+    return step
+
+
+class _Ledgers:
+    """What one step posts, under its own source ``(exchange_<event>, step id)``."""
+
+    def __init__(self, session: Session, order: ExchangeOrder, event: str, step_id: uuid.UUID):
+        self.session, self.order, self.doc_type, self.step_id = session, order, f"exchange_{event}", step_id
+        self.today = _today(session)
+        self.receivable: list[CounterpartyLine] = []
+        self.cash: list[CashLine] = []
+
+    def move(self, item_id, src: StockLocation, dst: StockLocation, serial: str, *, unit_cost: Decimal | None = None,
+             field: str = "imei") -> Decimal:
+        [m] = post_moves(self.session, [MoveSpec(item_id, src, dst, Decimal(1), line_id=self.step_id, unit_cost=unit_cost,
+                                                 serials=[serial], field_prefix=field)],
+                         org_id=self.order.org_id, doc_type=self.doc_type, doc_id=self.step_id, doc_date=self.today)
+        return m.value
+
+    def source(self) -> Source:
+        return Source(self.doc_type, self.step_id, self.order.org_id, self.today, self.order.number or "")
+
+    def write(self) -> None:
+        if self.receivable:
+            post_counterparty_entries(self.session, self.source(), self.receivable)
+        if self.cash:
+            post_cash_entries(self.session, self.source(), self.cash)
+
+
+def _place(session: Session, order: ExchangeOrder, kind: str, value: Any = None, field: str = "warehouse_id") -> StockLocation:
+    wh = _warehouse(session, order.org_id, value, field, kind)
+    return location_for(session, order.org_id, "warehouse", warehouse=wh)
+
+
+def _customer_place(session: Session, order: ExchangeOrder) -> StockLocation:
+    return location_for(session, order.org_id, "customer", name="customer devices")
+
+
+def _factory_place(session: Session, order: ExchangeOrder) -> StockLocation:
+    if order.manufacturer_id is None:
+        raise InvalidInput("manufacturer_id", "which manufacturer replaces this unit? set it on the brand's rule or the order")
+    party = session.get(bd.Party, order.manufacturer_id)
+    return location_for(session, order.org_id, "manufacturer", party_id=party.id, name=party.name)
+
+
+def _serial_at(session: Session, serial: str) -> tuple[uuid.UUID | None, StockLocation | None]:
+    row = session.execute(select(StockSerial.item_id, StockSerial.location_id).where(StockSerial.serial == serial)
+                          .execution_options(unscoped=True)).first()
+    if row is None:
+        return None, None
+    return row.item_id, session.execute(select(StockLocation).where(StockLocation.id == row.location_id)
+                                        .execution_options(unscoped=True)).scalar_one()
+
+
+def _replacement_from_stock(session: Session, order: ExchangeOrder, data: dict) -> tuple[str, bd.Item, StockLocation]:
+    """The unit the point gives now: an IMEI in one of its good warehouses, of the order's model."""
+    imei = normalise_imei(_text(data, "replacement_imei", 40, required=True))
+    if imei == order.imei:
+        raise InvalidInput("replacement_imei", "this is the customer's own unit")
+    item_id, at = _serial_at(session, imei)
+    wid = _uuid(data.get("warehouse_id"), "warehouse_id")
+    if at is None or at.org_id != order.org_id or at.kind != "warehouse" or (wid and at.warehouse_id != wid):
+        raise InvalidInput("replacement_imei", f"{imei} is not in this service point's good stock")
+    wh = session.get(bd.Warehouse, at.warehouse_id)
+    if wh.kind != "good":
+        raise InvalidInput("replacement_imei", f"{imei} is in {wh.code} {wh.name}, not a good-stock warehouse")
+    item = session.get(bd.Item, item_id)
+    if item.model_id != order.model_id or item.kind != "device":
+        raise InvalidInput("replacement_imei", f"{imei} is a {item.name}: the replacement must be the same model")
+    return imei, item, at
+
+
+def _new_card(session: Session, order: ExchangeOrder, imei: str, today: dt.date) -> dict:
+    """The old card closes, the replacement gets one counted as the brand's rule says. Cards are
+    network-wide personal data: found by their exact IMEI and changed by a statement, since the
+    point exchanging a device serves its customer whoever registered the card (recorded in the step
+    so a reversal restores both). Writes: warranty_card, audit_log."""
+    from ..basedata.models import WarrantyCard
+
+    model = session.get(bd.ProductModel, order.model_id)
+    ruleset = rule_set(rule_row(session, model.brand_id))
+    old = session.get(WarrantyCard, order.warranty_card_id, execution_options={"exact_key": True}) \
+        if order.warranty_card_id else None
+    sale, months = rules.new_card_dates(ruleset, exchanged_on=today, old_sale_date=old.sale_date if old else None,
+                                        old_period_months=old.period_months if old else None,
+                                        model_months=model.warranty_months)
+    closing = old is not None and old.active
+    existing = card_by_imei(session, imei)
+    if existing is not None and existing.active:
+        raise InvalidInput("replacement_imei", f"{imei} has a warranty card already: it was sold")
+    values = dict(model_id=order.model_id, buyer_name=order.customer_name, buyer_phone=order.customer_phone,
+                  member_id=order.member_id, sale_date=sale, period_months=months, active=True)
+    if existing is not None:
+        before = {"sale_date": existing.sale_date.isoformat(), "period_months": existing.period_months}
+        session.execute(update(WarrantyCard).where(WarrantyCard.id == existing.id).values(**values)
+                        .execution_options(synchronize_session="fetch"))
+        card_id, created = existing.id, False
+    else:
+        card = WarrantyCard(id=uuid7(), imei=imei, registered_org_id=order.org_id, **values)
+        session.add(card)
+        session.flush()
+        card_id, created, before = card.id, True, {}
+    if closing:
+        session.execute(update(WarrantyCard).where(WarrantyCard.id == old.id).values(active=False)
+                        .execution_options(synchronize_session="fetch"))
+    order.new_card_id = card_id
+    core.record_audit(session, "warranty_card.exchange", entity_type="warranty_card", entity_id=card_id, after={
+        "imei": imei, "sale_date": sale.isoformat(), "period_months": months, "order": order.number,
+        "closed_card_id": str(old.id) if old else None})
+    return {"new_card_id": str(card_id), "new_card_created": created, "new_card_before": before,
+            "closed_card_id": str(old.id) if closing else None}
+
+
+def _fee(session: Session, order: ExchangeOrder, data: dict, led: _Ledgers) -> Decimal:
+    """A price difference or fee the customer pays now, as repair bills at pickup: their receivable
+    +fee and −fee, the cash drawer +fee."""
+    if data.get("fee") in (None, "", "0", "0.00", 0):
+        return ZERO
+    fee = _money(data["fee"], "fee")
+    acc = repair_ops._account(session, order, data.get("account_id"))
+    cp = customer_counterparty(session, order)
+    memo = f"换机差价 exchange fee {order.number}"
+    led.receivable += [CounterpartyLine(cp, "receivable", fee, memo=memo), CounterpartyLine(cp, "receivable", -fee, memo=memo)]
+    led.cash.append(CashLine(acc.id, fee, memo=memo))
+    order.fee += fee
+    return fee
+
+
+def _give_replacement(session: Session, order: ExchangeOrder, data: dict, led: _Ledgers, imei: str, item: bd.Item,
+                      at: StockLocation) -> dict:
+    """The customer gets ``imei`` (from ``at``), signs, pays any fee; their card moves to it."""
+    sig = repair_ops.check_signature(data.get("signature"), "signature")
+    value = led.move(item.id, at, _customer_place(session, order), imei, field="replacement_imei")
+    fee = _fee(session, order, data, led)
+    order.replacement_imei, order.replacement_item_id = imei, item.id
+    order.handed_over_at, order.signature = utcnow(), sig
+    cards = _new_card(session, order, imei, led.today)
+    return {"replacement_imei": imei, "value": str(value), "fee": str(fee), **cards}
+
+
+def _take_old_unit(session: Session, order: ExchangeOrder, data: dict, led: _Ledgers, value: Decimal) -> dict:
+    """The customer's unit becomes the point's, into defective stock at ``value``."""
+    dst = _place(session, order, "defective", data.get("defective_warehouse_id"), "defective_warehouse_id")
+    led.move(order.item_id, _customer_place(session, order), dst, order.imei, unit_cost=value)
+    order.unit_at, order.unit_value = "defective", value
+    return {"old_unit": "defective", "unit_value": str(value)}
+
+
+def _at_factory(session: Session, order: ExchangeOrder, led: _Ledgers) -> dict:
+    """The manufacturer has the old unit: it leaves transit for its location, and owes its value."""
+    transit = _transit_of(session, order)
+    value = led.move(order.item_id, transit, _factory_place(session, order), order.imei)
+    led.receivable.append(CounterpartyLine(Counterparty.party(order.manufacturer_id), "receivable", value,
+                                           memo=f"换机旧机应收厂家 unit owed by the manufacturer {order.number}"))
+    order.unit_at = "factory"
+    return {"old_unit": "factory", "receivable": str(value)}
+
+
+def _transit_of(session: Session, order: ExchangeOrder) -> StockLocation:
+    _item, at = _serial_at(session, order.imei)
+    if at is None or at.kind != "warehouse":
+        raise Conflict("the old unit is not in transit in the stock ledger", {"imei": ["not in transit"]})
+    return at
+
+
+def _average_cost(session: Session, order: ExchangeOrder) -> Decimal:
+    cost = session.get(StockCost, (order.org_id, order.item_id))
+    if cost is not None and cost.quantity > 0:
+        return (cost.value / cost.quantity).quantize(Decimal("0.01"))
+    return session.get(bd.Item, order.item_id).standard_cost
+
+
+def fire(session: Session, order: ExchangeOrder, event: str, data: dict | None = None, *,
+         event_id: str | None = None) -> ExchangeOrder:
+    """Move the order by ``event`` if its state, the actor's permission and the guards allow it
+    (``TransitionRefused`` says which did not), with the event's stock, money and warranty effects.
+    Writes: exchange_order, exchange_step, audit_log, and per event stock_move(_serial), stock_balance,
+    stock_cost, stock_serial, counterparty_entry, cash_entry, warranty_card, repair_order."""
+    data = dict(data or {})
+    p = get_principal(session)
+    if not p.may_write_org(order.org_id):
+        raise Forbidden("an exchange is worked by the service point that took it in", {"org_id": ["not your order"]})
+    before_state = order.state
+    target = sm.check(order.state, event, facts_of(order), p.permissions)
+    before = _snapshot(order)
+    step_id = uuid7()
+    led = _Ledgers(session, order, event, step_id)
+    recorded: dict[str, Any] = {}
+    if event in ("hand_over", "convert_to_onsite"):
+        imei, item, at = _replacement_from_stock(session, order, data)
+        recorded.update(_give_replacement(session, order, data, led, imei, item, at))
+        if order.unit_at == "customer":
+            recorded.update(_take_old_unit(session, order, data, led, Decimal(recorded["value"])))
+        if event == "convert_to_onsite":
+            order.mode = "C"
+            order.conversion_reason = _text(data, "reason", LIMITS["reason"])
+            recorded["reason"] = order.conversion_reason
+    elif event == "dispatch":
+        if data.get("imei") and normalise_imei(str(data["imei"])) != order.imei:
+            raise InvalidInput("imei", "not the device of this exchange order")
+        if data.get("manufacturer_id"):
+            order.manufacturer_id = _manufacturer(session, data["manufacturer_id"], None)
+        _factory_place(session, order)  # a manufacturer is known before the unit leaves
+        dst = _place(session, order, "in_transit", data.get("transit_warehouse_id"), "transit_warehouse_id")
+        if order.unit_at == "customer":
+            order.unit_value = _average_cost(session, order)
+            led.move(order.item_id, _customer_place(session, order), dst, order.imei, unit_cost=order.unit_value)
+        else:
+            order.unit_value = led.move(order.item_id, _transit_of(session, order), dst, order.imei)
+        order.unit_at = "transit"
+        order.carrier = _text(data, "carrier", LIMITS["carrier"])
+        order.tracking_no = _text(data, "tracking_no", LIMITS["tracking_no"])
+        recorded.update(old_unit="transit", unit_value=str(order.unit_value), carrier=order.carrier,
+                        tracking_no=order.tracking_no, note=_text(data, "note", LIMITS["event_note"]))
+    elif event == "factory_receipt":
+        recorded.update(_at_factory(session, order, led), note=_text(data, "note", LIMITS["event_note"]))
+    elif event == "receive_replacement":
+        imei = normalise_imei(_text(data, "replacement_imei", 40, required=True))
+        if imei == order.imei:
+            raise InvalidInput("replacement_imei", "this is the customer's own unit")
+        tac_model = model_for_imei(session, imei) if not imei_problem(imei) else None
+        if tac_model is not None and tac_model != order.model_id:
+            raise InvalidInput("replacement_imei", "the manufacturer's unit is of another model: the replacement must be the same model")
+        _item, at = _serial_at(session, imei)
+        if at is not None and at.own:
+            raise InvalidInput("replacement_imei", f"{imei} is in stock already")
+        if order.unit_at == "transit":
+            recorded.update(_at_factory(session, order, led))
+        dst = _place(session, order, "good", data.get("warehouse_id"))
+        led.move(order.item_id, _factory_place(session, order), dst, imei, unit_cost=order.unit_value,
+                 field="replacement_imei")
+        led.receivable.append(CounterpartyLine(Counterparty.party(order.manufacturer_id), "receivable", -order.unit_value,
+                                               memo=f"厂家换机到货 replacement received {order.number}"))
+        order.replacement_received_at = utcnow()
+        if order.handed_over:
+            order.factory_imei = imei  # A/C: the point's stock gets its unit back
+        else:
+            order.replacement_imei, order.replacement_item_id = imei, order.item_id  # B: held for the customer
+        recorded.update(factory_unit=imei, value=str(order.unit_value), note=_text(data, "note", LIMITS["event_note"]))
+    elif event == "credit":
+        if order.unit_at == "transit":
+            recorded.update(_at_factory(session, order, led))
+        recorded["note"] = _text(data, "note", LIMITS["event_note"])
+    elif event == "pickup":
+        item_id, at = _serial_at(session, order.replacement_imei)
+        if at is None or at.org_id != order.org_id or not at.own:
+            raise InvalidInput("replacement_imei", f"{order.replacement_imei} is no longer in this service point's stock")
+        recorded.update(_give_replacement(session, order, data, led, order.replacement_imei,
+                                          session.get(bd.Item, item_id), at))
+    elif event == "convert_to_repair":
+        reason = _text(data, "reason", LIMITS["reason"], required=True)
+        repair = _open_repair(session, order, data, reason)
+        order.mode, order.repair_order_id, order.conversion_reason = "D", repair.id, reason
+        recorded.update(reason=reason, repair_order=repair.number)
+    led.write()
+    order.state = target
+    session.flush()
+    _record_step(session, order, event, before_state, before, recorded, event_id, step_id)
+    return order
+
+
+def _open_repair(session: Session, order: ExchangeOrder, data: dict, reason: str):
+    """Mode D: the device continues as a repair order of the same customer, linked both ways."""
+    body: dict[str, Any] = {"imei": order.imei, "model_id": order.model_id, "mode": "A",
+                            "symptom_ids": [s["id"] for s in order.symptoms or []],
+                            "fault_description": order.fault_description or reason,
+                            "promised_date": data.get("promised_date"), "note": f"{order.number} 换机转维修: {reason}"[:2000]}
+    if order.customer_kind == "member":
+        body["member_phone"] = session.get(bd.Member, order.member_id, execution_options={"exact_key": True}).phone
+    else:
+        body.update(customer_name=order.customer_name, customer_phone=order.customer_phone)
+    if order.sale_date and order.warranty_card_id is None:
+        body["purchase_date"] = order.sale_date
+    repair = repair_ops.take_in_device(session, body)
+    repair.exchange_order_id = order.id
+    repair.exchange_ref = order.number or ""
+    return repair
+
+
+def reverse_last_step(session: Session, order: ExchangeOrder, reason: str) -> ExchangeOrder:
+    """红冲 the order's last step still in force: its stock moves and money entries get exact
+    opposites (source ``exchange_reversal``, the reversal step), the warranty cards it changed are
+    put back, and the order's columns and state are what they were before it. Intake reversed
+    cancels the order (已作废). A conversion to repair is not reversed (it continues as the repair
+    order). Writes: exchange_order, exchange_step, stock and money ledgers, warranty_card, audit_log."""
+    from ..basedata.models import WarrantyCard
+
+    p = get_principal(session)
+    if "exchange.reverse" not in p.permissions:
+        raise Forbidden("reversing a step needs the permission exchange.reverse", {"permission": ["exchange.reverse"]})
+    if not p.may_write_org(order.org_id):
+        raise Forbidden("an exchange is worked by the service point that took it in", {"org_id": ["not your order"]})
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput("reason", "a reversal needs a reason")
+    step = session.execute(select(ExchangeStep).where(
+        ExchangeStep.order_id == order.id, ExchangeStep.event != "reverse", ExchangeStep.reversed_by_seq.is_(None))
+        .order_by(ExchangeStep.seq.desc()).limit(1)).scalar_one_or_none()
+    if step is None or order.state == sm.CANCELLED:
+        raise TransitionRefused("nothing left to reverse on this order", {"state": [order.state]})
+    if step.event == "convert_to_repair":
+        raise TransitionRefused("a conversion to repair continues as the repair order; it is not reversed",
+                                {"state": [order.state]})
+    if step.event == "intake" and order.from_repair_order_id is not None:
+        raise TransitionRefused("an exchange converted from a repair is not cancelled here", {"state": [order.state]})
+    rev_id = uuid7()
+    today = _today(session)
+    moves = moves_of(session, step.ledger_type, step.id)
+    if moves:
+        post_moves(session, reversal_specs(session, moves), org_id=order.org_id, doc_type=REVERSAL_TYPE, doc_id=rev_id,
+                   doc_date=today)
+    reverse_entries_of(session, step.ledger_type, step.id, Source(REVERSAL_TYPE, rev_id, order.org_id, today,
+                                                                  order.number or ""))
+    cards = step.data or {}
+    if cards.get("new_card_id"):
+        values = {"active": False}
+        if not cards.get("new_card_created"):
+            prior = cards.get("new_card_before") or {}
+            values.update(sale_date=dt.date.fromisoformat(prior["sale_date"]), period_months=prior["period_months"])
+        session.execute(update(WarrantyCard).where(WarrantyCard.id == uuid.UUID(cards["new_card_id"])).values(**values)
+                        .execution_options(synchronize_session="fetch"))
+    if cards.get("closed_card_id"):
+        session.execute(update(WarrantyCard).where(WarrantyCard.id == uuid.UUID(cards["closed_card_id"]))
+                        .values(active=True).execution_options(synchronize_session="fetch"))
+    before_state = order.state
+    if step.event == "intake":
+        order.state = sm.CANCELLED
+    else:
+        _restore(order, step.before)
+        order.state = step.from_state
+    session.flush()
+    rev = _record_step(session, order, "reverse", before_state, {}, {"reverses": step.seq, "event": step.event,
+                                                                     "reason": reason[:300]},
+                       None, rev_id, reverses_seq=step.seq)
+    step.reversed_by_seq = rev.seq
+    session.flush()
+    return order
+
+
+# -- rules as configured (back office) ---------------------------------------------------------------
+
+def save_rule(session: Session, data: dict) -> ExchangeRule:
+    """Set a brand's 三包 rules (``brand_id`` absent: the default). Writes: exchange_rule, audit_log."""
+    bid = _uuid(data.get("brand_id"), "brand_id")
+    if bid is not None and session.get(bd.Brand, bid) is None:
+        raise InvalidInput("brand_id", "no such brand")
+    row = session.execute(select(ExchangeRule).where(
+        ExchangeRule.brand_id == bid if bid else ExchangeRule.brand_id.is_(None))).scalar_one_or_none()
+    created = row is None
+    if created:
+        row = ExchangeRule(brand_id=bid)
+        session.add(row)
+    if data.get("return_days", 7) > data.get("exchange_days", 15):
+        raise InvalidInput("return_days", "at most the exchange days")
+    for name in ("return_days", "exchange_days", "repeat_repairs", "accessory_failed_replacements", "new_warranty"):
+        if name in data:
+            setattr(row, name, data[name])
+    if "performance_symptom_ids" in data:
+        ids = []
+        for i, value in enumerate(data["performance_symptom_ids"] or []):
+            sid = _uuid(value, f"performance_symptom_ids.{i}")
+            if session.get(bd.FaultSymptom, sid) is None:
+                raise InvalidInput(f"performance_symptom_ids.{i}", "no such fault symptom")
+            ids.append(str(sid))
+        row.performance_symptom_ids = ids
+    if "accessory_months" in data:
+        months = data["accessory_months"] or {}
+        for kind in months:
+            if kind not in rules.ACCESSORY_KINDS:
+                raise InvalidInput(f"accessory_months.{kind}", "battery, charger or headset")
+        row.accessory_months = dict(months)
+    if "manufacturer_id" in data:
+        row.manufacturer_id = _manufacturer(session, data["manufacturer_id"], None) if data["manufacturer_id"] else None
+    session.flush()
+    core.record_audit(session, "exchange_rule.create" if created else "exchange_rule.edit", row, after={
+        k: (str(v) if isinstance(v, uuid.UUID) else v) for k, v in data.items()})
+    return row
