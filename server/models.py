@@ -15,5 +15,6 @@ from .notes import models as _notes  # noqa: F401
 from .outbox import models as _outbox  # noqa: F401
 from .repair import models as _repair  # noqa: F401
 from .stock import models as _stock  # noqa: F401
+from .swap import models as _swap  # noqa: F401
 
 metadata = Base.metadata

@@ -23,7 +23,7 @@ from typing import Callable
 from sqlalchemy.orm import Session
 
 # Domain modules with sync handlers; the worker imports them all.
-HANDLER_MODULES = ["server.notes.events", "server.repair.events", "server.exchange.events", "server.stock.events"]
+HANDLER_MODULES = ["server.notes.events", "server.repair.events", "server.exchange.events", "server.stock.events", "server.swap.events"]
 
 
 @dataclass(frozen=True)

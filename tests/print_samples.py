@@ -121,7 +121,28 @@ def batch_acceptance(lines: int = 40) -> vm.BatchAcceptance:
                                  appearance="正常" if i % 5 else "边框磕碰") for i in range(lines)))
 
 
+def swap_intake_slip():
+    from server.swap.printing import SwapIntakeSlip, SwapPrintLine
+
+    return SwapIntakeSlip(
+        org=ORG, number="FJ-SZ01-2611-00003", taken_at=T0, distributor="南山手机连锁", contact="陈经理 13922223333",
+        clerk="李娜", note="月底前取回", lines=(
+            SwapPrintLine(1, "HUAWEI-CHARGER 华为充电器", "3", "C0091 C0092 C0093", "功能故障", "不充电", "保内免费换同型号"),
+            SwapPrintLine(2, "HW-P60-BAT P60 电池", "1", "", "外观破损", "鼓包", "保外：收费处理")))
+
+
+def swap_send_list(lines: int = 30):
+    from server.swap.printing import SwapPrintLine, SwapSendList
+
+    return SwapSendList(
+        org=ORG, number="DF-SZ01-2611-00002", ship_date=dt.date(2026, 11, 28), manufacturer="华为终端有限公司",
+        packed_by="李娜", carrier="顺丰", waybill="SF2201", lines=tuple(
+            SwapPrintLine(i + 1, "HUAWEI-CHARGER 华为充电器", "2", f"C{i:04d}", fault="不充电",
+                          intake_number=f"FJ-SZ01-2611-{i + 1:05d}") for i in range(lines)))
+
+
 SAMPLES = {
+    "swap-intake-slip": swap_intake_slip, "swap-send-list": swap_send_list,
     "intake-ticket": intake_ticket, "device-label": device_label, "quotation": quotation,
     "pickup-receipt": pickup_receipt, "deposit-receipt": lambda: payment_receipt("deposit"),
     "refund-receipt": lambda: payment_receipt("refund"), "handover-slip": handover_slip,

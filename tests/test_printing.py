@@ -65,6 +65,8 @@ EXPECTED = {
     "packing-list": ["维修装箱单", "ZX-SZ01-2611-00003", "华为终端售后返修中心", "SF1402"],
     "loaner-slip": ["维修备机单", "BJ-SZ01-2611-00005", samples.imei(900), "华为 nova 11", "¥500.00", "未归还"],
     "batch-acceptance": ["批量受理清单", "PL-SZ01-2611-00002", "深圳华强通讯器材有限公司", samples.imei(101)],
+    "swap-intake-slip": ["附件受理单", "FJ-SZ01-2611-00003", "南山手机连锁", "C0092", "HUAWEI-CHARGER", "经销商签名"],
+    "swap-send-list": ["对换发厂清单", "DF-SZ01-2611-00002", "华为终端有限公司", "SF2201", "FJ-SZ01-2611-00030", "60"],
     "goods-receipt": ["入库单", "RK-SZ01-2611-00017", "采购入库", "HW-M60-SCR", "Mate 60 屏幕总成", samples.imei(212),
                       "¥4,736.50", "送货人"],
     "goods-issue": ["出库单", "CK-SZ01-2611-00017", "批发出库", "¥4,736.50", "收货人"],
@@ -110,7 +112,8 @@ def test_every_form_renders_with_the_bundled_font_and_its_qr_code(form):
     title = {"intake-ticket": "Repair intake ticket", "device-label": "WX-SZ01", "quotation": "Repair quotation",
              "pickup-receipt": "Pickup receipt", "deposit-receipt": "Deposit receipt", "refund-receipt": "Refund slip",
              "handover-slip": "Device handover slip", "packing-list": "Repair packing list", "loaner-slip": "Loaner slip",
-             "batch-acceptance": "Batch acceptance list", **{
+             "batch-acceptance": "Batch acceptance list", "swap-intake-slip": "intake slip",  # pdftotext reads "ry" as "r y"
+             "swap-send-list": "Send-to-factor", **{
                  name.replace("_", "-"): t.label["en"] for name, t in DOC_TYPES.items()}}[form]
     assert title in english
 

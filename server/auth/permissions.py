@@ -79,6 +79,9 @@ PERMISSIONS: dict[str, str] = {
     "repair.packing": "Pack, send, check in and close packing lists (forwarding and return to factory)",
     "repair.loaner": "Lend loaner devices against repair orders and take them back",
     "repair.batch": "Take in, repair and hand back distributors' batches",
+    "swap.view": "See accessory swap documents and the swap history (spec §3)",
+    "swap.intake": "Take in a distributor's accessories and return them (附件受理, 归还客户)",
+    "swap.factory": "Send accessories to the factory and receive them back (对换发厂, 对换发回)",
     "print.forms": "Print tickets, labels, receipts and lists of the documents one may see",
     "report.view": "See the back-office dashboard: orders by state, turnaround, comebacks",
 }
@@ -94,6 +97,7 @@ _FINANCE = {"finance.view", "finance.manage_accounts"}
 # Administrators only (they act inside a point by switching user): never part of a role's bundle.
 ADMIN_ONLY = frozenset({"admin.switch_user", "repair.unaudit"})
 _REPAIR_ALL = {p for p in PERMISSIONS if p.startswith("repair.")} - ADMIN_ONLY
+_SWAP = {"swap.view", "swap.intake", "swap.factory"}
 _COUNTER = {"repair.view", "repair.intake", "repair.accept", "repair.forward", "repair.quote", "repair.pickup",
             "repair.convert", "repair.deposit", "repair.refund", "repair.handover", "repair.packing", "repair.loaner",
             "repair.batch"}
@@ -103,15 +107,16 @@ GRANTS: dict[str, frozenset[str]] = {
     "hq_manager": frozenset(_EVERYONE | _CUSTOMER_DATA | {"org.manage", "user.view", "user.manage", "audit.view", "period.view",
                                                       "system.login_records", "basedata.manage", "basedata.manage_local",
                                                       "stock.view", "stock.check", "repair.view", "repair.follow_up",
-                                                      "repair.audit", "repair.approve_refund", "report.view"} | _FINANCE),
+                                                      "repair.audit", "repair.approve_refund", "report.view", "swap.view"} | _FINANCE),
     "sp_manager": frozenset(_EVERYONE | _CUSTOMER_DATA | _STOCK_ALL | {"user.view", "user.manage", "audit.view", "period.view",
-                                                                   "basedata.manage_local", "finance.view", "report.view"} | _REPAIR_ALL),
-    "clerk": frozenset(_EVERYONE | _CUSTOMERS | _COUNTER | {"stock.view"}),
+                                                                   "basedata.manage_local", "finance.view", "report.view"} | _REPAIR_ALL | _SWAP),
+    "clerk": frozenset(_EVERYONE | _CUSTOMERS | _COUNTER | _SWAP | {"stock.view"}),
     "engineer": frozenset(_EVERYONE | {"stock.view", "stock.requisition", "repair.view", "repair.accept", "repair.repair",
                                        "repair.passcode", "repair.quote", "repair.handover"}),
     "qc": frozenset(_EVERYONE | {"repair.view", "repair.qc", "repair.handover"}),
-    "courier": frozenset(_EVERYONE | {"repair.view", "repair.forward", "repair.handover", "repair.packing"}),
-    "warehouse": frozenset(_EVERYONE | _STOCK_ALL | {"repair.view"}),
+    "courier": frozenset(_EVERYONE | {"repair.view", "repair.forward", "repair.handover", "repair.packing", "swap.view",
+                                      "swap.factory"}),
+    "warehouse": frozenset(_EVERYONE | _STOCK_ALL | {"repair.view", "swap.view", "swap.factory"}),
     "finance": frozenset(_EVERYONE | _FINANCE | {"period.view", "period.manage", "customer.view", "stock.view", "repair.view",
                                                  "repair.deposit", "repair.refund", "repair.approve_refund",
                                                  "repair.audit"}),

@@ -81,4 +81,27 @@ def _stock_forms() -> list[Form]:
 
 FORMS.update({f.name: f for f in _stock_forms()})
 
+
+def _swap(name: str) -> Callable:
+    def load(session, document_id, ctx):
+        from ..swap import printing
+
+        return getattr(printing, name)(session, document_id, ctx)
+
+    load.__name__ = f"swap_{name}"
+    return load
+
+
+def _swap_forms() -> list[Form]:
+    """The accessory swap's slip and list (``server/swap/printing.py``); their GET routes need ``swap.view``."""
+    from ..swap.printing import SwapIntakeSlip, SwapSendList
+
+    return [Form("swap-intake-slip", "print/swap_intake.html", SwapIntakeSlip, ("a5",), "swap.view",
+                 _swap("intake_slip"), document_type="swap_intake"),
+            Form("swap-send-list", "print/swap_send.html", SwapSendList, ("a4",), "swap.view", _swap("send_list"),
+                 document_type="swap_send")]
+
+
+FORMS.update({f.name: f for f in _swap_forms()})
+
 FORMATS = ("pdf", "html")

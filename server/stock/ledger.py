@@ -27,7 +27,7 @@ from ..core.batch import Journal, batch_of
 from ..db import IMMUTABLE_CACHES, utcnow
 from ..errors import DomainError, InvalidInput
 from ..ids import uuid7
-from .models import OWN_KINDS, StockBalance, StockCost, StockLocation, StockMove, StockMoveSerial, StockSerial
+from .models import CUSTODY_KINDS, HELD_KINDS, OWN_KINDS, StockBalance, StockCost, StockLocation, StockMove, StockMoveSerial, StockSerial
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0")
@@ -369,11 +369,15 @@ def post_moves(session: Session, specs: list[MoveSpec], *, org_id: uuid.UUID, do
             raise InvalidInput(f"{where}.quantity", "must be positive")
         if s.from_location.id == s.to_location.id:
             raise InvalidInput(f"{where}.item_id", "source and destination are the same location")
-        if not s.from_location.own and not s.to_location.own:
+        custody = s.from_location.kind in CUSTODY_KINDS or s.to_location.kind in CUSTODY_KINDS
+        if custody and (s.from_location.own or s.to_location.own):
+            # Others' goods are never valued: mixing them with own stock would move value.
+            raise InvalidInput(f"{where}.item_id", "goods in custody never enter or leave the organisation's own stock")
+        if not custody and not s.from_location.own and not s.to_location.own:
             raise InvalidInput(f"{where}.item_id", "a move must start or end in the organisation's own stock")
         if (problem := serial_rule(item.code, item.serialized, s.quantity, s.serials)) is not None:
             raise SerialProblem(f"{where}.serials", problem)
-        if not s.from_location.own and s.value is None and s.unit_cost is None:
+        if not custody and not s.from_location.own and s.value is None and s.unit_cost is None:
             raise InvalidInput(f"{where}.unit_cost", "required for stock coming in")
 
     state, immediate = _state(session)
@@ -392,15 +396,17 @@ def post_moves(session: Session, specs: list[MoveSpec], *, org_id: uuid.UUID, do
         item = items[s.item_id]
         src, dst = s.from_location, s.to_location
         src_bal, dst_bal = balances[(src.id, s.item_id)], balances[(dst.id, s.item_id)]
-        if src.own:
-            if src_bal[0] < s.quantity:
-                missing = s.quantity - src_bal[0]
-                raise NegativeStock(
-                    f"not enough {item.code} {item.name} at {src.name}: {_fmt(src_bal[0])} on hand, "
-                    f"{_fmt(s.quantity)} needed, {_fmt(missing)} missing",
-                    {f"{where}.quantity": [f"{_fmt(missing)} missing at {src.name}"]},
-                    item_id=str(item.id), item=f"{item.code} {item.name}", location=src.name,
-                    on_hand=_fmt(src_bal[0]), needed=_fmt(s.quantity), missing=_fmt(missing))
+        if src.held and src_bal[0] < s.quantity:
+            missing = s.quantity - src_bal[0]
+            raise NegativeStock(
+                f"not enough {item.code} {item.name} at {src.name}: {_fmt(src_bal[0])} on hand, "
+                f"{_fmt(s.quantity)} needed, {_fmt(missing)} missing",
+                {f"{where}.quantity": [f"{_fmt(missing)} missing at {src.name}"]},
+                item_id=str(item.id), item=f"{item.code} {item.name}", location=src.name,
+                on_hand=_fmt(src_bal[0]), needed=_fmt(s.quantity), missing=_fmt(missing))
+        if src.kind in CUSTODY_KINDS or dst.kind in CUSTODY_KINDS:
+            value = ZERO  # custody is counted, never valued
+        elif src.own:
             cost = costs[(src.org_id, s.item_id)]
             price_difference = ZERO
             if s.value is not None and s.quantity:
@@ -436,12 +442,12 @@ def post_moves(session: Session, specs: list[MoveSpec], *, org_id: uuid.UUID, do
             raise InvalidInput(f"{where}.item_id", f"no {item.code} on hand at {dst.name} to revalue")
         move_id = uuid7()
         for serial in s.serials:
-            at, at_own = serial_rows[(s.item_id, serial)]
-            if src.own and at != src.id:
+            at, at_held = serial_rows[(s.item_id, serial)]
+            if src.held and at != src.id:
                 raise SerialProblem(f"{where}.serials", f"{serial} is not at {src.name}")
-            if not src.own and at_own:
+            if not src.held and at_held:
                 raise SerialProblem(f"{where}.serials", f"{serial} is already in stock")
-            serial_rows[(s.item_id, serial)] = (dst.id, dst.own)
+            serial_rows[(s.item_id, serial)] = (dst.id, dst.held)
             state.serial_last[(s.item_id, serial)] = move_id
             state.serial_moves.append({"move_id": move_id, "serial": serial})
         src_bal[0] -= s.quantity
@@ -531,14 +537,14 @@ def _fmt(q: Decimal) -> str:
 
 
 def _load_serials(session: Session, keys: list[tuple]) -> dict[tuple, tuple[uuid.UUID, bool]]:
-    """(item, serial) → (current location, whether it is own stock)."""
+    """(item, serial) → (current location, whether it is held: own stock or custody)."""
     if not keys:
         return {}
     rows = session.execute(
         select(StockSerial.item_id, StockSerial.serial, StockSerial.location_id, StockLocation.kind)
         .join(StockLocation, StockLocation.id == StockSerial.location_id)
         .where(tuple_(StockSerial.item_id, StockSerial.serial).in_(keys)).execution_options(unscoped=True)).all()
-    return {(r[0], r[1]): (r[2], r[3] in OWN_KINDS) for r in rows}
+    return {(r[0], r[1]): (r[2], r[3] in HELD_KINDS) for r in rows}
 
 
 def moves_of(session: Session, doc_type: str, doc_id: uuid.UUID) -> list[StockMove]:

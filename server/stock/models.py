@@ -20,9 +20,13 @@ Cost = Fixed(16, 4)
 
 # Locations whose stock belongs to the organisation and is valued.
 OWN_KINDS = ("warehouse", "engineer")
+# Others' goods the organisation holds (a distributor's accessories in for swap, spec §3): counted
+# and serial-tracked like own stock, never valued and never moved into or out of own stock.
+CUSTODY_KINDS = ("custody",)
+HELD_KINDS = OWN_KINDS + CUSTODY_KINDS
 # Counterparts outside the organisation's stock.
 EXTERNAL_KINDS = ("supplier", "customer", "manufacturer", "adjustment", "scrapped")
-LOCATION_KINDS = OWN_KINDS + EXTERNAL_KINDS
+LOCATION_KINDS = OWN_KINDS + CUSTODY_KINDS + EXTERNAL_KINDS
 
 
 class StockLocation(IdMixin, OrgOwned, Base):
@@ -45,6 +49,11 @@ class StockLocation(IdMixin, OrgOwned, Base):
     @property
     def own(self) -> bool:
         return self.kind in OWN_KINDS
+
+    @property
+    def held(self) -> bool:
+        """Here in the organisation's hands (own stock or custody): quantities and serials checked."""
+        return self.kind in HELD_KINDS
 
 
 class StockMove(IdMixin, OrgOwned, Base):

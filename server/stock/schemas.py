@@ -44,6 +44,7 @@ LOCATION_KIND_LABELS: dict[str, dict[str, str]] = {
     "supplier": {"zh-CN": "供应商", "en": "Supplier"},
     "customer": {"zh-CN": "客户", "en": "Customer"},
     "manufacturer": {"zh-CN": "厂家", "en": "Manufacturer"},
+    "custody": {"zh-CN": "代管（客户的货）", "en": "In custody (others' goods)"},
     "adjustment": {"zh-CN": "库存调整", "en": "Adjustment"},
     "scrapped": {"zh-CN": "已报废", "en": "Scrapped"},
 }
