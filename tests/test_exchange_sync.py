@@ -1,0 +1,140 @@
+"""Exchange through the sync path (as a PouchDB client pushes events to the point's database): the
+intake and the replacement's handover made offline at the counter post through the same operations
+as the API; modes A–D; resent events post once; refusals come back with the field named and change
+nothing; the ledgers' rebuild check holds throughout."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+import pytest
+
+from server.exchange.models import ExchangeOrder, ExchangeStep
+
+from .exchange_fixtures import books, card, receivable, where, xw  # noqa: F401
+from .repair_fixtures import SIG, rw  # noqa: F401
+from .stock_fixtures import imei, world  # noqa: F401
+from .sync_support import couch, event, make_worker, publish_all  # noqa: F401
+from .test_frontdesk_sync import push
+
+
+def status_docs(couch, db="sp_sz01") -> dict[str, dict]:
+    return {r["id"][7:]: r["doc"] for r in couch.all_docs(db, include_docs=True) if r["id"].startswith("status:")}
+
+
+def intake_event(net, w, username="sz01.clerk", **kw) -> dict:
+    body = dict(member_phone="13800138000", imei=imei(2), symptom_ids=[str(w.ids["nopower"])], mode="A",
+                provisional_code="K7QD5-0009")
+    body.update(kw)
+    doc = event(net, username, "exchange_intake", **body)
+    doc["order_id"] = doc["_id"]
+    return doc
+
+
+def step(net, order_doc, name, username="sz01.clerk", **kw) -> dict:
+    return event(net, username, "exchange_event", order_id=order_doc["_id"], event=name, **kw)
+
+
+@pytest.fixture
+def worker(app, couch):
+    """The point's one worker for the test (it holds the feed's lease)."""
+    return make_worker(app, couch)
+
+
+def post(app, couch, docs, worker) -> dict:
+    couch.bulk_docs("sp_sz01", docs)
+    totals = worker.drain()
+    publish_all(app, couch)
+    return totals
+
+
+def test_mode_a_offline_intake_and_handover_then_the_factory_leg(app, client, net, xw, couch, worker):
+    w = xw
+    intake = intake_event(net, w)
+    hand = step(net, intake, "hand_over", replacement_imei=imei(101), signature=SIG, fee="30.00",
+                account_id=str(w.ids["SZ01.CASH"]))
+    # The handover arrives before its intake, through the proxy as PouchDB pushes; resent and the feed
+    # replayed, nothing posts twice.
+    docs = push(client, net, [hand, intake])
+    totals = worker.drain()
+    publish_all(app, couch)
+    push(client, net, docs)  # resent (a push whose answer was lost): nothing posts twice
+    assert worker.drain()["posted"] == 0
+    st = status_docs(couch)
+    assert st[intake["_id"]]["state"] == "posted" and st[hand["_id"]]["state"] == "posted", (totals, st)
+    number = st[intake["_id"]]["numbers"]["exchange_order"]
+    assert number.startswith("HJ-SZ01-")
+    with w.open() as s:
+        order = s.get(ExchangeOrder, uuid.UUID(intake["_id"]))
+        assert (order.state, order.unit_at, order.replacement_imei, order.device_id, order.provisional_code) == (
+            "pending_dispatch", "defective", imei(101), "tab-sz01.clerk", "K7QD5-0009")
+        sources = [x.source for x in s.query(ExchangeStep).filter_by(order_id=order.id).order_by(ExchangeStep.seq)]
+        assert sources == ["sync", "sync"]
+    assert where(w, imei(101)) == ("customer", "") and where(w, imei(2)) == ("warehouse", "defective")
+    assert card(w, imei(101)).active and not card(w, imei(2)).active and books(w)["cash"] == Decimal("30.00")
+    # The courier's leg, also by events.
+    docs = [step(net, intake, "dispatch", imei=imei(2)), step(net, intake, "factory_receipt"),
+            step(net, intake, "receive_replacement", replacement_imei=imei(201))]
+    for d in docs:
+        post(app, couch, [d], worker)
+    st = status_docs(couch)
+    assert [st[d["_id"]]["state"] for d in docs] == ["posted"] * 3
+    assert st[docs[-1]["_id"]]["numbers"]["state"] == "completed"
+    assert where(w, imei(201)) == ("warehouse", "good") and receivable(w, w.ids["maker"]) == Decimal("0")
+    books(w)  # the rebuild check holds
+
+
+def test_mode_b_and_c_by_events_and_refusals_name_the_field(app, net, xw, couch, worker):
+    w = xw
+    b = intake_event(net, w, mode="B", provisional_code="B1")
+    c = intake_event(net, w, imei=imei(1), mode="B", override_reason="厂家特批", username="sz01.manager",
+                     member_phone="13800138000", provisional_code="C1")
+    assert post(app, couch, [b, c], worker)["posted"] == 2
+    before = books(w)
+    wrong_model = step(net, b, "receive_replacement", replacement_imei=imei(101))  # in stock already
+    not_in_stock = step(net, c, "convert_to_onsite", replacement_imei=imei(999), signature=SIG)
+    post(app, couch, [wrong_model, not_in_stock], worker)
+    st = status_docs(couch)
+    assert st[wrong_model["_id"]]["state"] == "rejected"  # at the wrong state: nothing was sent yet
+    assert st[not_in_stock["_id"]]["state"] == "rejected"
+    assert st[not_in_stock["_id"]]["reasons"][0]["field"] == "replacement_imei"
+    assert books(w) == before
+    # B: sent, the replacement arrives, the customer signs for it. A second pickup is refused.
+    for name, kw in (("dispatch", {}), ("receive_replacement", {"replacement_imei": imei(202)}),
+                     ("pickup", {"signature": SIG})):
+        d = step(net, b, name, **kw)
+        post(app, couch, [d], worker)
+        assert status_docs(couch)[d["_id"]]["state"] == "posted", (name, status_docs(couch)[d["_id"]])
+    again = step(net, b, "pickup", signature=SIG)
+    post(app, couch, [again], worker)
+    assert status_docs(couch)[again["_id"]]["state"] == "rejected"
+    assert where(w, imei(202)) == ("customer", "") and card(w, imei(202)).active
+    # C: turned on-site offline, then the factory unit restocks.
+    for name, kw in (("convert_to_onsite", {"replacement_imei": imei(102), "signature": SIG}), ("dispatch", {}),
+                     ("receive_replacement", {"replacement_imei": imei(203)})):
+        d = step(net, c, name, **kw)
+        post(app, couch, [d], worker)
+        assert status_docs(couch)[d["_id"]]["state"] == "posted", (name, status_docs(couch)[d["_id"]])
+    with w.open() as s:
+        assert (s.get(ExchangeOrder, uuid.UUID(c["_id"])).mode, s.get(ExchangeOrder, uuid.UUID(c["_id"])).state) == ("C", "completed")
+    assert where(w, imei(203)) == ("warehouse", "good") and receivable(w, w.ids["maker"]) == Decimal("0")
+    books(w)
+
+
+def test_mode_d_by_event_and_an_override_needs_its_permission(app, net, xw, couch, worker):
+    w = xw
+    d = intake_event(net, w, mode="B")
+    convert = step(net, d, "convert_to_repair", reason="检测后可修")
+    clerk_override = intake_event(net, w, imei=imei(1), override_reason="想换")  # 100 days old: repair only
+    post(app, couch, [d, convert, clerk_override], worker)
+    st = status_docs(couch)
+    assert st[convert["_id"]]["state"] == "posted" and st[convert["_id"]]["numbers"]["state"] == "converted"
+    assert st[clerk_override["_id"]]["state"] == "rejected"
+    assert st[clerk_override["_id"]]["reasons"][0]["field"] == "override_reason"
+    with w.open() as s:
+        from server.repair.models import RepairOrder
+
+        order = s.get(ExchangeOrder, uuid.UUID(d["_id"]))
+        repair = s.get(RepairOrder, order.repair_order_id)
+        assert (order.mode, repair.exchange_order_id, repair.exchange_ref) == ("D", order.id, order.number)
