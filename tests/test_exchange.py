@@ -246,3 +246,18 @@ def test_permissions_scoping_and_the_exported_machine(client, net, xw):
                    headers=net.headers("hq"))
     assert r.status_code == 200 and r.json["return_days"] == 5
     assert client.put("/api/exchange/rules", json={"return_days": 5}, headers=net.headers("sz01.manager")).status_code == 403
+
+
+def test_the_workspace_describes_exchange_orders(client, net, xw):
+    intake(client, net, xw)
+    docs = client.get("/api/meta/documents", headers=net.headers("sz01.clerk")).json["documents"]
+    [entry] = [d for d in docs if d["key"] == "exchange-orders"]
+    assert entry["path"] == "/api/exchange/orders" and entry["read"] == "/api/exchange/orders/{id}"
+    assert entry["menu"]["section"] == "counter" and entry["number_prefix"] == "HJ"
+    assert [c["name"] for c in entry["list"]["columns"]][:3] == ["number", "doc_date", "state"]
+    assert {c["value"] for c in next(f for f in entry["list"]["filters"] if f["name"] == "state")["choices"]} >= {
+        "pending_exchange", "completed"}
+    hq = client.get("/api/meta/documents", headers=net.headers("hq")).json["documents"]
+    assert any(c["name"] == "org_id" for c in next(d for d in hq if d["key"] == "exchange-orders")["list"]["columns"])
+    engineer = client.get("/api/meta/documents", headers=net.headers("sz01.engineer")).json["documents"]
+    assert not any(d["key"] == "exchange-orders" for d in engineer)  # no exchange.view

@@ -604,7 +604,7 @@ def _load_describers() -> None:
 # The drawer's section of each family's entries (the PWA's menu sections), unless an entry names its
 # own (``menu.section``, or ``section``); ``menu: False`` keeps an entry out of the drawer.
 FAMILY_SECTIONS = {"stock": "warehouse", "repair": "counter", "finance": "backOffice", "admin": "system",
-                   "basedata": "baseData", "swap": "counter"}
+                   "basedata": "baseData", "swap": "counter", "exchange": "counter"}
 
 
 def _place(entry: dict) -> dict:
