@@ -13,7 +13,8 @@ PWA := pwa
 PWA_DEPS := $(PWA)/node_modules/.installed
 PWA_BUILT := $(PWA)/dist/index.html
 # The repair state machine, exported from the server's one definition for the offline PWA.
-PWA_GENERATED := $(PWA)/src/generated/repair-machine.json $(PWA)/src/generated/exchange-machine.json
+PWA_GENERATED := $(PWA)/src/generated/repair-machine.json $(PWA)/src/generated/exchange-machine.json \
+	$(PWA)/src/generated/swap-rules.json
 PWA_SOURCES := $(shell find $(PWA)/src $(PWA)/public -type f 2>/dev/null) $(PWA_GENERATED) \
 	$(PWA)/index.html $(PWA)/vite.config.js $(PWA)/package.json $(PWA)/package-lock.json
 CHROMIUM := /usr/bin/chromium
@@ -49,6 +50,9 @@ $(PWA)/src/generated/repair-machine.json: server/repair/statemachine.py server/r
 
 $(PWA)/src/generated/exchange-machine.json: server/exchange/statemachine.py server/exchange/rules.py server/exchange/pwa_export.py server/repair/rules.py | $(STAMP)
 	$(BIN)/python -m server.exchange.pwa_export $@
+
+$(PWA)/src/generated/swap-rules.json: server/swap/rules.py server/swap/pwa_export.py server/printing/forms.py | $(STAMP)
+	$(BIN)/python -m server.swap.pwa_export $@
 
 $(PWA_BUILT): $(PWA_DEPS) $(PWA_SOURCES)
 	cd $(PWA) && $(NPM) run build

@@ -7,6 +7,7 @@ changing nothing; scoping and permissions. Both databases."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal
 
 import pytest
@@ -84,6 +85,9 @@ def test_a_round_trip_with_a_shortfall_and_a_substitution_from_the_factory(clien
     charger, battery = history["HW-CHARGER"], history["HW-P60-BAT"]
     assert (charger["sent"], charger["received"], charger["at_factory"], charger["at_point"]) == ("3", "2", "1", "2")
     assert (battery["received"], battery["at_factory"], battery["substitutions"]) == ("1", "0", 1)
+    # What came back, per item: the return hands back the substitute custody holds.
+    assert [(r["item_code"], r["quantity"]) for r in battery["received_items"]] == [("HW-P60-BAT2", "1")]
+    assert [(r["item_code"], r["quantity"]) for r in charger["received_items"]] == [("HW-CHARGER", "2")]
     assert [r["item_code"] for r in call(client, net, "get", "/history?out=true")["items"]] == ["HW-CHARGER"]
     # The history by serial: one taken in, one that came back for the line.
     assert [r["intake_number"] for r in call(client, net, "get", "/history?serial=B9")["items"]] == [doc["number"]]
@@ -219,3 +223,17 @@ def test_the_workspace_describes_the_four_documents_and_their_forms(client, net,
     net.add_user("dealer.x", "SZ01", ["dealer"])
     r = client.get("/api/meta/documents", headers=net.headers("dealer.x"))
     assert not [e for e in r.json["documents"] if e["family"] == "swap"]
+
+
+def test_the_rules_exported_for_the_tablet_carry_the_rule_its_papers_and_its_own_answers(tmp_path):
+    from server.swap.pwa_export import write_rules
+
+    out = tmp_path / "swap-rules.json"
+    assert write_rules(out) and not write_rules(out)
+    data = json.loads(out.read_text())
+    assert data["classes"]["battery"]["months"] == 6 and data["papers"] == {"swap-intake-slip": ["a5"], "swap-send-list": ["a4"]}
+    # The answers the PWA's port is checked against are the rule's own, at its day boundaries.
+    for v in data["vectors"]:
+        assert rules.verdict(dt.date.fromisoformat(v["sale_date"]), v["class"], dt.date.fromisoformat(v["today"]),
+                             v["failed"]) == v["verdict"]
+    assert {v["verdict"] for v in data["vectors"]} == {"replace", "refund", "out_of_warranty"}

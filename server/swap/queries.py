@@ -112,7 +112,7 @@ def history(session: Session, args: dict) -> dict:
     sends = session.execute(sent_docs.where(SwapLine.intake_line_id.in_(ids))).all() if ids else []
     send_ids = [s.send_line for s in sends]
     back = session.execute(
-        select(SwapLine.send_line_id, SwapLine.quantity, SwapLine.substitute, SwapLine.shortfall)
+        select(SwapLine.send_line_id, SwapLine.quantity, SwapLine.substitute, SwapLine.shortfall, SwapLine.item_id)
         .join(SwapDocument, SwapDocument.id == SwapLine.document_id)
         .where(SwapDocument.doc_type == "swap_receive", SwapDocument.status == "posted", SwapLine.send_line_id.in_(send_ids))
     ).all() if send_ids else []
@@ -122,11 +122,16 @@ def history(session: Session, args: dict) -> dict:
         .group_by(SwapLine.intake_line_id)).all()) if ids else {}
     got: dict[uuid.UUID, Decimal] = {}
     subs: dict[uuid.UUID, int] = {}
+    # What came back per send line and item: a return hands back the item custody holds (a substitute).
+    came: dict[uuid.UUID, dict[uuid.UUID, Decimal]] = {}
     for b in back:
+        if b.quantity:
+            per = came.setdefault(b.send_line_id, {})
+            per[b.item_id] = per.get(b.item_id, ZERO) + b.quantity
         got[b.send_line_id] = got.get(b.send_line_id, ZERO) + b.quantity
         subs[b.send_line_id] = subs.get(b.send_line_id, 0) + (1 if b.substitute and b.quantity else 0)
     parties = _names(session, {d.party_id for _l, d in rows})
-    items = _items(session, {l.item_id for l, _d in rows})
+    items = _items(session, {l.item_id for l, _d in rows} | {i for per in came.values() for i in per})
     out = []
     for line, doc in rows:
         mine = [s for s in sends if s.lid == line.id]
@@ -136,6 +141,10 @@ def history(session: Session, args: dict) -> dict:
         since: dt.date | None = min((s.day for s in still), default=None)
         party, item = parties.get(doc.party_id), items.get(line.item_id)
         back_qty = Decimal(returned.get(line.id) or 0)
+        received_items: dict[uuid.UUID, Decimal] = {}
+        for s in mine:
+            for iid, q in came.get(s.send_line, {}).items():
+                received_items[iid] = received_items.get(iid, ZERO) + q
         out.append({
             "intake_line_id": line.id, "intake_id": doc.id, "intake_number": doc.number, "doc_date": doc.doc_date,
             "party_id": doc.party_id, "party_name": party.name if party else "", "item_id": line.item_id,
@@ -144,6 +153,9 @@ def history(session: Session, args: dict) -> dict:
             "verdict": line.verdict, "sent": sent, "received": received, "at_factory": sent - received,
             "substitutions": sum(subs.get(s.send_line, 0) for s in mine), "returned": back_qty,
             "at_point": line.quantity - sent + received - back_qty, "out_since": since,
+            "received_items": [{"item_id": iid, "item_code": items[iid].code if iid in items else "",
+                                "item_name": items[iid].name if iid in items else "", "quantity": q}
+                               for iid, q in received_items.items()],
             "days_out": (today - since).days if since else None,
         })
     return {"items": out, "total": total, "page": page, "page_size": size}

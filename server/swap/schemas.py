@@ -153,6 +153,13 @@ class SwapDocumentOut(Schema):
 SwapDocumentPage = page_schema(SwapDocumentOut, "SwapDocumentPage")
 
 
+class SwapReceivedItemOut(Schema):
+    item_id = ma.fields.UUID()
+    item_code = ma.fields.String()
+    item_name = ma.fields.String()
+    quantity = Qty()
+
+
 class SwapHistoryRowOut(Schema):
     intake_line_id = ma.fields.UUID()
     intake_id = ma.fields.UUID()
@@ -176,6 +183,8 @@ class SwapHistoryRowOut(Schema):
     at_point = Qty()
     out_since = ma.fields.Date(allow_none=True)
     days_out = ma.fields.Integer(allow_none=True)
+    received_items = ma.fields.List(ma.fields.Nested(SwapReceivedItemOut),
+                                    metadata={"description": "What came back from the factory, per item (a substitute too)"})
 
 
 SwapHistoryPage = page_schema(SwapHistoryRowOut, "SwapHistoryPage")
