@@ -14,6 +14,22 @@ import { ARTIFACTS, BASE_URL, CHROMIUM, COUNTER, PASSWORD, PHONE, T, TABLET, TES
 
 // -- scenarios ------------------------------------------------------------------
 
+/** Wait until an element's box (size and place) stays the same for three looks 150 ms apart. */
+async function steadyBox(locator, timeout = T) {
+  const end = Date.now() + timeout
+  let last = null
+  let same = 0
+  while (Date.now() < end) {
+    const box = await locator.boundingBox()
+    const key = box && `${Math.round(box.width)}x${Math.round(box.height)}@${Math.round(box.x)},${Math.round(box.y)}`
+    same = key && key === last ? same + 1 : 0
+    if (same >= 2) return
+    last = key
+    await new Promise((resolve) => setTimeout(resolve, 150))
+  }
+  throw new Error('the box never held still')
+}
+
 const scenarios = {
   /** sz01.clerk: login (wrong then right), menu by permission, language switch, logout. */
   async clerk(browser) {
@@ -317,8 +333,16 @@ const scenarios = {
     // A photo of the device as it goes back, beside the intake one.
     await page.locator(`${tid('pickup-new-photos')} ${tid('photo-input')}`).setInputFiles(TEST_IMAGE)
     await page.locator(`${tid('pickup-new-photos')} ${tid('photo-thumb')}`).waitFor({ timeout: T })
-    await sign(page)
+    // This page is still settling while the sync answers (the order re-read, its badges, the fonts of
+    // new words): the pad moved or was drawn again under the pen, and the signature came back empty
+    // (the failure seen here). Sign once the pad holds still in the middle of the screen (clear of
+    // the notices at the bottom), and go on once the form holds the signature.
     await fontsReady(page)
+    const pad = page.locator(`${tid('pickup-page')} ${tid('signature-canvas')}`)
+    await pad.evaluate((el) => el.scrollIntoView({ block: 'center' }))
+    await steadyBox(pad)
+    await sign(page)
+    await page.locator(`${tid('pickup-page')} .signature-box:not(.signature-empty)`).waitFor({ timeout: T })
     await shot(page, 'counter-11-pickup-zh-1024')
     await page.locator(tid('pickup-confirm')).click()
     await page.locator(tid('pickup-done')).waitFor({ timeout: T })
