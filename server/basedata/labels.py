@@ -7,7 +7,7 @@ FIELD_LABELS: dict[str, dict[str, str]] = {
     "code": {"zh-CN": "编码", "en": "Code"},
     "name": {"zh-CN": "名称", "en": "Name"},
     "name_en": {"zh-CN": "英文名称", "en": "English name"},
-    "active": {"zh-CN": "状态", "en": "Status"},
+    "active": {"zh-CN": "启用", "en": "Active"},
     "kind": {"zh-CN": "类别", "en": "Kind"},
     "brand_id": {"zh-CN": "品牌", "en": "Brand"},
     "brand_ids": {"zh-CN": "擅长品牌", "en": "Brands"},

@@ -10,8 +10,8 @@ import { BASE_URL, T, TABLET, apiAs, demoImei, fontsReady, login, newContext, ok
 
 const DESKTOP = { width: 1600, height: 960 }
 
-/** Go to an app path without reloading, through the app's router (a type with a screen of its own,
- *  ws-<key>-detail / -new, is sent on there by the workspace's page); a plain load if it cannot. */
+/** Go to an app path without reloading, through the app's router; a plain load if it cannot. A type
+ *  with a screen of its own (ws-<key>-detail / -new) is shown there, as its list opens it. */
 async function go(page, path) {
   const pushed = await page.evaluate(async (p) => {
     const app = document.querySelector('#app')?.__vue_app__
@@ -22,18 +22,24 @@ async function go(page, path) {
   if (!pushed) await page.goto(BASE_URL + path)
 }
 
+/** The address of an area's own screen for the type (route ws-<key>-detail / -new), or null. */
+async function ownScreen(page, key, what, id) {
+  return page.evaluate(([name, id]) => {
+    const router = document.querySelector('#app')?.__vue_app__?.config.globalProperties.$router
+    return router && router.hasRoute(name) ? router.resolve({ name, params: id ? { id } : {} }).fullPath : null
+  }, [`ws-${key}-${what}`, id])
+}
+
 /** The page now shown has drawn: the workspace's own (its data-path is the address), or an area's. */
-async function landed(page, workspaceTestId, areaReady) {
-  await page.waitForFunction(([id]) => {
-    const path = window.location.pathname
-    if (path.startsWith('/workspace/')) {
-      const el = document.querySelector(`[data-test="${id}"]`)
-      return !!el && el.dataset.path === path
-    }
-    return !!document.querySelector('.q-page[data-test]:not([data-test^="ws-"])')
-  }, [workspaceTestId], { timeout: T })
-  if (new URL(page.url()).pathname.startsWith('/workspace/')) await areaReady.workspace()
-  else await areaReady.area()
+async function landed(page, own, workspaceTestId, areaReady) {
+  if (own) {
+    await page.waitForFunction((p) => window.location.pathname === p, own, { timeout: T })
+    await areaReady.area()
+    return
+  }
+  await page.waitForFunction((id) => document.querySelector(`[data-test="${id}"]`)?.dataset.path === window.location.pathname,
+    workspaceTestId, { timeout: T })
+  await areaReady.workspace()
 }
 
 const listed = (entry) => (r) => r.request().method() === 'GET' && new URL(r.url()).pathname === entry.path
@@ -58,9 +64,10 @@ async function showDetail(page, entry, id) {
   }
   const read = entry.read.replace('{id}', id)
   const answered = page.waitForResponse((r) => r.request().method() === 'GET' && new URL(r.url()).pathname === read, { timeout: T })
-  await go(page, `/workspace/${entry.key}/${id}`)
+  const own = await ownScreen(page, entry.key, 'detail', id)
+  await go(page, own || `/workspace/${entry.key}/${id}`)
   assert.equal((await answered).status(), 200, `${entry.key}: read ${id}`)
-  await landed(page, 'ws-document-page', {
+  await landed(page, own, 'ws-document-page', {
     workspace: () => page.locator(`${tid('ws-document-page')} ${tid('ws-header')}`).waitFor({ timeout: T }),
     // An area's record screen (the online order page, a user's): its title drawn.
     area: () => page.locator('.q-page[data-test]:not([data-test^="ws-"]) h1').first().waitFor({ timeout: T }),
@@ -68,8 +75,9 @@ async function showDetail(page, entry, id) {
 }
 
 async function showForm(page, entry) {
-  await go(page, `/workspace/${entry.key}/new`)
-  await landed(page, 'ws-form-page', {
+  const own = await ownScreen(page, entry.key, 'new')
+  await go(page, own || `/workspace/${entry.key}/new`)
+  await landed(page, own, 'ws-form-page', {
     workspace: async () => {
       await page.locator(tid('ws-save')).waitFor({ timeout: T })
       const first = entry.fields.find((f) => f.type !== 'lines')
@@ -146,13 +154,15 @@ async function createDraft(page, entry) {
 }
 
 /**
- * Records only their own flow makes (a loaner lent, a refund asked for, a distributor's batch), made
- * at SZ01 through the same REST operations the desk's screens call, when the server holds none: so
- * their print forms (loaner-slip, refund-receipt, batch-acceptance) are reached like every other.
+ * Records only their own flow makes (a loaner lent, a refund asked for, a distributor's batch, an
+ * accessory taken in and sent to the factory), made at SZ01 through the same REST operations their
+ * screens call, when the server holds none: so their print forms (loaner-slip, refund-receipt,
+ * batch-acceptance, swap-intake-slip, swap-send-list) are reached like every other. A new family
+ * whose records no form makes adds its own here.
  * Each entry's list is asked first; what exists already is used as it is.
  */
 async function makeFlowRecords(call, meta) {
-  const keys = ['repair_loaner', 'repair_refund', 'repair_batch']
+  const keys = ['repair_loaner', 'repair_refund', 'repair_batch', 'swap_intake', 'swap_send']
   const wanted = []
   for (const e of meta.documents.filter((d) => keys.includes(d.key) && d.prints.length)) {
     if (!(await call('GET', `${e.path}?page=1&page_size=1`)).total) wanted.push(e.key)
@@ -191,6 +201,19 @@ async function makeFlowRecords(call, meta) {
     const party = (await clerk('GET', '/api/parties?role=distributor&page_size=5')).items[0]
     assert.ok(party, 'demo data: a distributor')
     await clerk('POST', '/api/repair/batches', { party_id: party.id, contact_name: '走查', contact_phone: '13900000002' })
+  }
+  if (wanted.includes('swap_intake') || wanted.includes('swap_send')) {
+    // A distributor's accessory taken in (附件受理), then sent to the factory (对换发厂).
+    const party = (await manager('GET', '/api/parties?role=distributor&page_size=5')).items[0]
+    const accessory = (await manager('GET', '/api/items?kind=accessory&page_size=20')).items.find((i) => !i.serialized)
+    const maker = (await manager('GET', '/api/parties?role=manufacturer&page_size=5')).items[0]
+    assert.ok(party && accessory && maker, 'demo data: a distributor, an accessory, a manufacturer')
+    const intake = await manager('POST', '/api/swap/intakes', {
+      party_id: party.id, contact_name: '走查', lines: [{ item_id: accessory.id, quantity: '1', fault: '走查：不充电' }],
+    })
+    if (wanted.includes('swap_send')) {
+      await manager('POST', '/api/swap/sends', { manufacturer_id: maker.id, lines: [{ intake_line_id: intake.lines[0].id }] })
+    }
   }
   return wanted
 }
