@@ -144,7 +144,15 @@ export const scenarios = {
       ['/repair/pickup', 'pickup-page', 'pickup'],
       ['/workshop/queue', 'ws-queue-search', 'repair queue'],
       ['/backoffice/stock', 'bo-stock-table', 'current stock'],
-      ['/backoffice/basedata/items', 'bo-table', 'base data'],
+      ['/workspace/items', 'ws-table', 'base data (workspace list)'],
+      ['/workspace/items/new', 'ws-form-page', 'base-data form (workspace)'],
+      ['/workspace/goods_receipt', 'ws-table', 'warehouse documents (workspace list)'],
+      ['/workspace/goods_receipt/new', 'ws-form-page', 'warehouse document form (workspace)'],
+      ['/frontdesk/lend', 'fd-lend-page', 'loaner lending'],
+      ['/frontdesk/batches', 'fd-batches-page', 'distributor batches'],
+      ['/imei', 'hq-imei-page', 'IMEI timeline'],
+      ['/finance/counterparties', 'fin-counterparties-table', 'receivables and payables'],
+      ['/finance/accounts', 'fin-accounts-table', 'money accounts'],
       ['/backoffice/dashboard', 'bo-kpi-intake', 'dashboard'],
     ]
     for (const [path, testId, name] of screens) {

@@ -177,11 +177,13 @@ export const scenarios = {
     await dialog.waitFor({ timeout: T })
     await page.locator(tid('admin-unaudit-confirm')).click()
     const reasonBox = dialog.locator('.q-field', { has: field(page, 'admin-unaudit-reason') })
-    await reasonBox.locator('.q-field__messages').filter({ hasText: /[\u4e00-\u9fff]/ }).waitFor({ timeout: T })
+    // Quasar animates field messages: while the old one leaves, two message boxes exist; read the one with words.
+    const reasonMessage = reasonBox.locator('.q-field__messages').filter({ hasText: /[\u4e00-\u9fff]/ })
+    await reasonMessage.waitFor({ timeout: T })
     assert.equal((await admin('GET', `/api/repair/orders/${order.id}`)).order.state, 'audited', 'nothing changes without a reason')
     await fontsReady(page)
     await shot(page, 'admin-08-unaudit-no-reason-zh-tablet')
-    ok(`un-audit without a reason is refused at the field: ${(await reasonBox.locator('.q-field__messages').innerText()).trim()}`)
+    ok(`un-audit without a reason is refused at the field: ${(await reasonMessage.innerText()).trim()}`)
 
     const reason = '审核时漏录配件，退回更正'
     await field(page, 'admin-unaudit-reason').fill(reason)
