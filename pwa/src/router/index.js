@@ -11,6 +11,7 @@ import { routes as hqRoutes } from './hq.js'
 import { routes as adminRoutes } from './admin.js'
 import { routes as financeRoutes } from './finance.js'
 import { routes as frontdeskRoutes } from './frontdesk.js'
+import { routes as swapRoutes } from './swap.js'
 
 // Client routes. The server answers every one of them with index.html (SPA
 // fallback) and the service worker does the same offline.
@@ -34,6 +35,7 @@ export const routes = [
       ...adminRoutes,
       ...financeRoutes,
       ...frontdeskRoutes,
+      ...swapRoutes,
       { path: 'switch-user', name: 'switch-user', component: () => import('../pages/SwitchUserPage.vue'), meta: { permission: 'admin.switch_user', titleKey: 'menu.switchUser' } },
       { path: ':pathMatch(.*)*', name: 'not-found', component: () => import('../pages/NotFoundPage.vue'), meta: { titleKey: 'notFound.title' } },
     ],

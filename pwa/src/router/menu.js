@@ -11,6 +11,7 @@ import { menu as hqMenu } from './hq.js'
 import { menu as adminMenu } from './admin.js'
 import { menu as financeMenu } from './finance.js'
 import { menu as frontdeskMenu } from './frontdesk.js'
+import { menu as swapMenu } from './swap.js'
 
 export const MENU = [
   { key: 'home', route: 'home', icon: matDashboard, permission: null, section: 'workbench' },
@@ -23,6 +24,7 @@ export const MENU = [
   ...backofficeMenu,
   ...counterMenu,
   ...frontdeskMenu,
+  ...swapMenu,
   ...hqMenu,
   ...financeMenu,
   ...adminMenu,
