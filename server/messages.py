@@ -181,6 +181,7 @@ CATALOGUE: dict[str, str] = {
     "not a session of yours": "不是您的会话",
     "missing permission {permission}": "缺少权限 {permission}",
     "missing permission stock.view": "缺少权限 stock.view",
+    "missing permission exchange.view": "缺少权限 exchange.view",
     "needs {permission}": "需要权限 {permission}",
     "must not be the username": "不能与用户名相同",
     "must be at least {n} characters": "至少 {n} 个字符",

@@ -141,7 +141,31 @@ def swap_send_list(lines: int = 30):
                           intake_number=f"FJ-SZ01-2611-{i + 1:05d}") for i in range(lines)))
 
 
+def exchange_ticket():
+    from server.exchange.printing import ExchangeTicket
+    from server.printing.qr import exchange_token
+
+    return ExchangeTicket(
+        org=ORG, number="HJ-SZ01-2611-00007", provisional_code="K7QD5-0007", token=exchange_token(ORDER_ID), taken_at=T0,
+        clerk="李娜", customer_name="王芳", customer_phone="13800138000", model="华为 Mate 60 Pro", imei=imei(7),
+        mode="现场换机", state="待换机", fault="不开机；开机黑屏", sale_date=dt.date(2026, 11, 24),
+        warranty_until=dt.date(2027, 11, 24), verdict=("售出 7 天内出现性能故障：可退货、换机或维修",))
+
+
+def exchange_certificate():
+    from server.exchange.printing import ExchangeCertificate
+    from server.printing.qr import exchange_token
+
+    return ExchangeCertificate(
+        org=ORG, number="HJ-SZ01-2611-00007", token=exchange_token(ORDER_ID), exchanged_at=T0, handled_by="李娜",
+        customer_name="王芳", customer_phone="13800138000", model="华为 Mate 60 Pro", old_imei=imei(7), new_imei=imei(8),
+        new_model="华为 Mate 60 Pro", warranty_from=dt.date(2026, 11, 27), warranty_until=dt.date(2027, 11, 27),
+        warranty_months=12, old_sale_date=dt.date(2026, 11, 24), mode="现场换机", fee=Decimal("50.00"), handed_over=True,
+        signature=SIGNATURE)
+
+
 SAMPLES = {
+    "exchange-ticket": exchange_ticket, "exchange-certificate": exchange_certificate,
     "swap-intake-slip": swap_intake_slip, "swap-send-list": swap_send_list,
     "intake-ticket": intake_ticket, "device-label": device_label, "quotation": quotation,
     "pickup-receipt": pickup_receipt, "deposit-receipt": lambda: payment_receipt("deposit"),

@@ -54,6 +54,10 @@ def test_a_bad_token_names_the_field(bad):
 # -- every form, both languages ---------------------------------------------------------------------
 
 EXPECTED = {
+    "exchange-ticket": ["换机受理单", "客户联", "存根联", "HJ-SZ01-2611-00007", "K7QD5-0007", samples.imei(7), "138****8000",
+                        "13800138000", "现场换机", "性能故障"],
+    "exchange-certificate": ["换机凭证", "HJ-SZ01-2611-00007", samples.imei(7), samples.imei(8),
+                             "2026-11-27 至 2027-11-27（12 个月）", "¥50.00"],
     "intake-ticket": ["维修受理单", "客户联", "存根联", "WX-SZ01-2611-00042", "K7QD5-0042", samples.imei(42), "王芳",
                       "138****8000", "13800138000", "充电器（已收）", "保护壳（未收）", "左上角磕碰", "¥100.00"],
     "device-label": ["WX-SZ01-2611-00042", "K7QD5-0042", samples.imei(42), "华为 Mate 60 Pro"],
@@ -112,7 +116,8 @@ def test_every_form_renders_with_the_bundled_font_and_its_qr_code(form):
     title = {"intake-ticket": "Repair intake ticket", "device-label": "WX-SZ01", "quotation": "Repair quotation",
              "pickup-receipt": "Pickup receipt", "deposit-receipt": "Deposit receipt", "refund-receipt": "Refund slip",
              "handover-slip": "Device handover slip", "packing-list": "Repair packing list", "loaner-slip": "Loaner slip",
-             "batch-acceptance": "Batch acceptance list", "swap-intake-slip": "intake slip",  # pdftotext reads "ry" as "r y"
+             "batch-acceptance": "Batch acceptance list", "swap-intake-slip": "intake slip", "exchange-ticket": "Exchange ticket",
+             "exchange-certificate": "Exchange certificate",  # pdftotext reads "ry" as "r y"
              "swap-send-list": "Send-to-factor", **{
                  name.replace("_", "-"): t.label["en"] for name, t in DOC_TYPES.items()}}[form]
     assert title in english

@@ -43,7 +43,7 @@ class PrintArgs(Schema):
 
 
 class ResolvedOut(Schema):
-    kind = ma.fields.String(metadata={"description": "repair_order or stock_document"})
+    kind = ma.fields.String(metadata={"description": "repair_order, stock_document or exchange_order"})
     id = ma.fields.UUID()
     number = ma.fields.String()
     provisional_code = ma.fields.String()
@@ -68,7 +68,8 @@ def print_form(args, form, document_id):
     """One document printed on one form: ``intake-ticket``, ``device-label`` (order id), ``quotation``
     (quotation id), ``pickup-receipt``, ``deposit-receipt``, ``refund-receipt`` (payment id),
     ``handover-slip`` (order id), ``packing-list`` (packing list id), ``loaner-slip`` (loaner id),
-    ``batch-acceptance`` (batch id); a warehouse document on the form named as its API path
+    ``batch-acceptance`` (batch id), ``exchange-ticket``, ``exchange-certificate`` (exchange order id); a
+    warehouse document on the form named as its API path
     (``goods-receipt``, ``goods-issue``, ``bin-transfer``, ``engineer-requisition``,
     ``engineer-return``, ``engineer-use``, ``stock-adjustment``, ``disassembly``,
     ``price-adjustment``: the document's id)."""
@@ -108,7 +109,8 @@ def print_form(args, form, document_id):
 @blp.response(200, ResolvedOut)
 def resolve(token):
     """The document a printed QR code names, if the caller may see it (another point's: 404): a
-    repair order, or a warehouse document (which needs ``stock.view`` too)."""
+    repair order, a warehouse document (which needs ``stock.view`` too) or an exchange order
+    (``exchange.view``)."""
     kind, doc_id = parse_token(token)
     if kind == "stock_document":
         if not principal().can("stock.view"):
@@ -116,6 +118,14 @@ def resolve(token):
         doc = get_stock_document(db_session(), None, doc_id)
         return {"kind": kind, "id": doc.id, "number": doc.number or "", "provisional_code": "", "state": doc.status,
                 "doc_type": doc.doc_type}
+    if kind == "exchange_order":
+        from ..exchange import operations as exchange_ops
+
+        if not principal().can("exchange.view"):
+            raise Forbidden("missing permission exchange.view", {"permission": ["exchange.view"]})
+        order = exchange_ops.get_order(db_session(), doc_id)
+        return {"kind": kind, "id": order.id, "number": order.number or "", "provisional_code": order.provisional_code,
+                "state": order.state}
     order = repair_ops.get_order(db_session(), doc_id)
     return {"kind": kind, "id": order.id, "number": order.number or "", "provisional_code": order.provisional_code,
             "state": order.state}

@@ -104,4 +104,29 @@ def _swap_forms() -> list[Form]:
 
 FORMS.update({f.name: f for f in _swap_forms()})
 
+
+def _exchange(name: str) -> Callable:
+    def load(session, document_id, ctx):
+        from ..exchange import printing
+
+        return getattr(printing, name)(session, document_id, ctx)
+
+    load.__name__ = f"exchange_{name}"
+    return load
+
+
+def _exchange_forms() -> list[Form]:
+    """The exchange order's ticket and certificate (``server/exchange/printing.py``); its GET route
+    needs ``exchange.view``."""
+    from ..exchange.printing import ExchangeCertificate, ExchangeTicket
+
+    return [Form("exchange-ticket", "print/exchange_ticket.html", ExchangeTicket, ("80mm", "a5"), "exchange.view",
+                 _exchange("exchange_ticket"), document_type="exchange_order"),
+            Form("exchange-certificate", "print/exchange_certificate.html", ExchangeCertificate, ("a5", "80mm"),
+                 "exchange.view", _exchange("exchange_certificate"), document_type="exchange_order")]
+
+
+FORMS.update({f.name: f for f in _exchange_forms()})
+
+
 FORMATS = ("pdf", "html")

@@ -28,8 +28,9 @@ _DECODE = {c: i for i, c in enumerate(ALPHABET)}
 # Crockford base32 reads the letters a human or a scanner may confuse as the digits they look like.
 _DECODE.update({"O": 0, "I": 1, "L": 1})
 # A warehouse document's code is the same scheme with ``S1``: its id is made where it is
-# drafted, and the code opens it in the workspace for whoever may see it.
-KINDS = {"R1": "repair_order", "S1": "stock_document"}
+# drafted, and the code opens it in the workspace for whoever may see it. An exchange order's is
+# ``E1``: its id too is made on the tablet at intake, so an offline ticket scans as the official one.
+KINDS = {"R1": "repair_order", "S1": "stock_document", "E1": "exchange_order"}
 TOKEN_LENGTH = 28
 
 
@@ -48,6 +49,10 @@ def order_token(order_id: uuid.UUID) -> str:
 
 def stock_token(document_id: uuid.UUID) -> str:
     return _token("S1", document_id)
+
+
+def exchange_token(order_id: uuid.UUID) -> str:
+    return _token("E1", order_id)
 
 
 def parse_token(token: str) -> tuple[str, uuid.UUID]:

@@ -157,12 +157,12 @@ async function createDraft(page, entry) {
  * Records only their own flow makes (a loaner lent, a refund asked for, a distributor's batch, an
  * accessory taken in and sent to the factory), made at SZ01 through the same REST operations their
  * screens call, when the server holds none: so their print forms (loaner-slip, refund-receipt,
- * batch-acceptance, swap-intake-slip, swap-send-list) are reached like every other. A new family
+ * batch-acceptance, swap-intake-slip, swap-send-list, the exchange ticket and certificate) are reached like every other. A new family
  * whose records no form makes adds its own here.
  * Each entry's list is asked first; what exists already is used as it is.
  */
 async function makeFlowRecords(call, meta) {
-  const keys = ['repair_loaner', 'repair_refund', 'repair_batch', 'swap_intake', 'swap_send']
+  const keys = ['repair_loaner', 'repair_refund', 'repair_batch', 'swap_intake', 'swap_send', 'exchange-orders']
   const wanted = []
   for (const e of meta.documents.filter((d) => keys.includes(d.key) && d.prints.length)) {
     if (!(await call('GET', `${e.path}?page=1&page_size=1`)).total) wanted.push(e.key)
@@ -215,6 +215,15 @@ async function makeFlowRecords(call, meta) {
       await manager('POST', '/api/swap/sends', { manufacturer_id: maker.id, lines: [{ intake_line_id: intake.lines[0].id }] })
     }
   }
+  if (wanted.includes('exchange-orders')) {
+    // An exchange taken in (换机受理) by the manager, who may override the 三包 rules (no card here).
+    const device = (await manager('GET', '/api/items?kind=device&page_size=5')).items.find((i) => i.serialized && i.model_id)
+    assert.ok(device, 'demo data: a serialized device of a model')
+    await manager('POST', '/api/exchange/orders', {
+      customer_name: '登记走查', customer_phone: '13700000003', imei: withLuhn('35' + String(Date.now()).slice(-12)),
+      model_id: device.model_id, fault_description: '走查：不开机', mode: 'B', override_reason: '走查打印',
+    })
+  }
   return wanted
 }
 
@@ -252,6 +261,7 @@ export const scenarios = {
     const printed = new Set()
     const empty = []
     const created = []
+    let imeiOpened = null
     for (const entry of entries) {
       const shoot = families.get(entry.family) === entry
       const total = await showList(page, entry)
@@ -273,6 +283,15 @@ export const scenarios = {
         firstIds[entry.key] = first.id
         await showDetail(page, entry, first.id)
         if (entry.prints.length) await checkPrints(page, entry, first.id, printed)
+        // A serial on a document opens the unit's IMEI timeline (once, on the first document showing one).
+        if (!imeiOpened && (await page.locator(tid('ws-imei-link')).count())) {
+          const serial = (await page.locator(tid('ws-imei-link')).first().innerText()).trim()
+          await page.locator(tid('ws-imei-link')).first().click()
+          await page.locator(tid('hq-imei-page')).waitFor({ timeout: T })
+          assert.ok(decodeURIComponent(page.url()).endsWith(`/imei/${serial}`), page.url())
+          imeiOpened = `${entry.key}: ${serial}`
+          await showDetail(page, entry, first.id)
+        }
         if (shoot) {
           await settle(page)
           await shot(page, `registry-${entry.key}-detail-zh-tablet`)
@@ -289,6 +308,8 @@ export const scenarios = {
       }
       assert.deepEqual(consoleErrors, [], `${entry.key}: no console error`)
     }
+    assert.ok(imeiOpened, 'no document showed a serial linking to its IMEI timeline')
+    ok(`a document's serial opens its IMEI timeline (${imeiOpened})`)
     ok(`${entries.length} entries walked (${meta.documents.length} document types, ${meta.kinds.length} base-data kinds): list, detail, form; no console error`)
     if (created.length) ok(`a draft made through the form (no record yet, print forms to show): ${created.join(', ')}`)
     if (empty.length) ok(`no record yet, detail not shown: ${empty.join(', ')}`)

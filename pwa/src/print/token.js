@@ -7,7 +7,7 @@
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'
 
 // Printed codes name what they open by a two-character prefix (server/printing/qr.py KINDS).
-export const TOKEN_KINDS = { R1: 'repair_order', S1: 'stock_document' }
+export const TOKEN_KINDS = { R1: 'repair_order', S1: 'stock_document', E1: 'exchange_order' }
 // Crockford base32 reads the letters a person or a scanner may confuse as the digits they resemble.
 const DECODE = Object.fromEntries([...ALPHABET].map((c, i) => [c, i]).concat([['O', 0], ['I', 1], ['L', 1]]))
 
@@ -29,6 +29,11 @@ export function orderToken(uuid) {
 
 export function stockToken(uuid) {
   return token('S1', uuid)
+}
+
+/** An exchange order's code (its id made on the tablet at intake): the offline ticket scans as the official one. */
+export function exchangeToken(uuid) {
+  return token('E1', uuid)
 }
 
 /** What a scanned code opens: { kind, id } (kind from TOKEN_KINDS), or null when the text is not a
