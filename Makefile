@@ -48,7 +48,7 @@ $(PWA_DEPS): $(PWA)/package.json $(PWA)/package-lock.json
 $(PWA)/src/generated/repair-machine.json: server/repair/statemachine.py server/repair/rules.py server/repair/pwa_export.py | $(STAMP)
 	$(BIN)/python -m server.repair.pwa_export $@
 
-$(PWA)/src/generated/exchange-machine.json: server/exchange/statemachine.py server/exchange/rules.py server/exchange/pwa_export.py server/repair/rules.py | $(STAMP)
+$(PWA)/src/generated/exchange-machine.json: server/exchange/statemachine.py server/exchange/rules.py server/exchange/pwa_export.py server/repair/rules.py server/printing/forms.py | $(STAMP)
 	$(BIN)/python -m server.exchange.pwa_export $@
 
 $(PWA)/src/generated/swap-rules.json: server/swap/rules.py server/swap/pwa_export.py server/printing/forms.py | $(STAMP)

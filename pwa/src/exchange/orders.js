@@ -1,0 +1,112 @@
+// The counter's view of exchange orders, made from what the point's database holds: the intakes and
+// machine events written on this point's tablets, the server's status documents (status:<event id>:
+// posted with the HJ number and the state it led to, or refused with reasons) and the last server
+// answer of GET /api/exchange/orders/<id> seen online (kept on the tablet: state, facts, steps with
+// who and when, and the sync events they reflect — ids, not clocks). Events not posted yet move the
+// order through the machine; refused ones do not. Pure, unit-tested.
+import { DEFAULT_FACTS, EXCHANGE, factsAfter, stateAfter } from './machine.js'
+
+const STATUS = 'status:'
+const byTime = (a, b) => (a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : a._id < b._id ? -1 : 1)
+
+function syncOf(status) {
+  if (!status) return 'pending'
+  return status.state === 'posted' ? 'posted' : status.state === 'rejected' ? 'rejected' : 'waiting'
+}
+
+/** Every exchange order of the point's documents (newest first); `snapshots`: id → the kept server answer (see snapshotOf). */
+export function projectExchanges(docs, snapshots = {}) {
+  const statuses = new Map()
+  const intakes = []
+  const events = new Map()
+  for (const d of docs) {
+    if (!d || typeof d._id !== 'string') continue
+    if (d._id.startsWith(STATUS)) statuses.set(d._id.slice(STATUS.length), d)
+    else if (d.type === 'exchange_intake') intakes.push(d)
+    else if (d.type === 'exchange_event' && d.order_id) {
+      if (!events.has(d.order_id)) events.set(d.order_id, [])
+      events.get(d.order_id).push(d)
+    }
+  }
+  const local = intakes.map((i) => exchangeFrom(i, events.get(i._id) || [], statuses, snapshots[i._id]))
+  // Orders this tablet did not take in but has seen online (another tablet's, or taken in through REST).
+  const seen = new Set(local.map((o) => o.id))
+  const remote = Object.entries(snapshots).filter(([id]) => !seen.has(id)).map(([id, s]) => exchangeFrom(null, events.get(id) || [], statuses, s, id))
+  return [...local, ...remote].sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0))
+}
+
+export function exchangeFrom(intake, eventDocs, statuses, snapshot, id = intake?._id) {
+  const intakeStatus = intake ? statuses.get(intake._id) : null
+  const intakeSync = intake ? syncOf(intakeStatus) : 'posted'
+  const reflected = new Set(snapshot?.events || [])
+  const events = [...eventDocs].sort(byTime).map((doc) => {
+    const status = statuses.get(doc._id)
+    return { doc, event: doc.event, sync: syncOf(status), reasons: status?.reasons || [], at: doc.created_at, serverState: status?.numbers?.state || null, userId: doc.user_id }
+  })
+  let state = snapshot?.state || EXCHANGE.initial
+  let facts = { ...DEFAULT_FACTS, mode: intake?.mode || snapshot?.facts?.mode || 'A', ...(snapshot?.facts || {}) }
+  for (const e of events) {
+    if (e.sync === 'rejected' || reflected.has(e.doc._id)) continue
+    state = e.sync === 'posted' && e.serverState ? e.serverState : stateAfter(state, e.event, facts)
+    facts = factsAfter(facts, e.event)
+  }
+  const src = intake || {}
+  const o = snapshot?.order || {}
+  return {
+    id,
+    intake,
+    number: intakeStatus?.numbers?.exchange_order || snapshot?.number || null,
+    sync: intakeSync,
+    reasons: intakeStatus?.reasons || [],
+    provisionalCode: src.provisional_code || o.provisional_code || '',
+    imei: src.imei || o.imei || '',
+    replacementImei: events.findLast((e) => e.sync !== 'rejected' && e.doc.replacement_imei && e.event !== 'receive_replacement')?.doc.replacement_imei || o.replacement_imei || '',
+    factoryImei: o.factory_imei || '',
+    customerName: src.customer_name || o.customer_name || '',
+    customerPhone: src.customer_phone || src.member_phone || o.customer_phone || '',
+    modelId: src.model_id || o.model_id || null,
+    mode: facts.mode,
+    eligibility: o.eligibility || null,
+    overrideReason: src.override_reason || o.override_reason || '',
+    createdAt: src.created_at || o.created_at || '',
+    state: intakeSync === 'rejected' ? null : state,
+    facts,
+    events,
+    steps: snapshot?.steps || [],
+    links: snapshot?.links || {},
+    pendingEvents: events.filter((e) => e.sync === 'pending' || e.sync === 'waiting').length + (intakeSync === 'pending' || intakeSync === 'waiting' ? 1 : 0),
+    rejectedEvents: events.filter((e) => e.sync === 'rejected'),
+  }
+}
+
+/** What is kept of a server answer (GET /api/exchange/orders/<id>) for offline use. */
+export function snapshotOf(detail, now = new Date()) {
+  const o = detail.order
+  return {
+    state: o.state,
+    number: o.number,
+    facts: detail.facts,
+    allowed: detail.allowed_events,
+    order: {
+      imei: o.imei, replacement_imei: o.replacement_imei, factory_imei: o.factory_imei, customer_name: o.customer_name,
+      customer_phone: o.customer_phone, model_id: o.model_id, eligibility: o.eligibility, override_reason: o.override_reason,
+      provisional_code: o.provisional_code, created_at: o.created_at, mode: o.mode, unit_at: o.unit_at, fee: o.fee,
+    },
+    steps: (detail.steps || []).map((s) => ({ seq: s.seq, event: s.event, at: s.at, username: s.username, source: s.source, reversed: s.reversed_by_seq != null, reverses: s.reverses_seq ?? null })),
+    links: detail.links || {},
+    events: (detail.steps || []).map((s) => s.event_id).filter(Boolean),
+    fetchedAt: now.toISOString(),
+  }
+}
+
+/** Orders matching {state: name|'all'|'pending_sync', q}; q: number, provisional code, IMEI (old or new), phone, name. */
+export function filterExchanges(orders, { state = 'all', q = '' } = {}) {
+  const needle = String(q || '').trim().toLowerCase()
+  return orders.filter((o) => {
+    if (state === 'pending_sync') {
+      if (!o.pendingEvents && o.sync === 'posted') return false
+    } else if (state !== 'all' && o.state !== state) return false
+    if (!needle) return true
+    return [o.number, o.provisionalCode, o.imei, o.replacementImei, o.customerPhone, o.customerName].some((v) => v && String(v).toLowerCase().includes(needle))
+  })
+}
