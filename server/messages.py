@@ -509,6 +509,23 @@ CATALOGUE: dict[str, str] = {
     "at most the exchange days": "不能超过换机天数",
     "no such fault symptom": "没有这个故障现象",
     "battery, charger or headset": "须为电池、充电器或耳机",
+    # exchange packing lists and loaner slips, the repair deposit carried over (issue 17 §5, issue 16 §9)
+    "no open repair or exchange order for IMEI {imei}": "IMEI {imei} 没有未完结的维修单或换机单",
+    "{order}: an exchange unit goes to the manufacturer, on a factory list": "{order}：换机旧机只能装入发厂装箱单",
+    "{order} is replaced by another manufacturer": "{order} 由另一家厂家换机",
+    "this is the customer's old unit: scan the manufacturer's replacement and name the unit it replaces (replaces_imei)":
+        "这是客户的旧机：请扫描厂家的新机，并注明它替换的旧机（replaces_imei）",
+    "no exchange unit with this IMEI on the list": "装箱单上没有此 IMEI 的换机旧机",
+    "loaners are lent while the exchange is open": "换机单未完结时才能借出备机",
+    "a loaner is lent while the customer waits for the manufacturer's unit (mode B)": "返厂换机（B）客户等候厂家新机期间才能借出备机",
+    "the loaner {serial} is still out on {number}: take it back first": "备机 {serial}（{number}）尚未归还：请先收回备机",
+    "a deposit is carried over by the service point that holds it": "押金须由收取押金的网点结转",
+    "only a repair converted to an exchange carries its deposit over": "只有转为换机的维修单才能结转押金",
+    "not converted to an exchange": "未转换机",
+    "the deposit was carried over already ({number})": "押金已结转（{number}）",
+    "carried over": "已结转",
+    "the exchange has given the customer a unit already: refund the deposit instead": "换机单已把新机交给客户：请改为退还押金",
+    "no deposit is held on this order": "此单没有押金",
     # words filled into templates
     "good": "良品", "defective": "坏品", "damaged": "坏品", "loaner": "备用机",
     "accepted": "接受", "declined": "谢绝", "superseded": "作废", "pending": "待定",

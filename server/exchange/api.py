@@ -13,6 +13,8 @@ from ..http import Blueprint, authenticated, db_session, permission
 from . import operations as ops
 from . import rules
 from . import statemachine as sm
+from ..repair import loaners as loaner_ops
+from ..repair.schemas import LoanerIn, LoanerOut
 from .models import ExchangeRule
 from .queries import order_detail, orders_page
 from .schemas import (ExchangeEligibilityIn, ExchangeIntakeIn, ExchangeOrderArgs, ExchangeOrderDetailOut, ExchangeOrderPage, ExchangeReverseIn, ExchangeRuleIn, ExchangeRuleOut,
@@ -99,6 +101,19 @@ def reverse(data, order_id):
     order = ops.reverse_last_step(session, ops.get_order(session, order_id), data["reason"])
     session.commit()
     return order_detail(session, order)
+
+
+@blp.route("/orders/<uuid:order_id>/loaners", methods=["POST"])
+@permission("repair.loaner")
+@blp.arguments(LoanerIn)
+@blp.response(201, LoanerOut)
+def lend_loaner(data, order_id):
+    """换机备机单: a loaner lent while a return-to-factory exchange waits for the manufacturer's unit (the
+    repair loaner slip, BJ-…; returned with ``POST /api/repair/loaners/<id>/return`` before pickup)."""
+    session = db_session()
+    loaner = loaner_ops.lend_loaner(session, ops.get_order(session, order_id), data)
+    session.commit()
+    return loaner_ops.loaner_detail(session, loaner)
 
 
 @blp.route("/rules")

@@ -35,6 +35,33 @@ def post_intake(session: Session, event: Event) -> PostResult:
                       number=order.number)
 
 
+@register_handler("exchange_loaner_lend", permission="repair.loaner")
+def post_loaner_lend(session: Session, event: Event) -> PostResult:
+    """换机备机单 lent (order_id = the exchange order); the slip's id is the event's id (its return names it)."""
+    from ..repair import loaners
+
+    loaner = loaners.lend_loaner(session, ops.get_order(session, event.order_id), _payload(event),
+                                 loaner_id=uuid.UUID(event.id))
+    return PostResult(numbers={"repair_loaner": loaner.number}, document_type="repair_loaner", document_id=loaner.id,
+                      number=loaner.number)
+
+
+@register_handler("exchange_loaner_return", permission="repair.loaner")
+def post_loaner_return(session: Session, event: Event) -> PostResult:
+    """The exchange's loaner back (before the pickup, which waits for it on the same order)."""
+    from ..errors import NotFound
+    from ..repair import loaners
+
+    data = _payload(event)
+    order = ops.get_order(session, event.order_id)
+    loaner = loaners.get_loaner(session, data.pop("loaner_id"))
+    if loaner.exchange_order_id != order.id:
+        raise NotFound("no such loaner slip on this order", {"loaner_id": ["not found"]})
+    loaners.return_loaner(session, loaner, data)
+    return PostResult(numbers={"repair_loaner": loaner.number, "condition": loaner.return_condition},
+                      document_type="repair_loaner", document_id=loaner.id)
+
+
 @register_handler("exchange_event", permission="exchange.view")
 def post_event(session: Session, event: Event) -> PostResult:
     """One machine event (the handover of the replacement, pickup …); the machine checks the event's

@@ -67,6 +67,10 @@ class ExchangeOrder(DocumentMixin, Base):
     handed_over_at: Mapped[dt.datetime | None]
     signature: Mapped[str] = mapped_column(Text, default="")
     fee: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0"))
+    # A deposit carried over from the repair this came from (repair_deposit_transfer): the part
+    # applied to the fee, and the part paid back, when the customer gets the replacement.
+    deposit_applied: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0"))
+    deposit_returned: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0"))
     new_card_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("warranty_card.id"))
     # A/C: the manufacturer's unit that came into the point's good stock.
     factory_imei: Mapped[str] = mapped_column(String(40), default="")

@@ -261,7 +261,7 @@ def open_from_repair(session: Session, repair, reason: str) -> ExchangeOrder:
 
 _RESTORABLE = ("state", "mode", "unit_at", "unit_value", "replacement_imei", "replacement_item_id", "handed_over_at",
                "signature", "fee", "new_card_id", "factory_imei", "replacement_received_at", "carrier", "tracking_no",
-               "manufacturer_id", "conversion_reason", "repair_order_id")
+               "manufacturer_id", "conversion_reason", "repair_order_id", "deposit_applied", "deposit_returned")
 
 
 def _snapshot(order: ExchangeOrder) -> dict:
@@ -272,7 +272,7 @@ def _snapshot(order: ExchangeOrder) -> dict:
     return out
 
 
-_DECIMALS = {"unit_value", "fee"}
+_DECIMALS = {"unit_value", "fee", "deposit_applied", "deposit_returned"}
 _TIMES = {"handed_over_at", "replacement_received_at"}
 _IDS = {"replacement_item_id", "new_card_id", "manufacturer_id", "repair_order_id"}
 
@@ -414,19 +414,47 @@ def _new_card(session: Session, order: ExchangeOrder, imei: str, today: dt.date)
             "closed_card_id": str(old.id) if closing else None}
 
 
-def _fee(session: Session, order: ExchangeOrder, data: dict, led: _Ledgers) -> Decimal:
+def deposit_held(session: Session, order: ExchangeOrder) -> Decimal:
+    """The customer's money held on this order: deposits carried over from the repair it came from
+    (repair_deposit_transfer, posted) less what was applied to the fee or paid back."""
+    from ..repair.models import RepairDepositTransfer
+
+    carried = sum(session.execute(select(RepairDepositTransfer.amount).where(
+        RepairDepositTransfer.exchange_order_id == order.id, RepairDepositTransfer.status == "posted")).scalars(), ZERO)
+    return carried - order.deposit_applied - order.deposit_returned
+
+
+def _fee(session: Session, order: ExchangeOrder, data: dict, led: _Ledgers) -> dict:
     """A price difference or fee the customer pays now, as repair bills at pickup: their receivable
-    +fee and −fee, the cash drawer +fee."""
-    if data.get("fee") in (None, "", "0", "0.00", 0):
-        return ZERO
-    fee = _money(data["fee"], "fee")
-    acc = repair_ops._account(session, order, data.get("account_id"))
+    +fee; a deposit carried over is applied first (payable −d, receivable −d), the rest paid now
+    (receivable −due, the cash drawer +due); what is left of the deposit is paid back (payable −c,
+    the drawer −c), as repair's settlement does."""
+    fee = ZERO if data.get("fee") in (None, "", "0", "0.00", 0) else _money(data["fee"], "fee")
+    held = deposit_held(session, order)
+    if not fee and not held:
+        return {"fee": "0"}
+    applied = min(held, fee)
+    due, back = fee - applied, held - applied
+    acc = repair_ops._account(session, order, data.get("account_id")) if due or back else None
     cp = customer_counterparty(session, order)
     memo = f"换机差价 exchange fee {order.number}"
-    led.receivable += [CounterpartyLine(cp, "receivable", fee, memo=memo), CounterpartyLine(cp, "receivable", -fee, memo=memo)]
-    led.cash.append(CashLine(acc.id, fee, memo=memo))
+    if fee:
+        led.receivable.append(CounterpartyLine(cp, "receivable", fee, memo=memo))
+    if applied:
+        dmemo = f"结转押金抵扣 carried-over deposit applied {order.number}"
+        led.receivable += [CounterpartyLine(cp, "payable", -applied, memo=dmemo),
+                           CounterpartyLine(cp, "receivable", -applied, memo=dmemo)]
+    if due:
+        led.receivable.append(CounterpartyLine(cp, "receivable", -due, memo=memo))
+        led.cash.append(CashLine(acc.id, due, memo=memo))
+    if back:
+        bmemo = f"退还结转押金 carried-over deposit returned {order.number}"
+        led.receivable.append(CounterpartyLine(cp, "payable", -back, memo=bmemo))
+        led.cash.append(CashLine(acc.id, -back, memo=bmemo))
     order.fee += fee
-    return fee
+    order.deposit_applied += applied
+    order.deposit_returned += back
+    return {"fee": str(fee), **({"deposit_applied": str(applied), "deposit_returned": str(back)} if held else {})}
 
 
 def _give_replacement(session: Session, order: ExchangeOrder, data: dict, led: _Ledgers, imei: str, item: bd.Item,
@@ -434,11 +462,11 @@ def _give_replacement(session: Session, order: ExchangeOrder, data: dict, led: _
     """The customer gets ``imei`` (from ``at``), signs, pays any fee; their card moves to it."""
     sig = repair_ops.check_signature(data.get("signature"), "signature")
     value = led.move(item.id, at, _customer_place(session, order), imei, field="replacement_imei")
-    fee = _fee(session, order, data, led)
+    money = _fee(session, order, data, led)
     order.replacement_imei, order.replacement_item_id = imei, item.id
     order.handed_over_at, order.signature = utcnow(), sig
     cards = _new_card(session, order, imei, led.today)
-    return {"replacement_imei": imei, "value": str(value), "fee": str(fee), **cards}
+    return {"replacement_imei": imei, "value": str(value), **money, **cards}
 
 
 def _take_old_unit(session: Session, order: ExchangeOrder, data: dict, led: _Ledgers, value: Decimal) -> dict:
@@ -485,6 +513,13 @@ def fire(session: Session, order: ExchangeOrder, event: str, data: dict | None =
         raise Forbidden("an exchange is worked by the service point that took it in", {"org_id": ["not your order"]})
     before_state = order.state
     target = sm.check(order.state, event, facts_of(order), p.permissions)
+    if event in ("hand_over", "convert_to_onsite", "pickup"):
+        from ..repair.loaners import open_loaner
+
+        # 换机备机单: the loaner comes back before the customer gets a unit of their own.
+        out = open_loaner(session, exchange_order_id=order.id)
+        if out is not None:
+            raise InvalidInput("loaner_id", f"the loaner {out.serial} is still out on {out.number}: take it back first")
     before = _snapshot(order)
     step_id = uuid7()
     led = _Ledgers(session, order, event, step_id)

@@ -13,7 +13,7 @@ from ..basedata.text import normalise_imei
 from ..http import paginate
 from . import statemachine as sm
 from .models import ExchangeOrder, ExchangeStep
-from .operations import facts_of
+from .operations import deposit_held, facts_of
 
 
 def orders_query(args: dict):
@@ -53,7 +53,15 @@ def order_detail(session: Session, order: ExchangeOrder) -> dict[str, Any]:
     may_reverse = ("exchange.reverse" in p.permissions and order.state not in (sm.CANCELLED, sm.CONVERTED)
                    and bool(undoable) and undoable[-1].event != "convert_to_repair"
                    and not (undoable[-1].event == "intake" and order.from_repair_order_id is not None))
+    from ..repair.models import RepairLoaner
+
+    loaners = [{"id": str(x.id), "number": x.number, "serial": x.serial, "due_date": x.due_date.isoformat(),
+                "deposit": str(x.deposit), "returned_at": x.returned_at.isoformat() if x.returned_at else None}
+               for x in session.execute(select(RepairLoaner).where(RepairLoaner.exchange_order_id == order.id,
+                                                                  RepairLoaner.status == "posted")
+                                        .order_by(RepairLoaner.created_at)).scalars()]
     return {"order": order, "state_label": sm.STATE_LABELS[order.state], "mode_label": sm.MODES[order.mode],
+            "deposit_held": deposit_held(session, order), "loaners": loaners,
             "facts": facts.__dict__, "allowed_events": sm.allowed_events(order.state, facts, p.permissions)
             if p.may_write_org(order.org_id) else [],
             "may_reverse": may_reverse, "steps": steps, "links": links}

@@ -133,6 +133,8 @@ class ExchangeOrderOut(Schema):
     replacement_item_id = ma.fields.UUID(allow_none=True)
     handed_over_at = ma.fields.DateTime(allow_none=True)
     fee = Money()
+    deposit_applied = Money(metadata={"description": "Of a deposit carried over from the repair: applied to the fee"})
+    deposit_returned = Money(metadata={"description": "Of a deposit carried over from the repair: paid back"})
     new_card_id = ma.fields.UUID(allow_none=True)
     factory_imei = ma.fields.String()
     replacement_received_at = ma.fields.DateTime(allow_none=True)
@@ -171,6 +173,9 @@ class ExchangeOrderDetailOut(Schema):
     may_reverse = ma.fields.Boolean()
     steps = ma.fields.List(ma.fields.Nested(ExchangeStepOut))
     links = ma.fields.Dict(metadata={"description": "repair orders this one came from / became: {id, number}"})
+    deposit_held = Money(metadata={"description": "A deposit carried over from the repair, not yet applied or paid back"})
+    loaners = ma.fields.List(ma.fields.Dict(), metadata={"description": "换机备机单: loaners lent against this order "
+                                                                          "({id, number, serial, due_date, returned_at})"})
 
 
 ExchangeOrderPage = page_schema(ExchangeOrderOut, "ExchangeOrderPage")

@@ -353,7 +353,19 @@ def packing_list(session: Session, list_id, ctx: PrintContext) -> vm.PackingList
         to_contact = " ".join(x for x in (dest.contact_name, dest.contact_phone) if x)
     t = LABELS[ctx.lang]
     lines = []
+    xids = [line.exchange_order_id for line in pl.lines if line.exchange_order_id]
+    if xids:  # exchange units in the same box (换机装箱单): their HJ order, model and fault
+        from ..exchange.models import ExchangeOrder
+
+        exchanges = {o.id: o for o in session.execute(select(ExchangeOrder).where(ExchangeOrder.id.in_(xids))).scalars()}
     for line in pl.lines:
+        if line.exchange_order_id:
+            x = exchanges[line.exchange_order_id]
+            outcome = {"missing": t["line_missing"]}.get(line.state, "")
+            note = t["semi"].join(v for v in (outcome, line.replacement_imei and f"→ {line.replacement_imei}", line.note) if v)
+            lines.append(vm.PackingLine(seq=line.seq, order_number=x.number or "", imei=line.imei,
+                                        model=_model(session, x.model_id, ctx.lang) or "", fault=_fault(x, ctx.t), note=note))
+            continue
         order = orders.get(line.order_id)
         # Once checked in, the list says what happened to each device.
         outcome = {"missing": t["line_missing"], "unexpected": t["line_unexpected"]}.get(line.state, "")
@@ -374,7 +386,8 @@ def packing_list(session: Session, list_id, ctx: PrintContext) -> vm.PackingList
 
 def loaner_slip(session: Session, loaner_id, ctx: PrintContext) -> vm.LoanerSlip:
     loaner = loaner_ops.get_loaner(session, loaner_id)
-    order = _order(session, loaner.order_id)
+    # 换机备机单: lent against an exchange order, which has the same customer fields.
+    order = loaner_ops.order_of(session, loaner) if loaner.exchange_order_id else _order(session, loaner.order_id)
     item = session.get(bd.Item, loaner.item_id)
     t = LABELS[ctx.lang]
     return vm.LoanerSlip(

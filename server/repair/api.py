@@ -26,7 +26,7 @@ from . import money as money_ops
 from . import packing as packing_ops
 from .queries import comebacks, export_header, export_rows, imei_history, order_detail, orders_page
 from .schemas import (BatchArgs, BatchDetailOut, BatchDeviceIn, BatchEventIn, BatchIn, BatchPage, BatchPickupIn,
-                      ComebackArgs, ComebacksOut, CounterAccountOut, DecisionIn, DepositIn, HandoverIn, HandoverUserOut, ImeiHistoryOut,
+                      CarryOverIn, ComebackArgs, ComebacksOut, CounterAccountOut, DecisionIn, DepositIn, DepositTransferOut, HandoverIn, HandoverUserOut, ImeiHistoryOut,
                       InTransitListOut,
                       IntakeIn, LoanerArgs, LoanerIn, LoanerOut, LoanerPage, LoanerReturnIn, OrderDetailOut,
                       OrderExportArgs, OrderListArgs, OrderPage, PackIn, PackingDetailOut, PackingListArgs, PackingListIn,
@@ -203,6 +203,19 @@ def take_deposit(data, order_id):
     return pay
 
 
+@blp.route("/orders/<uuid:order_id>/carry-over-deposit", methods=["POST"])
+@permission("repair.deposit")
+@blp.arguments(CarryOverIn)
+@blp.response(201, DepositTransferOut)
+def carry_over_deposit(data, order_id):
+    """押金结转: the deposit held on a repair converted to an exchange moves to that exchange order
+    (posted at once, JZ-…), where the customer's charge uses it. Once per order."""
+    session = db_session()
+    t = ops.carry_over_deposit(session, ops.get_order(session, order_id), data)
+    session.commit()
+    return t
+
+
 @blp.route("/orders/<uuid:order_id>/refunds", methods=["POST"])
 @permission("repair.refund")
 @blp.arguments(RefundIn)
@@ -340,10 +353,11 @@ def pack_device(data, list_id):
     """Pack a device: name its order or scan its IMEI; refused at once if it may not be sent."""
     session = db_session()
     pl = packing_ops.get_packing_list(session, list_id)
-    if not data.get("order_id") and not data.get("imei"):
+    if not data.get("order_id") and not data.get("exchange_order_id") and not data.get("imei"):
         raise InvalidInput("order_id", "name the order or scan the IMEI")
-    field = "order_id" if data.get("order_id") else "imei"
-    packing_ops.add_to_packing_list(session, pl, order_id=data.get("order_id"), imei=data.get("imei"), field=field)
+    field = next(k for k in ("order_id", "exchange_order_id", "imei") if data.get(k))
+    packing_ops.add_to_packing_list(session, pl, order_id=data.get("order_id"), imei=data.get("imei"),
+                                    exchange_order_id=data.get("exchange_order_id"), field=field)
     session.commit()
     return _packing(pl)
 
@@ -379,7 +393,8 @@ def receive_packing_item(data, list_id):
     """Check in one device by its IMEI (the receiver signs); a device not on the list is flagged unexpected."""
     session = db_session()
     pl = packing_ops.get_packing_list(session, list_id)
-    packing_ops.receive_packing_item(session, pl, data["imei"], data.get("signature"), note=data.get("note", ""))
+    packing_ops.receive_packing_item(session, pl, data["imei"], data.get("signature"), note=data.get("note", ""),
+                                     replaces_imei=data.get("replaces_imei"))
     session.commit()
     return _packing(pl)
 

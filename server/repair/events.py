@@ -71,6 +71,15 @@ def post_deposit(session: Session, event: Event) -> PostResult:
                       number=pay.number)
 
 
+@register_handler("repair_deposit_carry_over", permission="repair.deposit")
+def post_deposit_carry_over(session: Session, event: Event) -> PostResult:
+    """押金结转: a converted repair's deposit to its exchange order (the transfer's id is the event's id)."""
+    order = ops.get_order(session, event.order_id)
+    t = ops.carry_over_deposit(session, order, _payload(event), transfer_id=uuid.UUID(event.id))
+    return PostResult(numbers={"repair_deposit_transfer": t.number, "amount": str(t.amount)},
+                      document_type="repair_deposit_transfer", document_id=t.id, number=t.number)
+
+
 # -- quotation, parts, refunds ----------------------------------------------------------------
 
 @register_handler("repair_quotation", permission="repair.quote")
@@ -159,7 +168,7 @@ def post_packing_receive(session: Session, event: Event) -> PostResult:
     data = _payload(event)
     pl = packing.get_packing_list(session, event.order_id)
     line = packing.receive_packing_item(session, pl, data["imei"], data.get("signature"), note=data.get("note", ""),
-                                        event_id=event.id)
+                                        replaces_imei=data.get("replaces_imei"), event_id=event.id)
     return PostResult(numbers={"repair_packing_list": pl.number, "line": str(line.seq), "state": line.state},
                       document_type="repair_packing_list", document_id=pl.id)
 

@@ -5,6 +5,11 @@ its book value when lent and comes back at that same value — into the loaner w
 condition, the defective warehouse when damaged — so lending never changes what the unit is
 worth. Money: the deposit is the customer's money we hold (payable +d, cash +d); at the return
 it is paid back less a damage charge, which is billed and settled from the deposit.
+
+The same slip is lent against an exchange order (换机备机单, ``exchange_order_id``): a return-to-
+factory exchange (mode B) whose customer waits without a phone until the manufacturer's unit
+arrives; the exchange refuses to give the customer a unit while its loaner is still out, so the
+loaner comes back at pickup (docs/exchange.md).
 """
 
 from __future__ import annotations
@@ -37,6 +42,38 @@ RETURN_DOC_TYPE = "repair_loaner_return"
 # Exported to devices (rules.desk()): a tablet lending offline checks the same.
 OPEN_STATES = (sm.PENDING_ACCEPTANCE, sm.PENDING_REPAIR, sm.PENDING_QC, sm.PENDING_PICKUP)
 SERIAL_MAX, NOTE_MAX, RETURN_NOTE_MAX = 40, 500, 300
+
+
+def _exchange_model():
+    from ..exchange.models import ExchangeOrder  # exchange imports repair: imported when used
+
+    return ExchangeOrder
+
+
+def order_of(session: Session, loaner: RepairLoaner):
+    """The repair or exchange order the loaner was lent against."""
+    if loaner.exchange_order_id is not None:
+        return session.get(_exchange_model(), loaner.exchange_order_id)
+    return session.get(RepairOrder, loaner.order_id)
+
+
+def open_loaner(session: Session, *, order_id: Any = None, exchange_order_id: Any = None) -> RepairLoaner | None:
+    """The loaner still out on an order, if any."""
+    stmt = select(RepairLoaner).where(RepairLoaner.status == "posted", RepairLoaner.returned_at.is_(None))
+    stmt = stmt.where(RepairLoaner.exchange_order_id == exchange_order_id) if exchange_order_id is not None \
+        else stmt.where(RepairLoaner.order_id == order_id)
+    return session.execute(stmt.limit(1)).scalar_one_or_none()
+
+
+def _check_exchange_lendable(order) -> None:
+    """换机备机单: a mode B exchange whose customer has no replacement yet."""
+    from ..exchange import statemachine as xsm
+
+    if order.state not in (xsm.PENDING_EXCHANGE, xsm.PENDING_DISPATCH, xsm.AT_FACTORY, xsm.PENDING_PICKUP):
+        raise TransitionRefused("loaners are lent while the exchange is open", {"state": [order.state]})
+    if order.mode != "B" or order.handed_over:
+        raise TransitionRefused("a loaner is lent while the customer waits for the manufacturer's unit (mode B)",
+                                {"mode": [order.mode]})
 
 
 def get_loaner(session: Session, loaner_id: Any) -> RepairLoaner:
@@ -76,7 +113,10 @@ def lend_loaner(session: Session, order: RepairOrder, data: dict, *, loaner_id: 
     p = get_principal(session)
     if not p.may_write_org(order.org_id):
         raise Forbidden("loaners are lent by the service point that took the device in", {"org_id": ["not your order"]})
-    if order.state not in OPEN_STATES:
+    exchange = not isinstance(order, RepairOrder)
+    if exchange:
+        _check_exchange_lendable(order)
+    elif order.state not in OPEN_STATES:
         raise TransitionRefused("loaners are lent while the order is open", {"state": [order.state]})
     serial = _text(data, "serial", SERIAL_MAX, required=True)
     wh = _warehouse(session, order.org_id, data.get("warehouse_id"), "warehouse_id", "loaner")
@@ -115,7 +155,8 @@ def lend_loaner(session: Session, order: RepairOrder, data: dict, *, loaner_id: 
     if data.get("deposit") not in (None, "", "0", "0.00", 0):
         deposit = _money(data["deposit"], "deposit")
         account_id = _account(session, order, data.get("account_id")).id
-    loaner = RepairLoaner(id=loaner_id or uuid7(), org_id=order.org_id, order_id=order.id, item_id=item.id, serial=serial,
+    loaner = RepairLoaner(id=loaner_id or uuid7(), org_id=order.org_id, order_id=None if exchange else order.id,
+                          exchange_order_id=order.id if exchange else None, item_id=item.id, serial=serial,
                           warehouse_id=wh.id, deposit=deposit, account_id=account_id, due_date=due, doc_date=today,
                           note=_text(data, "note", NOTE_MAX))
     core.create_document(session, loaner)
@@ -125,7 +166,7 @@ def lend_loaner(session: Session, order: RepairOrder, data: dict, *, loaner_id: 
 
 def write_lend_ledgers(session: Session, loaner: RepairLoaner) -> None:
     """At posting: the unit goes to the customer, the deposit comes in."""
-    order = session.get(RepairOrder, loaner.order_id)
+    order = order_of(session, loaner)
     wh = session.get(bd.Warehouse, loaner.warehouse_id)
     [move] = post_moves(session, [MoveSpec(loaner.item_id, location_for(session, loaner.org_id, "warehouse", warehouse=wh),
                                            _customer_location(session, loaner.org_id), Decimal(1), line_id=loaner.id,
@@ -167,14 +208,14 @@ def return_loaner(session: Session, loaner: RepairLoaner, data: dict) -> RepairL
     back = loaner.deposit - charge
     account_id = loaner.account_id
     if back and data.get("account_id"):
-        account_id = _account(session, session.get(RepairOrder, loaner.order_id), data["account_id"]).id
+        account_id = _account(session, order_of(session, loaner), data["account_id"]).id
     today = _today(session)
     post_moves(session, [MoveSpec(loaner.item_id, _customer_location(session, loaner.org_id),
                                   location_for(session, loaner.org_id, "warehouse", warehouse=wh), Decimal(1),
                                   line_id=loaner.id, value=loaner.value, serials=[loaner.serial])],
                org_id=loaner.org_id, doc_type=RETURN_DOC_TYPE, doc_id=loaner.id, doc_date=today)
     if loaner.deposit:
-        order = session.get(RepairOrder, loaner.order_id)
+        order = order_of(session, loaner)
         cp = customer_counterparty(session, order)
         src = Source(RETURN_DOC_TYPE, loaner.id, loaner.org_id, today, loaner.number or "")
         lines, cash = [], []
@@ -212,18 +253,25 @@ def loaner_row(loaner: RepairLoaner, order_number: str | None) -> dict:
 
 
 def loaner_detail(session: Session, loaner: RepairLoaner) -> dict:
-    return loaner_row(loaner, session.get(RepairOrder, loaner.order_id).number)
+    return loaner_row(loaner, order_of(session, loaner).number)
 
 
 def loaners_query(args: dict, today: dt.date):
-    """Loaner slips with their order's number (``q``: a slip or order number, or the unit's IMEI)."""
-    stmt = (select(RepairLoaner, RepairOrder.number.label("order_number"))
-            .join(RepairOrder, RepairOrder.id == RepairLoaner.order_id).where(RepairLoaner.status == "posted"))
+    """Loaner slips with their order's number, repair or exchange (``q``: a slip or order number, or
+    the unit's IMEI; ``order_id`` either order's id)."""
+    from sqlalchemy import func
+
+    ExchangeOrder = _exchange_model()
+    stmt = (select(RepairLoaner, func.coalesce(RepairOrder.number, ExchangeOrder.number).label("order_number"))
+            .outerjoin(RepairOrder, RepairOrder.id == RepairLoaner.order_id)
+            .outerjoin(ExchangeOrder, ExchangeOrder.id == RepairLoaner.exchange_order_id)
+            .where(RepairLoaner.status == "posted"))
     if args.get("q"):
         q = args["q"].strip()
-        stmt = stmt.where(or_(RepairLoaner.number == q.upper(), RepairOrder.number == q.upper(), RepairLoaner.serial == q))
+        stmt = stmt.where(or_(RepairLoaner.number == q.upper(), RepairOrder.number == q.upper(),
+                              ExchangeOrder.number == q.upper(), RepairLoaner.serial == q))
     if args.get("order_id"):
-        stmt = stmt.where(RepairLoaner.order_id == args["order_id"])
+        stmt = stmt.where(or_(RepairLoaner.order_id == args["order_id"], RepairLoaner.exchange_order_id == args["order_id"]))
     if args.get("out"):
         stmt = stmt.where(RepairLoaner.returned_at.is_(None))
     if args.get("overdue"):

@@ -328,6 +328,10 @@ class RepairPackingLine(IdMixin, Base):
     list_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("repair_packing_list.id", ondelete="CASCADE"), index=True)
     seq: Mapped[int]
     order_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("repair_order.id"), index=True)
+    # An exchange unit in the box (换机装箱单; a factory list may mix repair and exchange units), and
+    # the manufacturer's unit received in its place.
+    exchange_order_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("exchange_order.id"), index=True)
+    replacement_imei: Mapped[str] = mapped_column(String(40), default="")
     imei: Mapped[str] = mapped_column(String(15))
     state: Mapped[str] = mapped_column(String(12), default="packed")
     received_at: Mapped[dt.datetime | None]
@@ -359,7 +363,9 @@ class RepairLoaner(DocumentMixin, Base):
     DOC_TYPE = "repair_loaner"
     NUMBER_PREFIX = "BJ"
 
-    order_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("repair_order.id"), index=True)
+    # Lent against a repair order, or an exchange order (换机备机单: mode B while the unit is away).
+    order_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("repair_order.id"), index=True)
+    exchange_order_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("exchange_order.id"), index=True)
     item_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("item.id"))
     serial: Mapped[str] = mapped_column(String(40))
     warehouse_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("warehouse.id"))
@@ -378,6 +384,27 @@ class RepairLoaner(DocumentMixin, Base):
         from .loaners import write_lend_ledgers
 
         write_lend_ledgers(session, self)
+
+
+class RepairDepositTransfer(DocumentMixin, Base):
+    """押金结转: a deposit held on a repair order converted to an exchange, carried over to the
+    exchange order it became (issue 16 §9). Posted at once (number ``JZ-…``); its two counterparty
+    rows (the customer's payable −x on the repair, +x on the exchange) share this document as their
+    source, so both sides stay linked and no posted row is ever edited. One per repair order."""
+
+    __tablename__ = "repair_deposit_transfer"
+
+    DOC_TYPE = "repair_deposit_transfer"
+    NUMBER_PREFIX = "JZ"
+
+    order_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("repair_order.id"), unique=True)
+    exchange_order_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("exchange_order.id"), index=True)
+    amount: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0"))
+
+    def write_ledgers(self, session) -> None:
+        from .money import write_transfer_ledgers
+
+        write_transfer_ledgers(session, self)
 
 
 class RepairBatch(DocumentMixin, Base):

@@ -13,6 +13,8 @@ document). Rows, per kind (C = the customer, A = the cash/bank account):
                  C receivable −due;              A +due          (paid at pickup)
                  C payable −c;                   A −c            (deposit left over, returned)
                  manufacturer receivable +claim                 (in-warranty labour fee, claimable)
+- carry-over x (repair_deposit_transfer, to the exchange order the repair became):
+                 C payable −x (off the repair), C payable +x (onto the exchange); no cash moves
 """
 
 from __future__ import annotations
@@ -78,6 +80,20 @@ def write_payment_ledgers(session: Session, pay: RepairPayment) -> None:
         post_counterparty_entries(session, src, cps)
     if cash:
         post_cash_entries(session, src, cash)
+
+
+def write_transfer_ledgers(session: Session, transfer) -> None:
+    """押金结转: the customer's held money leaves the repair order and is held on the exchange order;
+    both rows have the transfer as their source, which names both orders."""
+    from ..exchange.models import ExchangeOrder
+
+    order = session.get(RepairOrder, transfer.order_id)
+    exchange = session.get(ExchangeOrder, transfer.exchange_order_id)
+    post_counterparty_entries(session, Source.of(transfer), [
+        CounterpartyLine(customer_counterparty(session, order), "payable", -transfer.amount,
+                         memo=f"押金结转至 deposit carried over to {exchange.number} from {order.number}"),
+        CounterpartyLine(customer_counterparty(session, exchange), "payable", transfer.amount,
+                         memo=f"押金结转自 deposit carried over from {order.number} to {exchange.number}")])
 
 
 # -- refund slips at the desk: the approver's queue, refusal ----------------------------------

@@ -716,8 +716,12 @@ def _payments(session: Session, order: RepairOrder) -> list[RepairPayment]:
 
 
 def deposit_held(session: Session, order: RepairOrder) -> Decimal:
-    """Deposits taken minus deposits refunded or applied (posted documents only)."""
-    held = ZERO
+    """Deposits taken minus deposits refunded, applied or carried over to an exchange (posted
+    documents only)."""
+    from .models import RepairDepositTransfer
+
+    held = -sum(session.execute(select(RepairDepositTransfer.amount).where(
+        RepairDepositTransfer.order_id == order.id, RepairDepositTransfer.status == "posted")).scalars(), ZERO)
     for pay in _payments(session, order):
         if pay.status != "posted":
             continue
@@ -744,6 +748,44 @@ def take_deposit(session: Session, order: RepairOrder, amount: Any, account_id: 
     core.create_document(session, pay)
     core.post_document(session, pay)
     return pay
+
+
+def carry_over_deposit(session: Session, order: RepairOrder, data: dict, *,
+                       transfer_id: uuid.UUID | None = None):
+    """押金结转 (issue 16 §9): the deposit held on a repair order converted to an exchange moves to
+    the exchange order it became, where the customer's charge uses it (the rest is paid back when
+    they get the replacement). ``amount`` defaults to all that is held; once per repair order; only
+    while the exchange has not given the customer a unit. The other way out is the refund slip.
+    Posted at once (``JZ-…``). Writes: repair_deposit_transfer, counterparty_entry, document_counter,
+    audit_log."""
+    from ..exchange import operations as xops
+    from ..exchange.models import ExchangeOrder
+    from .models import RepairDepositTransfer
+
+    if not get_principal(session).may_write_org(order.org_id):
+        raise Forbidden("a deposit is carried over by the service point that holds it", {"org_id": ["not your order"]})
+    exchange = session.get(ExchangeOrder, order.exchange_order_id) if order.exchange_order_id else None
+    if exchange is None or exchange.from_repair_order_id != order.id:
+        raise TransitionRefused("only a repair converted to an exchange carries its deposit over",
+                                {"exchange_order_id": ["not converted to an exchange"]})
+    done = session.execute(select(RepairDepositTransfer.number).where(RepairDepositTransfer.order_id == order.id)).first()
+    if done is not None:
+        raise Conflict(f"the deposit was carried over already ({done.number})", {"order_id": ["carried over"]})
+    if exchange.state not in xops.OPEN_STATES or exchange.handed_over:
+        raise TransitionRefused("the exchange has given the customer a unit already: refund the deposit instead",
+                                {"exchange_order_id": [exchange.state]})
+    held = deposit_held(session, order)
+    if held <= ZERO:
+        raise InvalidInput("amount", "no deposit is held on this order")
+    amount = held if data.get("amount") in (None, "") else _money(data["amount"], "amount")
+    if amount > held:
+        raise InvalidInput("amount", f"more than the deposit held ({held})")
+    transfer = RepairDepositTransfer(id=transfer_id or uuid7(), org_id=order.org_id, order_id=order.id,
+                                     exchange_order_id=exchange.id, amount=amount, doc_date=_today(session),
+                                     note=_text(data, "note", 300))
+    core.create_document(session, transfer)
+    core.post_document(session, transfer)
+    return transfer
 
 
 def _not_batch(order: RepairOrder) -> None:

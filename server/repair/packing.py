@@ -7,6 +7,13 @@ lives on the order (``forwarded_out``, ``custody_org_id``) and on its packing li
 (``forward``, ``forward_receive``, ``send_back``, ``forward_return``), so a device on a list and a
 device sent with the bare event follow the same rules. Every receipt is a signed handover to the
 receiver.
+
+Exchange units (换机装箱单, docs/exchange.md) travel on factory lists too, mixed with repair devices:
+their line names the exchange order (``exchange_order_id``) and every move is the exchange machine's
+own event — ``dispatch`` when the list is sent (defective or the customer's unit → in transit, in
+the stock ledger), ``receive_replacement`` when the manufacturer's unit is scanned in against the
+old one (in transit → the manufacturer → the point's good stock, the receivable settled) — so a unit
+on a list and a unit sent with the bare event follow the same rules and ledgers.
 """
 
 from __future__ import annotations
@@ -29,6 +36,15 @@ from ..org.scoping import may_see
 from . import statemachine as sm
 from .models import PACKING_PURPOSES, RepairOrder, RepairPackingLine, RepairPackingList
 from .operations import _service_point, _text, _today, _uuid, facts_of, fire, get_order, hand_over
+
+
+def _exchange():
+    # Exchange imports repair's operations: imported when used, not at module load.
+    from ..exchange import operations as xops
+    from ..exchange import statemachine as xsm
+    from ..exchange.models import ExchangeOrder
+
+    return xops, xsm, ExchangeOrder
 
 OPEN_LINE_STATES = ("packed", "in_transit")
 # The machine's event that sends a device of a list of this purpose, and the one that receives it.
@@ -57,7 +73,8 @@ def create_packing_list(session: Session, data: dict, *, list_id: uuid.UUID | No
     """A new packing list (draft) at the acting service point, optionally with its devices
     (``order_ids``). ``purpose``: ``forward`` (to the higher-level point), ``return`` (forwarded
     devices back to ``destination_org_id``, a lower-level point), ``factory`` (to
-    ``manufacturer_id``). Writes: repair_packing_list(_line), audit_log."""
+    ``manufacturer_id``; it may also carry exchange units, ``exchange_order_ids``).
+    Writes: repair_packing_list(_line), audit_log."""
     org = _service_point(session)
     purpose = data.get("purpose")
     if purpose not in PACKING_PURPOSES:
@@ -87,6 +104,8 @@ def create_packing_list(session: Session, data: dict, *, list_id: uuid.UUID | No
     core.create_document(session, pl)
     for i, oid in enumerate(data.get("order_ids") or []):
         add_to_packing_list(session, pl, order_id=oid, field=f"order_ids.{i}")
+    for i, oid in enumerate(data.get("exchange_order_ids") or []):
+        add_to_packing_list(session, pl, exchange_order_id=oid, field=f"exchange_order_ids.{i}")
     return pl
 
 
@@ -96,23 +115,42 @@ def _open_order_by_imei(session: Session, imei: str) -> RepairOrder | None:
         .order_by(RepairOrder.created_at.desc()).limit(1)).scalar_one_or_none()
 
 
+def _open_exchange_by_imei(session: Session, imei: str):
+    xops, xsm, ExchangeOrder = _exchange()
+    return session.execute(select(ExchangeOrder).where(
+        ExchangeOrder.imei == imei, ExchangeOrder.state.in_((xsm.PENDING_EXCHANGE, xsm.PENDING_DISPATCH)))
+        .order_by(ExchangeOrder.created_at.desc()).limit(1)).scalar_one_or_none()
+
+
 def add_to_packing_list(session: Session, pl: RepairPackingList, *, order_id: Any = None, imei: Any = None,
-                        field: str = "order_id") -> RepairPackingLine:
-    """Pack one device (by its order, or by scanning its IMEI). The machine is asked now whether
-    the device may be sent, so the clerk learns it at the box, not when the courier waits.
-    Writes: repair_packing_line, repair_packing_list, audit_log."""
+                        exchange_order_id: Any = None, field: str = "order_id") -> RepairPackingLine:
+    """Pack one device (by its repair order, its exchange order, or by scanning its IMEI: an open
+    repair order's device first, else an exchange unit waiting to go to the factory). The machine
+    is asked now whether the device may be sent, so the clerk learns it at the box, not when the
+    courier waits. Writes: repair_packing_line, repair_packing_list, audit_log."""
     if pl.status != "draft":
         raise TransitionRefused("the list has been sent: devices are packed while it is a draft", {"status": [pl.status]})
     p = get_principal(session)
     if not p.may_write_org(pl.org_id):
         raise Forbidden("only the sending service point packs the box", {"org_id": ["not the sending point"]})
+    if exchange_order_id is not None:
+        xops, _xsm, _model = _exchange()
+        try:
+            return _pack_exchange(session, pl, xops.get_order(session, exchange_order_id), field)
+        except (InvalidInput, NotFound) as exc:
+            if exc.errors and field in exc.errors:
+                raise
+            raise InvalidInput(field, "no such exchange order") from None
     if order_id is None and imei is not None:
         imei = normalise_imei(imei) if isinstance(imei, str) else imei
         if not isinstance(imei, str) or imei_problem(imei):
             raise InvalidInput(field, imei_problem(imei) if isinstance(imei, str) else "must be an IMEI")
         order = _open_order_by_imei(session, imei)
         if order is None:
-            raise InvalidInput(field, f"no open repair order for IMEI {imei}")
+            exchange = _open_exchange_by_imei(session, imei)
+            if exchange is not None and may_see(p, exchange):
+                return _pack_exchange(session, pl, exchange, field)
+            raise InvalidInput(field, f"no open repair or exchange order for IMEI {imei}")
     else:
         try:
             order = get_order(session, order_id)
@@ -145,11 +183,44 @@ def add_to_packing_list(session: Session, pl: RepairPackingList, *, order_id: An
     return line
 
 
+def _pack_exchange(session: Session, pl: RepairPackingList, order, field: str) -> RepairPackingLine:
+    """An exchange unit into a factory box, if the exchange machine would send it now (``dispatch``)
+    and it goes to the list's manufacturer."""
+    xops, xsm, _model = _exchange()
+    label = order.number or str(order.id)
+    if pl.purpose != "factory":
+        raise InvalidInput(field, f"{label}: an exchange unit goes to the manufacturer, on a factory list")
+    if order.org_id != pl.org_id:
+        raise InvalidInput(field, f"{label} belongs to another service point")
+    if order.manufacturer_id is not None and order.manufacturer_id != pl.manufacturer_id:
+        raise InvalidInput(field, f"{label} is replaced by another manufacturer")
+    for line in pl.lines:
+        if line.exchange_order_id == order.id:
+            raise InvalidInput(field, f"{label} is already on this list as line {line.seq}")
+    busy = session.execute(select(RepairPackingList.number).join(
+        RepairPackingLine, RepairPackingLine.list_id == RepairPackingList.id).where(
+        RepairPackingLine.exchange_order_id == order.id, RepairPackingLine.state.in_(OPEN_LINE_STATES),
+        RepairPackingList.closed_at.is_(None), RepairPackingList.id != pl.id)).first()
+    if busy is not None:
+        raise InvalidInput(field, f"{label} is already packed on {busy.number or 'another draft list'}")
+    try:
+        xsm.check(order.state, "dispatch", xops.facts_of(order), get_principal(session).permissions)
+    except TransitionRefused as exc:
+        raise on_line(exc, field, label) from None
+    pl.line_count += 1
+    line = RepairPackingLine(seq=pl.line_count, exchange_order_id=order.id, imei=order.imei, state="packed")
+    pl.lines.append(line)
+    session.flush()
+    core.record_audit(session, "repair_packing_list.pack", pl, after={"seq": line.seq, "exchange_order": order.number})
+    return line
+
+
 def remove_from_packing_list(session: Session, pl: RepairPackingList, order_id: uuid.UUID) -> None:
-    """Take a device out of a box not yet sent. Writes: repair_packing_line, audit_log."""
+    """Take a device (its repair or exchange order) out of a box not yet sent. Writes:
+    repair_packing_line, audit_log."""
     if pl.status != "draft":
         raise TransitionRefused("the list has been sent", {"status": [pl.status]})
-    line = next((l for l in pl.lines if l.order_id == order_id), None)
+    line = next((l for l in pl.lines if order_id in (l.order_id, l.exchange_order_id)), None)
     if line is None:
         raise NotFound("this order is not on the list")
     pl.lines.remove(line)
@@ -168,6 +239,9 @@ def send_packing_list(session: Session, pl: RepairPackingList, *, event_id: str 
         raise InvalidInput("lines", "pack at least one device")
     core.post_document(session, pl)
     for i, line in enumerate(pl.lines):
+        if line.exchange_order_id is not None:
+            _send_exchange(session, pl, line, i, event_id)
+            continue
         order = session.get(RepairOrder, line.order_id)
         data = {"note": f"装箱单 packing list {pl.number}"}
         if pl.purpose != "return":
@@ -180,6 +254,21 @@ def send_packing_list(session: Session, pl: RepairPackingList, *, event_id: str 
         line.state = "in_transit"
     session.flush()
     return pl
+
+
+def _send_exchange(session: Session, pl: RepairPackingList, line: RepairPackingLine, i: int, event_id: str | None) -> None:
+    """The exchange machine's ``dispatch``: the unit into the point's in-transit warehouse, carried
+    by the list's courier to the list's manufacturer."""
+    xops, _xsm, ExchangeOrder = _exchange()
+    order = session.get(ExchangeOrder, line.exchange_order_id)
+    data = {"carrier": pl.carrier, "tracking_no": pl.tracking_no, "note": f"装箱单 packing list {pl.number}"}
+    if order.manufacturer_id is None:
+        data["manufacturer_id"] = str(pl.manufacturer_id)
+    try:
+        xops.fire(session, order, "dispatch", data, event_id=f"{event_id}:{line.seq}" if event_id else None)
+    except DomainError as exc:
+        raise on_line(exc, f"lines.{i}", f"line {line.seq} {order.number}") from None
+    line.state = "in_transit"
 
 
 def _receiver_org(pl: RepairPackingList) -> uuid.UUID:
@@ -196,17 +285,25 @@ def _check_receiver(session: Session, pl: RepairPackingList) -> None:
 
 
 def receive_packing_item(session: Session, pl: RepairPackingList, imei: Any, signature: Any, *, note: str = "",
-                         event_id: str | None = None) -> RepairPackingLine:
+                         replaces_imei: Any = None, event_id: str | None = None) -> RepairPackingLine:
     """Check in one device of the box (scan its IMEI). On the list: the machine's receiving event
     moves the order, and the receiver signs a handover for the device. Not on the list: recorded
     as ``unexpected`` (the device is flagged, nothing else changes). A second scan is refused.
-    Writes: repair_packing_line, repair_order, repair_transition, repair_handover, audit_log."""
+    An exchange unit comes back as the manufacturer's replacement: scan it (``imei``) naming the
+    old unit it replaces (``replaces_imei``); the exchange machine's ``receive_replacement`` takes it
+    into good stock. Writes: repair_packing_line, repair_order, repair_transition, repair_handover,
+    exchange_order, exchange_step, stock and money ledgers, audit_log."""
     _check_receiver(session, pl)
     imei = normalise_imei(imei) if isinstance(imei, str) else imei
     if not isinstance(imei, str) or imei_problem(imei):
         raise InvalidInput("imei", imei_problem(imei) if isinstance(imei, str) else "must be an IMEI")
     p = get_principal(session)
     note = (note or "").strip()[:300]
+    if replaces_imei not in (None, ""):
+        return _receive_exchange(session, pl, imei, replaces_imei, note, event_id)
+    if any(l.imei == imei and l.exchange_order_id for l in pl.lines):
+        raise InvalidInput("imei", "this is the customer's old unit: scan the manufacturer's replacement and name "
+                                   "the unit it replaces (replaces_imei)")
     line = next((l for l in pl.lines if l.imei == imei and l.order_id is not None), None)
     if line is None:
         again = next((l for l in pl.lines if l.imei == imei), None)
@@ -226,6 +323,29 @@ def receive_packing_item(session: Session, pl: RepairPackingList, imei: Any, sig
     if order.current_holder_id != p.user_id:
         hand_over(session, order, p.user_id, signature, place=f"{pl.number}", note=note)
     line.state, line.received_at, line.received_by_id, line.note = "received", utcnow(), p.user_id, note
+    session.flush()
+    return line
+
+
+def _receive_exchange(session: Session, pl: RepairPackingList, imei: str, replaces: Any, note: str,
+                      event_id: str | None) -> RepairPackingLine:
+    xops, _xsm, ExchangeOrder = _exchange()
+    replaces = normalise_imei(replaces) if isinstance(replaces, str) else replaces
+    line = next((l for l in pl.lines if l.exchange_order_id and l.imei == replaces), None)
+    if line is None:
+        raise InvalidInput("replaces_imei", "no exchange unit with this IMEI on the list")
+    if line.state != "in_transit":
+        raise Conflict(f"{replaces} was already checked in (line {line.seq})",
+                       {"replaces_imei": [f"line {line.seq}: {line.state}"]})
+    order = session.get(ExchangeOrder, line.exchange_order_id)
+    try:
+        xops.fire(session, order, "receive_replacement",
+                  {"replacement_imei": imei, "note": note or f"装箱单 packing list {pl.number}"}, event_id=event_id)
+    except DomainError as exc:
+        raise on_line(exc, "imei", f"line {line.seq} {order.number}") from None
+    p = get_principal(session)
+    line.state, line.replacement_imei = "received", imei
+    line.received_at, line.received_by_id, line.note = utcnow(), p.user_id, note
     session.flush()
     return line
 
@@ -251,13 +371,21 @@ def packing_detail(session: Session, pl: RepairPackingList) -> dict:
     ids = [l.order_id for l in pl.lines if l.order_id]
     if ids:
         numbers = dict(session.execute(select(RepairOrder.id, RepairOrder.number).where(RepairOrder.id.in_(ids))).all())
+    xids = [l.exchange_order_id for l in pl.lines if l.exchange_order_id]
+    if xids:
+        _xops, _xsm, ExchangeOrder = _exchange()
+        numbers.update(session.execute(select(ExchangeOrder.id, ExchangeOrder.number)
+                                       .where(ExchangeOrder.id.in_(xids))).all())
     counts = {s: 0 for s in ("packed", "in_transit", "received", "missing", "unexpected")}
     for line in pl.lines:
         counts[line.state] += 1
     return {"packing_list": pl, "stage": "closed" if pl.closed_at else ("sent" if pl.status == "posted" else "packing"),
             "counts": counts,
-            "lines": [{"seq": l.seq, "order_id": l.order_id, "order_number": numbers.get(l.order_id), "imei": l.imei,
-                       "state": l.state, "received_at": l.received_at, "note": l.note} for l in pl.lines]}
+            "lines": [{"seq": l.seq, "kind": "exchange" if l.exchange_order_id else "repair", "order_id": l.order_id,
+                       "exchange_order_id": l.exchange_order_id,
+                       "order_number": numbers.get(l.order_id or l.exchange_order_id), "imei": l.imei,
+                       "replacement_imei": l.replacement_imei, "state": l.state, "received_at": l.received_at,
+                       "note": l.note} for l in pl.lines]}
 
 
 def packing_lists_query(args: dict):

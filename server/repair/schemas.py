@@ -109,6 +109,26 @@ class RefundIn(Schema):
     reason = Str(300, required=True, min_len=1)
 
 
+class CarryOverIn(Schema):
+    amount = AmountIn(metadata={"description": "Default: all of the deposit held"})
+    note = Str(300)
+
+
+class DepositTransferOut(Schema):
+    """押金结转单 (JZ-…): the deposit moved from the repair order to its exchange order."""
+
+    id = ma.fields.UUID()
+    number = ma.fields.String(allow_none=True)
+    status = ma.fields.String()
+    org_id = ma.fields.UUID()
+    order_id = ma.fields.UUID()
+    exchange_order_id = ma.fields.UUID()
+    amount = Money()
+    doc_date = ma.fields.Date()
+    note = ma.fields.String()
+    posted_at = ma.fields.DateTime(allow_none=True)
+
+
 class PartIn(Schema):
     item_id = ma.fields.UUID(required=True)
     quantity = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1, max=99))
@@ -411,17 +431,21 @@ class PackingListIn(Schema):
     tracking_no = Str(80)
     note = Str(500)
     order_ids = ma.fields.List(ma.fields.UUID(), validate=ma.validate.Length(max=200))
+    exchange_order_ids = ma.fields.List(ma.fields.UUID(), validate=ma.validate.Length(max=200),
+                                        metadata={"description": "factory: exchange units (换机装箱单) in the same box"})
 
 
 class PackIn(Schema):
     order_id = ma.fields.UUID()
+    exchange_order_id = ma.fields.UUID(metadata={"description": "An exchange unit (factory lists only)"})
     imei = Str(15, metadata={"description": "Scan the IMEI instead of naming the order"})
 
 
 class ReceiveIn(Schema):
     imei = Str(15, required=True)
-    signature = Signature(metadata={"description": "The receiver's signature (required for a device on the list)"})
+    signature = Signature(metadata={"description": "The receiver's signature (required for a repair device on the list)"})
     note = Str(300)
+    replaces_imei = Str(15, metadata={"description": "An exchange unit: the old unit's IMEI the scanned replacement is for"})
 
 
 class PackingListArgs(PageArgs):
@@ -452,9 +476,12 @@ PackingListPage = page_schema(PackingListOut, "RepairPackingListPage")
 
 class PackingLineOut(Schema):
     seq = ma.fields.Integer()
+    kind = ma.fields.String(metadata={"description": "repair or exchange"})
     order_id = ma.fields.UUID(allow_none=True)
+    exchange_order_id = ma.fields.UUID(allow_none=True)
     order_number = ma.fields.String(allow_none=True)
     imei = ma.fields.String()
+    replacement_imei = ma.fields.String(metadata={"description": "An exchange unit: the manufacturer's unit received"})
     state = ma.fields.String()
     received_at = ma.fields.DateTime(allow_none=True)
     note = ma.fields.String()
@@ -515,7 +542,8 @@ class LoanerOut(Schema):
     number = ma.fields.String(allow_none=True)
     status = ma.fields.String()
     org_id = ma.fields.UUID()
-    order_id = ma.fields.UUID()
+    order_id = ma.fields.UUID(allow_none=True)
+    exchange_order_id = ma.fields.UUID(allow_none=True, metadata={"description": "换机备机单: the exchange order"})
     item_id = ma.fields.UUID()
     serial = ma.fields.String()
     warehouse_id = ma.fields.UUID()
