@@ -9,6 +9,7 @@ import admin from './admin.en.js'
 import finance from './finance.en.js'
 import frontdesk from './frontdesk.en.js'
 import swap from './swap.en.js'
+import exchange from './exchange.en.js'
 
 const core = {
   app: {
@@ -465,4 +466,4 @@ const core = {
 
 // The workshop and back-office screens keep their strings in files of their own
 // (i18n/workshop.en.js, i18n/backoffice.en.js, i18n/workspace.en.js), merged in here.
-export default deepMerge(core, workshop, backoffice, workspace, counter, hq, admin, finance, frontdesk, swap)
+export default deepMerge(core, workshop, backoffice, workspace, counter, hq, admin, finance, frontdesk, swap, exchange)

@@ -9,6 +9,7 @@ import admin from './admin.zh-CN.js'
 import finance from './finance.zh-CN.js'
 import frontdesk from './frontdesk.zh-CN.js'
 import swap from './swap.zh-CN.js'
+import exchange from './exchange.zh-CN.js'
 
 const core = {
   app: {
@@ -466,4 +467,4 @@ const core = {
 
 // The workshop and back-office screens keep their strings in files of their own
 // (i18n/workshop.zh-CN.js, i18n/backoffice.zh-CN.js, i18n/workspace.zh-CN.js), merged in here.
-export default deepMerge(core, workshop, backoffice, workspace, counter, hq, admin, finance, frontdesk, swap)
+export default deepMerge(core, workshop, backoffice, workspace, counter, hq, admin, finance, frontdesk, swap, exchange)

@@ -12,6 +12,7 @@ import { routes as adminRoutes } from './admin.js'
 import { routes as financeRoutes } from './finance.js'
 import { routes as frontdeskRoutes } from './frontdesk.js'
 import { routes as swapRoutes } from './swap.js'
+import { routes as exchangeRoutes } from './exchange.js'
 
 // Client routes. The server answers every one of them with index.html (SPA
 // fallback) and the service worker does the same offline.
@@ -36,6 +37,7 @@ export const routes = [
       ...financeRoutes,
       ...frontdeskRoutes,
       ...swapRoutes,
+      ...exchangeRoutes,
       { path: 'switch-user', name: 'switch-user', component: () => import('../pages/SwitchUserPage.vue'), meta: { permission: 'admin.switch_user', titleKey: 'menu.switchUser' } },
       { path: ':pathMatch(.*)*', name: 'not-found', component: () => import('../pages/NotFoundPage.vue'), meta: { titleKey: 'notFound.title' } },
     ],

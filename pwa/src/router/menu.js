@@ -12,6 +12,7 @@ import { menu as adminMenu } from './admin.js'
 import { menu as financeMenu } from './finance.js'
 import { menu as frontdeskMenu } from './frontdesk.js'
 import { menu as swapMenu } from './swap.js'
+import { menu as exchangeMenu } from './exchange.js'
 
 export const MENU = [
   { key: 'home', route: 'home', icon: matDashboard, permission: null, section: 'workbench' },
@@ -25,6 +26,7 @@ export const MENU = [
   ...counterMenu,
   ...frontdeskMenu,
   ...swapMenu,
+  ...exchangeMenu,
   ...hqMenu,
   ...financeMenu,
   ...adminMenu,
