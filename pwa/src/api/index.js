@@ -44,6 +44,8 @@ export const repairApi = {
   counterAccounts: () => api.get('/api/repair/counter-accounts'),
   /** The device's passcode for the engineer (repair.passcode; every read is audited by the server). */
   passcode: (id) => api.get(`/api/repair/orders/${id}/passcode`),
+  /** 押金结转: a converted repair's deposit to its exchange order (online; server/repair/operations.py). */
+  carryOverDeposit: (id) => api.post(`/api/repair/orders/${id}/carry-over-deposit`, {}),
 }
 
 export const printApi = {

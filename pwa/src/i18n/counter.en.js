@@ -96,5 +96,13 @@ export default {
       offline: 'Reading the passcode needs the network',
       hide: 'Hide',
     },
+    carryOver: {
+      title: 'Deposit held',
+      hint: 'This repair became exchange order {number}: carry the deposit over to it (its charge uses it, the rest is paid back at the exchange), or refund it with a refund slip.',
+      action: 'Carry ¥{amount} over to the exchange',
+      confirm: 'Move the deposit of ¥{amount} from this repair order to exchange order {number}? This cannot be undone.',
+      done: 'Deposit carried over: {number}',
+      online: 'Carrying the deposit over needs the network',
+    },
   },
 }

@@ -96,5 +96,13 @@ export default {
       offline: '查看开机密码需要联网',
       hide: '隐藏',
     },
+    carryOver: {
+      title: '押金',
+      hint: '此维修单已转为换机单 {number}：可把押金结转到换机单（抵扣换机费用，余额在换机时退还），或开退款单退还。',
+      action: '结转押金 ¥{amount} 到换机单',
+      confirm: '把押金 ¥{amount} 从此维修单结转到换机单 {number}？结转后不能撤销。',
+      done: '押金已结转：{number}',
+      online: '结转押金需要联网',
+    },
   },
 }
