@@ -5,6 +5,7 @@ reversal link both ways). Both databases."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -15,6 +16,8 @@ from server.stock.documents import DOC_TYPES
 from server.stock.schemas import DocumentIn, DocumentListArgs, DocumentOut, StockLineIn, StockLineOut
 
 from .stock_fixtures import world  # noqa: F401
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def meta(client, net, username: str) -> dict:
@@ -388,6 +391,22 @@ def test_a_field_may_link_to_another_page(client, net):
         assert "order_id" in out().fields
     line = next(f for f in docs["repair_batch"]["lines"]["fields"] if f["name"] == "number")
     assert line["link"]["to"] == "/hq/orders/{id}" and "id" in BatchOrderOut().fields
+
+
+def test_every_serial_opens_its_imei_timeline(client, net):
+    """A warehouse line's serials and its stock moves' serials each link to the unit's history; the
+    route the template names exists in the PWA (/imei/:imei?)."""
+    docs = [e for e in meta(client, net, "sz01.manager")["documents"] if e["key"] in DOC_TYPES]
+    assert len(docs) == len(DOC_TYPES)
+    for e in docs:
+        serials = [f for f in e["lines"]["fields"] if f["name"] == "serials"]
+        # Every type moving goods has serial lines (a price adjustment moves value only).
+        assert serials or e["key"] == "price_adjustment", e["key"]
+        assert all(f["link_each"] == "/imei/{value}" for f in serials), e["key"]
+        moves = next(l for l in e["ledgers"] if l["key"] == "stock_moves")
+        assert next(c for c in moves["columns"] if c["name"] == "serials")["link_each"] == "/imei/{value}", e["key"]
+    hq_routes = (ROOT / "pwa" / "src" / "router" / "hq.js").read_text()
+    assert "path: 'imei/:imei?'" in hq_routes
 
 
 def test_a_record_is_named_in_the_singular(client, net):

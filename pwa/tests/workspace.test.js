@@ -3,7 +3,7 @@
 // list queries, lookups, cells, the menu, and refusals in the person's language.
 import { describe, expect, test } from 'vitest'
 import {
-  actionMap, allowedActions, blankDraft, displayRecord, docTitle, draftBody, draftFromDocument, entryByKey, fieldLink, fieldsFor,
+  actionMap, allowedActions, blankDraft, displayRecord, docTitle, draftBody, draftFromDocument, eachLinks, entryByKey, fieldLink, fieldsFor,
   filterWhole, formatCell, headerFields, importColumns, kindLookup, lineFields, lineTotals, listQuery, listStateFromQuery, lookupAllows,
   lookupQuery, oneLabel, pick, previewQuery, previewValue, recordsOf, serialState, siblings, splitList, workspaceMenu,
 } from '../src/workspace/meta.js'
@@ -351,6 +351,16 @@ describe('links, lookups and the list from a link', () => {
     // A name it needs is blank, or the field has no link: no link.
     expect(fieldLink(order, { order_number: 'x', order_id: null })).toBeNull()
     expect(fieldLink({ name: 'amount' }, row)).toBeNull()
+  })
+
+  test('each value of a serial list opens its own page (the IMEI timeline)', () => {
+    const serials = { name: 'serials', type: 'list', link_each: '/imei/{value}' }
+    expect(eachLinks(serials, ['861007926969620', '', 'A/B'])).toEqual([
+      { text: '861007926969620', to: '/imei/861007926969620' },
+      { text: 'A/B', to: '/imei/A%2FB' },
+    ])
+    expect(eachLinks({ name: 'serials', type: 'list' }, ['861007926969620'])).toBeNull()
+    expect(eachLinks(serials, null)).toBeNull()
   })
 
   test('one record is named in the singular ("New brand"), an abbreviation kept', () => {

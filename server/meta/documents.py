@@ -144,6 +144,10 @@ def _foreign_kind(model, column: str) -> str | None:
     return None
 
 
+# Every value of a serial list opens that unit's history (the IMEI timeline, /imei/<serial>).
+IMEI_LINK = "/imei/{value}"
+
+
 def describe_field(name: str, mfield: ma.fields.Field | None, label: dict, **extra) -> dict:
     """A field as a form or a column shows it, from the API's marshmallow field."""
     out: dict[str, Any] = {"name": name, "label": label}
@@ -315,7 +319,8 @@ def _stock_entry(app: Flask, p: Principal, t) -> dict | None:
             return {}
         # Serials are entered for a serial-tracked item only (the item's `attr`), one per unit of the
         # line's count field per kind: the rule posting and a draft's save apply (ledger.serial_rule).
-        return {"serial": {"attr": "serialized", "count": {k: count_field(t.name, k) for k in t.kinds}}}
+        return {"serial": {"attr": "serialized", "count": {k: count_field(t.name, k) for k in t.kinds}},
+                "link_each": IMEI_LINK}
 
     lines = [describe_field(u.name, line_schema.get(u.name) or out_lines.get(u.name), LABELS[u.label or u.name],
                             required=u.required, kinds=list(u.kinds), filled=u.filled, lookup=ref(StockDocumentLine, u.name),
@@ -375,7 +380,7 @@ def _stock_entry(app: Flask, p: Principal, t) -> dict | None:
                                        kind_field="to_location_kind", choices=loc_choices),
                         describe_field("quantity", mf.get("quantity"), LABELS["quantity"]),
                         describe_field("value", mf.get("value"), LABELS["value"]),
-                        describe_field("serials", mf.get("serials"), LABELS["serials"])],
+                        describe_field("serials", mf.get("serials"), LABELS["serials"], link_each=IMEI_LINK)],
         })
 
     return {

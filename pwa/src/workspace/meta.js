@@ -262,6 +262,13 @@ export function fieldLink(field, record, { pointDb = false } = {}) {
   return missing ? null : path
 }
 
+/** The values of a list field with their pages: the export's `link_each` template, {value} each one
+ *  (a line's serials, each opening its IMEI timeline). Null when the field has no such link. */
+export function eachLinks(field, values) {
+  if (!field?.link_each || !Array.isArray(values)) return null
+  return values.filter((v) => !blank(v)).map((v) => ({ text: String(v), to: field.link_each.replace('{value}', encodeURIComponent(v)) }))
+}
+
 /** A lookup whose path answers its whole list at once (`whole`: no paging, search or record path,
  *  e.g. the counter's money accounts): the records a search text matches, by what the lookup shows. */
 export function filterWhole(lookup, records, text) {
