@@ -1,7 +1,7 @@
 // The exchange counter's words (en); keys mirror exchange.zh-CN.js.
 export default {
   menu: {
-    exchangeIntake: 'Exchange intake', exchangeOrders: 'Exchange orders',
+    exchangeIntake: 'Exchange intake', exchangeOrders: 'Counter exchanges',
     desc: { exchangeIntake: 'The warranty rules decide whether a device may be exchanged: on site or through the factory', exchangeOrders: 'This point’s exchange orders: hand over, send to the factory, receive, print' },
   },
   exchange: {

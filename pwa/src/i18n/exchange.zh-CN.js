@@ -1,7 +1,7 @@
 // 换机柜台的文字（zh-CN）；键与 exchange.en.js 相同。
 export default {
   menu: {
-    exchangeIntake: '换机受理', exchangeOrders: '换机单',
+    exchangeIntake: '换机受理', exchangeOrders: '柜台换机单',
     desc: { exchangeIntake: '按三包规则判定能否换机，现场换机或返厂换机', exchangeOrders: '本网点的换机单：交付新机、发厂、到货、打印' },
   },
   exchange: {

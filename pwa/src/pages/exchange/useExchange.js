@@ -94,7 +94,8 @@ export function useExchange() {
     try {
       detail = await exchangeApi.order(id)
     } catch (e) {
-      if (e.isNetwork) return null
+      // Not posted yet (the intake waits on this tablet or in the worker's queue): the tablet's view stands.
+      if (e.isNetwork || e.status === 404) return null
       throw e
     }
     await keep(detail)
