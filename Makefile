@@ -31,7 +31,7 @@ DRIVER_STAMP := sync/testdriver/node_modules/.installed
 PRINT_FONTS := server/printing/fonts/NotoSansSC-Regular.ttf
 PRINT_APT := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils
 
-.PHONY: run test install pwa chromium print-deps clean bench-basedata bench-ledger bench-sync bench-print bench-repair bench-pwa bench-fuzz bench-workspace crash-test
+.PHONY: run test install pwa chromium print-deps clean bench-basedata bench-ledger bench-sync bench-print bench-repair bench-pwa bench-fuzz bench-workspace bench-exchange crash-test
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -109,6 +109,11 @@ bench-repair: $(STAMP) $(STORE_STAMP) $(DRIVER_STAMP)
 # the order list opened offline afterwards, in Chromium.
 bench-pwa: $(STAMP) $(STORE_STAMP) $(PWA_BUILT) chromium
 	$(BIN)/python bench/pwa.py $(BENCH_ARGS)
+
+# 2,000 exchange orders mixed across modes A-D (8,000 events) through the worker, then the IMEI history over
+# 200,000 repair and exchange orders.
+bench-exchange: $(STAMP) $(STORE_STAMP) $(DRIVER_STAMP)
+	$(BIN)/python bench/exchange.py $(BENCH_ARGS)
 
 # HQ's online repair order list over 200,000 orders: the filtered page server side, the same page drawn
 # in Chromium, a streamed Excel export of 100,000 rows and its peak memory (BENCH_ARGS="--backend postgresql").
