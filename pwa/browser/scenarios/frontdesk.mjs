@@ -259,6 +259,7 @@ export const scenarios = {
     await setLanguage(m.page, 'en')
     await m.page.locator(tid('menu-frontdeskApprovals')).click()
     await m.page.locator(tid('ws-list-page')).waitFor({ timeout: T })
+    assert.match(m.page.url(), /approval=pending/, "the approver's entry opens the waiting refunds")
     await m.page.locator(tid('ws-table')).getByText(order.number).first().waitFor({ timeout: T })
     await settle(m.page)
     await shot(m.page, 'frontdesk-11-refunds-list-en-desktop')

@@ -1,7 +1,7 @@
 // The frontdesk screens' words (en); keys mirror frontdesk.zh-CN.js.
 export default {
   menu: {
-    frontdeskLend: 'Lend a loaner', frontdeskRefund: 'Request a refund', frontdeskBatches: 'Distributor batches', frontdeskApprovals: 'Refund approvals',
+    frontdeskLend: 'Lend a loaner', frontdeskRefund: 'Request a refund', frontdeskBatches: 'Batch intake', frontdeskApprovals: 'Refund approvals',
     desc: { frontdeskLend: 'A spare device lent during the repair, with a deposit, returned by its due date', frontdeskRefund: 'Pay back a deposit or a bill, once approved', frontdeskBatches: 'A distributor’s devices in bulk: scanned in, intake closed, signed for at pickup', frontdeskApprovals: 'Refund slips waiting: approve and pay, or refuse saying why' },
   },
   frontdesk: {

@@ -18,5 +18,5 @@ export const menu = [
   { key: 'frontdeskRefund', route: 'frontdesk-refund', icon: matCurrencyExchange, permission: 'repair.refund', section: 'counter' },
   { key: 'frontdeskBatches', route: 'frontdesk-batches', icon: matInventory2, permission: 'repair.batch', section: 'counter' },
   // The approver's queue is the workspace's refund list (filter 待审批).
-  { key: 'frontdeskApprovals', to: { name: 'workspace-list', params: { type: 'repair_refund' } }, icon: matAssignmentReturn, permission: 'repair.approve_refund', section: 'counter' },
+  { key: 'frontdeskApprovals', to: { name: 'workspace-list', params: { type: 'repair_refund' }, query: { approval: 'pending' } }, icon: matAssignmentReturn, permission: 'repair.approve_refund', section: 'counter' },
 ]
