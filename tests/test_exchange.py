@@ -253,6 +253,12 @@ def test_the_workspace_describes_exchange_orders(client, net, xw):
     docs = client.get("/api/meta/documents", headers=net.headers("sz01.clerk")).json["documents"]
     [entry] = [d for d in docs if d["key"] == "exchange-orders"]
     assert entry["path"] == "/api/exchange/orders" and entry["read"] == "/api/exchange/orders/{id}"
+    # The read answer carries the document under `record`, with every header field and its id (the page
+    # reads fields and prints by it).
+    listed = client.get(entry["path"], headers=net.headers("sz01.clerk")).json["items"][0]
+    answer = client.get(entry["read"].replace("{id}", listed["id"]), headers=net.headers("sz01.clerk")).json
+    record = answer[entry["record"]]
+    assert record["id"] == listed["id"] and {f["name"] for f in entry["fields"]} <= set(record)
     assert entry["menu"]["section"] == "counter" and entry["number_prefix"] == "HJ"
     assert [c["name"] for c in entry["list"]["columns"]][:3] == ["number", "doc_date", "state"]
     assert {c["value"] for c in next(f for f in entry["list"]["filters"] if f["name"] == "state")["choices"]} >= {

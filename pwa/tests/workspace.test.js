@@ -5,7 +5,7 @@ import { describe, expect, test } from 'vitest'
 import {
   actionMap, allowedActions, blankDraft, displayRecord, docTitle, draftBody, draftFromDocument, eachLinks, entryByKey, fieldLink, fieldsFor,
   filterWhole, formatCell, headerFields, importColumns, kindLookup, lineFields, lineTotals, listQuery, listStateFromQuery, lookupAllows,
-  lookupQuery, oneLabel, pick, previewQuery, previewValue, recordsOf, serialState, siblings, splitList, workspaceMenu,
+  lookupQuery, oneLabel, pick, previewQuery, previewValue, recordOf, recordsOf, serialState, siblings, splitList, workspaceMenu,
 } from '../src/workspace/meta.js'
 import { describeDocumentError, fieldLabel } from '../src/workspace/errors.js'
 import { ApiError } from '../src/api/errors.js'
@@ -351,6 +351,13 @@ describe('links, lookups and the list from a link', () => {
     // A name it needs is blank, or the field has no link: no link.
     expect(fieldLink(order, { order_number: 'x', order_id: null })).toBeNull()
     expect(fieldLink({ name: 'amount' }, row)).toBeNull()
+  })
+
+  test("a read answer's record: the answer itself, or the member the entry names", () => {
+    const answer = { order: { id: 'o1', number: 'HJ-1' }, steps: [] }
+    expect(recordOf({ key: 'exchange-orders', record: 'order' }, answer)).toEqual({ id: 'o1', number: 'HJ-1' })
+    expect(recordOf({ key: 'goods_receipt' }, answer)).toBe(answer)
+    expect(recordOf({ key: 'x', record: 'order' }, null)).toBeNull()
   })
 
   test('each value of a serial list opens its own page (the IMEI timeline)', () => {

@@ -69,6 +69,7 @@ def exchange_entries(app: Flask, p: Principal) -> list[dict]:
     return [{
         "key": "exchange-orders", "family": "exchange", "label": label, "path": lst.path, "number_prefix": "HJ",
         "read": read.path if read is not None and read.allows(p) else None,
+        "record": "order",  # the read answer is {order, steps, links, ...}: the document is its order
         "kinds": [], "fields": [describe_field(n, item.get(n), LABELS[n], **extra(n)) for n in HEADER], "lines": None,
         "list": {"columns": [describe_field(n, item.get(n), LABELS[n], **extra(n)) for n in COLUMNS
                              if n != "org_id" or p.sees_all],

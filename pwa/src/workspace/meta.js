@@ -86,6 +86,12 @@ export function readPath(entry, id) {
   return entry.read.replace('{id}', encodeURIComponent(id))
 }
 
+/** The record in a read answer: the answer itself, or its member the entry names (`record`: an
+ *  answer such as {order: {...}, steps, links} carries the document beside what explains it). */
+export function recordOf(entry, answer) {
+  return entry?.record && answer ? answer[entry.record] ?? null : answer
+}
+
 function emptyValue(f) {
   if (f.type === 'list' || f.type === 'refs' || f.type === 'enums') return []
   if (f.type === 'bool') return f.default ?? false
