@@ -9,10 +9,10 @@ unit tests instead of being trusted."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sys
 from pathlib import Path
 
+from ..core.generated import write_json
 from . import rules
 from . import statemachine as sm
 
@@ -46,12 +46,7 @@ def vectors() -> list[dict]:
 
 def write_machine(path: Path) -> bool:
     """Write the machine to ``path``; False when the file already says the same (keeps make quiet)."""
-    text = json.dumps({**sm.export(), "rules": rules.export(), "papers": papers(), "vectors": vectors()}, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
-    if path.is_file() and path.read_text(encoding="utf-8") == text:
-        return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return True
+    return write_json(path, {**sm.export(), "rules": rules.export(), "papers": papers(), "vectors": vectors()})
 
 
 if __name__ == "__main__":  # pragma: no cover - a build step

@@ -9,10 +9,10 @@ before every PWA build and test run, so the bundle carries the server's one defi
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
+from ..core.generated import write_json
 from . import rules
 from . import statemachine as sm
 
@@ -20,12 +20,7 @@ from . import statemachine as sm
 def write_machine(path: Path) -> bool:
     """Write the machine to ``path``; False when the file already says the same (keeps make quiet)."""
     # The counter's input rules travel with the machine: one generated file, one import.
-    text = json.dumps({**sm.export(), "rules": rules.export()}, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
-    if path.is_file() and path.read_text(encoding="utf-8") == text:
-        return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return True
+    return write_json(path, {**sm.export(), "rules": rules.export()})
 
 
 if __name__ == "__main__":  # pragma: no cover - a build step
