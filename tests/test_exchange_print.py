@@ -84,3 +84,45 @@ def test_the_forms_are_offered_on_the_exchange_order_in_the_workspace(client, ne
     # Without exchange.view (an engineer), no exchange order to print.
     assert dt.date.today() and client.get(f"/api/print/exchange-ticket/{uuid.uuid4()}",
                                           headers=net.headers("sz01.engineer")).status_code == 403
+
+
+def test_intake_photos_and_signature_are_kept_and_printed_on_the_ticket(app, client, net, xw):
+    """As repair's intake: photos of the unit's condition (uploaded blobs) and the customer's drawn
+    signature; a photo not uploaded is refused naming it and nothing is written."""
+    import base64
+    import io
+
+    from PIL import Image, ImageDraw
+
+    from .conftest import row_counts
+    from .print_support import embedded_images
+
+    def png(size, colour):
+        img = Image.new("RGB", size, "white")
+        ImageDraw.Draw(img).rectangle([10, 10, size[0] - 10, size[1] - 10], outline=colour, width=6)
+        buf = io.BytesIO()
+        img.save(buf, format="PNG")
+        return buf.getvalue()
+
+    h = net.headers("sz01.clerk")
+    photo = client.post("/api/blobs", data=png((320, 240), "red"), content_type="image/png", headers=h).json["sha256"]
+    signature = "data:image/png;base64," + base64.b64encode(png((240, 80), "black")).decode()
+    before = row_counts(app)
+    refused = intake(client, net, xw, expect=422, photos=[photo, "0" * 64], signature=signature)
+    assert "photos.1" in refused["errors"], refused
+    assert intake(client, net, xw, expect=422, signature="not an image")["errors"]["signature"]
+    assert row_counts(app) == before
+
+    order = intake(client, net, xw, photos=[photo], signature=signature)["order"]
+    assert order["photos"] == [photo] and order["intake_signed"] is True
+    plain = intake(client, net, xw, imei=imei(3), purchase_date=(xw.ids["today"] - dt.timedelta(days=3)).isoformat())["order"]
+    assert plain["photos"] == [] and plain["intake_signed"] is False
+    # The ticket carries the signature on both copies and, on A5, the photo; without them, neither.
+    signed_a5 = _pdf(client, net, "exchange-ticket", order["id"], paper="a5")
+    unsigned_a5 = _pdf(client, net, "exchange-ticket", plain["id"], paper="a5")
+    assert embedded_images(signed_a5) >= embedded_images(unsigned_a5) + 3  # 2 signatures + the photo
+    assert embedded_images(_pdf(client, net, "exchange-ticket", order["id"])) >= \
+        embedded_images(_pdf(client, net, "exchange-ticket", plain["id"])) + 2
+    roll = text(_pdf(client, net, "exchange-ticket", order["id"]))
+    assert "1张" in roll, roll  # 80 mm: the photos counted, not shown
+    images(signed_a5, "exchange-ticket-a5-signed", first=1, last=1)

@@ -138,3 +138,28 @@ def test_mode_d_by_event_and_an_override_needs_its_permission(app, net, xw, couc
         order = s.get(ExchangeOrder, uuid.UUID(d["_id"]))
         repair = s.get(RepairOrder, order.repair_order_id)
         assert (order.mode, repair.exchange_order_id, repair.exchange_ref) == ("D", order.id, order.number)
+
+
+def test_an_offline_intake_carries_its_photos_and_the_customers_signature(app, client, net, xw, couch, worker):
+    """As repair_intake: the photos are uploaded first (the tablet's queue holds the push until then);
+    an intake naming a photo the server has not received is refused naming it, and posts once it has."""
+    w = xw
+    photo = bytes.fromhex("89504e470d0a1a0a") + bytes([7]) * 64
+    import hashlib
+
+    sha = hashlib.sha256(photo).hexdigest()
+    early = intake_event(net, w, photos=[sha], signature=SIG)
+    post(app, couch, [early], worker)
+    st = status_docs(couch)[early["_id"]]
+    assert st["state"] == "rejected" and st["reasons"][0]["field"] == "photos.0", st
+    with w.open() as s:
+        assert s.get(ExchangeOrder, uuid.UUID(early["_id"])) is None
+    assert client.post("/api/blobs", data=photo, content_type="image/png", headers=net.headers("sz01.clerk")).json["sha256"] == sha
+    doc = intake_event(net, w, photos=[sha], signature=SIG)
+    post(app, couch, [doc], worker)
+    assert status_docs(couch)[doc["_id"]]["state"] == "posted"
+    with w.open() as s:
+        order = s.get(ExchangeOrder, uuid.UUID(doc["_id"]))
+        assert (order.photos, order.intake_signature) == ([sha], SIG)
+    answer = client.get(f"/api/exchange/orders/{doc['_id']}", headers=net.headers("sz01.clerk")).json
+    assert answer["order"]["photos"] == [sha] and answer["order"]["intake_signed"] is True

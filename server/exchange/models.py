@@ -14,7 +14,7 @@ import datetime as dt
 import uuid
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..core.models import DocumentMixin
@@ -51,6 +51,10 @@ class ExchangeOrder(DocumentMixin, Base):
     item_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("item.id"))  # the model's device item (stock)
     symptoms: Mapped[list] = mapped_column(JSONType, default=list)
     fault_description: Mapped[str] = mapped_column(Text, default="")
+    # At intake, as repair's: photos of the unit's condition (SHA-256 of uploaded blobs) and the
+    # customer's signature on the exchange ticket (data URL or SHA-256).
+    photos: Mapped[list] = mapped_column(JSONType, default=list, server_default=text("'[]'"))
+    intake_signature: Mapped[str] = mapped_column(Text, default="", server_default=text("''"))
     warranty_card_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("warranty_card.id"))
     sale_date: Mapped[dt.date | None] = mapped_column(Date)
     warranty_until: Mapped[dt.date | None] = mapped_column(Date)

@@ -179,7 +179,8 @@ def take_in_exchange(session: Session, data: dict, *, order_id: uuid.UUID | None
     ``data``: customer (``member_phone``, or ``customer_name`` + ``customer_phone``), ``imei``,
     ``model_id`` (default: card or TAC), ``symptom_ids`` and/or ``fault_description``,
     ``purchase_date`` (without a card), ``mode``, ``manufacturer_id`` (default: the brand rule's),
-    ``override_reason`` (needed, with ``exchange.override``, when the rules allow no exchange).
+    ``override_reason`` (needed, with ``exchange.override``, when the rules allow no exchange),
+    ``photos`` (hashes of uploaded blobs) and ``signature`` (the customer's, on the ticket), as repair's.
     Nothing moves in stock yet: the unit is still the customer's. Writes: exchange_order,
     exchange_step, document_counter, audit_log."""
     org = repair_ops._service_point(session)
@@ -197,6 +198,10 @@ def take_in_exchange(session: Session, data: dict, *, order_id: uuid.UUID | None
     description = _text(data, "fault_description", LIMITS["fault_description"])
     if not symptoms and not description:
         raise InvalidInput("symptom_ids", "give a fault symptom code or describe the fault")
+    if not isinstance(data.get("photos") or [], list):
+        raise InvalidInput("photos", "a list of photo hashes")
+    photos = repair_ops._photos(session, org.id, data.get("photos") or [])
+    signature = repair_ops.check_signature(data.get("signature"), "signature", required=False)
     purchase_date = _date(data.get("purchase_date"), "purchase_date")
     if purchase_date and purchase_date > today:
         raise InvalidInput("purchase_date", "must not be in the future")
@@ -226,7 +231,7 @@ def take_in_exchange(session: Session, data: dict, *, order_id: uuid.UUID | None
     rule = rule_row(session, model.brand_id)
     order = ExchangeOrder(
         id=order_id or uuid7(), org_id=org.id, doc_date=today, mode=mode, **customer, imei=imei, model_id=model.id,
-        item_id=item.id, symptoms=symptoms, fault_description=description,
+        item_id=item.id, symptoms=symptoms, fault_description=description, photos=photos, intake_signature=signature,
         warranty_card_id=card.id if card else None, sale_date=verdict["sale_date"], warranty_until=verdict["warranty_until"],
         eligibility=_json(verdict), override_reason=override,
         manufacturer_id=_manufacturer(session, data.get("manufacturer_id"), rule),

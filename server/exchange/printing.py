@@ -43,6 +43,8 @@ class ExchangeTicket:
     warranty_until: dt.date | None
     verdict: tuple[str, ...]  # the 三包 rule's reasons, in the form's language
     override_reason: str = ""
+    photos: tuple[str, ...] = ()  # the unit's condition at intake: thumbnails (data URLs)
+    signature: vm.Signature | None = None  # the customer's, signed on the tablet at intake
 
 
 @dataclass(frozen=True)
@@ -75,7 +77,7 @@ def _mode(order, ctx) -> str:
 
 
 def exchange_ticket(session: Session, order_id, ctx) -> ExchangeTicket:
-    from ..printing.adapters import _model, _org, _user
+    from ..printing.adapters import MAX_THUMBNAILS, _blob_image, _model, _org, _signature, _user
 
     order = ops.get_order(session, order_id)
     t = ctx.t
@@ -88,7 +90,9 @@ def exchange_ticket(session: Session, order_id, ctx) -> ExchangeTicket:
         customer_name=order.customer_name, customer_phone=order.customer_phone,
         model=_model(session, order.model_id, ctx.lang), imei=order.imei, mode=_mode(order, ctx),
         state=sm.STATE_LABELS[order.state][ctx.locale], fault=fault, sale_date=order.sale_date,
-        warranty_until=order.warranty_until, verdict=reasons, override_reason=order.override_reason)
+        warranty_until=order.warranty_until, verdict=reasons, override_reason=order.override_reason,
+        photos=tuple(p for p in (_blob_image(ctx, sha) for sha in (order.photos or [])[:MAX_THUMBNAILS]) if p),
+        signature=_signature(ctx, order.intake_signature, order.created_at))
 
 
 def exchange_certificate(session: Session, order_id, ctx) -> ExchangeCertificate:

@@ -27,6 +27,9 @@ class ExchangeIntakeIn(Schema):
         "description": "Needed (with exchange.override) when the rules allow no exchange; audited"})
     provisional_code = Str(_L["provisional_code"])
     note = Str(_L["note"])
+    photos = ma.fields.List(Str(64), validate=ma.validate.Length(max=20),
+                            metadata={"description": "SHA-256 of photos of the unit uploaded first (POST /api/blobs)"})
+    signature = Signature(metadata={"description": "The customer's signature on the exchange ticket"})
 
 
 class ExchangeEligibilityIn(Schema):
@@ -121,6 +124,9 @@ class ExchangeOrderOut(Schema):
     item_id = ma.fields.UUID()
     symptoms = ma.fields.List(ma.fields.Dict())
     fault_description = ma.fields.String()
+    photos = ma.fields.List(ma.fields.String())
+    # Whether the customer signed the ticket (the image itself is printed, not served in every answer).
+    intake_signed = ma.fields.Function(lambda o: bool(o.intake_signature), dump_only=True)
     warranty_card_id = ma.fields.UUID(allow_none=True)
     sale_date = ma.fields.Date(allow_none=True)
     warranty_until = ma.fields.Date(allow_none=True)
