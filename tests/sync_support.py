@@ -104,3 +104,38 @@ def publish_all(app, couch, owner="test-publisher"):
     while n := pub.publish_pending():
         total += n
     return total
+
+
+class Tablet:
+    """A counter's tablet: a real PouchDB (the driver) on disk, signed in as one user, replicating
+    its service point's database through the server's /sync proxy."""
+
+    def __init__(self, live, net, directory, username: str = "sz01.clerk", db: str = "sp_sz01"):
+        self.dir, self.url, self.token = str(directory), f"{live.url}/sync/{db}", net.token(username)
+
+    def sync(self, docs: list[dict] = ()) -> dict:
+        """Write ``docs`` locally (offline), push, pull; the answer has the local status documents by event id."""
+        out = drive(cmd="sync", dir=self.dir, url=self.url, token=self.token, docs=list(docs), prefix="status:")
+        assert out.get("ok"), out
+        out["status"] = {d["event_id"]: d for d in out["docs"]}
+        return out
+
+
+def restart_worker(app, couch, worker, replay: bool = True):
+    """Stop ``worker`` (its leases handed back) and start another; with ``replay`` the feeds' checkpoints
+    are forgotten, as after a crash before they were saved, so the new worker reads every event again."""
+    from sqlalchemy import update
+
+    from server.db import unit_of_work
+    from server.http import system_session
+    from sync.models import SyncCheckpoint
+
+    worker.release_all()
+    if replay:
+        s = system_session(app, "test")
+        try:
+            with unit_of_work(s):
+                s.execute(update(SyncCheckpoint).values(seq=None))
+        finally:
+            s.close()
+    return make_worker(app, couch)

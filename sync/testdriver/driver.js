@@ -7,6 +7,9 @@
 //   {"cmd":"push"|"pull","dir":D,"url":U,"token":T}     one-shot replication through the sync proxy
 //                                                       (without a token: the URL's own credentials, e.g. the store)
 //   {"cmd":"docs","dir":D,"prefix":P}                   the local documents (optionally by id prefix)
+//   {"cmd":"sync","dir":D,"url":U,"token":T,"docs":[...],"prefix":P}
+//                                                       a counter's round trip in one process: the documents (if any)
+//                                                       written locally, push, pull, then the local documents by prefix
 'use strict';
 const PouchDB = require('pouchdb-node');
 
@@ -65,6 +68,15 @@ async function main() {
       out = await replicate(local, remoteDb(c.url, c.token));
     } else if (c.cmd === 'pull') {
       out = await replicate(remoteDb(c.url, c.token), local);
+    } else if (c.cmd === 'sync') {
+      const put = c.docs && c.docs.length ? await local.bulkDocs(c.docs) : [];
+      const push = await replicate(local, remoteDb(c.url, c.token));
+      const pull = await replicate(remoteDb(c.url, c.token), local);
+      const res = await local.allDocs({ include_docs: true });
+      out = {
+        ok: put.every((r) => r.ok) && push.ok && pull.ok, put, push, pull,
+        docs: res.rows.map((r) => r.doc).filter((d) => !c.prefix || d._id.startsWith(c.prefix)),
+      };
     } else if (c.cmd === 'docs') {
       const res = await local.allDocs({ include_docs: true });
       out = { docs: res.rows.map((r) => r.doc).filter((d) => !c.prefix || d._id.startsWith(c.prefix)) };
