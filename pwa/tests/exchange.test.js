@@ -9,7 +9,8 @@ import Ajv2020 from 'ajv/dist/2020.js'
 import { EXCHANGE, actionsFor, factsAfter, modeLabel, refusal, stateAfter, stateLabel, unknownGuards } from '../src/exchange/machine.js'
 import { buildExchangeEvent, buildExchangeIntake, daysBetween, deviceVerdict, handoverProblems, intakeProblems, localVerdict } from '../src/exchange/events.js'
 import { filterExchanges, projectExchanges, snapshotOf } from '../src/exchange/orders.js'
-import { exchangeToken, tokenTarget } from '../src/print/token.js'
+import { exchangeToken, orderToken, tokenTarget } from '../src/print/token.js'
+import { exchangeIdFromScan } from '../src/workshop/queue.js'
 
 const SCHEMAS = new URL('../../sync/schemas/', import.meta.url)
 const ajv = new Ajv2020({ strict: false, allErrors: true })
@@ -26,7 +27,7 @@ const ACCOUNT = '0190a000-0000-7000-8000-0000000000d1'
 const OLD = '867777770000029'
 const NEW = '867777770001019'
 const SIG = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=='
-const form = (extra = {}) => ({ customer: { kind: 'walk_in', name: ' 王芳 ', phone: '138 0013 8000' }, imei: OLD, modelId: MODEL, symptoms: [SYMPTOM], faultDescription: ' 黑屏 ', purchaseDate: '2026-12-04', mode: 'A', overrideReason: '', provisionalCode: 'K7QD5-0007', ...extra })
+const form = (extra = {}) => ({ customer: { kind: 'walk_in', name: ' 王芳 ', phone: '138 0013 8000' }, imei: OLD, modelId: MODEL, symptoms: [SYMPTOM], faultDescription: ' 黑屏 ', purchaseDate: '2026-12-04', mode: 'A', overrideReason: '', provisionalCode: 'K7QD5-0007', signature: SIG, ...extra })
 const status = (doc, state, extra = {}) => ({ _id: `status:${doc._id}`, event_id: doc._id, state, ...extra })
 
 describe('exchange events are what the sync schemas accept', () => {
@@ -40,6 +41,18 @@ describe('exchange events are what the sync schemas accept', () => {
     expect(member).toMatchObject({ member_phone: '13800138000', mode: 'B', override_reason: '店长同意' })
     expect(member.customer_name).toBeUndefined()
     expect(valid(member)).toBe(true)
+  })
+
+  test("an intake carries the unit's photos (hashes, once each) and the customer's signature, as repair's", () => {
+    const sha = 'a'.repeat(64)
+    const doc = buildExchangeIntake(form({ photos: [sha, sha, 'b'.repeat(64)] }), CTX)
+    expect(doc.photos).toEqual([sha, 'b'.repeat(64)])
+    expect(doc.signature).toBe(SIG)
+    expect(valid(doc)).toBe(true)
+    const bare = buildExchangeIntake(form({ photos: [], signature: '' }), CTX)
+    expect(bare.photos).toBeUndefined()
+    expect(bare.signature).toBeUndefined()
+    expect(() => valid({ ...doc, photos: ['not a hash'] })).toThrow()
   })
 
   test('a handover carries the scanned replacement, the signature, a fee with its account; other fields dropped', () => {
@@ -132,6 +145,11 @@ describe('checks before saving name the fields', () => {
     expect(intakeProblems(form(), { verdict: { exchange: false }, today: '2026-12-07' })).toEqual({ override: 'notAllowed' })
     expect(intakeProblems(form(), { verdict: { exchange: false }, mayOverride: true, today: '2026-12-07' })).toEqual({ override: 'required' })
     expect(intakeProblems(form({ overrideReason: '店长同意' }), { verdict: { exchange: false }, mayOverride: true, today: '2026-12-07' })).toEqual({})
+    // The customer signs the ticket; photos at most as many as the server takes.
+    expect(intakeProblems(form({ signature: '' }), { verdict: { exchange: true }, today: '2026-12-07' })).toEqual({ signature: 'required' })
+    expect(intakeProblems(form({ signature: 'data:text/html,x' }), { verdict: { exchange: true }, today: '2026-12-07' })).toEqual({ signature: 'invalid' })
+    const many = Array.from({ length: EXCHANGE.rules.max_photos + 1 }, (_, i) => String(i).padStart(64, '0'))
+    expect(intakeProblems(form({ photos: many }), { verdict: { exchange: true }, today: '2026-12-07' })).toEqual({ photos: 'tooMany' })
   })
 
   test('handover: the replacement scanned is not the old unit, signed, a fee with its account', () => {
@@ -155,6 +173,9 @@ describe('the projection', () => {
     expect(o.rejectedEvents).toHaveLength(1)
     expect(filterExchanges([o], { q: 'hj-sz01' })).toHaveLength(1)
     expect(filterExchanges([o], { state: 'pending_sync' })).toHaveLength(0)
+    // The ticket's E1 code, scanned into the search, names the order (and only it).
+    expect(filterExchanges([o], { q: exchangeToken(intake._id) })).toEqual([o])
+    expect(filterExchanges([o], { q: exchangeToken('0190a000-0000-7000-8000-0000000000f9') })).toEqual([])
   })
 
   test("the server's answer: its state, steps and the events it reflects; another tablet's order listed from it", () => {
@@ -169,7 +190,22 @@ describe('the projection', () => {
     const [o] = projectExchanges([intake, hand], { [intake._id]: snap })
     expect(o).toMatchObject({ state: 'at_factory', number: 'HJ-SZ01-2612-00001' })
     expect(o.steps.map((s) => s.event)).toEqual(['intake', 'hand_over', 'dispatch'])
+    expect(o).toMatchObject({ mayReverse: false, loaners: [], signed: true, photos: [] })
+    const withMore = snapshotOf({ ...detail, may_reverse: true, order: { ...detail.order, photos: ['c'.repeat(64)], intake_signed: true }, loaners: [{ id: 'l1', number: 'BJ-1', serial: NEW, due_date: '2026-12-14', returned_at: null, deposit: '0' }] })
+    const [kept] = projectExchanges([], { [intake._id]: withMore })
+    expect(kept).toMatchObject({ mayReverse: true, signed: true, photos: ['c'.repeat(64)], loaners: [{ id: 'l1', number: 'BJ-1', serial: NEW, returned_at: null }] })
     const other = projectExchanges([], { abc: { ...snap, order: { ...snap.order, created_at: '2026-12-01' } } })
     expect(other[0]).toMatchObject({ id: 'abc', sync: 'posted', imei: OLD, state: 'at_factory' })
+  })
+})
+
+describe('scanning an exchange ticket at the counter', () => {
+  test('an E1 code opens the exchange order; a repair ticket or an IMEI does not', () => {
+    const id = '0190a000-0000-7000-8000-0000000000f1'
+    expect(exchangeIdFromScan(exchangeToken(id))).toBe(id)
+    expect(exchangeIdFromScan(` ${exchangeToken(id).toLowerCase()} `)).toBe(id)
+    expect(exchangeIdFromScan(orderToken(id))).toBeNull()
+    expect(exchangeIdFromScan(OLD)).toBeNull()
+    expect(exchangeIdFromScan('')).toBeNull()
   })
 })

@@ -141,6 +141,10 @@ TEXT_LIMITS = {"customer_name": 80, "customer_phone": 20, "member_phone": 20, "i
                "carrier": 80, "tracking_no": 80, "provisional_code": 32, "event_note": 500}
 
 
+# Photos of the unit at intake (the REST and sync schemas' bound; repair's intake has the same).
+MAX_PHOTOS = 20
+
+
 def export() -> dict:
     """What a tablet checks before saving an exchange event offline (``exchange-machine.json``, key ``rules``)."""
     from ..repair import rules as repair_rules
@@ -149,6 +153,6 @@ def export() -> dict:
             "money": {"max": repair_rules.MONEY_MAX, "decimals": 2},
             "signature": {"max_length": repair_rules.MAX_SIGNATURE, "pattern": repair_rules.SIGNATURE_PATTERN,
                           "sha256": repair_rules.SHA256_PATTERN},
-            "intake_modes": ["A", "B"], "remedies": REMEDY_LABELS, "bases": BASIS_LABELS,
+            "max_photos": MAX_PHOTOS, "intake_modes": ["A", "B"], "remedies": REMEDY_LABELS, "bases": BASIS_LABELS,
             "defaults": {"return_days": 7, "exchange_days": 15, "repeat_repairs": 2,
                          "accessory_months": DEFAULT_ACCESSORY_MONTHS, "accessory_failed_replacements": 2}}

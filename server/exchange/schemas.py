@@ -27,7 +27,7 @@ class ExchangeIntakeIn(Schema):
         "description": "Needed (with exchange.override) when the rules allow no exchange; audited"})
     provisional_code = Str(_L["provisional_code"])
     note = Str(_L["note"])
-    photos = ma.fields.List(Str(64), validate=ma.validate.Length(max=20),
+    photos = ma.fields.List(Str(64), validate=ma.validate.Length(max=rules.MAX_PHOTOS),
                             metadata={"description": "SHA-256 of photos of the unit uploaded first (POST /api/blobs)"})
     signature = Signature(metadata={"description": "The customer's signature on the exchange ticket"})
 

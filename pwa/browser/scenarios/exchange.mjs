@@ -4,15 +4,51 @@
 // scanner does, the customer signs) — 已保存在本机 — and, online again, the worker posts both (checked
 // through REST: the order HJ-… in 待发厂, the replacement with the customer, the old unit in
 // defective stock, the new warranty card from today); the exchange ticket and certificate print (200
-// PDFs of the right form). (b) Mode C: a mode B intake online (English, desktop), turned on-site on
+// PDFs of the right form). (b) Mode C (sz01.manager): a mode B intake online (English, desktop), turned on-site on
 // the order's screen (the point's unit, signed), sent to the manufacturer and the manufacturer's unit
 // received — every step through the order screen's actions (online steps) — and the manufacturer's
-// unit is in the point's good stock (REST). Screens at tablet and desktop, zh-CN and en. No console error.
+// unit is in the point's good stock (REST); a wrong unit received is reversed (红冲) from the order
+// screen first; the ticket's E1 code scanned at the pickup screen opens the order. The offline intake
+// takes a photo of the unit and the customer's signature (both checked through REST once posted).
+// Screens at tablet and desktop, zh-CN and en. No console error.
 import assert from 'node:assert/strict'
+import { deflateSync } from 'node:zlib'
 import { BASE_URL, T, TABLET, apiAs, field, fontsReady, login, newContext, ok, setLanguage, shot, sign, tid, withLuhn } from '../lib.mjs'
+import { exchangeToken } from '../../src/print/token.js'
 
 const DESKTOP = { width: 1440, height: 900 }
 const daysAgo = (n) => new Date(Date.now() - n * 86400000 + 8 * 3600000).toISOString().slice(0, 10)
+
+/** A small PNG (a grey frame on white) standing for the photo of a scratched phone. */
+function photoPng(w = 96, h = 64) {
+  const crc = (buf) => {
+    let c = ~0
+    for (const b of buf) {
+      c ^= b
+      for (let k = 0; k < 8; k++) c = (c >>> 1) ^ (0xedb88320 & -(c & 1))
+    }
+    return ~c >>> 0
+  }
+  const chunk = (type, data) => {
+    const len = Buffer.alloc(4)
+    len.writeUInt32BE(data.length)
+    const body = Buffer.concat([Buffer.from(type), data])
+    const sum = Buffer.alloc(4)
+    sum.writeUInt32BE(crc(body))
+    return Buffer.concat([len, body, sum])
+  }
+  const rows = []
+  for (let y = 0; y < h; y++) {
+    const row = [0]
+    for (let x = 0; x < w; x++) row.push(x < 4 || y < 4 || x >= w - 4 || y >= h - 4 || x === y ? 90 : 235)
+    rows.push(Buffer.from(row))
+  }
+  const ihdr = Buffer.alloc(13)
+  ihdr.writeUInt32BE(w, 0)
+  ihdr.writeUInt32BE(h, 4)
+  ihdr[8] = 8 // 8-bit grey
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(Buffer.concat(rows))), chunk('IEND', Buffer.alloc(0))])
+}
 
 function watchConsole(page) {
   const errors = []
@@ -86,6 +122,7 @@ export const scenarios = {
     assert.ok(tac, 'demo data: a TAC of the device model')
     const [OLD_A, OLD_C] = [withLuhn(`${tac.code}${tag.slice(-5)}1`.slice(0, 14)), withLuhn(`${tac.code}${tag.slice(-5)}2`.slice(0, 14))]
     const FACTORY = withLuhn(`35${tag}0003`)
+    const WRONG = withLuhn(`35${tag}0004`)
 
     // ---- (a) mode A offline at the counter ---------------------------------------------------------
     const { context, page } = await newContext(browser, TABLET)
@@ -114,14 +151,23 @@ export const scenarios = {
     await field(page, 'exchange-fault').fill('开机黑屏')
     await field(page, 'exchange-phone').fill('13800138011')
     await field(page, 'exchange-name').fill('换机走查')
+    await page.locator(tid('exchange-save')).click()
+    await page.locator(tid('exchange-intake-signature-error')).waitFor({ timeout: T })
+    ok('offline: not saved without the customer\'s signature')
+    await page.locator(tid('photo-input')).setInputFiles({ name: 'scratch.png', mimeType: 'image/png', buffer: photoPng() })
+    await page.locator(`${tid('exchange-intake-page')} ${tid('photo-thumb')}`).first().waitFor({ timeout: T })
+    await sign(page)
+    await page.locator(tid('exchange-intake-signature-error')).waitFor({ state: 'detached', timeout: T })
     await page.locator(`${tid('exchange-verdict')}[data-exchange="true"]`).waitFor({ timeout: T })
     await page.locator(tid('exchange-verdict-local')).waitFor({ timeout: T })
     await settle(page)
     await shot(page, 'exchange-01-intake-offline-zh-tablet')
-    ok('offline verdict from the tablet (bought 3 days ago, a listed fault): may be exchanged')
+    ok('offline verdict from the tablet (bought 3 days ago, a listed fault): may be exchanged; a photo of the unit taken, the customer signed')
     await page.locator(tid('exchange-save')).click()
     await page.locator(tid('exchange-order-page')).waitFor({ timeout: T })
     await page.locator(tid('exchange-saved-here')).waitFor({ timeout: T })
+    await page.locator(`${tid('exchange-photos-shown')} ${tid('photo-thumb')}`).waitFor({ timeout: T })
+    await page.locator(`${tid('exchange-signed')}[data-signed="true"]`).waitFor({ timeout: T })
     await stateIs(page, 'pending_exchange')
     await page.locator(tid('exchange-guard-dispatch')).waitFor({ timeout: T })
     ok('saved on the tablet (已保存在本机); dispatch is not offered, its guard says why')
@@ -149,6 +195,8 @@ export const scenarios = {
     assert.match(posted.number, /^HJ-SZ01-/)
     assert.equal(posted.replacement_imei, R1)
     assert.equal(posted.mode, 'A')
+    assert.equal(posted.photos.length, 1, 'the photo went up before the intake and is linked to the order')
+    assert.equal(posted.intake_signed, true, 'the customer\'s signature is kept with the order')
     const whereNew = await manager('GET', `/api/stock/serials/${R1}`)
     const whereOld = await manager('GET', `/api/stock/serials/${OLD_A}`)
     assert.equal(whereNew[0]?.location_kind ?? whereNew[0]?.kind, 'customer', JSON.stringify(whereNew[0]))
@@ -171,7 +219,7 @@ export const scenarios = {
     const p2 = desk.page
     const errors2 = watchConsole(p2)
     await p2.goto(BASE_URL + '/login')
-    await login(p2, 'sz01.clerk')
+    await login(p2, 'sz01.manager') // the point's manager: counter steps and the reversal (exchange.reverse)
     await p2.locator(tid('home-page')).waitFor({ timeout: T })
     await setLanguage(p2, 'en')
     await p2.locator(`${tid('sync-indicator')}[data-state="online"]`).waitFor({ timeout: 60_000 })
@@ -182,6 +230,7 @@ export const scenarios = {
     await p2.locator(`${tid('exchange-symptoms')} .q-chip`).first().click()
     await field(p2, 'exchange-phone').fill('13800138012')
     await field(p2, 'exchange-name').fill('Exchange walk')
+    await sign(p2)
     await p2.locator(tid('exchange-mode')).getByText('Return-to-factory exchange').click()
     await p2.locator(`${tid('exchange-verdict')}[data-exchange="true"]`).waitFor({ timeout: T })
     await p2.locator(tid('exchange-verdict-reason')).getByText('within 15 days').waitFor({ timeout: T })
@@ -206,6 +255,22 @@ export const scenarios = {
     await stateIs(p2, 'at_factory')
     await settle(p2)
     await shot(p2, 'exchange-05-at-factory-en-desktop')
+    await act(p2, 'receive_replacement', async () => { await field(p2, 'exchange-replacement-imei').fill(WRONG) })
+    await stateIs(p2, 'completed')
+    // The wrong unit was scanned in: 红冲 of that last step, with a reason, then the right one.
+    await p2.locator(tid('exchange-reverse')).click()
+    await p2.locator(tid('exchange-reverse-dialog')).waitFor({ timeout: T })
+    await p2.locator(tid('exchange-reverse-confirm')).click()
+    await p2.locator(`${tid('exchange-reverse-dialog')} .q-field--error`).waitFor({ timeout: T })
+    await field(p2, 'exchange-reverse-reason').fill('Scanned the wrong unit')
+    await settle(p2)
+    await shot(p2, 'exchange-06a-reverse-en-desktop')
+    await p2.locator(tid('exchange-reverse-confirm')).click()
+    await p2.locator(tid('exchange-reverse-dialog')).waitFor({ state: 'detached', timeout: T })
+    await stateIs(p2, 'at_factory')
+    const whereWrong = await manager('GET', `/api/stock/serials/${WRONG}`).catch(() => [])
+    assert.ok(!JSON.stringify(whereWrong).match(/良品|"good"/), `the reversed unit left good stock: ${JSON.stringify(whereWrong)}`)
+    ok('reversed (红冲) from the order screen with a reason: back at the factory, the wrong unit out of good stock (REST)')
     await act(p2, 'receive_replacement', async () => { await field(p2, 'exchange-replacement-imei').fill(FACTORY) })
     await stateIs(p2, 'completed')
     await p2.locator(tid('exchange-mode-chip')).getByText('Return-to-factory turned on-site').waitFor({ timeout: T })
@@ -218,6 +283,15 @@ export const scenarios = {
     await settle(p2)
     await shot(p2, 'exchange-06-mode-c-completed-en-desktop')
     ok(`mode C ${orderC.number}: turned on-site (R2 to the customer), sent, the manufacturer's unit received into the point's good stock (REST)`)
+
+    // The customer comes back with the ticket: its E1 code scanned at the pickup screen opens the exchange order.
+    await p2.goto(BASE_URL + '/repair/pickup')
+    await p2.locator(tid('pickup-page')).waitFor({ timeout: T })
+    await field(p2, 'scan-input').fill(exchangeToken(orderC.id))
+    await p2.locator(tid('scan-submit')).click()
+    await p2.waitForURL(`**/exchange/orders/${orderC.id}`, { timeout: T })
+    await p2.locator(tid('exchange-number')).getByText(orderC.number).waitFor({ timeout: T })
+    ok('the exchange ticket\'s E1 code scanned at the pickup screen opens the exchange order')
 
     // The list at tablet size in English, the order at desktop size in Chinese.
     await setLanguage(page, 'en')

@@ -45,7 +45,8 @@ function moneyProblem(value) {
 /**
  * 换机受理: its _id is the order's id (so a handover saved on this tablet right after can name it).
  * form: {customer: {kind: 'member'|'walk_in', phone, name}, imei, modelId, symptoms: [id],
- *        faultDescription, purchaseDate, mode: 'A'|'B', overrideReason, provisionalCode, note}
+ *        faultDescription, purchaseDate, mode: 'A'|'B', overrideReason, provisionalCode, note,
+ *        photos: [sha256] (queued on the tablet, uploaded before the event goes), signature}
  */
 export function buildExchangeIntake(form, ctx) {
   const doc = envelope('exchange_intake', ctx)
@@ -63,6 +64,8 @@ export function buildExchangeIntake(form, ctx) {
   put(doc, 'purchase_date', form.purchaseDate || null)
   doc.mode = form.mode === 'B' ? 'B' : 'A'
   put(doc, 'override_reason', text(form.overrideReason))
+  put(doc, 'photos', [...new Set(form.photos || [])])
+  put(doc, 'signature', form.signature || null)
   put(doc, 'provisional_code', form.provisionalCode)
   put(doc, 'note', text(form.note))
   return doc
@@ -90,7 +93,7 @@ export function buildExchangeEvent(orderId, event, data, ctx) {
 
 /**
  * The intake: customer, IMEI (Luhn), model, a fault (symptom or text), a purchase date not in the
- * future, and — when the verdict allows no exchange — an override reason, which only a user with
+ * future, the customer's signature on the ticket (as repair's intake), at most 20 photos, and — when the verdict allows no exchange — an override reason, which only a user with
  * exchange.override may give (`mayOverride`). `verdict`: deviceVerdict's or the server's answer.
  */
 export function intakeProblems(form, { verdict = null, mayOverride = false, today }) {
@@ -110,6 +113,9 @@ export function intakeProblems(form, { verdict = null, mayOverride = false, toda
   if (!(form.symptoms || []).length && !text(form.faultDescription)) out.fault = 'required'
   else if (tooLong('fault_description', form.faultDescription)) out.fault = 'tooLong'
   if (!['A', 'B'].includes(form.mode)) out.mode = 'required'
+  const sp = signatureProblem(form.signature)
+  if (sp) out.signature = sp
+  if ((form.photos || []).length > RULES.max_photos) out.photos = 'tooMany'
   if (verdict && !verdict.exchange) {
     if (!mayOverride) out.override = 'notAllowed'
     else if (!text(form.overrideReason)) out.override = 'required'

@@ -5,6 +5,7 @@
 // who and when, and the sync events they reflect — ids, not clocks). Events not posted yet move the
 // order through the machine; refused ones do not. Pure, unit-tested.
 import { DEFAULT_FACTS, EXCHANGE, factsAfter, stateAfter } from './machine.js'
+import { tokenTarget } from '../print/token.js'
 
 const STATUS = 'status:'
 const byTime = (a, b) => (a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : a._id < b._id ? -1 : 1)
@@ -68,6 +69,11 @@ export function exchangeFrom(intake, eventDocs, statuses, snapshot, id = intake?
     mode: facts.mode,
     eligibility: o.eligibility || null,
     overrideReason: src.override_reason || o.override_reason || '',
+    photos: src.photos || o.photos || [],
+    signed: Boolean(src.signature || o.intake_signed),
+    // From the last server answer (online only): may the last step be reversed, loaners lent against it.
+    mayReverse: Boolean(snapshot?.mayReverse),
+    loaners: snapshot?.loaners || [],
     createdAt: src.created_at || o.created_at || '',
     state: intakeSync === 'rejected' ? null : state,
     facts,
@@ -91,7 +97,10 @@ export function snapshotOf(detail, now = new Date()) {
       imei: o.imei, replacement_imei: o.replacement_imei, factory_imei: o.factory_imei, customer_name: o.customer_name,
       customer_phone: o.customer_phone, model_id: o.model_id, eligibility: o.eligibility, override_reason: o.override_reason,
       provisional_code: o.provisional_code, created_at: o.created_at, mode: o.mode, unit_at: o.unit_at, fee: o.fee,
+      photos: o.photos || [], intake_signed: Boolean(o.intake_signed),
     },
+    mayReverse: Boolean(detail.may_reverse),
+    loaners: (detail.loaners || []).map((l) => ({ id: l.id, number: l.number, serial: l.serial, due_date: l.due_date, returned_at: l.returned_at })),
     steps: (detail.steps || []).map((s) => ({ seq: s.seq, event: s.event, at: s.at, username: s.username, source: s.source, reversed: s.reversed_by_seq != null, reverses: s.reverses_seq ?? null })),
     links: detail.links || {},
     events: (detail.steps || []).map((s) => s.event_id).filter(Boolean),
@@ -99,9 +108,12 @@ export function snapshotOf(detail, now = new Date()) {
   }
 }
 
-/** Orders matching {state: name|'all'|'pending_sync', q}; q: number, provisional code, IMEI (old or new), phone, name. */
+/** Orders matching {state: name|'all'|'pending_sync', q}; q: number, provisional code, IMEI (old or new), phone, name, or the ticket's E1 code. */
 export function filterExchanges(orders, { state = 'all', q = '' } = {}) {
   const needle = String(q || '').trim().toLowerCase()
+  // A scanned exchange ticket (E1 code) names one order.
+  const scanned = tokenTarget(q)
+  if (scanned?.kind === 'exchange_order') return orders.filter((o) => o.id === scanned.id)
   return orders.filter((o) => {
     if (state === 'pending_sync') {
       if (!o.pendingEvents && o.sync === 'posted') return false

@@ -13,6 +13,7 @@ export default {
     saveFailed: 'Could not save: try again',
     done: 'Done',
     intake: {
+      photos: 'Photos of the unit', photosHint: 'Scratches, dents, the screen: shown to the customer now and kept with the order', signature: 'Customer’s signature', signatureHint: 'The customer signs the exchange ticket: it is printed on it',
       device: 'Old unit', imei: 'IMEI (scan or type 15 digits)', model: 'Model', modelFromTac: 'From the IMEI', purchaseDate: 'Bought on',
       purchaseHint: 'Without a warranty card: the invoice’s date', fault: 'Fault', faultDescription: 'Fault description', customer: 'Customer',
       member: 'Member', walkIn: 'Walk-in', phone: 'Mobile phone', name: 'Name', mode: 'Exchange mode', override: 'Override reason',
@@ -26,9 +27,10 @@ export default {
       required: 'Required', phone: 'Not a phone number', tooLong: 'Too long', digits: 'An IMEI has digits only', length: 'An IMEI has 15 digits',
       luhn: 'The IMEI’s check digit is wrong: scan again', future: 'Not after today',
       notAllowed: 'The rules allow no exchange: someone allowed to override must take it in', oldUnit: 'This is the customer’s old unit: scan the replacement',
-      money: 'An amount, at most two decimals', tooLarge: 'Amount too large', invalid: 'Signature not valid: sign again',
+      money: 'An amount, at most two decimals', tooLarge: 'Amount too large', invalid: 'Signature not valid: sign again', tooMany: 'Too many photos',
     },
     order: {
+      signed: 'The customer signed the ticket', notSigned: 'Not signed at intake', reverse: 'Reverse the last step (红冲)', reverseHint: 'Undoes “{step}”: stock, money and cards as before', reverseWhat: 'Undo “{step}”? The stock moves, money and warranty cards it made are reversed; this is audited.', reverseConfirm: 'Reverse', reversedDone: 'Reversed',
       title: 'Exchange order', notFound: 'This exchange order is not on this tablet', provisional: 'Provisional code',
       rejected: 'The server refused this intake', rejectedHint: 'Check it and take it in again', eventRejected: '{event}: refused by the server',
       correctHint: 'Correct it and do this step again', oldImei: 'Old IMEI', newImei: 'New IMEI', factoryImei: 'Manufacturer’s unit IMEI',
@@ -39,6 +41,7 @@ export default {
       confirm: 'Confirm', offlineHint: 'Works offline: saved on this tablet, posted once online',
       link: { from_repair: 'From repair order', repair: 'Continued as repair order' },
     },
+    loaner: { title: 'Exchange loaner slip', hint: 'A loaner for a customer waiting for the manufacturer’s unit; it comes back at pickup', serial: 'Loaner’s IMEI', dueDate: 'Due', lend: 'Lend the loaner', lent: 'Loaner lent', due: 'due {date}', returned: 'returned', giveBack: 'Returned (good)', returnedDone: 'Loaner {serial} returned', outFirst: 'Loaner {number} (IMEI {serial}) is still out: take it back first' },
     unitAt: { customer: 'With the customer', defective: 'Defective stock', transit: 'In transit', factory: 'At the manufacturer' },
     sync: { pending: 'Saved on this tablet', waiting: 'Sent, waiting', posted: 'Posted', rejected: 'Refused' },
     list: { search: 'Number / IMEI / phone / name', state: 'State', all: 'All', pendingSync: 'Not posted yet', empty: 'No exchange orders' },

@@ -2,7 +2,7 @@
 // workshop's own documents: which engineer an order is assigned to, what is away in a box,
 // which parts were drawn for it and fitted into it. Pure, unit-tested.
 import { imeiProblem, normaliseImei } from '../repair/imei.js'
-import { orderIdFromToken } from '../print/token.js'
+import { orderIdFromToken, tokenTarget } from '../print/token.js'
 import { refusal } from '../repair/machine.js'
 
 export const QUEUES = ['toAccept', 'toStart', 'inRepair', 'toQc', 'ready']
@@ -73,6 +73,13 @@ export function findOrder(orders, text, { open = true } = {}) {
   const up = raw.toUpperCase()
   const hits = orders.filter((o) => active(o) && (o.number === up || o.provisionalCode === up || o.id === raw))
   return hits.length === 1 ? hits[0] : null
+}
+
+/** The exchange order a scanned exchange ticket names (its E1 code), else null: the counter's
+ *  scan fields open it on its own page (repair's orders are found by findOrder). */
+export function exchangeIdFromScan(text) {
+  const target = tokenTarget(text)
+  return target?.kind === 'exchange_order' ? target.id : null
 }
 
 /** What kind of text a scan was, for the message when nothing matched. */

@@ -10,7 +10,7 @@ import { useSyncStore } from '../../stores/sync.js'
 import { useRepairStore } from '../../stores/repair.js'
 import { pointDocs, watch as watchDb } from '../../db/repair.js'
 import { dbOrNull, readLocal } from '../../db/local.js'
-import { databasesFor, engine, nextProvisionalCode } from '../../sync/index.js'
+import { databasesFor, engine, nextProvisionalCode, photoQueue } from '../../sync/index.js'
 import { projectExchanges, snapshotOf } from '../../exchange/orders.js'
 import { buildExchangeEvent, buildExchangeIntake } from '../../exchange/events.js'
 
@@ -25,6 +25,9 @@ export const exchangeApi = {
   eligibility: (body) => api.post('/api/exchange/eligibility', body),
   rules: () => api.get('/api/exchange/rules'),
   fire: (id, event, body) => api.post(`/api/exchange/orders/${enc(id)}/${event.replace(/_/g, '-')}`, body),
+  reverse: (id, reason) => api.post(`/api/exchange/orders/${enc(id)}/reverse`, { reason }),
+  lendLoaner: (id, body) => api.post(`/api/exchange/orders/${enc(id)}/loaners`, body),
+  returnLoaner: (loanerId, body) => api.post(`/api/repair/loaners/${enc(loanerId)}/return`, body),
 }
 
 async function update(db, id, fn) {
@@ -75,7 +78,12 @@ export function useExchange() {
     const db = await sync.whenOpen()
     const provisionalCode = await nextProvisionalCode(engine.db(db), sync.device)
     const doc = buildExchangeIntake({ ...form, provisionalCode }, ctx())
+    // As repair's intake: the photos are named for the order and go up before the event (the
+    // server refuses an intake naming a photo it has not received; the sync store holds the push).
+    await photoQueue.attach(doc.photos || [], doc._id)
+    await sync.drainPhotos().catch(() => {})
     await sync.writeEvent(doc)
+    sync.drainPhotos().catch(() => {})
     await refresh()
     return doc
   }
@@ -121,6 +129,13 @@ export function useExchange() {
     return detail
   }
 
+  /** 红冲 of the last step in force (online; the server says whether it may: may_reverse). */
+  async function reverseOnline(id, reason) {
+    const detail = await exchangeApi.reverse(id, reason)
+    await keep(detail)
+    return detail
+  }
+
   /** The brands' rules: the server's (online, kept), else the last kept; [] when never seen. */
   async function rules() {
     const db = dbOrNull(sync.pointDb)
@@ -138,5 +153,5 @@ export function useExchange() {
 
   const find = (id) => orders.value.find((o) => o.id === id) || null
 
-  return { orders, loaded, hasPointDb, online, start, refresh, saveIntake, saveEvent, fetchOrder, fireOnline, rules, find, ctx, accounts: computed(() => repair.accounts) }
+  return { orders, loaded, hasPointDb, online, start, refresh, saveIntake, saveEvent, fetchOrder, fireOnline, reverseOnline, rules, find, ctx, accounts: computed(() => repair.accounts) }
 }
