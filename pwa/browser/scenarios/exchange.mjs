@@ -8,7 +8,7 @@
 // the order's screen (the point's unit, signed), sent to the manufacturer and the manufacturer's unit
 // received — every step through the order screen's actions (online steps) — and the manufacturer's
 // unit is in the point's good stock (REST); a wrong unit received is reversed (红冲) from the order
-// screen first; the ticket's E1 code scanned at the pickup screen opens the order. The offline intake
+// screen first; a loaner lent against the B order comes back in the handover dialog; the ticket's E1 code scanned at the pickup screen opens the order. The offline intake
 // takes a photo of the unit and the customer's signature (both checked through REST once posted).
 // Screens at tablet and desktop, zh-CN and en. No console error.
 import assert from 'node:assert/strict'
@@ -114,6 +114,11 @@ export const scenarios = {
     const [R1, R2] = [withLuhn(`86${tag}0001`), withLuhn(`86${tag}0002`)]
     const receipt = await manager('POST', '/api/stock/goods-receipts', { kind: 'purchase', warehouse_id: good.id, party_id: supplier.id, lines: [{ item_id: device.id, quantity: '2', unit_cost: '2000', serials: [R1, R2] }] })
     await manager('POST', `/api/stock/goods-receipts/${receipt.id}/post`)
+    // A loaner unit in the point's loaner warehouse (the mode B customer borrows it while waiting).
+    const loanWh = (await manager('GET', '/api/warehouses?kind=loaner')).items[0]
+    const LOANER = withLuhn(`86${tag}0005`)
+    const loanIn = await manager('POST', '/api/stock/goods-receipts', { kind: 'purchase', warehouse_id: loanWh.id, party_id: supplier.id, lines: [{ item_id: device.id, quantity: '1', unit_cost: '1800', serials: [LOANER] }] })
+    await manager('POST', `/api/stock/goods-receipts/${loanIn.id}/post`)
     // The brands' default rule names who replaces the units (dispatch needs a manufacturer).
     const hq = await apiAs('hq.manager')
     if (!(await hq('GET', '/api/exchange/rules')).some((r) => !r.brand_id && r.manufacturer_id)) await hq('PUT', '/api/exchange/rules', { brand_id: null, manufacturer_id: maker.id })
@@ -241,11 +246,27 @@ export const scenarios = {
     await p2.locator(tid('exchange-order-page')).waitFor({ timeout: T })
     await p2.locator(tid('exchange-number')).getByText(/HJ-SZ01-/).waitFor({ timeout: 60_000 })
     await stateIs(p2, 'pending_exchange')
-    await act(p2, 'convert_to_onsite', async () => {
-      await field(p2, 'exchange-replacement-imei').fill(R2)
-      await field(p2, 'exchange-reason').fill('Customer cannot wait')
-      await sign(p2)
-    })
+    // 换机备机单: a loaner lent against the mode B order from its screen.
+    await field(p2, 'exchange-loaner-serial').fill(LOANER)
+    await p2.locator(tid('exchange-loaner-lend')).click()
+    await p2.locator(tid(`exchange-loaner-${LOANER}`)).waitFor({ timeout: T })
+    ok('a loaner lent against the mode B order from its screen (换机备机单)')
+    // The customer cannot wait: the point's unit now. The loaner out is named in the dialog and comes back there.
+    await p2.locator(tid('exchange-action-convert_to_onsite')).click()
+    await p2.locator(tid('exchange-dialog')).waitFor({ timeout: T })
+    await p2.locator(tid('exchange-dialog-loaner')).waitFor({ timeout: T })
+    await settle(p2)
+    await shot(p2, 'exchange-04a-loaner-out-en-desktop')
+    await p2.locator(tid('exchange-dialog-loaner-return')).click()
+    await p2.locator(tid('exchange-dialog-loaner')).waitFor({ state: 'detached', timeout: T })
+    await field(p2, 'exchange-replacement-imei').fill(R2)
+    await field(p2, 'exchange-reason').fill('Customer cannot wait')
+    await sign(p2)
+    await p2.locator(tid('exchange-dialog-confirm')).click()
+    await p2.locator(tid('exchange-dialog')).waitFor({ state: 'detached', timeout: T })
+    const loanerBack = await manager('GET', `/api/stock/serials/${LOANER}`)
+    assert.match(JSON.stringify(loanerBack[0]), /备机|loaner/i, JSON.stringify(loanerBack[0]))
+    ok('the loaner given back in the handover dialog (REST: in the loaner warehouse again), then turned on-site')
     await stateIs(p2, 'pending_dispatch')
     await act(p2, 'dispatch', async () => {
       await field(p2, 'exchange-dispatch-imei').fill(OLD_C)
