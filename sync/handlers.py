@@ -134,14 +134,33 @@ def register_order_model(model: type) -> type:
     return model
 
 
+def order_models() -> tuple[type, ...]:
+    return tuple(_ORDER_MODELS)
+
+
 def find_order(session: Session, order_id: uuid.UUID):
     """The order document with this id, of any registered kind, unscoped (None: there is none).
 
     Callers decide who may use it (:func:`server.org.scoping.may_see`)."""
     from server.db import get_loaded
 
+    obj = loaded_order(session, order_id)
+    if obj is not None:
+        return obj
     for model in _ORDER_MODELS:
         obj = get_loaded(session, model, order_id)
+        if obj is not None:
+            return obj
+    return None
+
+
+def loaded_order(session: Session, order_id: uuid.UUID):
+    """The order with this id if the session holds it already (a handler's ``prefetch`` loads a
+    batch's orders): asking the models in turn would cost a query for each kind it is not."""
+    from server.db import _identity_key
+
+    for model in _ORDER_MODELS:
+        obj = session.identity_map.get(_identity_key(model, order_id))
         if obj is not None:
             return obj
     return None

@@ -16,7 +16,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import inspect, or_, select
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -32,7 +32,7 @@ from server.outbox.models import OutboxMessage
 from server.outbox.operations import enqueue_document
 
 from . import reasons as R
-from .handlers import Event, Handler, PostResult, find_order, handler_for
+from .handlers import Event, Handler, PostResult, find_order, handler_for, loaded_order, order_models
 from .models import SyncCheckpoint, SyncDeadLetter, SyncOrder, SyncProcessed
 from .schemas import parse_time, validate_event
 
@@ -70,6 +70,9 @@ def status_body(event_id: str, event_type: str, state: str, *, numbers: dict | N
 
 
 _POSTED_ORDERS = "aftercare.sync.posted_orders"
+# Orders a batch's opening events will make, found nowhere when the batch began (prefetch_opened):
+# each leaves the set when its opening event posts it.
+_UNPOSTED_ORDERS = "aftercare.sync.unposted_orders"
 _ORDER_OWNERS = "aftercare.sync.order_owners"
 
 
@@ -79,11 +82,34 @@ def order_is_posted(session: Session, order_id: uuid.UUID) -> bool:
     known = session.info.setdefault(_POSTED_ORDERS, set())
     if order_id in known:
         return True
-    if (session.execute(select(SyncOrder.order_id).where(SyncOrder.order_id == order_id)).first() is None
+    if order_id in session.info.get(_UNPOSTED_ORDERS, ()):
+        return False
+    if (loaded_order(session, order_id) is None
+            and session.execute(select(SyncOrder.order_id).where(SyncOrder.order_id == order_id)).first() is None
             and find_order(session, order_id) is None):
         return False
     known.add(order_id)
     return True
+
+
+def prefetch_opened(session: Session, order_ids: list[uuid.UUID]) -> None:
+    """Whether the orders a batch's opening events name exist already, asked once per kind of
+    order for the whole batch instead of once per kind for each event."""
+    known = session.info.setdefault(_POSTED_ORDERS, set())
+    ids = sorted(set(order_ids) - known)
+    found: set[uuid.UUID] = set()
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        found.update(session.execute(select(SyncOrder.order_id).where(SyncOrder.order_id.in_(chunk))).scalars())
+        for model in order_models():
+            pk = inspect(model).primary_key[0]
+            found.update(session.execute(select(pk).where(pk.in_(chunk)).execution_options(unscoped=True)).scalars())
+    known.update(found)
+    session.info.setdefault(_UNPOSTED_ORDERS, set()).update(i for i in ids if i not in found)
+
+
+def _opened(session: Session, order_id: uuid.UUID) -> None:
+    session.info.get(_UNPOSTED_ORDERS, set()).discard(order_id)
 
 
 def may_use_order(session: Session, actor, order_id: uuid.UUID) -> bool:
@@ -268,6 +294,7 @@ def _post_optimistic(session: Session, ctx: FeedContext, handler: Handler, event
             session.add(SyncOrder(order_id=order_id, org_id=event.org_id, event_type=event.type,
                                   document_type=result.document_type, document_id=result.document_id,
                                   number=result.number))
+            _opened(session, order_id)
     except OperationalError:
         set_principal(session, system)
         raise  # the database itself failed: the whole batch is retried
@@ -290,6 +317,7 @@ def _post_in_savepoint(session: Session, ctx: FeedContext, handler: Handler, eve
                 session.add(SyncOrder(order_id=order_id, org_id=event.org_id, event_type=event.type,
                                       document_type=result.document_type, document_id=result.document_id,
                                       number=result.number))
+                _opened(session, order_id)
             session.flush()
     except DomainError as exc:
         set_principal(session, system)
@@ -354,11 +382,19 @@ def _prefetch(session: Session, docs: list[Any]) -> None:
     """Let each handler load at once what its events of this batch will look up (one call per
     prefetch function, which several types may share)."""
     by_function: dict[Any, list[dict]] = {}
+    opened: list[uuid.UUID] = []
     for doc in docs:
         if isinstance(doc, dict) and isinstance(doc.get("type"), str) and not doc.get("_deleted"):
             handler = handler_for(doc["type"])
             if handler is not None and handler.prefetch is not None:
                 by_function.setdefault(handler.prefetch, []).append(doc)
+            if handler is not None and handler.opens_order:
+                try:  # the order it opens, as _order_of names it
+                    opened.append(uuid.UUID(doc.get("order_id") or doc.get("_id")))
+                except (TypeError, ValueError, AttributeError):
+                    pass  # the schema check refuses it later
+    if opened:
+        prefetch_opened(session, opened)
     for prefetch, of_function in by_function.items():
         prefetch(session, of_function)
 

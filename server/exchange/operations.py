@@ -22,7 +22,7 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import event as orm_event, select, update
 from sqlalchemy.orm import Session
 
 from ..auth.principal import get_principal
@@ -30,7 +30,8 @@ from ..basedata import models as bd
 from ..basedata.queries import add_months, card_by_imei, check_warranty, model_for_imei
 from ..basedata.text import imei_problem, normalise_imei
 from ..core import operations as core
-from ..db import utcnow
+from ..core.batch import batch_of
+from ..db import get_loaded, load_many, utcnow
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound, TransitionRefused
 from ..finance.operations import (CashLine, Counterparty, CounterpartyLine, Source, post_cash_entries,
                                   post_counterparty_entries, reverse_entries_of)
@@ -53,6 +54,34 @@ _text, _uuid, _date, _money = repair_ops._text, repair_ops._uuid, repair_ops._da
 _today = repair_ops._today
 
 
+# -- lookups a transaction makes again and again -------------------------------------------------
+
+# Rules, a model's device item, a point's default warehouses and a TAC's model do not change while
+# a transaction posts exchanges (a posting batch asks for the same few once per event): each is
+# read once per transaction and forgotten at its end (``save_rule`` forgets the rules at once).
+_LOOKUPS = "aftercare.exchange.lookups"
+
+
+@orm_event.listens_for(Session, "after_soft_rollback")
+def _forget_lookups(session: Session, _previous) -> None:
+    session.info.pop(_LOOKUPS, None)
+
+
+@orm_event.listens_for(Session, "after_commit")
+def _forget_lookups_after_commit(session: Session) -> None:
+    session.info.pop(_LOOKUPS, None)
+
+
+def _lookups(session: Session) -> dict:
+    return session.info.setdefault(_LOOKUPS, {})
+
+
+def prefetch(session: Session, order_ids) -> None:
+    """The orders a posting batch's events name, loaded in one statement (the sync handlers'
+    ``prefetch``): the sync layer then finds them without asking each kind of order in turn."""
+    load_many(session, ExchangeOrder, sorted(set(order_ids)))
+
+
 # -- reading -----------------------------------------------------------------------------------
 
 def get_order(session: Session, order_id: Any) -> ExchangeOrder:
@@ -73,6 +102,14 @@ def facts_of(order: ExchangeOrder) -> sm.Facts:
 
 def rule_row(session: Session, brand_id: uuid.UUID | None) -> ExchangeRule | None:
     """The brand's rule row, else the default row (no brand), else None (the built-in defaults)."""
+    cache = _lookups(session)
+    key = ("rule", brand_id)
+    if key not in cache:
+        cache[key] = _rule_row(session, brand_id)
+    return cache[key]
+
+
+def _rule_row(session: Session, brand_id: uuid.UUID | None) -> ExchangeRule | None:
     rows = {r.brand_id: r for r in session.execute(select(ExchangeRule).where(
         (ExchangeRule.brand_id == brand_id) | ExchangeRule.brand_id.is_(None))).scalars()}
     return rows.get(brand_id) or rows.get(None)
@@ -153,11 +190,15 @@ def _model(session: Session, imei: str, model_id: Any) -> bd.ProductModel:
 
 
 def _device_item(session: Session, model: bd.ProductModel) -> bd.Item:
+    cache = _lookups(session)
+    if (item := cache.get(("item", model.id))) is not None:
+        return item
     item = session.execute(select(bd.Item).where(bd.Item.model_id == model.id, bd.Item.kind == "device",
                                                  bd.Item.serialized, bd.Item.active).order_by(bd.Item.code).limit(1)
                            ).scalar_one_or_none()
     if item is None:
         raise InvalidInput("model_id", "this model has no whole-device item tracked by IMEI: add one to the catalogue")
+    cache[("item", model.id)] = item
     return item
 
 
@@ -303,10 +344,17 @@ def _record_step(session: Session, order: ExchangeOrder, event: str, before_stat
                         username=p.username or "", source=p.source, event_id=event_id,
                         data=repair_ops._jsonable(data), before=before, **kw)
     session.add(step)
-    session.flush()
+    _flush(session)
     core.record_audit(session, f"exchange_order.{event}", order, before={"state": before_state},
                       after={"state": order.state, **repair_ops._jsonable(data)})
     return step
+
+
+def _flush(session: Session) -> None:
+    """Flush now for the REST API (a refusal by the database is this request's); in a posting
+    batch the order's, step's and audit rows go with the batch's next flush, once per event."""
+    if batch_of(session) is None:
+        session.flush()
 
 
 class _Ledgers:
@@ -336,8 +384,14 @@ class _Ledgers:
 
 
 def _place(session: Session, order: ExchangeOrder, kind: str, value: Any = None, field: str = "warehouse_id") -> StockLocation:
-    wh = _warehouse(session, order.org_id, value, field, kind)
-    return location_for(session, order.org_id, "warehouse", warehouse=wh)
+    if value not in (None, ""):
+        return location_for(session, order.org_id, "warehouse", warehouse=_warehouse(session, order.org_id, value, field, kind))
+    cache = _lookups(session)  # the point's default warehouse of this kind
+    key = ("place", order.org_id, kind)
+    if (loc := cache.get(key)) is None:
+        wh = _warehouse(session, order.org_id, None, field, kind)
+        loc = cache[key] = location_for(session, order.org_id, "warehouse", warehouse=wh)
+    return loc
 
 
 def _customer_place(session: Session, order: ExchangeOrder) -> StockLocation:
@@ -351,13 +405,32 @@ def _factory_place(session: Session, order: ExchangeOrder) -> StockLocation:
     return location_for(session, order.org_id, "manufacturer", party_id=party.id, name=party.name)
 
 
+def _tac_model(session: Session, imei: str) -> uuid.UUID | None:
+    cache = _lookups(session)
+    key = ("tac", imei[:8])
+    if (model_id := cache.get(key)) is None:
+        model_id = model_for_imei(session, imei)
+        if model_id is not None:
+            cache[key] = model_id
+    return model_id
+
+
 def _serial_at(session: Session, serial: str) -> tuple[uuid.UUID | None, StockLocation | None]:
+    """Where a serial is (its item and location). In a posting batch what this reads is handed to
+    the batch's ledger state, so the move that follows does not read the serial again."""
     row = session.execute(select(StockSerial.item_id, StockSerial.location_id).where(StockSerial.serial == serial)
                           .execution_options(unscoped=True)).first()
     if row is None:
         return None, None
-    return row.item_id, session.execute(select(StockLocation).where(StockLocation.id == row.location_id)
-                                        .execution_options(unscoped=True)).scalar_one()
+    loc = get_loaded(session, StockLocation, row.location_id)
+    batch = batch_of(session)
+    state = batch.parts.get("stock_ledger") if batch is not None else None
+    if state is not None:
+        key = (row.item_id, serial)
+        if key not in state.serials:
+            state.journal.save(state.serials, key)
+            state.serials[key] = (loc.id, loc.held)
+    return row.item_id, loc
 
 
 def _replacement_from_stock(session: Session, order: ExchangeOrder, data: dict) -> tuple[str, bd.Item, StockLocation]:
@@ -508,6 +581,18 @@ def _average_cost(session: Session, order: ExchangeOrder) -> Decimal:
 
 def fire(session: Session, order: ExchangeOrder, event: str, data: dict | None = None, *,
          event_id: str | None = None) -> ExchangeOrder:
+    """Move the order by ``event`` (:func:`_fire`). In a posting batch, nothing of this event is
+    flushed before its end: the batch wrote every earlier posting before this one, and what this
+    event reads (the serials, cards, loaners and money of the order) is nothing it has changed
+    yet, so its changes to the order reach the database as one UPDATE, not one per read."""
+    if batch_of(session) is None:
+        return _fire(session, order, event, data, event_id=event_id)
+    with session.no_autoflush:
+        return _fire(session, order, event, data, event_id=event_id)
+
+
+def _fire(session: Session, order: ExchangeOrder, event: str, data: dict | None = None, *,
+          event_id: str | None = None) -> ExchangeOrder:
     """Move the order by ``event`` if its state, the actor's permission and the guards allow it
     (``TransitionRefused`` says which did not), with the event's stock, money and warranty effects.
     Writes: exchange_order, exchange_step, audit_log, and per event stock_move(_serial), stock_balance,
@@ -561,7 +646,7 @@ def fire(session: Session, order: ExchangeOrder, event: str, data: dict | None =
         imei = normalise_imei(_text(data, "replacement_imei", 40, required=True))
         if imei == order.imei:
             raise InvalidInput("replacement_imei", "this is the customer's own unit")
-        tac_model = model_for_imei(session, imei) if not imei_problem(imei) else None
+        tac_model = _tac_model(session, imei) if not imei_problem(imei) else None
         if tac_model is not None and tac_model != order.model_id:
             raise InvalidInput("replacement_imei", "the manufacturer's unit is of another model: the replacement must be the same model")
         _item, at = _serial_at(session, imei)
@@ -597,7 +682,7 @@ def fire(session: Session, order: ExchangeOrder, event: str, data: dict | None =
         recorded.update(reason=reason, repair_order=repair.number)
     led.write()
     order.state = target
-    session.flush()
+    _flush(session)
     _record_step(session, order, event, before_state, before, recorded, event_id, step_id)
     return order
 
@@ -684,6 +769,7 @@ def reverse_last_step(session: Session, order: ExchangeOrder, reason: str) -> Ex
 
 def save_rule(session: Session, data: dict) -> ExchangeRule:
     """Set a brand's 三包 rules (``brand_id`` absent: the default). Writes: exchange_rule, audit_log."""
+    session.info.pop(_LOOKUPS, None)  # the rules read so far in this transaction are stale
     bid = _uuid(data.get("brand_id"), "brand_id")
     if bid is not None and session.get(bd.Brand, bid) is None:
         raise InvalidInput("brand_id", "no such brand")
