@@ -5,6 +5,7 @@ nothing; the ledgers' rebuild check holds throughout."""
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from decimal import Decimal
 
@@ -12,7 +13,7 @@ import pytest
 
 from server.exchange.models import ExchangeOrder, ExchangeStep
 
-from .exchange_fixtures import books, card, receivable, where, xw  # noqa: F401
+from .exchange_fixtures import UNITS, books, card, receivable, where, xw  # noqa: F401
 from .repair_fixtures import SIG, rw  # noqa: F401
 from .stock_fixtures import imei, world  # noqa: F401
 from .sync_support import couch, event, make_worker, publish_all  # noqa: F401
@@ -163,3 +164,49 @@ def test_an_offline_intake_carries_its_photos_and_the_customers_signature(app, c
         assert (order.photos, order.intake_signature) == ([sha], SIG)
     answer = client.get(f"/api/exchange/orders/{doc['_id']}", headers=net.headers("sz01.clerk")).json
     assert answer["order"]["photos"] == [sha] and answer["order"]["intake_signed"] is True
+
+
+def test_a_batch_of_exchange_events_posts_in_few_statements_with_its_steps_and_audit(app, net, xw, couch, worker):
+    """Posting throughput (make bench-exchange): a batch's orders are looked up once, rules and
+    warehouses once per batch, and the steps and audit records are inserted together when the
+    batch is written, each still the event's user's, in the order the events came."""
+    from sqlalchemy import event as sa_event, select
+
+    from server.core.models import AuditLog
+
+    w = xw
+    bought = (w.ids["today"] - dt.timedelta(days=3)).isoformat()
+    intakes = [intake_event(net, w, imei=imei(n), purchase_date=bought, provisional_code=f"P{n}") for n in (2, 3, 4)]
+    docs = intakes + [step(net, d, "hand_over", replacement_imei=imei(u), signature=SIG)
+                      for d, u in zip(intakes, UNITS)] + [step(net, d, "dispatch") for d in intakes]
+    engine = app.extensions["aftercare.db"].engine
+    statements = []
+    count = lambda *_a: statements.append(1)  # noqa: E731
+    sa_event.listen(engine, "before_cursor_execute", count)
+    couch.bulk_docs("sp_sz01", docs)
+    try:
+        assert worker.drain()["posted"] == len(docs)
+    finally:
+        sa_event.remove(engine, "before_cursor_execute", count)
+    publish_all(app, couch)
+    # The worker's whole drain, with its fixed statements (lease, checkpoint, processed rows): 182 on
+    # SQLite and 144 on PostgreSQL here, 269 and 231 before the batch's lookups and late rows.
+    assert len(statements) <= 22 * len(docs), len(statements)
+    with w.open() as s:
+        for d in intakes:
+            steps = s.execute(select(ExchangeStep).where(ExchangeStep.order_id == uuid.UUID(d["_id"]))
+                              .order_by(ExchangeStep.seq)).scalars().all()
+            assert [(x.seq, x.event, x.username, x.source) for x in steps] == [
+                (1, "intake", "sz01.clerk", "sync"), (2, "hand_over", "sz01.clerk", "sync"),
+                (3, "dispatch", "sz01.clerk", "sync")]
+            assert steps[0].at <= steps[1].at <= steps[2].at
+            assert s.get(ExchangeOrder, uuid.UUID(d["_id"])).state == "at_factory"
+            audit = s.execute(select(AuditLog.action, AuditLog.username, AuditLog.source).where(
+                AuditLog.entity_id == d["_id"], AuditLog.action.like("exchange_order.%")).order_by(AuditLog.id)).all()
+            assert [a.action for a in audit] == ["exchange_order.create", "exchange_order.post", "exchange_order.intake",
+                                                 "exchange_order.hand_over", "exchange_order.dispatch"]
+            assert {(a.username, a.source) for a in audit} == {("sz01.clerk", "sync")}
+        cards = s.execute(select(AuditLog.username).where(AuditLog.action == "warranty_card.exchange")).scalars().all()
+        assert cards == ["sz01.clerk"] * 3
+    assert [where(w, imei(n)) for n in (2, 3, 4)] == [("warehouse", "in_transit")] * 3
+    books(w)

@@ -187,6 +187,25 @@ def _dependency_rank(table) -> int:
     return ranks[table]
 
 
+class LateRows(PendingRows):
+    """New records nothing reads while the batch runs (audit records, an exchange order's steps):
+    an optimistic posting's go here too, and all are inserted once, when the batch is written at
+    its end, instead of one INSERT per posting at each flush."""
+
+    read_back = False
+
+
+def late_rows(session: Session) -> PendingRows | None:
+    """Where a posting in a batch puts new records that nothing reads before the batch ends: a
+    deferred posting's pending rows, an optimistic posting's late rows; None without a batch."""
+    batch = batch_of(session)
+    if batch is None:
+        return None
+    if batch.deferring:
+        return batch.part("rows", PendingRows)
+    return batch.part("late_rows", LateRows)
+
+
 def pending_rows(session: Session) -> PendingRows | None:
     """Where a deferred posting puts its new records instead of the session (None when not deferring)."""
     batch = batch_of(session)

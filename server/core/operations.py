@@ -20,7 +20,7 @@ from ..ids import uuid7
 from ..org.models import Organisation
 from ..org.scoping import check_writes
 from . import lifecycle
-from .batch import Journal, batch_of, pending_rows
+from .batch import Journal, batch_of, late_rows, pending_rows
 from .models import AuditLog, DocumentCounter, DocumentMixin, PeriodLock, snapshot
 from .plain import Plain
 
@@ -51,10 +51,13 @@ def record_audit(
         entity_type = entity_type or entity.__tablename__
         entity_id = entity_id or entity.id
         org_id = org_id or getattr(entity, "org_id", None)
-    pending = pending_rows(session)
+    # In a posting batch nothing reads the audit log before the batch ends: its records are
+    # inserted together when it is written.
+    pending = late_rows(session)
     row = (AuditLog if pending is None else PlainAuditLog)(
         # Network-wide records are logged under the acting user's organisation.
         org_id=org_id or p.org_id,
+        at=utcnow(),
         user_id=p.user_id,
         actor_id=p.actor_id or p.user_id,
         username=p.username or "",
@@ -68,7 +71,7 @@ def record_audit(
         request_id=p.request_id or "",
     )
     if pending is not None:
-        pending.add(row)  # a deferred posting's record: inserted with its batch
+        pending.add(row)  # inserted with its batch
     else:
         session.add(row)
     return row

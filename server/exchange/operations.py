@@ -30,7 +30,8 @@ from ..basedata import models as bd
 from ..basedata.queries import add_months, card_by_imei, check_warranty, model_for_imei
 from ..basedata.text import imei_problem, normalise_imei
 from ..core import operations as core
-from ..core.batch import batch_of
+from ..core.batch import batch_of, late_rows
+from ..core.plain import Plain
 from ..db import get_loaded, load_many, utcnow
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound, TransitionRefused
 from ..finance.operations import (CashLine, Counterparty, CounterpartyLine, Source, post_cash_entries,
@@ -339,15 +340,25 @@ def _record_step(session: Session, order: ExchangeOrder, event: str, before_stat
                  event_id: str | None, step_id: uuid.UUID, **kw) -> ExchangeStep:
     p = get_principal(session)
     order.step_count += 1
-    step = ExchangeStep(id=step_id, org_id=order.org_id, order_id=order.id, seq=order.step_count, event=event,
-                        from_state=before_state, to_state=order.state, doc_date=_today(session), user_id=p.user_id,
-                        username=p.username or "", source=p.source, event_id=event_id,
-                        data=repair_ops._jsonable(data), before=before, **kw)
-    session.add(step)
-    _flush(session)
+    # In a posting batch nothing reads an order's steps before it ends: inserted with the batch.
+    late = late_rows(session)
+    step = (ExchangeStep if late is None else _PlainStep)(
+        id=step_id, org_id=order.org_id, order_id=order.id, seq=order.step_count, event=event,
+        from_state=before_state, to_state=order.state, at=utcnow(), doc_date=_today(session), user_id=p.user_id,
+        username=p.username or "", source=p.source, event_id=event_id, data=repair_ops._jsonable(data), before=before,
+        **kw)
+    if late is None:
+        session.add(step)
+        session.flush()
+    else:
+        late.add(step)
     core.record_audit(session, f"exchange_order.{event}", order, before={"state": before_state},
                       after={"state": order.state, **repair_ops._jsonable(data)})
     return step
+
+
+class _PlainStep(Plain, model=ExchangeStep):
+    """A step recorded in a posting batch (``server.core.plain``)."""
 
 
 def _flush(session: Session) -> None:
