@@ -183,7 +183,8 @@ export const scenarios = {
     }, 'the pickup posted')
     assert.deepEqual(picked.lines.map((l) => l.state), ['completed', 'completed'])
     await page.locator(tid('fd-batch-picked-here')).waitFor({ state: 'detached', timeout: 60_000 })
-    assert.match(await page.locator(tid('fd-batch-lines')).innerText(), /已完成[\s\S]*已完成/)
+    // The lines redraw from the server's answer once the pickup is known here: wait for it, not a snapshot.
+    await page.locator(tid('fd-batch-lines')).filter({ hasText: /已完成[\s\S]*已完成/ }).waitFor({ timeout: 60_000 })
     ok('intake closed (PL-…), devices back unrepaired, the distributor signed: picked up, both completed')
     const popup = context.waitForEvent('page', { timeout: T })
     await page.locator(tid('fd-batch-print')).click()

@@ -27,9 +27,22 @@ async function settle(page) {
 /** A q-select's option, typed into its filter first when it has one. */
 async function choose(page, testId, optionText, typed = '') {
   const box = page.locator(`.q-field:has(${tid(testId)}), .q-field${tid(testId)}`).first()
-  await box.click()
-  if (typed) await box.locator('input').first().fill(typed)
-  await page.locator('.q-menu .q-item').filter({ hasText: optionText }).first().click()
+  const option = page.locator('.q-menu .q-item').filter({ hasText: optionText }).first()
+  // The options come from the tablet's master data, which a page just opened may still be reading: a menu
+  // opened before they arrived stays empty, so it is opened again until the option shows.
+  for (let attempt = 0; ; attempt++) {
+    await box.click()
+    if (typed) await box.locator('input').first().fill(typed)
+    try {
+      await option.waitFor({ timeout: 5_000 })
+      break
+    } catch (e) {
+      if (attempt >= 8) throw e
+      await page.keyboard.press('Escape').catch(() => {})
+      await page.locator('.q-menu').waitFor({ state: 'detached', timeout: T }).catch(() => {})
+    }
+  }
+  await option.click()
   await page.keyboard.press('Escape').catch(() => {})
   await page.locator('.q-menu').waitFor({ state: 'detached', timeout: T }).catch(() => {})
 }
