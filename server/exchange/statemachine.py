@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..errors import TransitionRefused
+from ..core import machine
 
 PENDING_EXCHANGE = "pending_exchange"
 PENDING_DISPATCH = "pending_dispatch"
@@ -146,36 +146,13 @@ TRANSITIONS: dict[str, Transition] = {t.event: t for t in [
 ]}
 
 
-def _refuse(message: str, field_name: str, code_reason: str) -> TransitionRefused:
-    return TransitionRefused(message, {field_name: [code_reason]})
-
-
 def check(state: str, event: str, facts: Facts, permissions: frozenset[str] | set[str] | None = None) -> str:
-    """The state after ``event``, or :class:`TransitionRefused` naming what stops it."""
-    t = TRANSITIONS.get(event)
-    if t is None:
-        raise _refuse(f"unknown event {event!r}", "event", "unknown event")
-    if state not in t.sources:
-        label = STATE_LABELS.get(state, {"en": state})
-        raise _refuse(f"{t.label['en']}: not allowed while the order is {label['en']}", "state",
-                      f"{state}: {event} not allowed")
-    if permissions is not None and t.permission not in permissions:
-        raise _refuse(f"{t.label['en']} needs the permission {t.permission}", "permission", t.permission)
-    for name in t.guards:
-        if not GUARDS[name].holds(facts):
-            raise _refuse(GUARDS[name].label["en"], "state", name)
-    return t.target_for(state, facts)
+    """The state after ``event``, or :class:`TransitionRefused` with a readable reason (core.machine)."""
+    return machine.check(TRANSITIONS, GUARDS, STATE_LABELS, state, event, facts, permissions)
 
 
 def allowed_events(state: str, facts: Facts, permissions: frozenset[str] | set[str] | None = None) -> list[str]:
-    out = []
-    for name in TRANSITIONS:
-        try:
-            check(state, name, facts, permissions)
-        except TransitionRefused:
-            continue
-        out.append(name)
-    return out
+    return machine.allowed_events(TRANSITIONS, GUARDS, STATE_LABELS, state, facts, permissions)
 
 
 def export() -> dict:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..errors import TransitionRefused
+from ..core import machine
 
 # -- states ----------------------------------------------------------------------------
 
@@ -184,42 +184,13 @@ TRANSITIONS: dict[str, Transition] = {t.event: t for t in [
 ]}
 
 
-def _refuse(message: str, field_name: str, code_reason: str) -> TransitionRefused:
-    return TransitionRefused(message, {field_name: [code_reason]})
-
-
 def check(state: str, event: str, facts: Facts, permissions: frozenset[str] | set[str] | None = None) -> str:
-    """The state after ``event``, or :class:`TransitionRefused` with a readable reason.
-
-    ``permissions`` (when given) are the actor's; the API's route permission and the
-    worker's handler permission check the same names.
-    """
-    t = TRANSITIONS.get(event)
-    if t is None:
-        raise _refuse(f"unknown event {event!r}", "event", "unknown event")
-    if state not in t.sources:
-        label = STATE_LABELS.get(state, {"en": state})
-        raise _refuse(f"{t.label['en']}: not allowed while the order is {label['en']}", "state",
-                      f"{state}: {event} not allowed")
-    if permissions is not None and t.permission not in permissions:
-        raise _refuse(f"{t.label['en']} needs the permission {t.permission}", "permission", t.permission)
-    for name in t.guards:
-        guard = GUARDS[name]
-        if not guard.holds(facts):
-            # English here; the reader's language comes from server/messages.py (the label's words).
-            raise _refuse(guard.label["en"], "state", name)
-    return t.target_for(state, facts)
+    """The state after ``event``, or :class:`TransitionRefused` with a readable reason (core.machine)."""
+    return machine.check(TRANSITIONS, GUARDS, STATE_LABELS, state, event, facts, permissions)
 
 
 def allowed_events(state: str, facts: Facts, permissions: frozenset[str] | set[str] | None = None) -> list[str]:
-    out = []
-    for name in TRANSITIONS:
-        try:
-            check(state, name, facts, permissions)
-        except TransitionRefused:
-            continue
-        out.append(name)
-    return out
+    return machine.allowed_events(TRANSITIONS, GUARDS, STATE_LABELS, state, facts, permissions)
 
 
 def permissions_used() -> set[str]:
