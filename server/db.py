@@ -271,6 +271,28 @@ class Database:
 
 
 @contextmanager
+def writing(session: Session) -> Iterator[Session]:
+    """A write inside a read request (an export's or a passcode read's audit row), committed on leaving.
+
+    On SQLite a GET reads in a deferred transaction, which cannot take the write lock once another
+    writer has committed since its first read ("database is locked" at once, whatever the busy
+    timeout). So the reads end first and the write gets a transaction of its own, begun for writing
+    (the gate, BEGIN IMMEDIATE). Elsewhere it is one more commit.
+    """
+    if session.in_transaction():
+        session.commit()  # reads only: nothing is pending in a read request
+    token = sqlite_read_only.set(False)
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        sqlite_read_only.reset(token)
+
+
+@contextmanager
 def unit_of_work(session: Session) -> Iterator[Session]:
     """Commit once at the end, or roll everything back."""
     try:

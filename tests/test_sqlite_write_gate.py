@@ -102,3 +102,48 @@ def test_an_invalidated_connection_hands_its_turn_on(tmp_path):
         conn.close()
     finally:
         engine.dispose()
+
+
+def test_a_read_request_writes_its_audit_row_after_another_writer_committed(tmp_path):
+    """A GET reads in a deferred transaction (sqlite_read_only); once another writer has committed
+    since its first read, writing in that transaction fails at once ("database is locked"). An export's
+    audit row is written through ``writing``, which ends the reads and writes in a transaction begun for
+    writing, and goes through."""
+    import pytest
+    from sqlalchemy.exc import OperationalError
+    from sqlalchemy.orm import Session
+
+    from server.db import sqlite_read_only, writing
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'snap.db'}")
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE t (who TEXT)"))
+        conn.execute(text("INSERT INTO t VALUES ('before')"))
+    token = sqlite_read_only.set(True)
+    try:
+        for use_writing in (False, True):
+            session = Session(engine)
+            assert session.execute(text("SELECT count(*) FROM t")).scalar() >= 1  # the request's reads
+            done = threading.Event()
+
+            def other_writer():
+                sqlite_read_only.set(False)  # a thread of its own: the worker, another request
+                with engine.begin() as conn:
+                    conn.execute(text("INSERT INTO t VALUES ('worker')"))
+                done.set()
+
+            threading.Thread(target=other_writer).start()
+            assert done.wait(5)
+            if use_writing:
+                with writing(session):
+                    session.execute(text("INSERT INTO t VALUES ('audit')"))
+            else:
+                with pytest.raises(OperationalError, match="locked"):
+                    session.execute(text("INSERT INTO t VALUES ('audit')"))
+                session.rollback()
+            session.close()
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM t WHERE who = 'audit'")).scalar() == 1
+    finally:
+        sqlite_read_only.reset(token)
+        engine.dispose()

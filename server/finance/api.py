@@ -13,6 +13,7 @@ import datetime as dt
 from flask import Response
 
 from ..core.operations import record_audit
+from ..db import writing
 from ..http import Blueprint, db_session, permission
 from . import export
 from . import queries as q
@@ -63,8 +64,8 @@ def _export(stmt, span, args, model, directions: bool, name: str):
     file, rows = export.write_ledger(session, stmt, span, args["lang"], directions=directions)
     # Books leave the server on the record: who took which ledger, filtered how.
     filters = {k: (str(v) if v is not None else None) for k, v in args.items() if k != "lang"}
-    record_audit(session, "finance.export", entity_type=model.__tablename__, after={**filters, "rows": rows})
-    session.commit()
+    with writing(session):
+        record_audit(session, "finance.export", entity_type=model.__tablename__, after={**filters, "rows": rows})
     filename = f"{name}-{dt.date.today().isoformat()}.xlsx"
     return Response(export.stream(file), mimetype=export.MIME,
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from ..basedata.text import imei_problem, normalise_imei
 from ..core.operations import record_audit
+from ..db import writing
 from ..errors import Forbidden, InvalidInput, NotFound
 from ..exports import xlsx_response
 from ..http import Blueprint, authenticated, db_session, paginate, permission, principal
@@ -103,9 +104,9 @@ def export_orders(args):
 
     def audit(rows: int) -> None:
         filters = {k: str(v) for k, v in args.items() if k not in ("format", "lang")}
-        record_audit(session, "repair_orders.export", entity_type="repair_order",
-                     after={"format": args["format"], "rows": rows, "filters": filters})
-        session.commit()
+        with writing(session):
+            record_audit(session, "repair_orders.export", entity_type="repair_order",
+                         after={"format": args["format"], "rows": rows, "filters": filters})
 
     name = f"repair-orders-{dt.date.today().isoformat()}.xlsx"
     return xlsx_response(name, header, export_rows(session, args, args["lang"]), widths, on_written=audit)
@@ -126,8 +127,9 @@ def get_order(order_id):
 def read_passcode(order_id):
     """The device's passcode (null once erased at pickup); every read is audited."""
     session = db_session()
-    passcode = ops.read_passcode(session, ops.get_order(session, order_id))
-    session.commit()
+    order = ops.get_order(session, order_id)
+    with writing(session):  # the read is audited
+        passcode = ops.read_passcode(session, order)
     return {"passcode": passcode}
 
 

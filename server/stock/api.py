@@ -8,6 +8,7 @@ from sqlalchemy import select
 from ..basedata.operations import today_in
 from ..basedata.text import normalise_imei
 from ..core.operations import record_audit
+from ..db import writing
 from ..errors import NotFound
 from ..exports import xlsx_response
 from ..http import Blueprint, db_session, paginate, permission, principal, settings
@@ -74,9 +75,9 @@ def make_blueprint(t: DocType) -> Blueprint:
 
         def audit(rows: int) -> None:
             filters = {k: str(v) for k, v in args.items() if k not in ("format", "lang")}
-            record_audit(session, "stock_documents.export", entity_type="stock_document",
-                         after={"doc_type": t.name, "format": args["format"], "rows": rows, "filters": filters})
-            session.commit()
+            with writing(session):
+                record_audit(session, "stock_documents.export", entity_type="stock_document",
+                             after={"doc_type": t.name, "format": args["format"], "rows": rows, "filters": filters})
 
         name = f"{slug}s-{today_in(settings().timezone).isoformat()}.xlsx"
         return xlsx_response(name, header, export_rows(session, t, args, args["lang"]), widths, on_written=audit)
