@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest'
 import { menuSections, visibleEntries } from '../src/router/menu.js'
 import { routes as adminRoutes } from '../src/router/admin.js'
-import { databasesFor, localName, servicePointDb } from '../src/sync/names.js'
+import { databasesFor, hasPointDatabase, localName, servicePointDb } from '../src/sync/names.js'
 
 // The shape of /api/meta/permissions (server/auth/permissions.py).
 const catalogue = {
@@ -75,6 +75,12 @@ describe('database names', () => {
   test('headquarters replicates master data only', () => {
     expect(databasesFor({ kind: 'hq', code: 'HQ' })).toEqual([{ name: 'master', direction: 'pull' }])
     expect(databasesFor(null)).toEqual([{ name: 'master', direction: 'pull' }])
+  })
+
+  test('a point database of its own: a service point yes, headquarters no, unknown while not loaded', () => {
+    expect(hasPointDatabase({ kind: 'service_point', code: 'SZ01' })).toBe(true)
+    expect(hasPointDatabase({ kind: 'hq', code: 'HQ' })).toBe(false)
+    expect(hasPointDatabase(null)).toBeNull()
   })
 
   test('codes are checked and lower-cased; local names are prefixed', () => {

@@ -32,6 +32,6 @@ export function onSyncStatus(fn) {
   return () => listeners.delete(fn)
 }
 
-export { databasesFor, servicePointDb, MASTER_DB } from './names.js'
+export { databasesFor, hasPointDatabase, servicePointDb, MASTER_DB } from './names.js'
 export { uuidv7 } from './ids.js'
 export { deviceCode, nextProvisionalCode } from './codes.js'

@@ -19,6 +19,12 @@ export function databasesFor(org) {
   return dbs
 }
 
+/** Whether the organisation works on a point database of its own (a service point's counter), or
+ *  only reads master data (headquarters). Null while the organisation is not known. */
+export function hasPointDatabase(org) {
+  return org ? databasesFor(org).some((d) => d.direction === 'both') : null
+}
+
 /** Local (IndexedDB) database name: prefixed so other apps on the origin never clash. */
 export function localName(remoteName) {
   return `aftercare_${remoteName}`

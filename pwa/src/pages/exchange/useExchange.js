@@ -10,7 +10,7 @@ import { useSyncStore } from '../../stores/sync.js'
 import { useRepairStore } from '../../stores/repair.js'
 import { pointDocs, watch as watchDb } from '../../db/repair.js'
 import { dbOrNull, readLocal } from '../../db/local.js'
-import { databasesFor, engine, nextProvisionalCode, photoQueue } from '../../sync/index.js'
+import { hasPointDatabase, engine, nextProvisionalCode, photoQueue } from '../../sync/index.js'
 import { projectExchanges, snapshotOf } from '../../exchange/orders.js'
 import { buildExchangeEvent, buildExchangeIntake } from '../../exchange/events.js'
 
@@ -48,7 +48,7 @@ export function useExchange() {
   const repair = useRepairStore()
   const orders = shallowRef([])
   const loaded = shallowRef(false)
-  const hasPointDb = computed(() => databasesFor(session.organisation).some((d) => d.direction === 'both'))
+  const hasPointDb = computed(() => !!hasPointDatabase(session.organisation))
   const online = computed(() => sync.online)
   let stop = null
 

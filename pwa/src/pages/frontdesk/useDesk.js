@@ -10,7 +10,7 @@ import { useRepairStore } from '../../stores/repair.js'
 import { pointDocs, watch as watchDb } from '../../db/repair.js'
 import { live } from '../../db/live.js'
 import { dbOrNull, readLocal } from '../../db/local.js'
-import { databasesFor, MASTER_DB } from '../../sync/index.js'
+import { hasPointDatabase, MASTER_DB } from '../../sync/index.js'
 import { filterOrders } from '../../repair/orders.js'
 import { projectDesk } from '../../repair/desk.js'
 import { frontdeskApi } from './api.js'
@@ -32,7 +32,7 @@ export function useDesk() {
   const repair = useRepairStore()
   const desk = shallowRef(projectDesk([]))
   // Users without a service point database (headquarters) have no counter: the desk is a point's.
-  const hasPointDb = computed(() => databasesFor(session.organisation).some((d) => d.direction === 'both'))
+  const hasPointDb = computed(() => !!hasPointDatabase(session.organisation))
   const online = computed(() => sync.online)
   let stop = null
 

@@ -8,7 +8,7 @@ import { useSyncStore } from '../../stores/sync.js'
 import { pointDocs, watch as watchDb } from '../../db/repair.js'
 import { live } from '../../db/live.js'
 import { dbOrNull, readLocal } from '../../db/local.js'
-import { databasesFor, MASTER_DB } from '../../sync/index.js'
+import { hasPointDatabase, MASTER_DB } from '../../sync/index.js'
 import { projectSwap } from '../../swap/events.js'
 import { api } from '../../api/index.js'
 import { swapApi } from './api.js'
@@ -36,7 +36,7 @@ export function useSwap() {
   const swap = shallowRef(projectSwap([]))
   const parties = shallowRef([])
   const items = shallowRef([])
-  const hasPointDb = computed(() => databasesFor(session.organisation).some((d) => d.direction === 'both'))
+  const hasPointDb = computed(() => !!hasPointDatabase(session.organisation))
   const online = computed(() => sync.online)
   let stop = null
 
