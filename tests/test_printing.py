@@ -167,11 +167,12 @@ def test_the_label_is_50_by_30_mm_and_everything_is_on_it():
 
 
 def test_a_500_line_packing_list_pages_with_repeated_headers_in_linear_time():
-    t0 = time.perf_counter()
+    # CPU time of this process: the parallel test run's other workers do not count against the render.
+    t0 = time.process_time()
     short = render("packing-list", samples.packing_list(100))
-    t1 = time.perf_counter()
+    t1 = time.process_time()
     long = render("packing-list", samples.packing_list(500))
-    t2 = time.perf_counter()
+    t2 = time.process_time()
     n_short, n_long = len(pages(short)), len(pages(long))
     assert n_short >= 3
     # The same rows on every full page (the first has the list's header too), so the page count

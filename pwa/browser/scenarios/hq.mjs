@@ -47,9 +47,11 @@ export const scenarios = {
       const searched = page.waitForResponse((r) => r.url().includes('/api/repair/orders?') && r.url().includes(`q=${imei}`), { timeout: T })
       await field(page, 'ws-search').fill(imei)
       await searched
+      // Both orders are on the unfiltered first page too: the count says the search has been applied.
+      await page.locator(tid('ws-total-count')).filter({ hasText: /^\s*2\s*$/ }).waitFor({ timeout: T }).catch(() => {})
       await page.locator(tid(`ws-row-${second.number}`)).waitFor({ timeout: T })
       await page.locator(tid(`ws-row-${first.number}`)).waitFor({ timeout: T })
-      assert.equal(await page.locator(tid('ws-total-count')).innerText(), '2', 'HQ finds the device at both points')
+      assert.equal((await page.locator(tid('ws-total-count')).innerText()).trim(), '2', 'HQ finds the device at both points')
       await settle(page)
       await shot(page, `hq-list-${size}-zh`)
 
