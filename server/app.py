@@ -61,15 +61,16 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     from .basedata.api import blueprints as basedata_blueprints
     from .exchange.api import blp as exchange_blp
-    from .finance.api import blp as finance_blp
     from .printing.api import blp as print_blp
     from .repair.api import blp as repair_blp
     from .reports.api import blp as reports_blp
     from .swap.api import blp as swap_blp
     from .stock.api import blueprints as stock_blueprints
+    from .areas import modules as area_modules
 
     for blp in (health_blp, meta_blp, auth_blp, users_blp, org_blp, core_blp, notes_blp, blobs_blp, sync_blp,
-                *basedata_blueprints(), *stock_blueprints(), finance_blp, repair_blp, exchange_blp, print_blp, reports_blp, swap_blp):
+                *basedata_blueprints(), *stock_blueprints(), repair_blp, exchange_blp, print_blp, reports_blp, swap_blp,
+                *(b for m in area_modules("api") for b in m.blueprints)):
         api.register_blueprint(blp)
     # A plain blueprint: the proxy streams, and is not part of the REST API's OpenAPI document.
     app.register_blueprint(sync_proxy_bp)

@@ -480,6 +480,9 @@ CATALOGUE: dict[str, str] = {
     "the sync store is not reachable; try again later": "同步库暂时无法连接，请稍后再试",
     "must be a list of documents": "须为单据列表",
     "the PWA is not built: run `make run` (or `npm ci && npm run build` in pwa/)": "前端尚未构建：请运行 `make run`（或在 pwa/ 中运行 `npm ci && npm run build`）",
+    # a priced line (server/trade/pricing.py)
+    "must be a number": "须为数字", "must be greater than zero": "须大于零", "must be at most {n}": "最多为 {n}",
+    "at most four decimal places": "最多四位小数", "must be at least 0 and less than 1": "须不小于 0 且小于 1",
     # exchange (server/exchange)
     "no such exchange order": "没有这张换机单",
     "this model has no whole-device item tracked by IMEI: add one to the catalogue": "此型号没有按 IMEI 管理的整机物料：请先在物料中添加",
@@ -575,6 +578,10 @@ def _catalogue() -> dict[str, str]:
     for labels in (xm.STATE_LABELS.values(), (t.label for t in xm.TRANSITIONS.values()), (g.label for g in xm.GUARDS.values())):
         for label in labels:
             words.setdefault(label["en"], label["zh-CN"])
+    from .areas import modules
+
+    for m in modules("words"):
+        words.update(m.CATALOGUE)
     return words
 
 

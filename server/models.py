@@ -17,4 +17,8 @@ from .repair import models as _repair  # noqa: F401
 from .stock import models as _stock  # noqa: F401
 from .swap import models as _swap  # noqa: F401
 
+from .areas import modules as _area_modules
+
+_area_modules("models")
+
 metadata = Base.metadata

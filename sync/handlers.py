@@ -23,7 +23,8 @@ from typing import Callable
 from sqlalchemy.orm import Session
 
 # Domain modules with sync handlers; the worker imports them all.
-HANDLER_MODULES = ["server.notes.events", "server.repair.events", "server.exchange.events", "server.stock.events", "server.swap.events"]
+HANDLER_MODULES = ["server.notes.events", "server.repair.events", "server.exchange.events", "server.stock.events", "server.swap.events",
+                   "server.retail.events"]
 
 
 @dataclass(frozen=True)

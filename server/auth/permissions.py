@@ -138,6 +138,22 @@ _EXCHANGE_GRANTS = {"hq_manager": frozenset({"exchange.view", "exchange.rules"})
 GRANTS = {role: perms | _EXCHANGE_GRANTS.get(role, frozenset()) for role, perms in GRANTS.items()}
 
 
+def _merge_areas() -> None:
+    """The areas' own permissions and grants (server/areas.py); an administrator holds them all."""
+    from ..areas import modules
+
+    for m in modules("grants"):
+        clash = set(m.PERMISSIONS) & set(PERMISSIONS)
+        assert not clash, f"permissions declared twice: {clash}"
+        PERMISSIONS.update(m.PERMISSIONS)
+        for role, perms in m.GRANTS.items():
+            GRANTS[role] = GRANTS[role] | frozenset(perms)
+        GRANTS["admin"] = GRANTS["admin"] | frozenset(m.PERMISSIONS)
+
+
+_merge_areas()
+
+
 def permissions_for(roles: list[str] | set[str] | frozenset[str]) -> frozenset[str]:
     out: set[str] = set()
     for role in roles:

@@ -113,3 +113,7 @@ def export_cash_entries(args):
     session = db_session()
     return _export(q.cash_entries_query(args), q.ledger_span(session, CashEntry, args), args, CashEntry, False,
                    "account-ledger")
+
+
+# The app registers these (server/areas.py).
+blueprints = [blp]

@@ -609,7 +609,8 @@ def _load_describers() -> None:
 # The drawer's section of each family's entries (the PWA's menu sections), unless an entry names its
 # own (``menu.section``, or ``section``); ``menu: False`` keeps an entry out of the drawer.
 FAMILY_SECTIONS = {"stock": "warehouse", "repair": "counter", "finance": "backOffice", "admin": "system",
-                   "basedata": "baseData", "swap": "counter", "exchange": "counter"}
+                   "basedata": "baseData", "swap": "counter", "exchange": "counter",
+                   "purchase": "trade", "wholesale": "trade", "transfer": "trade", "retail": "counter"}
 
 
 def _place(entry: dict) -> dict:

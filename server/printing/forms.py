@@ -129,4 +129,14 @@ def _exchange_forms() -> list[Form]:
 FORMS.update({f.name: f for f in _exchange_forms()})
 
 
+def _area_forms() -> list[Form]:
+    """The forms of the areas that keep theirs in their own ``forms.py`` (server/areas.py)."""
+    from ..areas import modules
+
+    return [f for m in modules("forms") for f in m.forms()]
+
+
+FORMS.update({f.name: f for f in _area_forms()})
+
+
 FORMATS = ("pdf", "html")

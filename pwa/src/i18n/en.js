@@ -10,6 +10,10 @@ import finance from './finance.en.js'
 import frontdesk from './frontdesk.en.js'
 import swap from './swap.en.js'
 import exchange from './exchange.en.js'
+import purchase from './purchase.en.js'
+import wholesale from './wholesale.en.js'
+import retail from './retail.en.js'
+import transfer from './transfer.en.js'
 
 const core = {
   app: {
@@ -37,6 +41,7 @@ const core = {
     section: {
       counter: 'Counter',
       workshop: 'Workshop',
+      trade: 'Trade',
       backOffice: 'Back office',
       workbench: 'Workbench',
       baseData: 'Base data',
@@ -469,4 +474,4 @@ const core = {
 
 // The workshop and back-office screens keep their strings in files of their own
 // (i18n/workshop.en.js, i18n/backoffice.en.js, i18n/workspace.en.js), merged in here.
-export default deepMerge(core, workshop, backoffice, workspace, counter, hq, admin, finance, frontdesk, swap, exchange)
+export default deepMerge(core, workshop, backoffice, workspace, counter, hq, admin, finance, frontdesk, swap, exchange, purchase, wholesale, retail, transfer)

@@ -10,6 +10,10 @@ import finance from './finance.zh-CN.js'
 import frontdesk from './frontdesk.zh-CN.js'
 import swap from './swap.zh-CN.js'
 import exchange from './exchange.zh-CN.js'
+import purchase from './purchase.zh-CN.js'
+import wholesale from './wholesale.zh-CN.js'
+import retail from './retail.zh-CN.js'
+import transfer from './transfer.zh-CN.js'
 
 const core = {
   app: {
@@ -37,6 +41,7 @@ const core = {
     section: {
       counter: '前台',
       workshop: '维修车间',
+      trade: '采购销售',
       backOffice: '后台管理',
       workbench: '工作台',
       baseData: '基础数据',
@@ -470,4 +475,4 @@ const core = {
 
 // The workshop and back-office screens keep their strings in files of their own
 // (i18n/workshop.zh-CN.js, i18n/backoffice.zh-CN.js, i18n/workspace.zh-CN.js), merged in here.
-export default deepMerge(core, workshop, backoffice, workspace, counter, hq, admin, finance, frontdesk, swap, exchange)
+export default deepMerge(core, workshop, backoffice, workspace, counter, hq, admin, finance, frontdesk, swap, exchange, purchase, wholesale, retail, transfer)

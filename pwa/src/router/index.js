@@ -13,6 +13,10 @@ import { routes as financeRoutes } from './finance.js'
 import { routes as frontdeskRoutes } from './frontdesk.js'
 import { routes as swapRoutes } from './swap.js'
 import { routes as exchangeRoutes } from './exchange.js'
+import { routes as purchaseRoutes } from './purchase.js'
+import { routes as wholesaleRoutes } from './wholesale.js'
+import { routes as retailRoutes } from './retail.js'
+import { routes as transferRoutes } from './transfer.js'
 
 // Client routes. The server answers every one of them with index.html (SPA
 // fallback) and the service worker does the same offline.
@@ -38,6 +42,10 @@ export const routes = [
       ...frontdeskRoutes,
       ...swapRoutes,
       ...exchangeRoutes,
+      ...purchaseRoutes,
+      ...wholesaleRoutes,
+      ...retailRoutes,
+      ...transferRoutes,
       { path: 'switch-user', name: 'switch-user', component: () => import('../pages/SwitchUserPage.vue'), meta: { permission: 'admin.switch_user', titleKey: 'menu.switchUser' } },
       { path: ':pathMatch(.*)*', name: 'not-found', component: () => import('../pages/NotFoundPage.vue'), meta: { titleKey: 'notFound.title' } },
     ],

@@ -13,6 +13,10 @@ import { menu as financeMenu } from './finance.js'
 import { menu as frontdeskMenu } from './frontdesk.js'
 import { menu as swapMenu } from './swap.js'
 import { menu as exchangeMenu } from './exchange.js'
+import { menu as purchaseMenu } from './purchase.js'
+import { menu as wholesaleMenu } from './wholesale.js'
+import { menu as retailMenu } from './retail.js'
+import { menu as transferMenu } from './transfer.js'
 
 export const MENU = [
   { key: 'home', route: 'home', icon: matDashboard, permission: null, section: 'workbench' },
@@ -27,6 +31,10 @@ export const MENU = [
   ...frontdeskMenu,
   ...swapMenu,
   ...exchangeMenu,
+  ...purchaseMenu,
+  ...wholesaleMenu,
+  ...retailMenu,
+  ...transferMenu,
   ...hqMenu,
   ...financeMenu,
   ...adminMenu,
@@ -35,7 +43,7 @@ export const MENU = [
 
 // 'warehouse' holds the document workspace's entries, one per document type the server describes
 // for the user (stores/workspace.js): they come from the server, not from MENU.
-export const SECTIONS = ['workbench', 'counter', 'workshop', 'warehouse', 'backOffice', 'baseData', 'system', 'advanced']
+export const SECTIONS = ['workbench', 'counter', 'workshop', 'trade', 'warehouse', 'backOffice', 'baseData', 'system', 'advanced']
 
 /** Entries the user may see: [{...entry}] in menu order. */
 export function visibleEntries({ permissions = [], catalogue = null, acting = false, pointDb = null } = {}) {

@@ -1,0 +1,2 @@
+// Retail: English words; the same keys as retail.zh-CN.js.
+export default {}

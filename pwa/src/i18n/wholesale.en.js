@@ -1,0 +1,2 @@
+// Wholesale: English words; the same keys as wholesale.zh-CN.js.
+export default {}

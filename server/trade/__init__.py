@@ -1,0 +1,1 @@
+"""What purchasing, wholesale, retail and transfers share: the money rule of a priced line."""

@@ -1,0 +1,1 @@
+"""Wholesale (spec §6): sales orders from distributors and dealers, credit limits, deliveries, sales returns."""
