@@ -168,8 +168,9 @@ export const useWorkshopStore = defineStore('workshop', () => {
     return doc
   }
 
-  async function receive(listId, { imei, signature, note }) {
-    return write(buildPackingReceive(listId, { imei, signature, note }, context()))
+  /** One device checked in; an exchange unit's replacement names the old one (replacesImei). */
+  async function receive(listId, { imei, signature, note, replacesImei }) {
+    return write(buildPackingReceive(listId, { imei, signature, note, replacesImei }, context()))
   }
 
   async function closeList(listId, note = '') {
