@@ -5,6 +5,7 @@
 import { uuidv7 } from '../sync/ids.js'
 import { envelope } from '../repair/events.js'
 import { normaliseImei } from '../repair/imei.js'
+import { splitDraft } from './packing.js'
 
 const text = (v) => (typeof v === 'string' ? v.trim() : '')
 const put = (doc, key, value) => {
@@ -69,7 +70,8 @@ export function buildHandover(orderId, { toUserId, signature, place, note }, ctx
 /**
  * 装箱单发出: the box packed on this device, sent. Its _id becomes the list's id (and its own
  * order_id, which receipts and the close name). box: {purpose, manufacturerId, destinationOrgId,
- * carrier, trackingNo, note, orderIds}.
+ * carrier, trackingNo, note, orderIds, exchangeIds}: a factory box's exchange units (换机装箱单) go
+ * as exchange_order_ids.
  */
 export function buildPackingList(box, ctx) {
   const doc = envelope('repair_packing_list', ctx)
@@ -80,15 +82,19 @@ export function buildPackingList(box, ctx) {
   put(doc, 'carrier', text(box.carrier).slice(0, 80))
   put(doc, 'tracking_no', text(box.trackingNo).slice(0, 80))
   put(doc, 'note', text(box.note).slice(0, 500))
-  doc.order_ids = [...new Set(box.orderIds)]
+  const { orderIds, exchangeIds } = splitDraft(box)
+  doc.order_ids = orderIds
+  put(doc, 'exchange_order_ids', exchangeIds)
   return doc
 }
 
-/** 装箱单收货: one device of a sent list checked in here, signed by the receiver. */
-export function buildPackingReceive(listId, { imei, signature, note }, ctx) {
+/** 装箱单收货: one device of a sent list checked in here, signed by the receiver; an exchange unit's
+ *  replacement names the old unit it replaces (replacesImei). */
+export function buildPackingReceive(listId, { imei, signature, note, replacesImei }, ctx) {
   const doc = envelope('repair_packing_receive', ctx)
   doc.order_id = listId
   doc.imei = normaliseImei(imei)
+  if (replacesImei) doc.replaces_imei = normaliseImei(replacesImei)
   put(doc, 'signature', signature)
   put(doc, 'note', text(note).slice(0, 300))
   return doc
