@@ -134,6 +134,8 @@ def _check_accessory(session: Session, acc: m.BundledAccessory) -> None:
 def _check_party(session: Session, party: m.Party) -> None:
     if not party.roles:
         raise InvalidInput("roles", "at least one role is required")
+    if party.discount_percent is not None and party.discount_percent >= 100:
+        raise InvalidInput("discount_percent", "must be less than 100")
 
 
 def _check_repair_level(session: Session, level: m.RepairLevel) -> None:
@@ -267,6 +269,7 @@ register(Kind(
      F("contact_name", "str", max_len=80, default=""), F("phone", "str", max_len=40, default=""),
      F("address", "str", max_len=300, default=""), F("tax_number", "str", max_len=40, default=""),
      F("bank_name", "str", max_len=120, default=""), F("bank_account", "str", max_len=64, default=""),
+     F("credit_limit", "decimal", default=Decimal("0")), F("discount_percent", "decimal", default=Decimal("0")),
      F("note", "text", max_len=2000, default=""), ACTIVE],
     search=lambda o: ((o.name, o.code, o.contact_name), (o.phone,)), filters=("role",),
     check=_check_party,

@@ -34,6 +34,8 @@ FIELD_LABELS: dict[str, dict[str, str]] = {
     "tax_number": {"zh-CN": "税号", "en": "Tax number"},
     "bank_name": {"zh-CN": "开户银行", "en": "Bank"},
     "bank_account": {"zh-CN": "银行账号", "en": "Bank account"},
+    "credit_limit": {"zh-CN": "信用额度", "en": "Credit limit"},
+    "discount_percent": {"zh-CN": "批发折扣 (%)", "en": "Wholesale discount (%)"},
     "account_number": {"zh-CN": "账号", "en": "Account number"},
     "currency": {"zh-CN": "币种", "en": "Currency"},
     "business_line": {"zh-CN": "业务线", "en": "Business line"},

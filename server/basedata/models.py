@@ -92,6 +92,10 @@ class Party(IdMixin, TimestampMixin, Base):
     bank_name: Mapped[str] = mapped_column(String(120), default="")
     bank_account: Mapped[str] = mapped_column(String(64), default="")
     note: Mapped[str] = mapped_column(Text, default="")
+    # Wholesale (spec §6): the receivable a dealer may run up before an order waits for an approver
+    # (0: no credit), and the discount off the wholesale price its orders get, in percent.
+    credit_limit: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
+    discount_percent: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
     active: Mapped[bool] = mapped_column(default=True)
 
     @property

@@ -2,4 +2,6 @@
 
 from __future__ import annotations
 
-CATALOGUE: dict[str, str] = {}
+CATALOGUE: dict[str, str] = {
+    "must be less than 100": "必须小于 100",
+}
