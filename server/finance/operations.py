@@ -31,7 +31,9 @@ from sqlalchemy.orm import Session
 
 from ..auth.principal import get_principal
 from ..basedata.models import Member, Party
+from ..core.batch import pending_rows
 from ..core.operations import check_period_open
+from ..core.plain import Plain
 from ..errors import Conflict, Forbidden, InvalidInput
 from ..org.models import Organisation
 from .models import CashEntry, CounterpartyEntry, MoneyAccount
@@ -144,11 +146,23 @@ def post_cash_entries(session: Session, source: Source, lines: Sequence[CashLine
     for i, line in enumerate(lines):
         _usable_account(session, line.account_id, source.org_id, f"lines.{i}.account_id")
     _check_not_posted(session, CashEntry, source)
+    pending = pending_rows(session)
+    if pending is not None:
+        # A deferred posting (server.core.batch): plain records, inserted with the batch's rows.
+        rows = [PlainCashEntry(**_row_common(session, source, line, amount), account_id=line.account_id)
+                for line, amount in zip(lines, amounts)]
+        for row in rows:
+            pending.add(row)
+        return rows
     rows = [CashEntry(**_row_common(session, source, line, amount), account_id=line.account_id)
             for line, amount in zip(lines, amounts)]
     session.add_all(rows)
     session.flush()
     return rows
+
+
+class PlainCashEntry(Plain, model=CashEntry):
+    """A cash entry of a document posted deferred in a posting batch (``server.core.plain``)."""
 
 
 @dataclass
