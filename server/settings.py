@@ -63,6 +63,7 @@ class Settings:
     repair_comeback_days: int = field(default=90, metadata={"doc": "A device back for repair within this many days of its last pickup is a comeback of that repair (counted against its engineer and fault codes)."})
     doc_date_past_days: int = field(default=3650, metadata={"doc": "How many days before today (business time zone) a document may be dated; older dates are refused naming `doc_date` (closed periods guard the books on top of this)."})
     doc_date_future_days: int = field(default=31, metadata={"doc": "How many days after today a document may be dated; later dates (a typo like 9999-12-31) are refused naming `doc_date`."})
+    purchase_over_receipt_percent: str = field(default="0", metadata={"doc": "How much more than a purchase order line's quantity its receipts may bring in, in percent of it (e.g. `5`); `0`: never more than ordered."})
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> "Settings":
@@ -127,6 +128,15 @@ class Settings:
         except (InvalidOperation, ValueError):
             raise SettingsError(f"{_env_name('repair_check_fee')} must be an amount in yuan with at most two decimals, "
                                 f"got {self.repair_check_fee!r}") from None
+        try:
+            from decimal import Decimal, InvalidOperation
+
+            pct = Decimal(self.purchase_over_receipt_percent)
+            if not pct.is_finite() or not 0 <= pct <= 100:
+                raise InvalidOperation
+        except (InvalidOperation, ValueError):
+            raise SettingsError(f"{_env_name('purchase_over_receipt_percent')} must be a percentage from 0 to 100, "
+                                f"got {self.purchase_over_receipt_percent!r}") from None
         try:
             from zoneinfo import ZoneInfo
 
