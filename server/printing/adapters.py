@@ -354,17 +354,21 @@ def packing_list(session: Session, list_id, ctx: PrintContext) -> vm.PackingList
     t = LABELS[ctx.lang]
     lines = []
     xids = [line.exchange_order_id for line in pl.lines if line.exchange_order_id]
-    if xids:  # exchange units in the same box (换机装箱单): their HJ order, model and fault
+    if xids:  # exchange units in the same box (换机装箱单): their HJ order, model, fault, mode, purchase date
         from ..exchange.models import ExchangeOrder
+        from ..exchange.statemachine import MODES
 
         exchanges = {o.id: o for o in session.execute(select(ExchangeOrder).where(ExchangeOrder.id.in_(xids))).scalars()}
+        xmodels = _model_labels(session, {o.model_id for o in exchanges.values()}, ctx.lang)
     for line in pl.lines:
         if line.exchange_order_id:
             x = exchanges[line.exchange_order_id]
             outcome = {"missing": t["line_missing"]}.get(line.state, "")
-            note = t["semi"].join(v for v in (outcome, line.replacement_imei and f"→ {line.replacement_imei}", line.note) if v)
+            got = f"{t['replacement_received']} {line.replacement_imei}" if line.replacement_imei else ""
+            note = t["semi"].join(v for v in (outcome, got, line.note) if v)
             lines.append(vm.PackingLine(seq=line.seq, order_number=x.number or "", imei=line.imei,
-                                        model=_model(session, x.model_id, ctx.lang) or "", fault=_fault(x, ctx.t), note=note))
+                                        model=xmodels.get(x.model_id, ""), fault=_fault(x, t), note=note,
+                                        kind="exchange", mode=MODES[x.mode][ctx.locale], purchase_date=x.sale_date))
             continue
         order = orders.get(line.order_id)
         # Once checked in, the list says what happened to each device.

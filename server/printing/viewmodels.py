@@ -212,11 +212,17 @@ class PackingLine:
     accessories: str = ""
     warranty: str = ""
     note: str = ""  # with the check-in's outcome once the box is received (missing, not on the list)
+    # An exchange unit (换机装箱单): its HJ order is order_number, the old unit's IMEI is imei.
+    kind: str = "repair"  # repair | exchange
+    mode: str = ""  # the exchange mode's label in the form's language
+    purchase_date: dt.date | None = None  # the customer's, as the exchange's eligibility counted it
 
 
 @dataclass(frozen=True)
 class PackingList:
-    """维修装箱单: devices shipped together (forwarded repair, return to factory) or received back."""
+    """维修装箱单: devices shipped together (forwarded repair, return to factory) or received back.
+    A factory box may carry exchange units: only those, it prints as 换机装箱单 with their columns;
+    mixed, each exchange line is marked (``variant``)."""
 
     org: OrgHeader
     number: str
@@ -233,6 +239,16 @@ class PackingList:
     note: str = ""
     token: str | None = None  # a QR code on the first page when the document has one
     draft: bool = False  # still being packed: no number yet, lines may change
+
+    @property
+    def exchange_count(self) -> int:
+        return sum(1 for line in self.lines if line.kind == "exchange")
+
+    @property
+    def variant(self) -> str:
+        """``repair`` (no exchange unit), ``exchange`` (only exchange units) or ``mixed``."""
+        n = self.exchange_count
+        return "repair" if n == 0 else "exchange" if n == len(self.lines) else "mixed"
 
 
 @dataclass(frozen=True)
