@@ -242,3 +242,17 @@ def stock_document(doc_type: str = "goods_receipt", lines: int = 5, status: str 
 
 for _type in STOCK_TYPES:
     SAMPLES[_type.replace("_", "-")] = (lambda t=_type: stock_document(t))
+
+
+# Areas that keep their forms in their own forms.py bring their samples in tests/print_samples_<area>.py:
+# SAMPLES (form -> factory taking the form's language), EXPECTED (form -> words of the Chinese form)
+# and TITLES (form -> the English form's title).
+AREA_SAMPLES: dict = {}
+AREA_EXPECTED: dict = {}
+AREA_TITLES: dict = {}
+for _path in sorted(__import__("pathlib").Path(__file__).parent.glob("print_samples_*.py")):
+    _module = __import__("importlib").import_module(f"{__package__}.{_path.stem}")
+    AREA_SAMPLES.update(_module.SAMPLES)
+    AREA_EXPECTED.update(_module.EXPECTED)
+    AREA_TITLES.update(_module.TITLES)
+SAMPLES.update({_form: (lambda f=_factory: f("zh")) for _form, _factory in AREA_SAMPLES.items()})

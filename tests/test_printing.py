@@ -82,6 +82,7 @@ EXPECTED = {
     "disassembly": ["拆装单", "CZ-SZ01-2611-00017", "拆整为散", "Mate 60 屏幕总成（出）", "-1", "+4"],
     "price-adjustment": ["调价单", "TJ-SZ01-2611-00017", "新单价", "调整金额"],
 }
+EXPECTED.update(samples.AREA_EXPECTED)
 
 
 def _flat(s: str) -> str:
@@ -92,6 +93,8 @@ def _in_english(form: str, vm):
     """The sample as an English form's view-model: a warehouse document's words (title, kind,
     signature boxes) are chosen by the adapter in the form's language."""
     spec = FORMS[form]
+    if form in samples.AREA_SAMPLES:
+        return samples.AREA_SAMPLES[form]("en")
     if spec.template != "print/stock_document.html":  # repair forms also name their document type
         return vm
     return samples.stock_document(spec.document_type, lines=len(vm.lines), status=vm.status, kind=vm.kind,
@@ -119,7 +122,7 @@ def test_every_form_renders_with_the_bundled_font_and_its_qr_code(form):
              "batch-acceptance": "Batch acceptance list", "swap-intake-slip": "intake slip", "exchange-ticket": "Exchange ticket",
              "exchange-certificate": "Exchange certificate",  # pdftotext reads "ry" as "r y"
              "swap-send-list": "Send-to-factor", **{
-                 name.replace("_", "-"): t.label["en"] for name, t in DOC_TYPES.items()}}[form]
+                 name.replace("_", "-"): t.label["en"] for name, t in DOC_TYPES.items()}, **samples.AREA_TITLES}[form]
     assert title in english
 
 
