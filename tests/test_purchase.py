@@ -288,3 +288,35 @@ def test_random_sequences_keep_the_books(world, steps):
     with world.open() as s:
         assert rebuild_check(s) == []
     assert _payable(world) == _documents_sum(world)
+
+
+def test_the_order_prints_on_a4_and_appears_in_the_workspace(client, world, tmp_path):
+    order = _approved(client, world)
+    _receive(client, world, order["id"], [{"item_id": str(world.ids["screen"]), "quantity": "3"}])
+    for lang, words in (("zh", ["采购订单", order["number"], "配件供应商", "价税合计", "¥10,170.00", "部分到货"]),
+                        ("en", ["Purchase order", order["number"], "Gross", "¥10,170.00", "Partly received"])):
+        r = client.get(f"/api/print/purchase-order/{order['id']}?lang={lang}&format=html", headers=_h(world))
+        assert r.status_code == 200, r.get_json()
+        html = r.get_data(as_text=True)
+        for w in words:
+            assert w in html, (lang, w)
+    r = client.get(f"/api/print/purchase-order/{order['id']}", headers=_h(world))
+    assert r.status_code == 200 and r.data[:4] == b"%PDF"
+    (tmp_path / "po.pdf").write_bytes(r.data)
+    # Another point's order is not found here either.
+    assert client.get(f"/api/print/purchase-order/{order['id']}", headers=_h(world, "gz01.manager")).status_code == 404
+
+    docs = {e["key"]: e for e in client.get("/api/meta/documents", headers=_h(world)).get_json()["documents"]}
+    po, rec, ret = docs["purchase_order"], docs["purchase_receipt"], docs["purchase_return"]
+    assert po["menu"]["section"] == rec["menu"]["section"] == ret["menu"]["section"] == "trade"
+    assert [a["name"] for a in po["actions"]] == ["create", "edit", "approve", "close", "cancel"]
+    assert [p["name"] for p in po["prints"]] == ["purchase-order"]
+    assert {a["name"] for a in rec["actions"]} == {"create", "edit", "delete", "post", "reverse"}
+    assert rec["fields"][0]["lookup"]["path"] == "/api/purchase/orders" and rec["ledgers"]
+    world.net.add_user("sz01.wh", "SZ01", ["warehouse"])
+    docs = {e["key"]: e for e in client.get("/api/meta/documents", headers=_h(world, "sz01.wh")).get_json()["documents"]}
+    assert [a["name"] for a in docs["purchase_order"]["actions"]] == []
+    assert "reverse" not in {a["name"] for a in docs["purchase_receipt"]["actions"]}
+    import os
+    if os.environ.get("PURCHASE_PDF"):
+        (tmp_path / "po.pdf").replace(os.environ["PURCHASE_PDF"])
