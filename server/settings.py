@@ -61,6 +61,8 @@ class Settings:
     print_logo_dir: str = field(default="", metadata={"doc": "Directory of the logos printed on forms: `<ORG CODE>.svg`, `.png` or `.jpg` per organisation, `default.*` for the rest; default `<var_dir>/logos`."})
     repair_followup_optional: bool = field(default=False, metadata={"doc": "Whether a completed repair may be audited without a follow-up call."})
     repair_comeback_days: int = field(default=90, metadata={"doc": "A device back for repair within this many days of its last pickup is a comeback of that repair (counted against its engineer and fault codes)."})
+    retail_return_days: int = field(default=7, metadata={"doc": "A retail sale may be returned (零售退货) up to this many days after its date; later returns are refused naming `sale_id`."})
+    retail_tax_rate: str = field(default="0.13", metadata={"doc": "VAT rate inside retail prices (0.13 is 13 %) when a sale line names none; revenue is kept net of it."})
     doc_date_past_days: int = field(default=3650, metadata={"doc": "How many days before today (business time zone) a document may be dated; older dates are refused naming `doc_date` (closed periods guard the books on top of this)."})
     doc_date_future_days: int = field(default=31, metadata={"doc": "How many days after today a document may be dated; later dates (a typo like 9999-12-31) are refused naming `doc_date`."})
     purchase_over_receipt_percent: str = field(default="0", metadata={"doc": "How much more than a purchase order line's quantity its receipts may bring in, in percent of it (e.g. `5`); `0`: never more than ordered."})
@@ -116,6 +118,17 @@ class Settings:
                 raise SettingsError(f"{_env_name(name)} must be positive")
         if self.repair_passcode_key and len(self.repair_passcode_key) < 32:
             raise SettingsError(f"{_env_name('repair_passcode_key')} must be at least 32 characters")
+        if not 0 <= self.retail_return_days <= 3650:
+            raise SettingsError(f"{_env_name('retail_return_days')} must be between 0 and 3650")
+        try:
+            from decimal import Decimal, InvalidOperation
+
+            rate = Decimal(self.retail_tax_rate)
+            if not rate.is_finite() or not 0 <= rate < 1 or rate != rate.quantize(Decimal("0.0001")):
+                raise InvalidOperation
+        except (InvalidOperation, ValueError):
+            raise SettingsError(f"{_env_name('retail_tax_rate')} must be a rate from 0 to below 1 (0.13 is 13 %), "
+                                f"got {self.retail_tax_rate!r}") from None
         for name in ("doc_date_past_days", "doc_date_future_days"):
             if not 0 <= getattr(self, name) <= 36_500:
                 raise SettingsError(f"{_env_name(name)} must be between 0 and 36500")

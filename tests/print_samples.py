@@ -164,7 +164,22 @@ def exchange_certificate():
         signature=SIGNATURE)
 
 
+def retail_receipt(is_return: bool = False):
+    from server.printing.qr import retail_token
+    from server.retail.forms import LABELS, ReceiptLine, ReceiptPayment, RetailReceipt
+
+    lines = (ReceiptLine("华为 Mate 60 Pro 12+512G 雅川青", Decimal("1"), Decimal("5999.00"), Decimal("5999.00"), (imei(7),)),
+             ReceiptLine("Mate 60 原装电池", Decimal("2"), Decimal("199.00"), Decimal("398.00"), ()))
+    return RetailReceipt(
+        org=ORG, l=LABELS, number="LT-SZ01-2611-00002" if is_return else "LS-SZ01-2611-00042", token=retail_token(ORDER_ID),
+        at=T0, clerk="李娜", customer="王芳 13800138000", lines=lines, total=Decimal("6397.00"), tax=Decimal("735.94"),
+        payments=(ReceiptPayment("微信支付", Decimal("5000.00")), ReceiptPayment("前台现金", Decimal("1400.00"))),
+        tendered=Decimal("6400.00"), change=Decimal("3.00"), waiting=not is_return, is_return=is_return,
+        sale_number="LS-SZ01-2611-00042" if is_return else "", reason="不想要了" if is_return else "")
+
+
 SAMPLES = {
+    "retail-receipt": retail_receipt, "retail-return-slip": lambda: retail_receipt(True),
     "exchange-ticket": exchange_ticket, "exchange-certificate": exchange_certificate,
     "swap-intake-slip": swap_intake_slip, "swap-send-list": swap_send_list,
     "intake-ticket": intake_ticket, "device-label": device_label, "quotation": quotation,

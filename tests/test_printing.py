@@ -54,6 +54,9 @@ def test_a_bad_token_names_the_field(bad):
 # -- every form, both languages ---------------------------------------------------------------------
 
 EXPECTED = {
+    "retail-receipt": ["零售小票", "LS-SZ01-2611-00042", samples.imei(7), "5,999.00", "6,397.00", "微信支付", "找零", "3.00",
+                       "备货中"],
+    "retail-return-slip": ["退货小票", "LT-SZ01-2611-00002", "LS-SZ01-2611-00042", "不想要了", "退款"],
     "exchange-ticket": ["换机受理单", "客户联", "存根联", "HJ-SZ01-2611-00007", "K7QD5-0007", samples.imei(7), "138****8000",
                         "13800138000", "现场换机", "性能故障"],
     "exchange-certificate": ["换机凭证", "HJ-SZ01-2611-00007", samples.imei(7), samples.imei(8),
@@ -121,6 +124,7 @@ def test_every_form_renders_with_the_bundled_font_and_its_qr_code(form):
              "handover-slip": "Device handover slip", "packing-list": "Repair packing list", "loaner-slip": "Loaner slip",
              "batch-acceptance": "Batch acceptance list", "swap-intake-slip": "intake slip", "exchange-ticket": "Exchange ticket",
              "exchange-certificate": "Exchange certificate",  # pdftotext reads "ry" as "r y"
+             "retail-receipt": "Sales receipt", "retail-return-slip": "Return slip",
              "swap-send-list": "Send-to-factor", **{
                  name.replace("_", "-"): t.label["en"] for name, t in DOC_TYPES.items()}, **samples.AREA_TITLES}[form]
     assert title in english

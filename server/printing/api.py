@@ -126,6 +126,13 @@ def resolve(token):
         order = exchange_ops.get_order(db_session(), doc_id)
         return {"kind": kind, "id": order.id, "number": order.number or "", "provisional_code": order.provisional_code,
                 "state": order.state}
+    if kind == "retail_sale":
+        from ..retail.posting import get_sale
+
+        if not principal().can("retail.view"):
+            raise Forbidden("missing permission retail.view", {"permission": ["retail.view"]})
+        sale = get_sale(db_session(), doc_id, "token")
+        return {"kind": kind, "id": sale.id, "number": sale.number or "", "provisional_code": "", "state": sale.status}
     order = repair_ops.get_order(db_session(), doc_id)
     return {"kind": kind, "id": order.id, "number": order.number or "", "provisional_code": order.provisional_code,
             "state": order.state}

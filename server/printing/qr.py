@@ -30,7 +30,8 @@ _DECODE.update({"O": 0, "I": 1, "L": 1})
 # A warehouse document's code is the same scheme with ``S1``: its id is made where it is
 # drafted, and the code opens it in the workspace for whoever may see it. An exchange order's is
 # ``E1``: its id too is made on the tablet at intake, so an offline ticket scans as the official one.
-KINDS = {"R1": "repair_order", "S1": "stock_document", "E1": "exchange_order"}
+# A retail sale's is ``L1`` (零售): its id is made on the counter's tablet, so an offline receipt scans too.
+KINDS = {"R1": "repair_order", "S1": "stock_document", "E1": "exchange_order", "L1": "retail_sale"}
 TOKEN_LENGTH = 28
 
 
@@ -53,6 +54,10 @@ def stock_token(document_id: uuid.UUID) -> str:
 
 def exchange_token(order_id: uuid.UUID) -> str:
     return _token("E1", order_id)
+
+
+def retail_token(sale_id: uuid.UUID) -> str:
+    return _token("L1", sale_id)
 
 
 def parse_token(token: str) -> tuple[str, uuid.UUID]:

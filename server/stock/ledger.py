@@ -133,6 +133,16 @@ _SERIAL_PLACES = BulkInsert(StockSerial.__table__, conflict=("item_id", "serial"
 _INSERT_MOVES = BulkInsert(StockMove.__table__)
 _INSERT_MOVE_SERIALS = BulkInsert(StockMoveSerial.__table__)
 
+# Called with (session, [(location, item_id)]) after stock arrived at own locations was written, as
+# the shortage register is: other areas waiting for stock register here (retail's stock exceptions).
+ARRIVAL_HOOKS: list = []
+
+
+def ledger_state(session: Session) -> LedgerState | None:
+    """The posting batch's ledger state (None outside a batch): what the next posting will see."""
+    batch = batch_of(session)
+    return batch.part("stock_ledger", LedgerState) if batch is not None else None
+
 
 def _serialised(session: Session) -> bool:
     """SQLite: every writing transaction holds the database's write lock from its start (BEGIN
@@ -316,6 +326,8 @@ class LedgerState:
             from .shortages import flag_arrivals
 
             flag_arrivals(session, arrivals)
+            for hook in ARRIVAL_HOOKS:
+                hook(session, arrivals)
 
 
 def settle(session: Session) -> None:
