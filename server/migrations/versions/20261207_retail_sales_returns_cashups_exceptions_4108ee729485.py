@@ -5,7 +5,7 @@ daily cash-up and the retail stock exceptions (an offline sale's line whose stoc
 No ledger table changes.
 
 Revision ID: 4108ee729485
-Revises: 6a438d04d86f
+Revises: 8eabbbcd4753
 Create Date: 2026-12-07 08:58:46.013558
 """
 from typing import Sequence, Union
@@ -17,7 +17,7 @@ import server.db
 from sqlalchemy.dialects import postgresql
 
 revision: str = '4108ee729485'
-down_revision: Union[str, None] = '6a438d04d86f'
+down_revision: Union[str, None] = '8eabbbcd4753'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
