@@ -343,6 +343,7 @@ APPEND_ONLY_TABLES: list[str] = [
     "stock_move", "stock_move_serial",  # server.stock: the stock ledger
     "counterparty_entry",  # server.finance: receivable/payable ledger
     "cash_entry",  # server.finance: cash and bank ledger
+    "finance_allocation",  # server.finance: allocations of receipts and payments against open items
 ]
 
 

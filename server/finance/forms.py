@@ -1,7 +1,203 @@
-"""Finance's print forms (merged into server/printing/forms.py's FORMS)."""
+"""Finance's print forms (merged into server/printing/forms.py's FORMS): the receipt and payment
+vouchers (收款凭证 / 付款凭证, A5 or A4) and the statement of account (对账单, A4, printed by
+``GET /api/finance/statement/print`` — it is a party and a period, not a document id).
+
+The words are the view-model's own (``WORDS``), so the shared label table is not edited."""
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import func, select
+
+WORDS = {
+    "zh": {"receipt_voucher": "收款凭证", "payment_voucher": "付款凭证", "statement": "对账单", "date": "日期",
+           "received_from": "付款单位", "paid_to": "收款单位", "account": "收款账户", "account_out": "付款账户",
+           "amount": "金额", "amount_words": "大写", "reference": "凭证号", "allocated_to": "核销单据", "on_account": "预收/预付",
+           "document": "单据", "number": "单号", "doc_date": "日期", "open_before": "核销金额", "note": "备注",
+           "prepared": "制单", "approved": "审核", "cashier": "出纳", "payer": "交款人", "payee": "收款人",
+           "reversed": "已红冲", "reversal_of": "红冲原单", "draft": "草稿", "counterparty": "往来单位",
+           "period": "对账期间", "opening": "期初余额", "closing": "期末余额", "increase": "借方", "decrease": "贷方",
+           "increase_payable": "借方（付款）", "decrease_payable": "贷方（应付）",
+           "balance": "余额", "memo": "摘要", "direction_receivable": "应收账款", "direction_payable": "应付账款",
+           "total": "本期合计", "confirm": "以上余额请核对，如无异议请签章确认后回传。", "our_seal": "本单位（盖章）",
+           "their_seal": "对方单位确认（盖章）", "printed_at": "打印时间", "line_no": "序号"},
+    "en": {"receipt_voucher": "Receipt voucher", "payment_voucher": "Payment voucher", "statement": "Statement of account",
+           "date": "Date", "received_from": "Received from", "paid_to": "Paid to", "account": "Into account",
+           "account_out": "From account", "amount": "Amount", "amount_words": "In words", "reference": "Reference",
+           "allocated_to": "Allocated to", "on_account": "On account", "document": "Document", "number": "Number",
+           "doc_date": "Date", "open_before": "Allocated", "note": "Note", "prepared": "Prepared by",
+           "approved": "Approved by", "cashier": "Cashier", "payer": "Paid by", "payee": "Received by",
+           "reversed": "REVERSED", "reversal_of": "Reversal of", "draft": "DRAFT", "counterparty": "Counterparty",
+           "period": "Period", "opening": "Opening balance", "closing": "Closing balance", "increase": "Debit",
+           "decrease": "Credit", "increase_payable": "Debit (paid)", "decrease_payable": "Credit (owed)",
+           "balance": "Balance", "memo": "Memo",
+           "direction_receivable": "Accounts receivable", "direction_payable": "Accounts payable", "total": "Period total",
+           "confirm": "Please check the balance and return this statement signed and sealed.",
+           "our_seal": "Issued by (seal)", "their_seal": "Confirmed by (seal)", "printed_at": "Printed", "line_no": "#"},
+}
+
+
+def chinese_amount(value: Decimal) -> str:
+    """人民币大写: 1234.50 → 壹仟贰佰叁拾肆元伍角整 (what a voucher prints beside the figure)."""
+    digits = "零壹贰叁肆伍陆柒捌玖"
+    units = ["", "拾", "佰", "仟"]
+    big = ["", "万", "亿", "万亿"]
+    value = abs(value).quantize(Decimal("0.01"))
+    yuan, cents = divmod(int(value * 100), 100)
+    out = ""
+    if yuan:
+        groups = []
+        while yuan:
+            groups.append(yuan % 10000)
+            yuan //= 10000
+        zero = False
+        for gi in range(len(groups) - 1, -1, -1):
+            g = groups[gi]
+            if g == 0:
+                zero = True
+                continue
+            part = ""
+            for ui in range(3, -1, -1):
+                d = g // (10 ** ui) % 10
+                if d == 0:
+                    zero = bool(part) or zero
+                    continue
+                if zero and (part or out):
+                    part += "零"
+                zero = False
+                part += digits[d] + units[ui]
+            out += part + big[gi]
+            zero = g < 1000
+        out += "元"
+    jiao, fen = divmod(cents, 10)
+    if not jiao and not fen:
+        return (out or "零元") + "整"
+    if jiao:
+        out += digits[jiao] + "角"
+    elif out:
+        out += "零"
+    if fen:
+        out += digits[fen] + "分"
+    else:
+        out += "整"
+    return out
+
+
+@dataclass(frozen=True)
+class VoucherLine:
+    seq: int
+    number: str
+    doc_date: dt.date | None
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class SettlementVoucher:
+    """收款凭证 / 付款凭证: who paid whom how much through which account, and what it settled."""
+
+    w: dict
+    org: object  # printing.viewmodels.OrgHeader
+    kind: str  # receipt | payment
+    number: str
+    status: str
+    doc_date: dt.date
+    counterparty: str
+    account: str
+    amount: Decimal
+    amount_words: str
+    reference: str
+    note: str
+    lines: tuple[VoucherLine, ...]
+    on_account: Decimal
+    prepared: str
+    reverses_number: str = ""
+
+
+@dataclass(frozen=True)
+class StatementRow:
+    seq: int
+    doc_date: dt.date
+    label: str
+    number: str
+    memo: str
+    increase: Decimal
+    decrease: Decimal
+    balance: Decimal
+
+
+@dataclass(frozen=True)
+class StatementSheet:
+    """对账单: one party's balance over a period, opening to closing, to send and have confirmed."""
+
+    w: dict
+    org: object
+    counterparty: str
+    counterparty_code: str
+    direction: str
+    date_from: dt.date
+    date_to: dt.date
+    opening: Decimal
+    rows: tuple[StatementRow, ...]
+    increase: Decimal
+    decrease: Decimal
+    closing: Decimal
+    printed_at: dt.datetime
+    number: str = ""
+
+
+def _voucher(doc_type: str):
+    def load(session, document_id, ctx) -> SettlementVoucher:
+        from ..printing.adapters import _account, _org, _user
+        from .models import CounterpartyEntry
+        from .settlement import allocations_of, get_settlement, money_left
+        from .statement import counterparty_name
+
+        doc = get_settlement(session, doc_type, document_id)
+        live = [a for a in allocations_of(session, doc) if not a["undone"] and not a["reverses_id"] and a["credit_id"] == doc.id]
+        reverses = ""
+        if doc.reverses_id is not None:
+            reverses = get_settlement(session, doc_type, doc.reverses_id).number or ""
+        dates = dict(session.execute(select(CounterpartyEntry.document_id, func.min(CounterpartyEntry.doc_date))
+                                     .where(CounterpartyEntry.document_id.in_([a["charge_id"] for a in live]))
+                                     .group_by(CounterpartyEntry.document_id)).all()) if live else {}
+        code, name = counterparty_name(session, doc.counterparty())
+        return SettlementVoucher(
+            w=WORDS[ctx.lang], org=_org(session, ctx, doc.org_id), kind="receipt" if doc_type == "finance_receipt" else "payment",
+            number=doc.number or "", status=doc.status, doc_date=doc.doc_date, counterparty=f"{name}（{code}）" if code else name,
+            account=_account(session, doc.account_id), amount=doc.amount, amount_words=chinese_amount(doc.amount),
+            reference=doc.reference, note=doc.note,
+            lines=tuple(VoucherLine(i, a["charge_number"], dates.get(a["charge_id"]), a["amount"]) for i, a in enumerate(live, 1)),
+            on_account=money_left(session, doc) if doc.reverses_id is None else Decimal("0.00"),
+            prepared=_user(session, doc.created_by_id), reverses_number=reverses)
+
+    load.__name__ = f"{doc_type}_voucher"
+    return load
+
+
+def statement_sheet(session, data: dict, ctx) -> StatementSheet:
+    """The statement's view-model from the statement answer (``settlement_api._statement``)."""
+    from ..db import utcnow
+    from ..printing.adapters import _org
+
+    w = WORDS[ctx.lang]
+    locale = ctx.locale
+    rows = tuple(StatementRow(i, line["doc_date"], line["document_label"].get(locale, ""), line["document_number"],
+                              line["memo"], line["increase"], line["decrease"], line["balance"])
+                 for i, line in enumerate(data["lines"], 1))
+    return StatementSheet(
+        w=w, org=_org(session, ctx, data["org_id"]), counterparty=data["counterparty_name"],
+        counterparty_code=data["counterparty_code"], direction=data["direction"], date_from=data["date_from"],
+        date_to=data["date_to"], opening=data["opening_balance"], rows=rows, increase=data["increase"],
+        decrease=data["decrease"], closing=data["closing_balance"], printed_at=ctx.local(utcnow()))
+
 
 def forms() -> list:
-    return []
+    from ..printing.forms import Form
+
+    return [Form("finance-receipt-voucher", "print/finance_voucher.html", SettlementVoucher, ("a5", "a4"), "finance.view",
+                 _voucher("finance_receipt"), document_type="finance_receipt"),
+            Form("finance-payment-voucher", "print/finance_voucher.html", SettlementVoucher, ("a5", "a4"), "finance.view",
+                 _voucher("finance_payment"), document_type="finance_payment")]

@@ -100,6 +100,8 @@ class CounterpartyEntry(_EntryMixin, Base):
             name="counterparty"),
         Index("ix_counterparty_entry_document", "document_type", "document_id"),
         Index("ix_counterparty_entry_balance", "org_id", "direction", "doc_date"),
+        # One party's statement and open items (settlement.py, statement.py): its rows by date.
+        Index("ix_counterparty_entry_party_date", "party_id", "direction", "doc_date"),
     )
 
     counterparty_kind: Mapped[str] = mapped_column(String(16))
@@ -124,3 +126,7 @@ class CashEntry(_EntryMixin, Base):
     )
 
     account_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("money_account.id"))
+
+
+# The receipts, payments and allocations live beside the ledger (imported so the metadata has them).
+from . import settlement_models as _settlement_models  # noqa: E402,F401 - receipts, payments, allocations

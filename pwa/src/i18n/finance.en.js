@@ -1,5 +1,11 @@
 // The finance screens' words (en); keys mirror finance.zh-CN.js. Document names come from the server.
 export default {
+  permission: {
+    finance_receive: 'Enter and post receipts from counterparties',
+    finance_pay: 'Enter and post payments to counterparties',
+    finance_allocate: 'Allocate receipts and payments against open items, and undo allocations',
+    finance_reverse: 'Reverse a posted receipt or payment',
+  },
   menu: {
     financeCounterparties: 'Receivables & payables',
     financeAccounts: 'Bank & cash balances',

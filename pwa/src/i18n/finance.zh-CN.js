@@ -1,5 +1,11 @@
 // The finance screens' words (zh-CN); keys mirror finance.en.js. Document names come from the server.
 export default {
+  permission: {
+    finance_receive: '录入和过账收款单',
+    finance_pay: '录入和过账付款单',
+    finance_allocate: '收付款核销未结单据及撤销核销',
+    finance_reverse: '红冲已过账的收款单、付款单',
+  },
   menu: {
     financeCounterparties: '应收应付',
     financeAccounts: '资金余额',

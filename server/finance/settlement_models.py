@@ -1,0 +1,138 @@
+"""Receipts (收款单), payments (付款单) and the allocation of money against open items (核销).
+
+An **open item** is one source document's part of one balance: the counterparty entries of a
+document for one organisation, counterparty and direction, summed. A positive item is a charge
+(an invoice: they owe us, or we owe them); a negative one a credit (a receipt or payment, a
+reversal of a charge). An **allocation** pairs a charge with a credit for an amount: the charge's
+open amount goes down by it and the credit's up by it (towards zero), so the sum of a party's
+open items is always its balance. Allocations are append-only as the ledger is: an allocation is
+undone by a row of the opposite amount pointing at it (``reverses_id``). See docs/finance.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from decimal import Decimal
+from typing import ClassVar
+
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from ..core.models import DocumentMixin
+from ..db import Base, IdMixin, Money, utcnow
+from ..org.models import OrgOwned
+
+SETTLEMENT_COUNTERPARTY_KINDS = ("party", "organisation", "member")
+
+
+class _Settlement(DocumentMixin):
+    """What a receipt and a payment share: who, which money account, how much, allocated how."""
+
+    DIRECTION: ClassVar[str]
+    CASH_SIGN: ClassVar[int]  # money into (+1) or out of (−1) the account
+
+    counterparty_kind: Mapped[str] = mapped_column(String(16))
+    party_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("party.id"), index=True)
+    counterparty_org_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("organisation.id"), index=True)
+    member_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("member.id"), index=True)
+    account_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("money_account.id"))
+    amount: Mapped[Decimal] = mapped_column(Money())
+    # Allocated oldest first when posted; else left on account until allocated by hand.
+    auto_allocate: Mapped[bool] = mapped_column(default=True)
+    reference: Mapped[str] = mapped_column(String(80), default="")  # the bank slip's number
+
+    @property
+    def counterparty_id(self) -> uuid.UUID | None:
+        return self.party_id or self.counterparty_org_id or self.member_id
+
+    def counterparty(self):
+        from .rules import Counterparty
+
+        return Counterparty(self.counterparty_kind, self.counterparty_id)
+
+    def check_postable(self, session: Session) -> None:
+        from .settlement import check_settlement
+
+        check_settlement(session, self)
+
+    def write_ledgers(self, session: Session) -> None:
+        from .settlement import write_settlement
+
+        write_settlement(session, self)
+
+    def build_reversal(self):
+        return type(self)(counterparty_kind=self.counterparty_kind, party_id=self.party_id,
+                          counterparty_org_id=self.counterparty_org_id, member_id=self.member_id,
+                          account_id=self.account_id, amount=self.amount, auto_allocate=False,
+                          reference=self.reference, note=f"红冲 {self.number}")
+
+
+def _counterparty_check(name: str) -> CheckConstraint:
+    return CheckConstraint(
+        "(counterparty_kind = 'party' AND party_id IS NOT NULL AND counterparty_org_id IS NULL AND member_id IS NULL)"
+        " OR (counterparty_kind = 'organisation' AND party_id IS NULL AND counterparty_org_id IS NOT NULL"
+        " AND member_id IS NULL)"
+        " OR (counterparty_kind = 'member' AND party_id IS NULL AND counterparty_org_id IS NULL AND member_id IS NOT NULL)",
+        name=name)
+
+
+class FinanceReceipt(_Settlement, Base):
+    """收款单: money received from a counterparty, reducing what they owe us (receivable −x, cash +x)."""
+
+    __tablename__ = "finance_receipt"
+    __table_args__ = (_counterparty_check("counterparty"), CheckConstraint("amount > 0", name="amount_positive"))
+    DOC_TYPE = "finance_receipt"
+    NUMBER_PREFIX = "SK"
+    DIRECTION = "receivable"
+    CASH_SIGN = 1
+
+
+class FinancePayment(_Settlement, Base):
+    """付款单: money paid to a counterparty, reducing what we owe them (payable −x, cash −x)."""
+
+    __tablename__ = "finance_payment"
+    __table_args__ = (_counterparty_check("counterparty"), CheckConstraint("amount > 0", name="amount_positive"))
+    DOC_TYPE = "finance_payment"
+    NUMBER_PREFIX = "FK"
+    DIRECTION = "payable"
+    CASH_SIGN = -1
+
+
+SETTLEMENT_TYPES: dict[str, type[_Settlement]] = {m.DOC_TYPE: m for m in (FinanceReceipt, FinancePayment)}
+
+
+class FinanceAllocation(IdMixin, OrgOwned, Base):
+    """One allocation (核销) of a credit item against a charge item of the same balance.
+
+    ``amount`` > 0 allocates; a row with the opposite amount and ``reverses_id`` undoes one.
+    The balance is named as the ledger names it (organisation, counterparty, direction); an
+    item is a source document (``*_type``, ``*_id``) within that balance. ``document_*`` is
+    the receipt or payment whose allocation this is (the credit's, or its reversal's).
+    """
+
+    __tablename__ = "finance_allocation"
+    __table_args__ = (
+        CheckConstraint("amount <> 0", name="amount_not_zero"),
+        CheckConstraint("direction IN ('receivable', 'payable')", name="direction"),
+        Index("ix_finance_allocation_balance", "org_id", "counterparty_kind", "counterparty_id", "direction"),
+        Index("ix_finance_allocation_charge", "charge_id", "charge_type"),
+        Index("ix_finance_allocation_credit", "credit_id", "credit_type"),
+        Index("ix_finance_allocation_document", "document_id"),
+    )
+
+    counterparty_kind: Mapped[str] = mapped_column(String(16))
+    # The party, organisation or member (as the ledger row's column of that kind).
+    counterparty_id: Mapped[uuid.UUID]
+    direction: Mapped[str] = mapped_column(String(10))
+    charge_type: Mapped[str] = mapped_column(String(40))
+    charge_id: Mapped[uuid.UUID]
+    credit_type: Mapped[str] = mapped_column(String(40))
+    credit_id: Mapped[uuid.UUID]
+    amount: Mapped[Decimal] = mapped_column(Money())
+    alloc_date: Mapped[dt.date] = mapped_column(Date)
+    document_type: Mapped[str] = mapped_column(String(40))
+    document_id: Mapped[uuid.UUID]
+    posted_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    posted_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
+    reverses_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("finance_allocation.id"), unique=True)
