@@ -87,13 +87,14 @@ def _forget_locations(session: Session, _previous) -> None:
 
 
 def location_for(session: Session, org_id: uuid.UUID, kind: str, *, warehouse: Warehouse | None = None,
-                 engineer_id: uuid.UUID | None = None, party_id: uuid.UUID | None = None, name: str = "") -> StockLocation:
+                 engineer_id: uuid.UUID | None = None, party_id: uuid.UUID | None = None, name: str = "",
+                 ref: uuid.UUID | None = None) -> StockLocation:
     """The one location of this counterpart in this organisation, made on first use.
 
     Locations never change once made, so a session remembers the ones it
     looked up (a batch of postings asks for the same few again and again).
     """
-    ref = warehouse.id if warehouse else (engineer_id or party_id)
+    ref = warehouse.id if warehouse else (engineer_id or party_id or ref)  # ref: e.g. a transit's receiver
     key = f"{kind}:{ref or '-'}"
     known = session.info.setdefault(_LOCATIONS, {})
     loc = known.get((org_id, key))

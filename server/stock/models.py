@@ -18,8 +18,9 @@ Qty = Fixed(14, 3)
 Money = Fixed(14, 2)
 Cost = Fixed(16, 4)
 
-# Locations whose stock belongs to the organisation and is valued.
-OWN_KINDS = ("warehouse", "engineer")
+# Locations whose stock belongs to the organisation and is valued. "transit": goods sent to another
+# organisation and not yet received, still the sender's (docs/transfer.md).
+OWN_KINDS = ("warehouse", "engineer", "transit")
 # Others' goods the organisation holds (a distributor's accessories in for swap, spec §3): counted
 # and serial-tracked like own stock, never valued and never moved into or out of own stock.
 CUSTODY_KINDS = ("custody",)

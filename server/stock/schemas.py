@@ -41,6 +41,7 @@ LABELS: dict[str, dict[str, str]] = {
 LOCATION_KIND_LABELS: dict[str, dict[str, str]] = {
     "warehouse": {"zh-CN": "仓库", "en": "Warehouse"},
     "engineer": {"zh-CN": "工程师", "en": "Engineer"},
+    "transit": {"zh-CN": "在途（调拨）", "en": "In transit (transfer)"},
     "supplier": {"zh-CN": "供应商", "en": "Supplier"},
     "customer": {"zh-CN": "客户", "en": "Customer"},
     "manufacturer": {"zh-CN": "厂家", "en": "Manufacturer"},

@@ -2,4 +2,46 @@
 
 from __future__ import annotations
 
-CATALOGUE: dict[str, str] = {}
+CATALOGUE: dict[str, str] = {
+    "no such transfer request": "没有这张申请单",
+    "no such transfer order": "没有这张调拨单",
+    "no such transfer receipt": "没有这张调拨收货单",
+    "no such warehouse": "没有这个仓库",
+    "the warehouse belongs to another organisation": "该仓库属于其他单位",
+    "the warehouse is inactive": "该仓库已停用",
+    "no headquarters to ask": "没有可申请的总部",
+    "no such shortage at this point": "本网点没有这张缺料单",
+    "the shortage is {status}": "该缺料单{status}",
+    "picked twice": "被选了两次",
+    "the shortage is on another open request": "该缺料单已在另一张未完成的申请单上",
+    "a request needs at least one line": "申请单至少要有一行",
+    "you may request for your own organisation only": "只能为本单位提交申请",
+    "headquarters does not request from itself": "总部不向自己申请",
+    "only the organisation asked decides a request": "只有被申请的单位才能审批申请单",
+    "a refusal needs a reason": "拒绝须填写原因",
+    "not a line of this request": "不是这张申请单的行",
+    "approve at least one line with a quantity (or refuse the request)": "至少批准一行数量（或拒绝这张申请单）",
+    "a transfer order needs at least one line": "调拨单至少要有一行",
+    "a transfer goes to another organisation (a bin transfer moves stock inside one)":
+        "调拨发往其他单位（单位内部移库请用移库单）",
+    "must be the requesting point's warehouse": "必须是申请网点的仓库",
+    "{code} is tracked by serial: give one serial per unit": "{code} 按序列号管理：每件一个序列号",
+    "only the receiving organisation receives a transfer": "只有调入单位才能收货",
+    "not a line of this transfer": "不是这张调拨单的行",
+    "the line is given twice": "同一行出现了两次",
+    "{arrived} arrived of {sent} sent: declare the surplus of {surplus}":
+        "发出 {sent}，实到 {arrived}：请登记溢余 {surplus}",
+    "no surplus: {arrived} arrived of {sent} sent": "没有溢余：发出 {sent}，实到 {arrived}",
+    "must be sender or courier": "只能是发货方或承运方",
+    "must be defective or back": "只能是进不良品仓或退回发货方",
+    "a claim on the courier needs the courier": "向承运方索赔须指定承运方",
+    "give {n} serials received": "请填写 {n} 个实收序列号",
+    "give {n} serials damaged": "请填写 {n} 个破损序列号",
+    "a serial is both received and damaged": "同一序列号既算实收又算破损",
+    "{serial} is not in this shipment": "{serial} 不在这批货里",
+    "a surplus of {n} needs as many serials not in the shipment": "溢余 {n} 件须有同样多个不在这批货里的序列号",
+    "{code} is not tracked by serial": "{code} 不按序列号管理",
+    "not the organisation asked": "不是被申请的单位",
+    "not the receiver": "不是调入单位",
+    "no defective warehouse to take damaged goods": "没有可收破损货物的不良品仓",
+}
