@@ -71,4 +71,7 @@ def load_demo(session: Session, settings: Settings) -> bool:
                     org_id=by_code[org].id, roles=roles)
     load_basedata_demo(session)
     load_business_demo(session)
+    from .wholesale.demo import load_wholesale_demo
+
+    load_wholesale_demo(session)
     return True
