@@ -1,7 +1,7 @@
 """Transfers (spec §8): transfer_request(+line), transfer_order(+line), transfer_receipt(+line)
 
 Revision ID: 1b52ebd12e2a
-Revises: 4108ee729485
+Revises: 6959b149d445
 Create Date: 2026-12-07 08:58:23.052758
 """
 from typing import Sequence, Union
@@ -13,7 +13,7 @@ import server.db
 from sqlalchemy.dialects import postgresql
 
 revision: str = '1b52ebd12e2a'
-down_revision: Union[str, None] = '4108ee729485'
+down_revision: Union[str, None] = '6959b149d445'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
