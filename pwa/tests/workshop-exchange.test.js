@@ -10,8 +10,8 @@ import { projectOrders } from '../src/repair/orders.js'
 import { buildExchangeEvent, buildExchangeIntake } from '../src/exchange/events.js'
 import { projectExchanges } from '../src/exchange/orders.js'
 import { exchangeToken } from '../src/print/token.js'
-import { buildPackingList, buildPackingReceive } from '../src/workshop/events.js'
-import { draftLines, exchangeManufacturer, findExchange, listLines, packedElsewhere, projectLists, scanIntoBox, scanReceive, waitingExchanges, withStatus } from '../src/workshop/packing.js'
+import { buildPackingClose, buildPackingList, buildPackingReceive } from '../src/workshop/events.js'
+import { draftLines, exchangeManufacturer, findExchange, listLines, packedElsewhere, projectLists, scanIntoBox, scanReceive, waitingExchanges, withBoxMoves, withStatus } from '../src/workshop/packing.js'
 
 const SCHEMAS = new URL('../../sync/schemas/', import.meta.url)
 const ajv = new Ajv2020({ strict: false, allErrors: true })
@@ -151,5 +151,32 @@ describe('exchange units in a factory box', () => {
     expect(scanReceive(lists[0], IMEI[1], o)).toMatchObject({ ok: false, code: 'duplicate' })
     expect(scanReceive(lists[0], IMEI[4], o)).toMatchObject({ ok: false, code: 'duplicate' })
     expect(scanReceive(lists[0], IMEI[3], o)).toMatchObject({ ok: true, expected: false, candidates: [] })
+  })
+
+  test('the boxes move the exchange orders on: sent (at the factory), replaced (waiting for pickup), not waiting once closed', () => {
+    const w = world()
+    const list = buildPackingList(box({ orderIds: [w.B.id, w.A2.id], exchangeIds: [w.B.id, w.A2.id] }), CTX)
+    const o = opts(w)
+    // Sent and posted: the units are at the factory; another box refuses them by the box they are in.
+    let lists = projectLists(withStatus([list, posted(list, { repair_packing_list: 'ZX-SZ01-2611-00002' })]))
+    let xs = withBoxMoves(w.exchanges, lists)
+    expect(xs.find((x) => x.id === w.B.id)).toMatchObject({ state: 'at_factory', facts: { unit_at: 'transit' } })
+    expect(xs.find((x) => x.id === w.A.id)).toBe(w.exchanges.find((x) => x.id === w.A.id))
+    expect(scanIntoBox(box({ id: 'other' }), IMEI[1], { ...o, exchanges: xs, lists })).toMatchObject({ ok: false, code: 'elsewhere', other: 'ZX-SZ01-2611-00002' })
+    // Replacements checked in: B waits for its customer, the on-site A2 is complete.
+    const recB = buildPackingReceive(list._id, { imei: IMEI[4], replacesImei: IMEI[1], signature: SIG }, CTX)
+    const recA = buildPackingReceive(list._id, { imei: '356938035643817', replacesImei: IMEI[3], signature: SIG }, CTX)
+    lists = projectLists(withStatus([list, posted(list), recB, recA, buildPackingClose(list._id, {}, CTX)]))
+    xs = withBoxMoves(w.exchanges, lists)
+    expect(xs.find((x) => x.id === w.B.id)).toMatchObject({ state: 'pending_pickup', facts: { replacement_received: true } })
+    expect(xs.find((x) => x.id === w.A2.id)).toMatchObject({ state: 'completed' })
+    // The list closed: the units are in no open box, yet they wait for nothing; a scan says why.
+    expect(waitingExchanges(box({ id: 'other' }), xs, { ...o, lists })).toEqual([])
+    expect(scanIntoBox(box({ id: 'other' }), IMEI[1], { ...o, exchanges: xs, lists })).toMatchObject({ ok: false, code: 'refused', refusal: { kind: 'state' } })
+    // A refused list moved nothing; an answer that already says so is left as it is.
+    const refused = { ...lists[0], state: 'rejected' }
+    expect(withBoxMoves(w.exchanges, [refused])).toEqual(w.exchanges)
+    const answered = w.exchanges.map((x) => (x.id === w.B.id ? { ...x, state: 'at_factory', facts: { ...x.facts, unit_at: 'factory' } } : x))
+    expect(withBoxMoves(answered, projectLists(withStatus([list, posted(list)]))).find((x) => x.id === w.B.id).facts.unit_at).toBe('factory')
   })
 })

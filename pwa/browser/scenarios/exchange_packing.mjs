@@ -30,7 +30,6 @@ async function eventually(fn, what, ms = POSTED) {
 async function settle(page) {
   await page.mouse.move(2, 2)
   await page.locator('.q-menu').waitFor({ state: 'detached', timeout: T }).catch(() => {})
-  await page.locator('.q-notification').last().waitFor({ state: 'detached', timeout: 4000 }).catch(() => {})
   await fontsReady(page)
 }
 

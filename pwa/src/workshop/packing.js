@@ -14,7 +14,7 @@
 import { imeiProblem, normaliseImei } from '../repair/imei.js'
 import { findOrder } from './queue.js'
 import { refusal } from '../repair/machine.js'
-import { refusal as exchangeRefusal } from '../exchange/machine.js'
+import { factsAfter, refusal as exchangeRefusal, stateAfter } from '../exchange/machine.js'
 import { tokenTarget } from '../print/token.js'
 
 // The machine's event that sends a device of a list of this purpose (server/repair/packing.py).
@@ -112,17 +112,54 @@ export function exchangeManufacturer(x, { models = {}, rules = [] } = {}) {
   return rule?.manufacturer_id || null
 }
 
-/** The exchange order a scanned or typed text names among those waiting at the point: its E1 code, the old unit's IMEI (newest open), its HJ number or provisional code. */
+/**
+ * The exchange orders as the point's boxes moved them: a unit on a sent list (not refused) was
+ * dispatched, one whose replacement was checked in received it — the machine's own events, which the
+ * counter's projection learns only from the server's answer. Applied where the machine allows them
+ * (an answer that already reflects them is left as it is).
+ */
+export function withBoxMoves(exchanges, lists = []) {
+  const moves = new Map()
+  for (const l of lists) {
+    if (l.state === 'rejected') continue
+    const replaced = l.replaced || new Map()
+    for (const id of l.exchangeIds || []) moves.set(id, { list: l, replaced })
+  }
+  if (!moves.size) return exchanges
+  return exchanges.map((x) => {
+    const m = moves.get(x.id)
+    if (!m) return x
+    let { state, facts } = x
+    const step = (event) => {
+      if (exchangeRefusal(event, { state, facts })) return
+      state = stateAfter(state, event, facts)
+      facts = factsAfter(facts, event)
+    }
+    step('dispatch')
+    if (m.replaced.has(x.imei)) step('receive_replacement')
+    return state === x.state && facts === x.facts ? x : { ...x, state, facts }
+  })
+}
+
+/**
+ * The exchange order a scanned or typed text names: its E1 code, the old unit's IMEI (the newest
+ * order waiting at the point, else the newest), its HJ number or provisional code. Found whatever
+ * its state, so the box says why it may not go (in another box, the machine's state) rather than
+ * not knowing it.
+ */
 export function findExchange(exchanges, text) {
   const raw = String(text || '').trim()
   if (!raw) return null
   const target = tokenTarget(raw)
   if (target) return target.kind === 'exchange_order' ? exchanges.find((x) => x.id === target.id) || null : null
-  const open = (x) => x.sync !== 'rejected' && EXCHANGE_OPEN.includes(x.state)
+  const live = exchanges.filter((x) => x.sync !== 'rejected')
   const imei = normaliseImei(raw)
-  if (/^\d{15}$/.test(imei)) return exchanges.filter((x) => x.imei === imei && open(x)).sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1))[0] || null
+  if (/^\d{15}$/.test(imei)) {
+    const hits = live.filter((x) => x.imei === imei).sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1))
+    return hits.find((x) => EXCHANGE_OPEN.includes(x.state)) || hits[0] || null
+  }
   const up = raw.toUpperCase()
-  const hits = exchanges.filter((x) => open(x) && (x.number === up || x.provisionalCode === up || x.id === raw))
+  const hits = live.filter((x) => x.number === up || x.provisionalCode === up || x.id === raw)
   return hits.length === 1 ? hits[0] : null
 }
 
