@@ -335,6 +335,8 @@ export function formatCell(field, value, locale, fmt) {
     case 'datetime':
       return fmt.dateTime(value)
     case 'decimal':
+      // A rate (VAT 0.13) as a percentage; shown only, the value stays the exact fraction.
+      if (field.format === 'rate') return `${Number((Number(value) * 100).toFixed(2))}%`
       return isQuantity(field) ? fmt.quantity(value) : fmt.money(value)
     case 'bool':
       return value ? fmt.yes : fmt.no
