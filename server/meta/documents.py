@@ -632,10 +632,12 @@ def export(app: Flask, p: Principal) -> dict:
     for fn in DESCRIBERS:
         documents.extend(fn(app, p))
     documents = [_place(e) for e in documents]
+    # A family may name the audited actions of its own (``audit_words``: a machine's events).
+    words = {k: v for e in documents for k, v in e.pop("audit_words", {}).items()}
     return {
         "statuses": _status_choices(),
         # An audit trail names every action, offered or not (its last dotted part: "items.update").
-        "action_labels": {**lifecycle.ACTION_LABELS, **AUDIT_WORDS},
+        "action_labels": {**words, **lifecycle.ACTION_LABELS, **AUDIT_WORDS},
         "documents": documents,
         "kinds": [e for k in KINDS.values() if (e := _kind_entry(app, p, k)) is not None],
     }
