@@ -49,11 +49,9 @@ def _order_entry(app: Flask, p: Principal) -> dict | None:
     if p.sees_all:
         header.append(field("org_id", create, required=True))
     header += [field("party_id", create, required=True), field("warehouse_id", create, required=True),
-               field("expected_date", create, required=False), field("note", create, required=False, type="text"),
-               field("net_total", out, filled=True), field("tax_total", out, filled=True),
-               field("gross_total", out, filled=True)]
+               field("expected_date", create, required=False), field("note", create, required=False, type="text")]
     lines = [field("item_id", line_in, required=True), field("quantity", line_in, required=True, total=True),
-             field("unit_price", line_in, required=True), field("tax_rate", line_in, required=False),
+             field("unit_price", line_in, required=True), field("tax_rate", line_in, required=False, format="rate"),
              field("price_includes_tax", line_in, required=False, default=False),
              field("net", line_out, filled=True, total=True), field("tax", line_out, filled=True, total=True),
              field("gross", line_out, filled=True, total=True),
@@ -88,6 +86,10 @@ def _order_entry(app: Flask, p: Principal) -> dict | None:
                  "totals": [describe_field(n, f, LABELS[n]) for n, f in totals.items()], "export": None},
         "states": states, "auditable": False, "actions": actions, "links": [], "ledgers": [],
         "audit": _audit(app, p, "purchase_order"), "prints": _prints(app, p, "purchase_order", label),
+        # The order's audited steps beyond create and edit (operations: purchase_order.<word>).
+        "audit_words": {**{name: t.label for name, t in sm.TRANSITIONS.items()},
+                        "return": L("采购退货", "Returned"), "receipt_reversed": L("入库红冲", "Receipt reversed"),
+                        "return_reversed": L("退货红冲", "Return reversed")},
     }
 
 
@@ -114,9 +116,9 @@ def _posted_entry(app: Flask, p: Principal, key: str, blueprint: str, label: dic
             extra["lookup"] = refs[name]
         return describe_field(name, schema.get(name), LABELS[name], **extra)
 
+    # The supplier and the warehouse are the order's: shown in the list, never entered.
     header = [field(parent, create, required=True), field("doc_date", create, required=False),
-              field("party_id", out, filled=True), field("warehouse_id", out, filled=True),
-              field("note", create, required=False, type="text"), field("gross_total", out, filled=True)]
+              field("note", create, required=False, type="text")]
     lines = [field("item_id", line_in, required=True), field("quantity", line_in, required=True, total=True),
              field("serials", line_in, required=False, serial={"attr": "serialized", "count": {"": "quantity"}},
                    link_each=IMEI_LINK),

@@ -126,6 +126,8 @@ def _order_snapshot(order: PurchaseOrder) -> dict:
 def update_order(session: Session, order: PurchaseOrder, data: dict[str, Any]) -> PurchaseOrder:
     """Change a draft (header fields, or all its lines). Writes: purchase_order(_line), audit_log."""
     sm.check(order.status, "edit", facts_of(session, order))
+    if data.get("org_id") not in (None, order.org_id):
+        raise InvalidInput("org_id", "an order keeps its organisation")
     before = _order_snapshot(order)
     if "doc_date" in data and data["doc_date"] is not None:
         core.check_doc_date(session, data["doc_date"])
@@ -292,6 +294,8 @@ def create_receipt(session: Session, data: dict[str, Any]) -> PurchaseReceipt:
 
 
 def update_receipt(session: Session, doc: PurchaseReceipt, data: dict[str, Any]) -> PurchaseReceipt:
+    if data.get("order_id") not in (None, doc.order_id):
+        raise InvalidInput("order_id", "a draft keeps its order: make a new one for another")
     changes: dict[str, Any] = {k: data[k] for k in ("doc_date", "note") if k in data and data[k] is not None}
     if "lines" in data:
         order = _order_of(session, doc.order_id)
@@ -455,6 +459,8 @@ def create_return(session: Session, data: dict[str, Any]) -> PurchaseReturn:
 
 
 def update_return(session: Session, doc: PurchaseReturn, data: dict[str, Any]) -> PurchaseReturn:
+    if data.get("receipt_id") not in (None, doc.receipt_id):
+        raise InvalidInput("receipt_id", "a draft keeps its receipt: make a new one for another")
     changes: dict[str, Any] = {k: data[k] for k in ("doc_date", "note") if k in data and data[k] is not None}
     if "lines" in data:
         receipt = _receipt_of(session, doc.receipt_id)

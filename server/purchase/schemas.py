@@ -58,7 +58,7 @@ class PurchaseOrderIn(_PurchaseOrderHeader):
 
 
 class PurchaseOrderUpdateIn(_PurchaseOrderHeader):
-    pass
+    org_id = ma.fields.UUID(allow_none=True, metadata={"description": "The order's own organisation (it cannot change)"})
 
 
 class PurchaseOrderLineOut(Schema):
@@ -145,6 +145,7 @@ class PurchaseReceiptIn(Schema):
 
 
 class PurchaseReceiptUpdateIn(Schema):
+    order_id = ma.fields.UUID(metadata={"description": "The draft's own order (it cannot change)"})
     doc_date = ma.fields.Date()
     note = Str(2000)
     lines = ma.fields.List(ma.fields.Nested(PurchaseReceiptLineIn), validate=ma.validate.Length(min=1, max=500))
@@ -166,6 +167,7 @@ class PurchaseReturnIn(Schema):
 
 
 class PurchaseReturnUpdateIn(Schema):
+    receipt_id = ma.fields.UUID(metadata={"description": "The draft's own receipt (it cannot change)"})
     doc_date = ma.fields.Date()
     note = Str(2000)
     lines = ma.fields.List(ma.fields.Nested(PurchaseReturnLineIn), validate=ma.validate.Length(min=1, max=500))

@@ -30,6 +30,9 @@ CATALOGUE: dict[str, str] = {
         "超出已入库数量：入库 {received}，已退 {returned}，最多还能退 {left}",
     "{serial} was not received on this line or is returned already": "{serial} 不是这一行入库的，或已退回",
     "no such document": "没有这张单据",
+    "an order keeps its organisation": "订单的所属机构不能更改",
+    "a draft keeps its order: make a new one for another": "草稿的采购订单不能更改：请另建一张",
+    "a draft keeps its receipt: make a new one for another": "草稿的入库单不能更改：请另建一张",
 }
 for _labels in (_sm.STATE_LABELS.values(), (t.label for t in _sm.TRANSITIONS.values()),
                 (g.label for g in _sm.GUARDS.values())):
