@@ -75,6 +75,14 @@ def _item(session: Session, item_id, field: str) -> Item:
     return item
 
 
+def _items_by_id(session: Session, ids) -> dict:
+    """Items by id, in one query (a 500-line order asks once, not 500 times)."""
+    wanted = {i for i in ids if isinstance(i, uuid.UUID)}
+    if not wanted:
+        return {}
+    return {i.id: i for i in session.execute(select(Item).where(Item.id.in_(wanted))).scalars()}
+
+
 def _quantity(value, field: str) -> Decimal:
     if value is None or not isinstance(value, Decimal) or not value.is_finite() or value <= 0:
         raise InvalidInput(field, "must be positive")
@@ -289,8 +297,12 @@ def get_order(session: Session, order_id) -> TransferOrder:
 
 def _order_lines(session: Session, data: dict) -> list[TransferOrderLine]:
     lines = []
-    for i, line in enumerate(data.get("lines") or []):
-        item = _item(session, line.get("item_id"), f"lines.{i}.item_id")
+    given = data.get("lines") or []
+    known = _items_by_id(session, [line.get("item_id") for line in given])
+    for i, line in enumerate(given):
+        item = known.get(line.get("item_id"))
+        if item is None:
+            raise InvalidInput(f"lines.{i}.item_id", "no such item")
         q = _quantity(line.get("quantity"), f"lines.{i}.quantity")
         serials = list(line.get("serials") or [])
         if serials and (problem := serial_rule(item.code, item.serialized, q, serials)) is not None:
@@ -512,6 +524,7 @@ def receive_order(session: Session, order: TransferOrder, data: dict) -> Transfe
     receipt = TransferReceipt(org_id=order.to_org_id, shared_org_id=order.org_id, order_id=order.id, warehouse_id=wh.id,
                               defective_warehouse_id=defective.id if defective else None, lines=rlines,
                               doc_date=data.get("doc_date") or _today(session), note=data.get("note") or "")
+    _value_lines(order, rlines)
     receipt._order = order  # the hook needs it; the receipt is new, its relationship not loaded
     core.create_and_post(session, receipt)
     order.stage = "received"
@@ -535,8 +548,27 @@ def _defective_warehouse(session: Session, wid, org_id: uuid.UUID, field: str) -
     return wh
 
 
+def _value_lines(order: TransferOrder, rlines: list[TransferReceiptLine]) -> None:
+    """Each receipt line's values before it is written: the issued value (plus a surplus at the line's
+    issued unit value) shared by what arrived good, damaged and short; the claim on the courier and the
+    amount settled internally at the transfer price (what the receiver keeps)."""
+    by_line = {l.id: l for l in order.lines}
+    for rl in rlines:
+        ol = by_line[rl.order_line_id]
+        issued = ol.value or ZERO
+        unit = issued / ol.quantity if ol.quantity else ZERO
+        rl.surplus_value = _money(unit * rl.surplus) if rl.surplus else ZERO
+        rl.received_value, rl.damaged_value, rl.shortfall_value = _split(issued + rl.surplus_value,
+                                                                         [rl.received, rl.damaged, rl.shortfall])
+        rl.claim_amount = rl.shortfall_value + rl.damaged_value if rl.loss_rule == "courier" else ZERO
+        kept = rl.received + (rl.damaged if rl.damage_to == "defective" else ZERO)
+        price = ol.transfer_price if ol.transfer_price is not None else _money(unit)
+        rl.settled_amount = _money(price * kept) if order.settle else ZERO
+
+
 def write_receipt_ledgers(session: Session, receipt: TransferReceipt) -> None:
-    """Posting hook of the receipt: every unit of every line leaves transit exactly once."""
+    """Posting hook of the receipt: every unit of every line leaves transit exactly once; the claim on the
+    courier and the internal settlement post one entry each per book (the lines keep the detail)."""
     order: TransferOrder = getattr(receipt, "_order", None) or session.get(TransferOrder, receipt.order_id)
     sender, receiver = order.org_id, order.to_org_id
     transit = transit_location(session, sender, receiver)
@@ -547,23 +579,13 @@ def write_receipt_ledgers(session: Session, receipt: TransferReceipt) -> None:
     sender_defective = None
     by_line = {l.id: l for l in order.lines}
     specs: list[MoveSpec] = []
-    claims: list[CounterpartyLine] = []
-    receivable: list[CounterpartyLine] = []
-    payable: list[CounterpartyLine] = []
     for rl in receipt.lines:
         ol = by_line[rl.order_line_id]
-        issued = ol.value or ZERO
-        unit = issued / ol.quantity if ol.quantity else ZERO
         if rl.surplus:
             # Found over what was sent: a gain of the sender (its count was short), valued at the
             # line's issued unit value, into transit and across with the rest.
-            rl.surplus_value = _money(unit * rl.surplus)
             specs.append(MoveSpec(item_id=rl.item_id, from_location=adjustment, to_location=transit, quantity=rl.surplus,
                                   value=rl.surplus_value, line_id=rl.id, serials=list(rl.surplus_serials or [])))
-        total = issued + rl.surplus_value
-        rl.received_value, rl.damaged_value, rl.shortfall_value = _split(total, [rl.received, rl.damaged, rl.shortfall])
-        sent_serials = set(ol.serials or [])
-        missing = sorted(sent_serials - set(rl.serials or []) - set(rl.damaged_serials or []))
         if rl.received:
             specs.append(MoveSpec(item_id=rl.item_id, from_location=transit, to_location=good, quantity=rl.received,
                                   value=rl.received_value, line_id=rl.id, serials=list(rl.serials or [])))
@@ -578,30 +600,27 @@ def write_receipt_ledgers(session: Session, receipt: TransferReceipt) -> None:
             specs.append(MoveSpec(item_id=rl.item_id, from_location=transit, to_location=to, quantity=rl.damaged,
                                   value=rl.damaged_value, line_id=rl.id, serials=list(rl.damaged_serials or [])))
         if rl.shortfall:
+            missing = sorted(set(ol.serials or []) - set(rl.serials or []) - set(rl.damaged_serials or []))
             specs.append(MoveSpec(item_id=rl.item_id, from_location=transit, to_location=adjustment, quantity=rl.shortfall,
                                   value=rl.shortfall_value, line_id=rl.id, serials=missing))
-        if rl.loss_rule == "courier":
-            rl.claim_amount = rl.shortfall_value + rl.damaged_value
-            if rl.claim_amount:
-                claims.append(CounterpartyLine(Counterparty.party(order.courier_party_id), "receivable", rl.claim_amount,
-                                               line_id=rl.id, memo=f"{order.number} 运输索赔"))
-        if order.settle:
-            kept = rl.received + (rl.damaged if rl.damage_to == "defective" else ZERO)
-            price = ol.transfer_price if ol.transfer_price is not None else _money(unit)
-            rl.settled_amount = _money(price * kept)
-            if rl.settled_amount:
-                receivable.append(CounterpartyLine(Counterparty.organisation(receiver), "receivable", rl.settled_amount,
-                                                   line_id=rl.id, memo=f"{order.number} 调拨结算"))
-                payable.append(CounterpartyLine(Counterparty.organisation(sender), "payable", rl.settled_amount,
-                                                line_id=rl.id, memo=f"{order.number} 调拨结算"))
     post_moves(session, specs, org_id=receipt.org_id, doc_type=receipt.DOC_TYPE, doc_id=receipt.id, doc_date=receipt.doc_date)
-    if payable:
-        post_counterparty_entries(session, Source.of(receipt), payable)
-    if claims or receivable:
+    settled = sum((rl.settled_amount for rl in receipt.lines), ZERO)
+    claimed = sum((rl.claim_amount for rl in receipt.lines), ZERO)
+    memo = f"{order.number} 调拨结算"
+    if settled:
+        post_counterparty_entries(session, Source.of(receipt), [
+            CounterpartyLine(Counterparty.organisation(sender), "payable", settled, memo=memo)])
+    sender_lines = []
+    if claimed:
+        sender_lines.append(CounterpartyLine(Counterparty.party(order.courier_party_id), "receivable", claimed,
+                                             memo=f"{order.number} 运输索赔"))
+    if settled:
+        sender_lines.append(CounterpartyLine(Counterparty.organisation(receiver), "receivable", settled, memo=memo))
+    if sender_lines:
         # The sender's side, under the order (the sender's document), dated the day of receipt.
         with _books_of(session, sender):
             post_counterparty_entries(session, Source(order.DOC_TYPE, order.id, sender, receipt.doc_date, order.number or ""),
-                                      claims + receivable)
+                                      sender_lines)
 
 
 # -- in transit ------------------------------------------------------------------
