@@ -61,9 +61,19 @@ def _check_books(session: Session, source: Source) -> None:
 
 
 def _check_not_posted(session: Session, model: type, source: Source) -> None:
-    posted = _unscoped(session, select(exists().where(
-        model.document_type == source.document_type, model.document_id == source.document_id,
-        model.reverses_id.is_(None)))).scalar()
+    pending = pending_rows(session)
+    if pending is not None:
+        # A deferred posting's document is made in that posting (core.create_and_post), so it has no
+        # rows in the database yet: only this batch may have posted it (a refused posting's entry
+        # stays, but its event is never posted again in the batch).
+        seen = pending.__dict__.setdefault("posted_documents", set())
+        key = (model.__tablename__, source.document_type, source.document_id)
+        posted = key in seen
+        seen.add(key)
+    else:
+        posted = _unscoped(session, select(exists().where(
+            model.document_type == source.document_type, model.document_id == source.document_id,
+            model.reverses_id.is_(None)))).scalar()
     if posted:
         raise Conflict(f"{source.document_type} {source.number or source.document_id} is already posted to {model.__tablename__}",
                        {"document_id": ["already posted to this ledger"]})

@@ -54,6 +54,10 @@ def prefetch_sales(session: Session, docs: list[dict]) -> None:
         load_many(session, Warehouse, sorted(whs))
     if accounts:
         load_many(session, MoneyAccount, sorted(accounts))
+    imeis = [s for doc in docs for line in doc.get("lines") or () if isinstance(line, dict)
+             for s in line.get("serials") or () if isinstance(s, str)]
+    if imeis:
+        posting.prefetch_cards(session, imeis)
 
 
 @register_handler("retail_sale", permission="retail.sell", deferred=True, prefetch=prefetch_sales)

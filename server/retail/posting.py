@@ -20,7 +20,8 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import event, func, select, update
+from sqlalchemy.orm import Session
 
 from ..auth.principal import get_principal
 from ..basedata.models import Item, Member, Warehouse, WarrantyCard
@@ -270,6 +271,26 @@ def write_sale_ledgers(session, sale) -> None:
     _cards(session, sale)
 
 
+_CARDS = "aftercare.retail_cards"
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_cards(session, _previous) -> None:
+    session.info.pop(_CARDS, None)
+
+
+@event.listens_for(Session, "after_commit")
+def _forget_cards_at_commit(session) -> None:
+    session.info.pop(_CARDS, None)
+
+
+def prefetch_cards(session, imeis: list[str]) -> None:
+    """A batch's sold IMEIs' cards (id or None), read in one statement; ``_cards`` keeps it current."""
+    known = session.info.setdefault(_CARDS, {})
+    found = dict(session.execute(exact(select(WarrantyCard.imei, WarrantyCard.id).where(WarrantyCard.imei.in_(imeis)))).all())
+    known.update({imei: found.get(imei) for imei in imeis})
+
+
 def _cards(session, sale) -> None:
     """A sold device's warranty card: from the sale date for its model's period (the exchange 三包
     rules count from it). A card the IMEI had already (an earlier sale, returned) is taken over."""
@@ -282,24 +303,32 @@ def _cards(session, sale) -> None:
         return
     from ..basedata.models import ProductModel
 
-    existing = {c.imei: c for c in session.execute(exact(select(WarrantyCard).where(
-        WarrantyCard.imei.in_([s for s, _ in devices])))).scalars()}
+    known = session.info.get(_CARDS)  # a batch's cards, read by its prefetch and kept up to date
+    wanted = [s for s, _ in devices if known is None or s not in known]
+    existing = {c.imei: c.id for c in session.execute(exact(select(WarrantyCard).where(
+        WarrantyCard.imei.in_(wanted))))} if wanted else {}
+    if known is not None:
+        existing.update({s: known[s] for s, _ in devices if known.get(s) is not None})
     pending = pending_rows(session)
     for imei, item in devices:
         model = get_loaded(session, ProductModel, item.model_id)
         values = dict(model_id=item.model_id, buyer_name=sale.customer_name, buyer_phone=sale.customer_phone,
                       member_id=sale.member_id, sale_date=sale.doc_date, period_months=model.warranty_months,
                       invoice_number=sale.number or "", active=True)
-        card = existing.get(imei)
-        if card is not None:
+        card_id = existing.get(imei)
+        if card_id is not None:
             # Cards are network-wide personal data, changed by a statement (as the exchange does):
             # the selling point serves the buyer whoever registered the card first.
-            session.execute(update(WarrantyCard).where(WarrantyCard.id == card.id).values(**values)
+            session.execute(update(WarrantyCard).where(WarrantyCard.id == card_id).values(**values)
                             .execution_options(synchronize_session=False))
         elif pending is not None:
-            pending.add(PlainCard(id=uuid7(), imei=imei, registered_org_id=sale.org_id, **values))
+            card_id = uuid7()
+            pending.add(PlainCard(id=card_id, imei=imei, registered_org_id=sale.org_id, **values))
         else:
-            session.add(WarrantyCard(id=uuid7(), imei=imei, registered_org_id=sale.org_id, **values))
+            card_id = uuid7()
+            session.add(WarrantyCard(id=card_id, imei=imei, registered_org_id=sale.org_id, **values))
+        if known is not None:
+            known[imei] = card_id
     core.record_audit(session, "warranty_card.sale", entity_type="retail_sale", entity_id=sale.id, org_id=sale.org_id,
                       after={"imeis": [s for s, _ in devices], "sale_date": sale.doc_date.isoformat()})
 
