@@ -7,9 +7,9 @@
 // at the factory, its unit in transit; the repair device away). The box prints as 维修换机装箱单.
 // OFFLINE again the manufacturer's replacement is scanned in: a new IMEI, so the screen asks which
 // exchange it replaces; the repair device comes back too. Online: the exchange order is 待取新机 with
-// the replacement (REST), and its page at the point shows it. Screens zh-CN at 1024×768; no page error.
+// the replacement (REST), and its page at the point shows it. Screens at 1024×768, zh-CN and then en; no page error.
 import assert from 'node:assert/strict'
-import { BASE_URL, COUNTER, T, apiAs, field, fontsReady, login, newContext, ok, shot, sign, tid, withLuhn } from '../lib.mjs'
+import { BASE_URL, COUNTER, T, apiAs, field, fontsReady, login, newContext, ok, setLanguage, shot, sign, tid, withLuhn } from '../lib.mjs'
 import { uuidv7 } from '../../src/sync/ids.js'
 import { exchangeToken } from '../../src/print/token.js'
 
@@ -190,6 +190,13 @@ export const scenarios = {
       return o.state === 'pending_pickup' ? o : null
     }, 'the replacement received against the exchange')
     assert.equal(x2.replacement_imei, NEW)
+    // The same box in English: the exchange line's badge and its replacement.
+    await setLanguage(page, 'en')
+    await xLine.locator(tid('ws-line-exchange')).getByText('Exchange', { exact: true }).waitFor({ timeout: T })
+    await xLine.locator(tid('ws-line-replacement')).getByText(`Manufacturer's unit ${NEW}`).waitFor({ timeout: T })
+    await settle(page)
+    await xLine.scrollIntoViewIfNeeded()
+    await shot(page, 'exchange-packing-05b-received-en-counter')
     const serial = await clerk('GET', `/api/stock/serials/${NEW}`)
     assert.match(JSON.stringify(serial[0]), /good|良品/i, JSON.stringify(serial[0]))
     ok(`synced: ${number} is 待取新机 with the manufacturer's unit ${NEW} in good stock (REST)`)
@@ -198,8 +205,8 @@ export const scenarios = {
     await page.locator(`${tid('exchange-state')}[data-state="pending_pickup"]`).waitFor({ timeout: 60_000 })
     await page.locator(tid('exchange-new-imei')).getByText(NEW).waitFor({ timeout: T })
     await settle(page)
-    await shot(page, 'exchange-packing-06-order-zh-counter')
-    ok('the exchange order at the point: 待取新机, the new IMEI shown')
+    await shot(page, 'exchange-packing-06-order-en-counter')
+    ok('the exchange order at the point: pending pickup (待取新机), the new IMEI shown; the box and the order in English')
     assert.deepEqual(page.errors, [])
     await context.close()
     console.log(`exchange_packing took ${Math.round((Date.now() - started) / 1000)} s`)
