@@ -156,7 +156,8 @@ def fire(session: Session, order: PurchaseOrder, event: str, reason: str = "") -
         raise InvalidInput("event", "unknown event")
     _lock_order(session, order)
     before = order.status
-    order.status = sm.check(order.status, event, facts_of(session, order), p.permissions)
+    # The system (demo data, tools) acts without a role; a user's permissions are the machine's check too.
+    order.status = sm.check(order.status, event, facts_of(session, order), None if p.kind == "system" else p.permissions)
     now = utcnow()
     if event == "approve":
         order.approved_at, order.approved_by_id = now, p.user_id
