@@ -74,4 +74,7 @@ def load_demo(session: Session, settings: Settings) -> bool:
     from .wholesale.demo import load_wholesale_demo
 
     load_wholesale_demo(session)
+    from .purchase.demo import load_purchase_demo
+
+    load_purchase_demo(session)
     return True
