@@ -610,7 +610,8 @@ def _load_describers() -> None:
 # own (``menu.section``, or ``section``); ``menu: False`` keeps an entry out of the drawer.
 FAMILY_SECTIONS = {"stock": "warehouse", "repair": "counter", "finance": "backOffice", "admin": "system",
                    "basedata": "baseData", "swap": "counter", "exchange": "counter",
-                   "purchase": "trade", "wholesale": "trade", "transfer": "trade", "retail": "counter"}
+                   "purchase": "trade", "wholesale": "trade", "transfer": "trade", "retail": "counter",
+                   "claims": "backOffice"}
 
 
 def _place(entry: dict) -> dict:

@@ -14,6 +14,7 @@ import purchase from './purchase.en.js'
 import wholesale from './wholesale.en.js'
 import retail from './retail.en.js'
 import transfer from './transfer.en.js'
+import claims from './claims.en.js'
 
 const core = {
   app: {
@@ -474,4 +475,4 @@ const core = {
 
 // The workshop and back-office screens keep their strings in files of their own
 // (i18n/workshop.en.js, i18n/backoffice.en.js, i18n/workspace.en.js), merged in here.
-export default deepMerge(core, workshop, backoffice, workspace, counter, hq, admin, finance, frontdesk, swap, exchange, purchase, wholesale, retail, transfer)
+export default deepMerge(core, workshop, backoffice, workspace, counter, hq, admin, finance, frontdesk, swap, exchange, purchase, wholesale, retail, transfer, claims)

@@ -17,6 +17,7 @@ import { menu as purchaseMenu } from './purchase.js'
 import { menu as wholesaleMenu } from './wholesale.js'
 import { menu as retailMenu } from './retail.js'
 import { menu as transferMenu } from './transfer.js'
+import { menu as claimsMenu } from './claims.js'
 
 export const MENU = [
   { key: 'home', route: 'home', icon: matDashboard, permission: null, section: 'workbench' },
@@ -35,6 +36,7 @@ export const MENU = [
   ...wholesaleMenu,
   ...retailMenu,
   ...transferMenu,
+  ...claimsMenu,
   ...hqMenu,
   ...financeMenu,
   ...adminMenu,

@@ -1,0 +1,2 @@
+// Labour-fee claims: English words; the same keys as claims.zh-CN.js.
+export default {}

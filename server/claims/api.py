@@ -1,0 +1,5 @@
+"""This area's REST routes."""
+
+from __future__ import annotations
+
+blueprints: list = []

@@ -1,0 +1,3 @@
+"""This area's tables."""
+
+from __future__ import annotations
