@@ -75,6 +75,8 @@ export const scenarios = {
     const battery = items.find((i) => i.code.endsWith('-BAT'))
     assert.ok(good && supplier && screen && battery, 'demo data: SZ01 good warehouse, a supplier, Mate 60 Pro parts')
     const orgId = good.org_id
+    const demo = await call('GET', '/api/purchase/orders?status=partly_received')
+    assert.ok(demo.total >= 1, 'the demo has an approved order partly received (server/purchase/demo.py)')
     const before = await payable(call, supplier.id, orgId)
 
     const { context, page } = await newContext(browser, TABLET)
@@ -90,6 +92,10 @@ export const scenarios = {
       // -- the order -------------------------------------------------------------------------------
       await page.locator(tid('menu-ws-purchase_order')).click()
       await page.locator(tid('ws-list-page')).waitFor({ timeout: T })
+      await page.locator(tid(`ws-row-${demo.items[0].number}`)).waitFor({ timeout: T })
+      await settle(page)
+      await shot(page, 'purchase-00-orders-list-zh-tablet')
+      ok(`the orders list: the demo's ${demo.items[0].number} 部分到货`)
       await page.locator(tid('ws-new')).click()
       await page.locator(tid('ws-form-page')).waitFor({ timeout: T })
       await pick(page, 'ws-field-party_id', '华强北', supplier.name)
