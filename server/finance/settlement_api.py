@@ -228,9 +228,10 @@ def open_items(args):
 @ar.response(200, AgingOut)
 def aging(args):
     """账龄: per organisation, counterparty and direction, the open charges by age (current, 1–30,
-    31–60, 61–90, over 90 days), the money on account and the balance; totals per direction."""
+    31–60, 61–90, over 90 days), the money on account and the balance; totals per direction. Without
+    ``as_of``: the open items as they stand, aged to today; with it: as of the end of that day."""
     cp = Counterparty(args["counterparty_kind"], args["counterparty_id"]) if args.get("counterparty_id") else None
-    return stm.aging(db_session(), args["as_of"] or _today(), args.get("org_id"), args.get("direction"), cp)
+    return stm.aging(db_session(), args["as_of"], args.get("org_id"), args.get("direction"), cp, today=_today())
 
 
 def _statement(session, args) -> dict:

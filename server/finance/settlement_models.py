@@ -16,7 +16,7 @@ import uuid
 from decimal import Decimal
 from typing import ClassVar
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from ..core.models import DocumentMixin
@@ -136,3 +136,112 @@ class FinanceAllocation(IdMixin, OrgOwned, Base):
     posted_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     posted_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
     reverses_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("finance_allocation.id"), unique=True)
+
+
+WALK_IN_ID = uuid.UUID(int=0)  # the open-item key of a walk-in customer (no record)
+
+
+class FinanceOpenItem(OrgOwned, Base):
+    """Open items as they stand: per document, counterparty and direction, the ledger's sum and what
+    allocations left open. A cache kept by database triggers on every INSERT into counterparty_entry
+    and finance_allocation (``open_item_ddl``; so every path that posts — REST, a posting batch,
+    COPY — keeps it), rebuildable from those two tables (``statement.open_items_check``). Aging
+    over every party reads only its open rows (a partial index), not the whole ledger."""
+
+    __tablename__ = "finance_open_item"
+    __table_args__ = (
+        Index("ix_finance_open_item_open", "org_id", "direction", postgresql_where=text("open_amount <> 0"),
+              sqlite_where=text("open_amount <> 0")),
+        Index("ix_finance_open_item_balance", "counterparty_id", "direction", "org_id"),
+    )
+
+    document_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    counterparty_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    direction: Mapped[str] = mapped_column(String(10), primary_key=True)
+    counterparty_kind: Mapped[str] = mapped_column(String(16))
+    document_type: Mapped[str] = mapped_column(String(40))
+    document_number: Mapped[str] = mapped_column(String(40), default="")
+    doc_date: Mapped[dt.date] = mapped_column(Date)
+    amount: Mapped[Decimal] = mapped_column(Money())
+    open_amount: Mapped[Decimal] = mapped_column(Money())
+
+
+def open_item_ddl(dialect: str) -> tuple[list[str], list[str]]:
+    """(create, drop) statements of the triggers that keep ``finance_open_item``."""
+    if dialect == "postgresql":
+        nil = "'00000000-0000-0000-0000-000000000000'::uuid"
+        cp = f"COALESCE(NEW.party_id, NEW.counterparty_org_id, NEW.member_id, {nil})"
+        return ([
+            f"""CREATE OR REPLACE FUNCTION finance_open_item_entry() RETURNS trigger AS $$
+BEGIN
+  INSERT INTO finance_open_item (document_id, counterparty_id, direction, org_id, counterparty_kind, document_type,
+                                 document_number, doc_date, amount, open_amount)
+  VALUES (NEW.document_id, {cp}, NEW.direction, NEW.org_id, NEW.counterparty_kind, NEW.document_type,
+          NEW.document_number, NEW.doc_date, NEW.amount, NEW.amount)
+  ON CONFLICT (document_id, counterparty_id, direction) DO UPDATE
+    SET amount = finance_open_item.amount + EXCLUDED.amount,
+        open_amount = finance_open_item.open_amount + EXCLUDED.amount,
+        doc_date = LEAST(finance_open_item.doc_date, EXCLUDED.doc_date);
+  RETURN NULL;
+END $$ LANGUAGE plpgsql""",
+            """CREATE OR REPLACE FUNCTION finance_open_item_allocation() RETURNS trigger AS $$
+BEGIN
+  UPDATE finance_open_item SET open_amount = open_amount - NEW.amount
+    WHERE document_id = NEW.charge_id AND counterparty_id = NEW.counterparty_id AND direction = NEW.direction;
+  UPDATE finance_open_item SET open_amount = open_amount + NEW.amount
+    WHERE document_id = NEW.credit_id AND counterparty_id = NEW.counterparty_id AND direction = NEW.direction;
+  RETURN NULL;
+END $$ LANGUAGE plpgsql""",
+            "CREATE TRIGGER counterparty_entry_open_item AFTER INSERT ON counterparty_entry "
+            "FOR EACH ROW EXECUTE FUNCTION finance_open_item_entry()",
+            "CREATE TRIGGER finance_allocation_open_item AFTER INSERT ON finance_allocation "
+            "FOR EACH ROW EXECUTE FUNCTION finance_open_item_allocation()",
+        ], [
+            "DROP TRIGGER IF EXISTS counterparty_entry_open_item ON counterparty_entry",
+            "DROP TRIGGER IF EXISTS finance_allocation_open_item ON finance_allocation",
+            "DROP FUNCTION IF EXISTS finance_open_item_entry()",
+            "DROP FUNCTION IF EXISTS finance_open_item_allocation()",
+        ])
+    nil = "'" + "0" * 32 + "'"  # SQLAlchemy's Uuid on SQLite: 32 hex digits
+    cp = f"COALESCE(NEW.party_id, NEW.counterparty_org_id, NEW.member_id, {nil})"
+    return ([
+        f"""CREATE TRIGGER counterparty_entry_open_item AFTER INSERT ON counterparty_entry BEGIN
+  INSERT OR IGNORE INTO finance_open_item (document_id, counterparty_id, direction, org_id, counterparty_kind,
+                                           document_type, document_number, doc_date, amount, open_amount)
+  VALUES (NEW.document_id, {cp}, NEW.direction, NEW.org_id, NEW.counterparty_kind, NEW.document_type,
+          NEW.document_number, NEW.doc_date, 0, 0);
+  UPDATE finance_open_item SET amount = amount + NEW.amount, open_amount = open_amount + NEW.amount,
+         doc_date = MIN(doc_date, NEW.doc_date)
+   WHERE document_id = NEW.document_id AND counterparty_id = {cp} AND direction = NEW.direction;
+END""",
+        """CREATE TRIGGER finance_allocation_open_item AFTER INSERT ON finance_allocation BEGIN
+  UPDATE finance_open_item SET open_amount = open_amount - NEW.amount
+   WHERE document_id = NEW.charge_id AND counterparty_id = NEW.counterparty_id AND direction = NEW.direction;
+  UPDATE finance_open_item SET open_amount = open_amount + NEW.amount
+   WHERE document_id = NEW.credit_id AND counterparty_id = NEW.counterparty_id AND direction = NEW.direction;
+END""",
+    ], [
+        "DROP TRIGGER IF EXISTS counterparty_entry_open_item",
+        "DROP TRIGGER IF EXISTS finance_allocation_open_item",
+    ])
+
+
+def open_item_fill_sql(dialect: str) -> list[str]:
+    """Statements that fill an empty ``finance_open_item`` from the rows already posted (the migration;
+    a bulk load with the triggers off)."""
+    nil = "'00000000-0000-0000-0000-000000000000'::uuid" if dialect == "postgresql" else "'" + "0" * 32 + "'"
+    cp = f"COALESCE(party_id, counterparty_org_id, member_id, {nil})"
+    out = [f"""
+        INSERT INTO finance_open_item (document_id, counterparty_id, direction, org_id, counterparty_kind, document_type,
+                                       document_number, doc_date, amount, open_amount)
+        SELECT document_id, {cp}, direction, org_id, counterparty_kind, document_type, MAX(document_number), MIN(doc_date),
+               SUM(amount), SUM(amount)
+        FROM counterparty_entry GROUP BY document_id, {cp}, direction, org_id, counterparty_kind, document_type"""]
+    for column, sign in (("charge_id", "-"), ("credit_id", "+")):
+        out.append(f"""
+            UPDATE finance_open_item SET open_amount = open_amount {sign} a.total
+            FROM (SELECT {column} AS document_id, counterparty_id, direction, SUM(amount) AS total FROM finance_allocation
+                  GROUP BY {column}, counterparty_id, direction) a
+            WHERE a.document_id = finance_open_item.document_id AND a.counterparty_id = finance_open_item.counterparty_id
+              AND a.direction = finance_open_item.direction""")
+    return out

@@ -179,7 +179,7 @@ class AgingArgs(Schema):
     direction = ma.fields.String(validate=ma.validate.OneOf(DIRECTIONS))
     counterparty_kind = ma.fields.String(validate=ma.validate.OneOf(SETTLEMENT_COUNTERPARTY_KINDS))
     counterparty_id = ma.fields.UUID()
-    as_of = ma.fields.Date(load_default=None, metadata={"description": "Default: today"})
+    as_of = ma.fields.Date(load_default=None, metadata={"description": "Default: the open items as they stand, aged to today"})
 
     @ma.validates_schema
     def _pair(self, data, **_kw):

@@ -22,7 +22,7 @@ from ..org.models import Organisation
 from .models import CounterpartyEntry
 from .rules import Counterparty
 from .settlement import Balance, entry_column, open_items
-from .settlement_models import FinanceAllocation
+from .settlement_models import WALK_IN_ID, FinanceAllocation, FinanceOpenItem
 
 ZERO = Decimal("0.00")
 BUCKETS = ("current", "d1_30", "d31_60", "d61_90", "over_90")
@@ -94,28 +94,58 @@ def aging_query(as_of: dt.date, org_id: uuid.UUID | None = None, direction: str 
                          & (allocated.c.kind == items.c.kind) & (allocated.c.cp == items.c.cp)
                          & (allocated.c.direction == items.c.direction))).subquery()
     j = joined.c
+    cols = _bucket_columns(j.day, j.open, as_of)
+    return (select(j.org_id, j.kind.label("counterparty_kind"), j.cp.label("counterparty_id"), j.direction, *cols)
+            .where(j.open != 0).group_by(j.org_id, j.kind, j.cp, j.direction))
+
+
+def _bucket_columns(day, amount, as_of: dt.date) -> list:
     cuts = [as_of, as_of - dt.timedelta(days=30), as_of - dt.timedelta(days=60), as_of - dt.timedelta(days=90)]
 
     def money(expr, name):
         return type_coerce(func.coalesce(func.sum(expr), 0), Money()).label(name)
 
-    charge = j.open > 0
-    cols = [
-        money(case((charge & (j.day >= cuts[0]), j.open)), "current"),
-        money(case((charge & (j.day < cuts[0]) & (j.day >= cuts[1]), j.open)), "d1_30"),
-        money(case((charge & (j.day < cuts[1]) & (j.day >= cuts[2]), j.open)), "d31_60"),
-        money(case((charge & (j.day < cuts[2]) & (j.day >= cuts[3]), j.open)), "d61_90"),
-        money(case((charge & (j.day < cuts[3]), j.open)), "over_90"),
-        money(case((j.open < 0, j.open)), "on_account"),
-        money(j.open, "balance"),
+    charge = amount > 0
+    return [
+        money(case((charge & (day >= cuts[0]), amount)), "current"),
+        money(case((charge & (day < cuts[0]) & (day >= cuts[1]), amount)), "d1_30"),
+        money(case((charge & (day < cuts[1]) & (day >= cuts[2]), amount)), "d31_60"),
+        money(case((charge & (day < cuts[2]) & (day >= cuts[3]), amount)), "d61_90"),
+        money(case((charge & (day < cuts[3]), amount)), "over_90"),
+        money(case((amount < 0, amount)), "on_account"),
+        money(amount, "balance"),
     ]
-    return (select(j.org_id, j.kind.label("counterparty_kind"), j.cp.label("counterparty_id"), j.direction, *cols)
-            .where(j.open != 0).group_by(j.org_id, j.kind, j.cp, j.direction))
 
 
-def aging(session: Session, as_of: dt.date, org_id=None, direction=None, counterparty=None, names: bool = True) -> dict:
-    """Aging rows (with counterparty names) and the totals per direction."""
-    rows = [dict(r._mapping) for r in session.execute(aging_query(as_of, org_id, direction, counterparty)).all()]
+def aging_now_query(today: dt.date, org_id: uuid.UUID | None = None, direction: str | None = None,
+                    counterparty: Counterparty | None = None):
+    """Aging of the open items as they stand (everything posted), ages counted to ``today``: read from
+    the open-item cache, only its open rows (a partial index), so it does not grow with the history."""
+    o = FinanceOpenItem
+    conds = [o.open_amount != 0]
+    if org_id is not None:
+        conds.append(o.org_id == org_id)
+    if direction is not None:
+        conds.append(o.direction == direction)
+    if counterparty is not None:
+        conds += [o.counterparty_kind == counterparty.kind, o.counterparty_id == (counterparty.id or WALK_IN_ID)]
+    return (select(o.org_id, o.counterparty_kind, o.counterparty_id, o.direction,
+                   *_bucket_columns(o.doc_date, o.open_amount, today))
+            .where(*conds).group_by(o.org_id, o.counterparty_kind, o.counterparty_id, o.direction))
+
+
+def aging(session: Session, as_of: dt.date | None, org_id=None, direction=None, counterparty=None, names: bool = True,
+          today: dt.date | None = None) -> dict:
+    """Aging rows (with counterparty names) and the totals per direction. Without ``as_of``: the
+    open items as they stand, aged to ``today`` (the cache); with it: recomputed from the ledger and
+    the allocations as of that date."""
+    if as_of is None:
+        day = today or dt.date.today()
+        stmt = aging_now_query(day, org_id, direction, counterparty)
+    else:
+        day = as_of
+        stmt = aging_query(as_of, org_id, direction, counterparty)
+    rows = [dict(r._mapping) for r in session.execute(stmt).all()]
     if names:
         _add_names(session, rows)
         rows.sort(key=lambda r: (str(r["org_id"]), r["direction"], r["counterparty_code"], r["counterparty_name"]))
@@ -124,7 +154,27 @@ def aging(session: Session, as_of: dt.date, org_id=None, direction=None, counter
         t = totals.setdefault(r["direction"], {k: ZERO for k in (*BUCKETS, "on_account", "balance")})
         for k in t:
             t[k] += r[k]
-    return {"as_of": as_of, "items": rows, "totals": [{"direction": d, **v} for d, v in sorted(totals.items())]}
+    return {"as_of": day, "items": rows, "totals": [{"direction": d, **v} for d, v in sorted(totals.items())]}
+
+
+def open_items_check(session: Session) -> list[dict]:
+    """The open-item cache against the ledger and the allocations it is kept from: every item whose
+    amount or open amount differs (empty when consistent). Rebuilding is recomputing these sums."""
+    e, a, o = CounterpartyEntry, FinanceAllocation, FinanceOpenItem
+    cp = func.coalesce(e.party_id, e.counterparty_org_id, e.member_id)
+    items = {(doc, c or WALK_IN_ID, d): [amount, amount] for doc, c, d, amount in session.execute(
+        select(e.document_id, cp, e.direction, func.sum(e.amount)).group_by(e.document_id, cp, e.direction)
+        .execution_options(unscoped=True)).all()}
+    for col, sign in ((a.charge_id, -1), (a.credit_id, 1)):
+        for doc, c, d, total in session.execute(select(col, a.counterparty_id, a.direction, func.sum(a.amount))
+                                                .group_by(col, a.counterparty_id, a.direction)
+                                                .execution_options(unscoped=True)).all():
+            if (doc, c, d) in items:
+                items[(doc, c, d)][1] += sign * total
+    cached = {(r.document_id, r.counterparty_id, r.direction): [r.amount, r.open_amount]
+              for r in session.execute(select(o).execution_options(unscoped=True)).scalars()}
+    return [{"key": [str(k[0]), str(k[1]), k[2]], "ledger": items.get(k), "cached": cached.get(k)}
+            for k in set(items) | set(cached) if items.get(k) != cached.get(k)]
 
 
 def _add_names(session: Session, rows: list[dict]) -> None:
