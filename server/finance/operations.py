@@ -122,6 +122,15 @@ def post_counterparty_entries(session: Session, source: Source, lines: Sequence[
     cols = [_counterparty_columns(session, source, line.counterparty, f"lines.{i}.counterparty")
             for i, line in enumerate(lines)]
     _check_not_posted(session, CounterpartyEntry, source)
+    pending = pending_rows(session)
+    if pending is not None:
+        # A deferred posting (server.core.batch): plain records, inserted with the batch's rows.
+        plain = [PlainCounterpartyEntry(**_row_common(session, source, line, amount),
+                                        counterparty_kind=line.counterparty.kind, direction=line.direction, **c)
+                 for line, amount, c in zip(lines, amounts, cols)]
+        for row in plain:
+            pending.add(row)
+        return plain
     rows = [CounterpartyEntry(**_row_common(session, source, line, amount), counterparty_kind=line.counterparty.kind,
                               direction=line.direction, **c)
             for line, amount, c in zip(lines, amounts, cols)]
@@ -169,6 +178,10 @@ def post_cash_entries(session: Session, source: Source, lines: Sequence[CashLine
     session.add_all(rows)
     session.flush()
     return rows
+
+
+class PlainCounterpartyEntry(Plain, model=CounterpartyEntry):
+    """A counterparty entry of a document posted deferred in a posting batch (``server.core.plain``)."""
 
 
 class PlainCashEntry(Plain, model=CashEntry):
