@@ -55,6 +55,9 @@ def record_audit(
     # inserted together when it is written.
     pending = late_rows(session)
     row = (AuditLog if pending is None else PlainAuditLog)(
+        # A batch's records get their id (time-ordered) now, not when their part of the batch is
+        # written: a deferred posting's rows are written before the late rows of earlier postings.
+        **({} if pending is None else {"id": uuid7()}),
         # Network-wide records are logged under the acting user's organisation.
         org_id=org_id or p.org_id,
         at=utcnow(),
