@@ -244,3 +244,30 @@ def test_a_point_sees_its_own_requests_and_the_orders_to_it_headquarters_all(cli
     # but a point's warehouse cannot issue from headquarters' warehouse.
     call(client, net, "post", "/orders", "sz01.wh", 422, from_warehouse_id=str(tw.ids["HQ.GOOD"]),
          to_warehouse_id=str(tw.ids["GZ01.GOOD"]), lines=[{"item_id": str(tw.ids["screen"]), "quantity": "1"}])
+
+
+def test_the_workspace_describes_requests_orders_and_receipts(client, net, tw):
+    docs = {e["key"]: e for e in client.get("/api/meta/documents", headers=net.headers("hq")).json["documents"]}
+    req, order, rcpt = docs["transfer_request"], docs["transfer_order"], docs["transfer_receipt"]
+    assert {e["menu"]["section"] for e in (req, order, rcpt)} == {"trade"}
+    assert {a["name"] for a in req["actions"]} == {"approve", "refuse"}  # headquarters decides, never asks
+    assert {a["name"] for a in order["actions"]} == {"create", "edit", "delete", "issue", "reverse"}
+    assert [p["name"] for p in order["prints"]] == ["transfer-order"] and rcpt["prints"][0]["name"] == "transfer-discrepancy"
+    point = {e["key"]: e for e in client.get("/api/meta/documents", headers=net.headers("sz01.manager")).json["documents"]}
+    assert {a["name"] for a in point["transfer_request"]["actions"]} == {"create", "edit", "delete", "submit", "cancel"}
+    assert {a["name"] for a in point["transfer_order"]["actions"]} == {"receive"}
+    # The paths it names answer, and a request's status is what its actions name.
+    stock_in(tw, "screen", 5, 400)
+    made = client.post(req["path"], json={"warehouse_id": str(tw.ids["SZ01.GOOD"]),
+                                          "lines": [{"item_id": str(tw.ids["screen"]), "quantity": "2"}]},
+                       headers=net.headers("sz01.manager")).json
+    assert made["status"] == "draft" and "submit" in made["actions"]
+    listed = client.get(f"{req['path']}?status=draft", headers=net.headers("hq")).json
+    assert [r["id"] for r in listed["items"]] == [made["id"]]
+    submit = next(a for a in point["transfer_request"]["actions"] if a["name"] == "submit")
+    assert client.post(submit["path"].replace("{id}", made["id"]), headers=net.headers("sz01.manager")).status_code == 200
+    approve = next(a for a in req["actions"] if a["name"] == "approve")
+    assert {f["name"] for f in approve["input"]} >= {"from_warehouse_id", "issue"}
+    r = client.post(approve["path"].replace("{id}", made["id"]), json={"from_warehouse_id": str(tw.ids["HQ.GOOD"]), "issue": True},
+                    headers=net.headers("hq"))
+    assert r.status_code == 200 and r.json["status"] == "posted" and r.json["actions"] == ["reverse"]

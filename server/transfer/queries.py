@@ -27,8 +27,8 @@ def _names(session: Session, model, ids) -> dict:
 
 def requests_query(args: dict):
     stmt = select(TransferRequest)
-    if args.get("state"):
-        stmt = stmt.where(TransferRequest.state == args["state"])
+    if args.get("status"):
+        stmt = stmt.where(TransferRequest.state == args["status"])
     if args.get("org_id"):
         stmt = stmt.where(TransferRequest.org_id == args["org_id"])
     if args.get("q"):
@@ -51,7 +51,7 @@ def request_rows(session: Session, reqs) -> list[dict]:
     for r in reqs:
         o = orders.get(r.id)
         out.append({
-            "id": r.id, "number": r.number, "state": r.state, "doc_date": r.doc_date, "org_id": r.org_id,
+            "id": r.id, "number": r.number, "state": r.state, "status": r.state, "doc_date": r.doc_date, "org_id": r.org_id,
             "org_name": orgs[r.org_id].name if r.org_id in orgs else "", "shared_org_id": r.shared_org_id,
             "warehouse_id": r.warehouse_id, "warehouse_name": whs[r.warehouse_id].name if r.warehouse_id in whs else "",
             "note": r.note, "decision_note": r.decision_note, "created_at": r.created_at, "submitted_at": r.submitted_at,

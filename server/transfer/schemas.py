@@ -80,6 +80,7 @@ class TransferRequestOut(Schema):
     id = ma.fields.UUID()
     number = ma.fields.String(allow_none=True)
     state = ma.fields.String(metadata={"enum": list(machine.REQUEST_STATES)})
+    status = ma.fields.String(metadata={"description": "The state, under the name the workspace reads"})
     doc_date = ma.fields.Date()
     org_id = ma.fields.UUID()
     org_name = ma.fields.String()
@@ -99,7 +100,7 @@ class TransferRequestOut(Schema):
 
 
 class TransferRequestArgs(PageArgs):
-    state = ma.fields.String(validate=ma.validate.OneOf(list(machine.REQUEST_STATES)))
+    status = ma.fields.String(validate=ma.validate.OneOf(list(machine.REQUEST_STATES)))
     org_id = ma.fields.UUID()
     q = Str(60, metadata={"description": "Number"})
 

@@ -7,4 +7,26 @@ export default {
     transfer_issue: 'Make, issue and reverse transfer orders from the own warehouses',
     transfer_receive: 'Receive transfer orders at the own point, recording shortfalls, surpluses and damage',
   },
+  menu: {
+    transferReceive: 'Receive transfers', transferInTransit: 'In transit',
+    desc: { transferReceive: 'Scan or confirm incoming goods; record shortfalls, damage and surpluses', transferInTransit: 'Every transfer issued and not yet received, and for how long' },
+  },
+  transfer: {
+    waybill: 'Waybill',
+    receive: {
+      title: 'Receive a transfer', subtitle: 'Count by scanning serials or item codes; say who bears a shortfall or damage', none: 'No transfer on its way to this point',
+      units: '{n} units', sent: 'Sent {n}', received: 'Received', damaged: 'Damaged', scan: 'Scan a serial / item code',
+      scanHint: 'One scan, one Enter', countFromZero: 'Count from zero by scanning', allAsSent: 'All as sent', lossRule: 'Loss borne by',
+      damageTo: 'Damaged goods to', short: 'Short {n}', damagedN: 'Damaged {n}', over: 'Over {n} (declared as surplus)',
+      submit: 'Confirm receipt', done: 'Received: {number}', printReport: 'Print the discrepancy report', printOrder: 'Print the order / packing list',
+      notInShipment: '{code} is not in this shipment', rule: { sender: "Sender's loss", courier: 'Claim on the courier' },
+      to: { defective: "This point's defective stock", back: 'Back to the sender' },
+      mark: { received: 'received', damaged: 'damaged', missing: 'missing' },
+    },
+    inTransit: {
+      title: 'In transit', subtitle: 'Transfer orders issued and not received yet, oldest first', minDays: 'At least days in transit', none: 'Nothing in transit',
+      total: '{q} units in all, cost ¥{v}', days: '{n} d',
+      col: { number: 'Transfer order', doc_date: 'Issued', days: 'In transit', from_org_name: 'From', to_org_name: 'To', waybill: 'Waybill', quantity: 'Quantity', value: 'Cost' },
+    },
+  },
 }

@@ -7,4 +7,26 @@ export default {
     transfer_issue: '录入、发出和红冲本单位仓库的调拨单',
     transfer_receive: '本网点收调拨货物，登记短缺、溢余和破损',
   },
+  menu: {
+    transferReceive: '调拨收货', transferInTransit: '在途货物',
+    desc: { transferReceive: '扫描或确认调入的货物，登记短缺、破损和溢余', transferInTransit: '所有已发出未收货的调拨单和在途天数' },
+  },
+  transfer: {
+    waybill: '运单号',
+    receive: {
+      title: '调拨收货', subtitle: '扫描序列号或物料条码清点；短缺、破损要选由谁承担', none: '没有发往本网点的在途调拨单',
+      units: '{n} 件', sent: '发出 {n}', received: '实收', damaged: '破损', scan: '扫描序列号 / 物料条码',
+      scanHint: '扫一个回车一个', countFromZero: '从零开始扫描清点', allAsSent: '全部按发出数量', lossRule: '短缺/破损由谁承担',
+      damageTo: '破损货物去向', short: '短缺 {n}', damagedN: '破损 {n}', over: '溢余 {n}（将登记为溢余）',
+      submit: '确认收货', done: '已收货：{number}', printReport: '打印收货差异报告', printOrder: '打印调拨单 / 装箱清单',
+      notInShipment: '{code} 不在这批货里', rule: { sender: '发货方承担', courier: '向承运方索赔' },
+      to: { defective: '入本网点不良品仓', back: '退回调出方' },
+      mark: { received: '实收', damaged: '破损', missing: '短缺' },
+    },
+    inTransit: {
+      title: '在途货物', subtitle: '已发出、尚未收货的调拨单，最久的在前', minDays: '在途天数不少于', none: '没有在途的调拨单',
+      total: '合计 {q} 件，成本 ¥{v}', days: '{n} 天',
+      col: { number: '调拨单号', doc_date: '发出日期', days: '在途', from_org_name: '调出单位', to_org_name: '调入单位', waybill: '运单号', quantity: '数量', value: '成本' },
+    },
+  },
 }
