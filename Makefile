@@ -31,7 +31,7 @@ DRIVER_STAMP := sync/testdriver/node_modules/.installed
 PRINT_FONTS := server/printing/fonts/NotoSansSC-Regular.ttf
 PRINT_APT := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils
 
-.PHONY: run test install pwa chromium print-deps clean bench-basedata bench-ledger bench-sync bench-print bench-repair bench-pwa bench-fuzz bench-workspace bench-exchange crash-test
+.PHONY: run test install pwa chromium print-deps clean bench-basedata bench-ledger bench-sync bench-print bench-repair bench-pwa bench-fuzz bench-workspace bench-exchange bench-trade bench-finance crash-test
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -114,6 +114,16 @@ bench-pwa: $(STAMP) $(STORE_STAMP) $(PWA_BUILT) chromium
 # 200,000 repair and exchange orders.
 bench-exchange: $(STAMP) $(STORE_STAMP) $(DRIVER_STAMP)
 	$(BIN)/python bench/exchange.py $(BENCH_ARGS)
+
+# 10,000 retail sales (1-5 lines, split payments) through the worker, then a 500-line transfer issued and received
+# (SQLite; BENCH_ARGS go to the retail part, e.g. --sales 2000).
+bench-trade: $(STAMP) $(STORE_STAMP)
+	$(BIN)/python bench/trade.py $(BENCH_ARGS)
+
+# PostgreSQL: 10,000 counterparties and 2,000,000 money entries: one party's statement over a year (p95),
+# aging over every party.
+bench-finance: $(STAMP)
+	$(BIN)/python bench/finance.py $(BENCH_ARGS)
 
 # HQ's online repair order list over 200,000 orders: the filtered page server side, the same page drawn
 # in Chromium, a streamed Excel export of 100,000 rows and its peak memory (BENCH_ARGS="--backend postgresql").
