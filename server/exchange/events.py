@@ -10,6 +10,8 @@ from sqlalchemy.orm import Session
 
 from sync.handlers import Event, PostResult, register_handler, register_order_model
 
+from ..basedata.text import normalise_imei
+from ..core.batch import batch_of
 from ..errors import InvalidInput
 from . import operations as ops
 from .models import ExchangeOrder
@@ -24,18 +26,24 @@ def _payload(event: Event) -> dict:
 
 
 def prefetch_orders(session: Session, docs: list[dict]) -> None:
-    """The exchange orders a batch's events name, loaded in one statement, not one per event."""
-    ids = []
+    """What a batch's exchange events look up one by one, read in a few statements
+    (``operations.prefetch``): the orders they name and the IMEIs they and their orders name."""
+    ids, serials = [], []
     for doc in docs:
+        for key in ("imei", "replacement_imei"):
+            if isinstance(doc.get(key), str):
+                serials.append(normalise_imei(doc[key]))
+        if doc.get("type") == "exchange_intake":
+            continue  # its order is new
         try:
             ids.append(uuid.UUID(doc["order_id"]))
         except (KeyError, TypeError, ValueError, AttributeError):
             continue  # the schema check refuses it later
-    if ids:
-        ops.prefetch(session, ids)
+    if ids or serials:
+        ops.prefetch(session, ids, serials)
 
 
-@register_handler("exchange_intake", permission="exchange.intake", opens_order=True)
+@register_handler("exchange_intake", permission="exchange.intake", opens_order=True, prefetch=prefetch_orders)
 def post_intake(session: Session, event: Event) -> PostResult:
     """A device taken in for an exchange offline; the HJ number goes back in the status document."""
     order_id = uuid.UUID(event.id)
@@ -54,6 +62,7 @@ def post_loaner_lend(session: Session, event: Event) -> PostResult:
 
     loaner = loaners.lend_loaner(session, ops.get_order(session, event.order_id), _payload(event),
                                  loaner_id=uuid.UUID(event.id))
+    _settle(session, loaner.exchange_order_id)
     return PostResult(numbers={"repair_loaner": loaner.number}, document_type="repair_loaner", document_id=loaner.id,
                       number=loaner.number)
 
@@ -70,11 +79,24 @@ def post_loaner_return(session: Session, event: Event) -> PostResult:
     if loaner.exchange_order_id != order.id:
         raise NotFound("no such loaner slip on this order", {"loaner_id": ["not found"]})
     loaners.return_loaner(session, loaner, data)
+    _settle(session, order.id)
     return PostResult(numbers={"repair_loaner": loaner.number, "condition": loaner.return_condition},
                       document_type="repair_loaner", document_id=loaner.id)
 
 
-@register_handler("exchange_event", permission="exchange.view", prefetch=prefetch_orders)
+def _settle(session: Session, order_id: uuid.UUID) -> None:
+    """A loaner lent or returned in a posting batch reaches the database now: the deferred exchange
+    events after it ask the database whether the order still has a loaner out (no autoflush there)."""
+    ops.loaner_changed(session, order_id)
+    if batch_of(session) is not None:
+        session.flush()
+
+
+def _defers(doc: dict) -> bool:
+    return doc.get("event") in ops.DEFERRED_EVENTS
+
+
+@register_handler("exchange_event", permission="exchange.view", prefetch=prefetch_orders, deferred=_defers)
 def post_event(session: Session, event: Event) -> PostResult:
     """One machine event (the handover of the replacement, pickup …); the machine checks the event's
     own permission, state and guards."""

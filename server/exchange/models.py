@@ -15,7 +15,7 @@ import uuid
 from decimal import Decimal
 
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint, text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.models import DocumentMixin
 from ..db import Base, IdMixin, JSONType, Money, TimestampMixin, utcnow
@@ -76,6 +76,9 @@ class ExchangeOrder(DocumentMixin, Base):
     deposit_applied: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0"))
     deposit_returned: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0"))
     new_card_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("warranty_card.id"))
+    # Never read: it tells the flush a new card goes in before the order naming it (a posting batch
+    # flushes both at once; without a relationship the ORM orders the two tables' rows at random).
+    new_card: Mapped["WarrantyCard | None"] = relationship(foreign_keys=[new_card_id], lazy="raise")  # noqa: F821
     # A/C: the manufacturer's unit that came into the point's good stock.
     factory_imei: Mapped[str] = mapped_column(String(40), default="")
     replacement_received_at: Mapped[dt.datetime | None]

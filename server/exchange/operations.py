@@ -20,10 +20,11 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import event as orm_event, select, update
+from sqlalchemy import bindparam, event as orm_event, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..auth.principal import get_principal
 from ..basedata import models as bd
@@ -41,7 +42,7 @@ from ..org.scoping import exact, may_see
 from ..repair import operations as repair_ops
 from ..repair.loaners import _warehouse
 from ..repair.money import customer_counterparty
-from ..stock.ledger import MoveSpec, location_for, moves_of, post_moves, reversal_specs
+from ..stock.ledger import LedgerState, MoveSpec, location_for, moves_of, post_moves, reversal_specs
 from ..stock.models import OWN_KINDS, StockCost, StockLocation, StockSerial
 from . import rules
 from . import statemachine as sm
@@ -77,10 +78,124 @@ def _lookups(session: Session) -> dict:
     return session.info.setdefault(_LOOKUPS, {})
 
 
-def prefetch(session: Session, order_ids) -> None:
-    """The orders a posting batch's events name, loaded in one statement (the sync handlers'
-    ``prefetch``): the sync layer then finds them without asking each kind of order in turn."""
-    load_many(session, ExchangeOrder, sorted(set(order_ids)))
+def prefetch(session: Session, order_ids, serials=()) -> None:
+    """What a posting batch's exchange events will look up one by one, read in a few statements
+    (the sync handlers' ``prefetch``): the orders they name (the sync layer then finds them without
+    asking each kind of order in turn), which of those have a loaner out, and where the IMEIs they
+    and their orders name are in the stock ledger."""
+    from ..repair.models import RepairLoaner
+
+    ids = sorted(set(order_ids))
+    orders = load_many(session, ExchangeOrder, ids)
+    cache = _lookups(session)
+    out: set = set()
+    for start in range(0, len(ids), 500):
+        out.update(session.execute(select(RepairLoaner.exchange_order_id).where(
+            RepairLoaner.exchange_order_id.in_(ids[start:start + 500]), RepairLoaner.status == "posted",
+            RepairLoaner.returned_at.is_(None))).scalars())
+    cache.setdefault("loaners_known", set()).update(i for i in ids if i not in out)
+    wanted = {x for x in serials if x}
+    for order in orders:
+        wanted.update(x for x in (order.imei, order.replacement_imei, order.factory_imei) if x)
+    found = cache.setdefault("serials", {})
+    wanted = sorted(wanted - found.keys())
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start:start + 500]
+        for row in session.execute(select(StockSerial.serial, StockSerial.item_id, StockSerial.location_id)
+                                   .where(StockSerial.serial.in_(chunk)).execution_options(unscoped=True)):
+            found[row.serial] = (row.item_id, row.location_id)
+        for serial in chunk:
+            found.setdefault(serial, None)
+
+
+def loaner_changed(session: Session, order_id: uuid.UUID) -> None:
+    """A loaner lent or returned on the order in this transaction: ask the database again."""
+    _lookups(session).get("loaners_known", set()).discard(order_id)
+
+
+def _loaner_out(session: Session, order: ExchangeOrder):
+    from ..repair.loaners import open_loaner
+
+    if order.id in _lookups(session).get("loaners_known", ()):
+        return None
+    return open_loaner(session, exchange_order_id=order.id)
+
+
+# -- a posting batch's deferred mode --------------------------------------------------------------
+
+# The machine's events a posting batch may post deferred (server.core.batch; sync handlers): they
+# change only the order, the stock ledger (through the batch's state), the money ledger and
+# warranty cards (statements left for the batch's write, below), and read nothing the batch holds
+# unwritten except through that state. The conversion to repair opens a repair order: not deferred.
+DEFERRED_EVENTS = frozenset(("hand_over", "convert_to_onsite", "dispatch", "factory_receipt", "receive_replacement",
+                             "credit", "pickup"))
+
+
+def _deferring(session: Session) -> bool:
+    batch = batch_of(session)
+    return batch is not None and batch.deferring
+
+
+class _Deferred:
+    """What a deferred exchange posting changed outside the batch's own state: the order's values
+    before it (the ORM object stays in the session, so a refusal puts them back) and the warranty
+    cards it opens or closes, changed by statements when the batch is written (a card may be
+    another point's: never flushed through the ORM); the session's copies change at once."""
+
+    def __init__(self) -> None:
+        self.saved: list[tuple[Any, dict, bool]] = []
+        self.cards: list[tuple[uuid.UUID, dict]] = []
+        self._mark = 0
+
+    def save(self, obj, names, *, committed: bool = False) -> None:
+        # getattr: an attribute the object has not loaded yet is loaded now (None on a new object).
+        self.saved.append((obj, {k: getattr(obj, k) for k in names}, committed))
+
+    def begin(self) -> None:
+        self.saved, self._mark = [], len(self.cards)
+
+    def undo(self) -> None:
+        for obj, values, committed in reversed(self.saved):
+            for name, value in values.items():
+                if obj.__dict__.get(name) is not value:
+                    (set_committed_value if committed else setattr)(obj, name, value)
+        self.saved = []
+        del self.cards[self._mark:]
+
+    def write(self, session: Session) -> None:
+        from ..basedata.models import WarrantyCard
+
+        closed = [cid for cid, values in self.cards if values == {"active": False}]
+        if closed:
+            session.execute(update(WarrantyCard).where(WarrantyCard.id.in_(closed)).values(active=False)
+                            .execution_options(synchronize_session=False))
+        for cid, values in self.cards:
+            if values != {"active": False}:
+                session.execute(update(WarrantyCard).where(WarrantyCard.id == cid).values(**values)
+                                .execution_options(synchronize_session=False))
+        self.cards = []
+
+
+def _deferred(session: Session) -> _Deferred:
+    return batch_of(session).part("exchange", _Deferred)
+
+
+_ORDER_COLUMNS: tuple[str, ...] = ()
+
+
+def _change_card(session: Session, card, values: dict) -> None:
+    """Change a warranty card by a statement (whoever registered it); deferred: at the batch's write."""
+    from ..basedata.models import WarrantyCard
+
+    if _deferring(session):
+        later = _deferred(session)
+        later.save(card, values, committed=True)
+        for name, value in values.items():
+            set_committed_value(card, name, value)
+        later.cards.append((card.id, values))
+        return
+    session.execute(update(WarrantyCard).where(WarrantyCard.id == card.id).values(**values)
+                    .execution_options(synchronize_session="fetch"))
 
 
 # -- reading -----------------------------------------------------------------------------------
@@ -251,10 +366,14 @@ def take_in_exchange(session: Session, data: dict, *, order_id: uuid.UUID | None
         ExchangeOrder.imei == imei, ExchangeOrder.state.in_(OPEN_STATES))).execution_options(unscoped=True)).first()
     if busy is not None:
         raise InvalidInput("imei", f"this device is on the open exchange order {busy.number}")
-    held = session.execute(select(StockSerial.serial).join(StockLocation, StockLocation.id == StockSerial.location_id)
-                           .where(StockSerial.serial == imei, StockLocation.kind.in_(OWN_KINDS))
-                           .execution_options(unscoped=True)).first()
-    if held is not None:
+    if batch_of(session) is not None:  # as the batch's ledger state (and prefetch) has it
+        _item, at = _serial_at(session, imei)
+        held = at is not None and at.kind in OWN_KINDS
+    else:
+        held = session.execute(select(StockSerial.serial).join(StockLocation, StockLocation.id == StockSerial.location_id)
+                               .where(StockSerial.serial == imei, StockLocation.kind.in_(OWN_KINDS))
+                               .execution_options(unscoped=True)).first() is not None
+    if held:
         raise InvalidInput("imei", "this IMEI is in stock: not a customer's unit")
     verdict, card = eligibility(session, imei=imei, model=model, symptom_ids=[s["id"] for s in symptoms],
                                 purchase_date=purchase_date, today=today)
@@ -281,6 +400,8 @@ def take_in_exchange(session: Session, data: dict, *, order_id: uuid.UUID | None
         note=_text(data, "note", LIMITS["note"]), from_repair_order_id=from_repair.id if from_repair else None)
     core.create_document(session, order)
     core.post_document(session, order)
+    if batch_of(session) is not None:  # a new order has no loaner out (fire need not ask)
+        _lookups(session).setdefault("loaners_known", set()).add(order.id)
     _record_step(session, order, "intake", "", {}, {"mode": mode, "exchange_by_rule": verdict["exchange"],
                                                     "override_reason": override or None}, event_id, uuid7())
     if override:
@@ -426,22 +547,59 @@ def _tac_model(session: Session, imei: str) -> uuid.UUID | None:
     return model_id
 
 
-def _serial_at(session: Session, serial: str) -> tuple[uuid.UUID | None, StockLocation | None]:
-    """Where a serial is (its item and location). In a posting batch what this reads is handed to
-    the batch's ledger state, so the move that follows does not read the serial again."""
-    row = session.execute(select(StockSerial.item_id, StockSerial.location_id).where(StockSerial.serial == serial)
-                          .execution_options(unscoped=True)).first()
+def _serial_at(session: Session, serial: str, item_id: uuid.UUID | None = None
+               ) -> tuple[uuid.UUID | None, StockLocation | None]:
+    """Where a serial is (its item and location). In a posting batch the batch's ledger state is
+    asked first (a deferred posting's moves are not in the database yet) and what is read is
+    handed to it, so the move that follows does not read the serial again; ``item_id``: the item
+    a serial not seen anywhere yet will be (the manufacturer's unit)."""
+    state = _ledger_state(session)
+    if state is None:
+        row = session.execute(_SERIAL_AT, {"serial": serial}).first()
+        return (None, None) if row is None else (row.item_id, get_loaded(session, StockLocation, row.location_id))
+    cache = _lookups(session)
+    items = cache.setdefault("serial_items", {})
+    if (known := items.get(serial)) is not None and (known, serial) in state.serials:
+        return _held_at(session, known, state.serials[(known, serial)][0])
+    # Read before the batch's first posting (prefetch), or now: every move since is in the state.
+    prefetched = cache.get("serials", {})
+    if serial in prefetched:
+        row = prefetched[serial] and _Row(*prefetched[serial])
+    else:
+        row = session.execute(_SERIAL_AT, {"serial": serial}).first()
     if row is None:
+        for (held_item, held_serial), (loc_id, _held) in state.serials.items():
+            if held_serial == serial and loc_id is not None:  # came in earlier in this batch
+                items[serial] = held_item
+                return _held_at(session, held_item, loc_id)
+        if item_id is not None:
+            items[serial] = item_id
+            state.journal.save(state.serials, (item_id, serial))
+            state.serials[(item_id, serial)] = (None, False)
         return None, None
+    key = (row.item_id, serial)
+    items[serial] = row.item_id
+    if key in state.serials:  # moved earlier in this batch
+        return _held_at(session, row.item_id, state.serials[key][0])
     loc = get_loaded(session, StockLocation, row.location_id)
-    batch = batch_of(session)
-    state = batch.parts.get("stock_ledger") if batch is not None else None
-    if state is not None:
-        key = (row.item_id, serial)
-        if key not in state.serials:
-            state.journal.save(state.serials, key)
-            state.serials[key] = (loc.id, loc.held)
+    state.journal.save(state.serials, key)
+    state.serials[key] = (loc.id, loc.held)
     return row.item_id, loc
+
+
+class _Row(NamedTuple):
+    item_id: uuid.UUID
+    location_id: uuid.UUID
+
+
+_SERIAL_AT = select(StockSerial.item_id, StockSerial.location_id).where(
+    StockSerial.serial == bindparam("serial")).execution_options(unscoped=True)
+
+
+def _held_at(session: Session, item_id: uuid.UUID, loc_id: uuid.UUID | None) -> tuple[uuid.UUID | None, StockLocation | None]:
+    if loc_id is None:
+        return None, None
+    return item_id, get_loaded(session, StockLocation, loc_id)
 
 
 def _replacement_from_stock(session: Session, order: ExchangeOrder, data: dict) -> tuple[str, bd.Item, StockLocation]:
@@ -484,17 +642,15 @@ def _new_card(session: Session, order: ExchangeOrder, imei: str, today: dt.date)
                   member_id=order.member_id, sale_date=sale, period_months=months, active=True)
     if existing is not None:
         before = {"sale_date": existing.sale_date.isoformat(), "period_months": existing.period_months}
-        session.execute(update(WarrantyCard).where(WarrantyCard.id == existing.id).values(**values)
-                        .execution_options(synchronize_session="fetch"))
+        _change_card(session, existing, values)
         card_id, created = existing.id, False
     else:
         card = WarrantyCard(id=uuid7(), imei=imei, registered_org_id=order.org_id, **values)
         session.add(card)
-        session.flush()
+        _flush(session)
         card_id, created, before = card.id, True, {}
     if closing:
-        session.execute(update(WarrantyCard).where(WarrantyCard.id == old.id).values(active=False)
-                        .execution_options(synchronize_session="fetch"))
+        _change_card(session, old, {"active": False})
     order.new_card_id = card_id
     core.record_audit(session, "warranty_card.exchange", entity_type="warranty_card", entity_id=card_id, after={
         "imei": imei, "sale_date": sale.isoformat(), "period_months": months, "order": order.number,
@@ -508,8 +664,13 @@ def deposit_held(session: Session, order: ExchangeOrder) -> Decimal:
     (repair_deposit_transfer, posted) less what was applied to the fee or paid back."""
     from ..repair.models import RepairDepositTransfer
 
+    if order.from_repair_order_id is None:
+        return ZERO  # only a repair's deposit is carried over, to the exchange it converted to
     carried = sum(session.execute(select(RepairDepositTransfer.amount).where(
         RepairDepositTransfer.exchange_order_id == order.id, RepairDepositTransfer.status == "posted")).scalars(), ZERO)
+    if _deferring(session):  # carried over earlier in this batch (no autoflush while deferring)
+        carried += sum((t.amount for t in session.new if isinstance(t, RepairDepositTransfer)
+                        and t.exchange_order_id == order.id and t.status == "posted"), ZERO)
     return carried - order.deposit_applied - order.deposit_returned
 
 
@@ -561,6 +722,8 @@ def _give_replacement(session: Session, order: ExchangeOrder, data: dict, led: _
 def _take_old_unit(session: Session, order: ExchangeOrder, data: dict, led: _Ledgers, value: Decimal) -> dict:
     """The customer's unit becomes the point's, into defective stock at ``value``."""
     dst = _place(session, order, "defective", data.get("defective_warehouse_id"), "defective_warehouse_id")
+    if batch_of(session) is not None:
+        _serial_at(session, order.imei, order.item_id)  # to the batch's state (prefetched)
     led.move(order.item_id, _customer_place(session, order), dst, order.imei, unit_cost=value)
     order.unit_at, order.unit_value = "defective", value
     return {"old_unit": "defective", "unit_value": str(value)}
@@ -584,10 +747,26 @@ def _transit_of(session: Session, order: ExchangeOrder) -> StockLocation:
 
 
 def _average_cost(session: Session, order: ExchangeOrder) -> Decimal:
-    cost = session.get(StockCost, (order.org_id, order.item_id))
-    if cost is not None and cost.quantity > 0:
-        return (cost.value / cost.quantity).quantize(Decimal("0.01"))
+    """The model's average cost at the point: in a posting batch as its ledger state holds it (the
+    database's row may be behind it), else the row as it stands now."""
+    key = (order.org_id, order.item_id)
+    state = _ledger_state(session)
+    if state is not None and key in state.costs:
+        quantity, value = state.costs[key]
+    else:
+        row = session.execute(select(StockCost.quantity, StockCost.value).where(
+            StockCost.org_id == order.org_id, StockCost.item_id == order.item_id)
+            .execution_options(unscoped=True)).first()
+        quantity, value = row if row is not None else (ZERO, ZERO)
+    if quantity > 0:
+        return (value / quantity).quantize(Decimal("0.01"))
     return session.get(bd.Item, order.item_id).standard_cost
+
+
+def _ledger_state(session: Session) -> LedgerState | None:
+    """The posting batch's stock-ledger state (made now if no posting made it yet), None without a batch."""
+    batch = batch_of(session)
+    return batch.part("stock_ledger", LedgerState) if batch is not None else None
 
 
 def fire(session: Session, order: ExchangeOrder, event: str, data: dict | None = None, *,
@@ -598,6 +777,12 @@ def fire(session: Session, order: ExchangeOrder, event: str, data: dict | None =
     yet, so its changes to the order reach the database as one UPDATE, not one per read."""
     if batch_of(session) is None:
         return _fire(session, order, event, data, event_id=event_id)
+    if _deferring(session):
+        if event not in DEFERRED_EVENTS:
+            raise RuntimeError(f"the exchange event {event} is not posted deferred")
+        global _ORDER_COLUMNS
+        _ORDER_COLUMNS = _ORDER_COLUMNS or tuple(c.key for c in ExchangeOrder.__mapper__.column_attrs)
+        _deferred(session).save(order, _ORDER_COLUMNS)
     with session.no_autoflush:
         return _fire(session, order, event, data, event_id=event_id)
 
@@ -615,10 +800,8 @@ def _fire(session: Session, order: ExchangeOrder, event: str, data: dict | None 
     before_state = order.state
     target = sm.check(order.state, event, facts_of(order), p.permissions)
     if event in ("hand_over", "convert_to_onsite", "pickup"):
-        from ..repair.loaners import open_loaner
-
         # 换机备机单: the loaner comes back before the customer gets a unit of their own.
-        out = open_loaner(session, exchange_order_id=order.id)
+        out = _loaner_out(session, order)
         if out is not None:
             raise InvalidInput("loaner_id", f"the loaner {out.serial} is still out on {out.number}: take it back first")
     before = _snapshot(order)
@@ -643,6 +826,8 @@ def _fire(session: Session, order: ExchangeOrder, event: str, data: dict | None 
         dst = _place(session, order, "in_transit", data.get("transit_warehouse_id"), "transit_warehouse_id")
         if order.unit_at == "customer":
             order.unit_value = _average_cost(session, order)
+            if batch_of(session) is not None:
+                _serial_at(session, order.imei, order.item_id)  # to the batch's state (prefetched)
             led.move(order.item_id, _customer_place(session, order), dst, order.imei, unit_cost=order.unit_value)
         else:
             order.unit_value = led.move(order.item_id, _transit_of(session, order), dst, order.imei)
@@ -660,7 +845,7 @@ def _fire(session: Session, order: ExchangeOrder, event: str, data: dict | None 
         tac_model = _tac_model(session, imei) if not imei_problem(imei) else None
         if tac_model is not None and tac_model != order.model_id:
             raise InvalidInput("replacement_imei", "the manufacturer's unit is of another model: the replacement must be the same model")
-        _item, at = _serial_at(session, imei)
+        _item, at = _serial_at(session, imei, order.item_id)
         if at is not None and at.own:
             raise InvalidInput("replacement_imei", f"{imei} is in stock already")
         if order.unit_at == "transit":
