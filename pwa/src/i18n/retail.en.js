@@ -1,5 +1,30 @@
 // Retail (零售) words (en); the same keys as retail.zh-CN.js.
 export default {
+  menu: {
+    retailSale: 'Retail sale', retailSales: 'Counter sales', retailCashup: 'Cash-up', retailExceptions: 'Retail stock exceptions',
+    desc: { retailSale: 'Scan, take payment, print the receipt: works offline', retailSales: 'This counter\'s sales: receipts and returns', retailCashup: 'Count the day\'s takings per account; differences are booked as over/short', retailExceptions: 'Goods sold offline while the counter had no stock: book them out once stock arrives' },
+  },
+  retail: {
+    noPoint: 'Retail sales are made at a service point\'s counter: this account has no point database on this device.',
+    offline: 'Offline: saved on this device, sent when online',
+    counter: 'Counter warehouse', scan: 'Scan a barcode or IMEI', scanHint: 'Goods by barcode, phones by IMEI; Enter adds',
+    item: 'Item', qty: 'Qty', price: 'Price', amount: 'Amount', total: 'Total', payment: 'Payment', account: 'Account',
+    split: 'Add a payment', rest: 'Pay the rest', paid: 'Paid', change: 'Change', noLines: 'Scan goods to start',
+    customerName: 'Customer name (optional)', customerPhone: 'Customer phone (optional)', save: 'Take payment and save',
+    saved: 'Saved, sending', savedHere: 'Saved on this device, sent when online', savedHereChip: 'Saved on this device', posted: 'Posted: {number}',
+    stockWaits: 'Some goods were not in the counter\'s stock: the sale and its money are posted, the warehouse books the stock out',
+    stockWaitsChip: 'Stock to book', printReceipt: 'Print receipt', next: 'Next customer', unknown: 'No such item: {text}', twice: '{text} is on this sale already',
+    scanImei: '{name} is sold by serial: scan its IMEI',
+    problem: { price: 'The price must be an amount of at least 0', short: 'The payments do not cover the total', cashOnlyChange: 'Change is given in cash only: non-cash payments exceed the total', money: 'An amount above 0, at most two decimals', required: 'Choose the account', twice: 'Each account once', tooMany: 'More than can come back' },
+    search: 'Number, phone or IMEI', empty: 'No retail sales yet', unnumbered: 'Not numbered yet', rejected: 'Refused', returned: 'Returned {n} times',
+    return: 'Return', returnOf: 'Return: {number}', canReturn: '{n} can come back', reason: 'Reason', refund: 'Refund', saveReturn: 'Save return',
+    day: 'Business day', expected: 'Expected', counted: 'Counted', difference: 'Difference', saveCashup: 'Save cash-up',
+    expectedServer: 'Expected amounts from the server (the counter\'s sales less refunds of the day)', expectedLocal: 'Offline: expected amounts estimated from this device; the server\'s count decides',
+    closed: 'This day is closed: {number}, difference {difference}', cashupPosted: 'Cash-up posted: {number}, difference {difference}',
+    exceptionsHint: 'These sales are paid and posted, but the counter had no stock when they posted. A receipt, transfer or stocktake that brings the stock books them out by itself; or book them here.',
+    noExceptions: 'No retail stock exceptions', postStock: 'Book stock out', stockPosted: 'Stock booked out',
+    state: { open: 'Waiting', posted: 'Booked', returned: 'Returned', all: 'All' },
+  },
   permission: {
     retail_view: 'See retail sales, returns, cash-ups and the retail stock exceptions',
     retail_sell: 'Sell at the counter at the items\' retail prices',

@@ -1,5 +1,30 @@
 // 零售的文字（zh-CN）；键与 retail.en.js 相同。
 export default {
+  menu: {
+    retailSale: '零售收银', retailSales: '柜台零售单', retailCashup: '柜台日结', retailExceptions: '零售库存异常',
+    desc: { retailSale: '扫码、收款、打印小票：离线也能卖', retailSales: '本柜台的零售单：打印小票、退货', retailCashup: '按账户清点当日收款，差额记长短款', retailExceptions: '离线售出但当时无库存的商品：到货后补记出库' },
+  },
+  retail: {
+    noPoint: '零售在服务网点柜台办理：此账号在本设备上没有网点数据。',
+    offline: '离线：保存在本机，联网后提交',
+    counter: '柜台仓库', scan: '扫描条码或 IMEI', scanHint: '商品扫条码，手机扫 IMEI；回车加入',
+    item: '商品', qty: '数量', price: '单价', amount: '金额', total: '合计', payment: '收款', account: '收款账户',
+    split: '再加一种付款', rest: '余额付清', paid: '实收', change: '找零', noLines: '扫描商品开始收银',
+    customerName: '顾客姓名（可不填）', customerPhone: '顾客手机（可不填）', save: '收款并保存',
+    saved: '已保存，正在提交', savedHere: '已保存在本机，联网后提交', savedHereChip: '已保存在本机', posted: '已入账：{number}',
+    stockWaits: '部分商品柜台库存不足：销售和收款已入账，出库待仓库补记', stockWaitsChip: '出库待补记',
+    printReceipt: '打印小票', next: '下一位顾客', unknown: '没有这个商品：{text}', twice: '{text} 已在本单中',
+    scanImei: '{name} 按串号销售：请扫描 IMEI',
+    problem: { price: '单价须为不小于 0 的金额', short: '付款不足合计', cashOnlyChange: '只有现金可以找零：非现金付款超过了合计', money: '金额须大于 0，最多两位小数', required: '请选择收款账户', twice: '同一账户只能出现一次', tooMany: '退货数量超过可退数量' },
+    search: '单号、手机号或 IMEI', empty: '还没有零售单', unnumbered: '待编号', rejected: '被拒绝', returned: '已退货 {n} 次',
+    return: '退货', returnOf: '退货：{number}', canReturn: '可退 {n}', reason: '退货原因', refund: '退款', saveReturn: '保存退货',
+    day: '营业日', expected: '应有', counted: '实点', difference: '差额', saveCashup: '保存日结',
+    expectedServer: '应有金额来自服务器（本柜台当日销售减退款）', expectedLocal: '离线：应有金额按本机记录估算，提交后以服务器为准',
+    closed: '该日已日结：{number}，差额 {difference}', cashupPosted: '日结已入账：{number}，差额 {difference}',
+    exceptionsHint: '这些销售已收款入账，但过账时柜台没有库存。入库、调拨或盘点补足库存后会自动补记出库，也可在此手工补记。',
+    noExceptions: '没有零售库存异常', postStock: '补记出库', stockPosted: '已补记出库',
+    state: { open: '待补记', posted: '已补记', returned: '已退货', all: '全部' },
+  },
   permission: {
     retail_view: '查看零售销售单、退货单、日结和零售库存异常',
     retail_sell: '柜台零售（零售销售单），按商品零售价',

@@ -7,7 +7,7 @@
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'
 
 // Printed codes name what they open by a two-character prefix (server/printing/qr.py KINDS).
-export const TOKEN_KINDS = { R1: 'repair_order', S1: 'stock_document', E1: 'exchange_order' }
+export const TOKEN_KINDS = { R1: 'repair_order', S1: 'stock_document', E1: 'exchange_order', L1: 'retail_sale' }
 // Crockford base32 reads the letters a person or a scanner may confuse as the digits they resemble.
 const DECODE = Object.fromEntries([...ALPHABET].map((c, i) => [c, i]).concat([['O', 0], ['I', 1], ['L', 1]]))
 
@@ -34,6 +34,11 @@ export function stockToken(uuid) {
 /** An exchange order's code (its id made on the tablet at intake): the offline ticket scans as the official one. */
 export function exchangeToken(uuid) {
   return token('E1', uuid)
+}
+
+/** A retail sale's code (its id made on the counter's tablet): the receipt printed offline scans as the official one. */
+export function retailToken(uuid) {
+  return token('L1', uuid)
 }
 
 /** What a scanned code opens: { kind, id } (kind from TOKEN_KINDS), or null when the text is not a
