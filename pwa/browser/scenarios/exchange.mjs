@@ -8,7 +8,9 @@
 // the order's screen (the point's unit, signed), sent to the manufacturer and the manufacturer's unit
 // received — every step through the order screen's actions (online steps) — and the manufacturer's
 // unit is in the point's good stock (REST); a wrong unit received is reversed (红冲) from the order
-// screen first; a loaner lent against the B order comes back in the handover dialog; the ticket's E1 code scanned at the pickup screen opens the order. The offline intake
+// screen first; a loaner lent against the B order with the network off (a wrong unit first, refused
+// once online with its reason on the slip), posted, named in the handover dialog and given back
+// offline (REST: the slip, the unit); the ticket's E1 code scanned at the pickup screen opens the order. The offline intake
 // takes a photo of the unit and the customer's signature (both checked through REST once posted).
 // Screens at tablet and desktop, zh-CN and en. No console error.
 import assert from 'node:assert/strict'
@@ -246,19 +248,62 @@ export const scenarios = {
     await p2.locator(tid('exchange-order-page')).waitFor({ timeout: T })
     await p2.locator(tid('exchange-number')).getByText(/HJ-SZ01-/).waitFor({ timeout: 60_000 })
     await stateIs(p2, 'pending_exchange')
-    // 换机备机单: a loaner lent against the mode B order from its screen.
+    // 换机备机单 at the counter with the network off, like the other counter steps: lent against the
+    // mode B order and saved here; a unit not in the loaner warehouse first, refused once online with
+    // the server's reason on the slip; then the loaner, posted, and given back offline.
+    const orderB = p2.url().split('/').pop()
+    const slips = async () => (await clerk('GET', `/api/exchange/orders/${orderB}`)).loaners || []
+    const offline = async (on) => {
+      await desk.context.setOffline(on)
+      await p2.locator(`${tid('sync-indicator')}[data-state="${on ? 'offline' : 'online'}"]`).waitFor({ timeout: 60_000 })
+    }
+    const NOT_LOANER = withLuhn(`86${tag}0006`)
+    await offline(true)
+    await field(p2, 'exchange-loaner-serial').fill(NOT_LOANER)
+    await field(p2, 'exchange-loaner-due').fill(daysAgo(2))
+    await p2.locator(tid('exchange-loaner-lend')).click()
+    await p2.locator(`${tid('exchange-loaners')} .q-field--error`).waitFor({ timeout: T })
+    ok('offline: a loaner due in the past is not saved, the due date named')
+    await field(p2, 'exchange-loaner-due').fill(daysAgo(-7))
+    await p2.locator(tid('exchange-loaner-lend')).click()
+    await p2.locator(`${tid(`exchange-loaner-${NOT_LOANER}`)}[data-sync="pending"] ${tid('exchange-loaner-saved-here')}`).waitFor({ timeout: T })
+    await settle(p2)
+    await shot(p2, 'exchange-04a-loaner-saved-offline-en-desktop')
+    await offline(false)
+    await p2.locator(`${tid(`exchange-loaner-${NOT_LOANER}`)}[data-sync="rejected"] ${tid('exchange-loaner-rejected')}`).waitFor({ timeout: 60_000 })
+    assert.equal((await slips()).length, 0, 'the refused lend made no slip')
+    await settle(p2)
+    await shot(p2, 'exchange-04b-loaner-refused-en-desktop')
+    ok('saved offline (Saved on this tablet); online the server refused the unit not in the loaner warehouse, the slip says why')
+    await offline(true)
     await field(p2, 'exchange-loaner-serial').fill(LOANER)
     await p2.locator(tid('exchange-loaner-lend')).click()
-    await p2.locator(tid(`exchange-loaner-${LOANER}`)).waitFor({ timeout: T })
-    ok('a loaner lent against the mode B order from its screen (换机备机单)')
-    // The customer cannot wait: the point's unit now. The loaner out is named in the dialog and comes back there.
+    await p2.locator(`${tid(`exchange-loaner-${LOANER}`)}[data-sync="pending"][data-out="true"]`).waitFor({ timeout: T })
+    await offline(false)
+    const lent = await eventually(async () => (await slips()).find((l) => l.serial === LOANER && !l.returned_at), 'the loaner lent offline posted')
+    assert.match(lent.number, /^BJ-/)
+    assert.match(JSON.stringify((await manager('GET', `/api/stock/serials/${LOANER}`))[0]), /customer/)
+    await p2.locator(`${tid(`exchange-loaner-${LOANER}`)}[data-sync="posted"]`).getByText(lent.number).waitFor({ timeout: 60_000 })
+    ok(`the loaner lent offline, posted once online as ${lent.number} (REST: the unit with the customer)`)
+    // The customer cannot wait for the manufacturer: the loaner out is named in the handover dialog.
     await p2.locator(tid('exchange-action-convert_to_onsite')).click()
     await p2.locator(tid('exchange-dialog')).waitFor({ timeout: T })
     await p2.locator(tid('exchange-dialog-loaner')).waitFor({ timeout: T })
+    await p2.locator(tid('exchange-dialog-cancel')).click()
+    await p2.locator(tid('exchange-dialog')).waitFor({ state: 'detached', timeout: T })
+    // Given back at the counter with the network off, then the point's unit handed over online.
+    await offline(true)
+    await p2.locator(tid(`exchange-loaner-return-${LOANER}`)).click()
+    await p2.locator(`${tid(`exchange-loaner-${LOANER}`)}[data-out="false"] ${tid('exchange-loaner-saved-here')}`).waitFor({ timeout: T })
     await settle(p2)
-    await shot(p2, 'exchange-04a-loaner-out-en-desktop')
-    await p2.locator(tid('exchange-dialog-loaner-return')).click()
-    await p2.locator(tid('exchange-dialog-loaner')).waitFor({ state: 'detached', timeout: T })
+    await shot(p2, 'exchange-04c-loaner-returned-offline-en-desktop')
+    await offline(false)
+    const back = await eventually(async () => (await slips()).find((l) => l.serial === LOANER && l.returned_at), 'the return posted')
+    assert.equal(back.id, lent.id)
+    await p2.locator(`${tid(`exchange-loaner-${LOANER}`)} ${tid('exchange-loaner-saved-here')}`).waitFor({ state: 'detached', timeout: 60_000 })
+    ok('given back offline on the slip (Saved on this tablet), posted online (REST: the slip returned)')
+    await p2.locator(tid('exchange-action-convert_to_onsite')).click()
+    await p2.locator(tid('exchange-dialog')).waitFor({ timeout: T })
     await field(p2, 'exchange-replacement-imei').fill(R2)
     await field(p2, 'exchange-reason').fill('Customer cannot wait')
     await sign(p2)
@@ -266,7 +311,7 @@ export const scenarios = {
     await p2.locator(tid('exchange-dialog')).waitFor({ state: 'detached', timeout: T })
     const loanerBack = await manager('GET', `/api/stock/serials/${LOANER}`)
     assert.match(JSON.stringify(loanerBack[0]), /备机|loaner/i, JSON.stringify(loanerBack[0]))
-    ok('the loaner given back in the handover dialog (REST: in the loaner warehouse again), then turned on-site')
+    ok('the loaner in the loaner warehouse again (REST), then turned on-site')
     await stateIs(p2, 'pending_dispatch')
     await act(p2, 'dispatch', async () => {
       await field(p2, 'exchange-dispatch-imei').fill(OLD_C)

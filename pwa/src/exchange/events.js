@@ -5,6 +5,7 @@
 // phone, money, signature); the offline eligibility verdict is the server's rule (device_verdict)
 // checked in the tests against its own answers at the day boundaries (EXCHANGE.vectors). Pure.
 import { envelope, moneyText } from '../repair/events.js'
+import { buildLoanerLend, buildLoanerReturn, lendProblems } from '../repair/desk.js'
 import { imeiProblem, normaliseImei } from '../repair/imei.js'
 import { addMonths } from '../repair/warranty.js'
 import { EXCHANGE } from './machine.js'
@@ -87,6 +88,38 @@ export function buildExchangeEvent(orderId, event, data, ctx) {
   }
   if (!doc.fee) delete doc.account_id
   return doc
+}
+
+// 换机备机单 (exchange_loaner_lend / exchange_loaner_return): repair's loaner slip lent against a mode B
+// exchange while the customer waits for the manufacturer's unit, written at the counter as repair's
+// desk writes its loaner events (same fields), offline like the other counter steps.
+
+/** A loaner lent against the exchange order; the event's _id becomes the slip's id (its return names it). */
+export function buildExchangeLoanerLend(orderId, form, ctx) {
+  return { ...buildLoanerLend(orderId, form, ctx), type: 'exchange_loaner_lend' }
+}
+
+/** The slip `loanerId` (this tablet's or the server's) back, before the customer gets a unit of their own. */
+export function buildExchangeLoanerReturn(orderId, loanerId, form, ctx) {
+  return { ...buildLoanerReturn(orderId, loanerId, form, ctx), type: 'exchange_loaner_return' }
+}
+
+// The exchange states a loaner is lent in (server/repair/loaners.py _check_exchange_lendable).
+export const LOANER_STATES = ['pending_exchange', 'pending_dispatch', 'at_factory', 'pending_pickup']
+
+/** Why the order takes no loaner now (null: it may): a mode B exchange, open, whose customer has no unit yet. */
+export function loanerRefusal(order) {
+  if (!order || order.sync === 'rejected' || !LOANER_STATES.includes(order.state)) return 'notOpen'
+  if (order.facts?.mode !== 'B' || order.facts?.handed_over) return 'notWaiting'
+  return null
+}
+
+/** Lending: repair's desk checks (serial, due date not past, a deposit with its drawer) and the exchange's own. */
+export function loanerLendProblems(form, { order, out = [], today } = {}) {
+  const p = lendProblems(form, { order: order ? {} : null, out, ...(today ? { today } : {}) })
+  const why = order ? loanerRefusal(order) : null
+  if (why) p.order = why
+  return p
 }
 
 // -- checks before saving ({field: code}; empty when it can be saved) ---------------------------

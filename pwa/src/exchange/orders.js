@@ -20,23 +20,57 @@ export function projectExchanges(docs, snapshots = {}) {
   const statuses = new Map()
   const intakes = []
   const events = new Map()
+  const loanerDocs = new Map()
+  const add = (map, key, d) => {
+    if (!map.has(key)) map.set(key, [])
+    map.get(key).push(d)
+  }
   for (const d of docs) {
     if (!d || typeof d._id !== 'string') continue
     if (d._id.startsWith(STATUS)) statuses.set(d._id.slice(STATUS.length), d)
     else if (d.type === 'exchange_intake') intakes.push(d)
-    else if (d.type === 'exchange_event' && d.order_id) {
-      if (!events.has(d.order_id)) events.set(d.order_id, [])
-      events.get(d.order_id).push(d)
-    }
+    else if (d.type === 'exchange_event' && d.order_id) add(events, d.order_id, d)
+    else if (LOANER_TYPES.includes(d.type) && d.order_id) add(loanerDocs, d.order_id, d)
   }
-  const local = intakes.map((i) => exchangeFrom(i, events.get(i._id) || [], statuses, snapshots[i._id]))
+  const local = intakes.map((i) => exchangeFrom(i, events.get(i._id) || [], statuses, snapshots[i._id], i._id, loanerDocs.get(i._id)))
   // Orders this tablet did not take in but has seen online (another tablet's, or taken in through REST).
   const seen = new Set(local.map((o) => o.id))
-  const remote = Object.entries(snapshots).filter(([id]) => !seen.has(id)).map(([id, s]) => exchangeFrom(null, events.get(id) || [], statuses, s, id))
+  const remote = Object.entries(snapshots).filter(([id]) => !seen.has(id)).map(([id, s]) => exchangeFrom(null, events.get(id) || [], statuses, s, id, loanerDocs.get(id)))
   return [...local, ...remote].sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0))
 }
 
-export function exchangeFrom(intake, eventDocs, statuses, snapshot, id = intake?._id) {
+const LOANER_TYPES = ['exchange_loaner_lend', 'exchange_loaner_return']
+
+/**
+ * The order's loaner slips (换机备机单): the server's (from the kept answer) and this tablet's lend
+ * and return events by slip id, each with its sync state and the server's reasons when refused. A
+ * slip is out from a lend that was not refused until a return that was not refused, here or there.
+ */
+export function loanersOf(snapshotLoaners, docs, statuses) {
+  const out = new Map()
+  for (const l of snapshotLoaners || []) out.set(l.id, { ...l, sync: 'posted', reasons: [], returnSync: l.returned_at ? 'posted' : null, returnReasons: [] })
+  const sorted = [...docs].sort(byTime)
+  for (const d of sorted.filter((x) => x.type === 'exchange_loaner_lend')) {
+    const status = statuses.get(d._id)
+    const server = out.get(d._id)
+    out.set(d._id, {
+      id: d._id, number: status?.numbers?.repair_loaner || server?.number || null, serial: d.serial, due_date: d.due_date,
+      returned_at: server?.returned_at || null, sync: server ? 'posted' : syncOf(status), reasons: status?.reasons || [],
+      returnSync: server?.returnSync || null, returnReasons: [],
+    })
+  }
+  for (const r of sorted.filter((x) => x.type === 'exchange_loaner_return')) {
+    const slip = out.get(r.loaner_id)
+    if (!slip) continue
+    const status = statuses.get(r._id)
+    const sync = syncOf(status)
+    if (sync === 'rejected') slip.returnReasons = status?.reasons || []
+    else if (!slip.returned_at || slip.returnSync !== 'posted') Object.assign(slip, { returned_at: slip.returned_at || r.created_at, returnSync: sync, returnReasons: [] })
+  }
+  return [...out.values()].map((l) => ({ ...l, out: l.sync !== 'rejected' && !l.returned_at }))
+}
+
+export function exchangeFrom(intake, eventDocs, statuses, snapshot, id = intake?._id, loanerDocs = []) {
   const intakeStatus = intake ? statuses.get(intake._id) : null
   const intakeSync = intake ? syncOf(intakeStatus) : 'posted'
   const reflected = new Set(snapshot?.events || [])
@@ -53,6 +87,7 @@ export function exchangeFrom(intake, eventDocs, statuses, snapshot, id = intake?
   }
   const src = intake || {}
   const o = snapshot?.order || {}
+  const loaners = loanersOf(snapshot?.loaners, loanerDocs, statuses)
   return {
     id,
     intake,
@@ -71,16 +106,17 @@ export function exchangeFrom(intake, eventDocs, statuses, snapshot, id = intake?
     overrideReason: src.override_reason || o.override_reason || '',
     photos: src.photos || o.photos || [],
     signed: Boolean(src.signature || o.intake_signed),
-    // From the last server answer (online only): may the last step be reversed, loaners lent against it.
+    // From the last server answer (online only): may the last step be reversed.
     mayReverse: Boolean(snapshot?.mayReverse),
-    loaners: snapshot?.loaners || [],
+    loaners,
     createdAt: src.created_at || o.created_at || '',
     state: intakeSync === 'rejected' ? null : state,
     facts,
     events,
     steps: snapshot?.steps || [],
     links: snapshot?.links || {},
-    pendingEvents: events.filter((e) => e.sync === 'pending' || e.sync === 'waiting').length + (intakeSync === 'pending' || intakeSync === 'waiting' ? 1 : 0),
+    pendingEvents: events.filter((e) => e.sync === 'pending' || e.sync === 'waiting').length + (intakeSync === 'pending' || intakeSync === 'waiting' ? 1 : 0)
+      + loanerDocs.filter((d) => ['pending', 'waiting'].includes(syncOf(statuses.get(d._id)))).length,
     rejectedEvents: events.filter((e) => e.sync === 'rejected'),
   }
 }

@@ -2,7 +2,7 @@
 // (exchange/orders.js, current as status documents arrive), writing an event there (local first,
 // posted by the worker when online), the server's answer for an order kept on the tablet for
 // offline use, the brands' 三包 rules kept the same way (the offline verdict uses them), and the
-// REST calls of the steps that are online only.
+// REST calls of the steps that are online only (the loaner slip is lent and given back by events, offline too).
 import { computed, onBeforeUnmount, shallowRef } from 'vue'
 import { api } from '../../api/index.js'
 import { useSessionStore } from '../../stores/session.js'
@@ -12,7 +12,7 @@ import { pointDocs, watch as watchDb } from '../../db/repair.js'
 import { dbOrNull, readLocal } from '../../db/local.js'
 import { hasPointDatabase, engine, nextProvisionalCode, photoQueue } from '../../sync/index.js'
 import { projectExchanges, snapshotOf } from '../../exchange/orders.js'
-import { buildExchangeEvent, buildExchangeIntake } from '../../exchange/events.js'
+import { buildExchangeEvent, buildExchangeIntake, buildExchangeLoanerLend, buildExchangeLoanerReturn } from '../../exchange/events.js'
 
 const SNAPSHOTS = '_local/aftercare_exchange_snapshots'
 const RULES = '_local/aftercare_exchange_rules'
@@ -26,8 +26,6 @@ export const exchangeApi = {
   rules: () => api.get('/api/exchange/rules'),
   fire: (id, event, body) => api.post(`/api/exchange/orders/${enc(id)}/${event.replace(/_/g, '-')}`, body),
   reverse: (id, reason) => api.post(`/api/exchange/orders/${enc(id)}/reverse`, { reason }),
-  lendLoaner: (id, body) => api.post(`/api/exchange/orders/${enc(id)}/loaners`, body),
-  returnLoaner: (loanerId, body) => api.post(`/api/repair/loaners/${enc(loanerId)}/return`, body),
 }
 
 async function update(db, id, fn) {
@@ -95,6 +93,21 @@ export function useExchange() {
     return doc
   }
 
+  /** 换机备机单 lent (form: serial, dueDate, deposit, accountId, note) or a slip given back: events in the point database, as the other counter steps. */
+  async function saveLoanerLend(orderId, form) {
+    const doc = buildExchangeLoanerLend(orderId, form, ctx())
+    await sync.writeEvent(doc)
+    await refresh()
+    return doc
+  }
+
+  async function saveLoanerReturn(orderId, loanerId, form) {
+    const doc = buildExchangeLoanerReturn(orderId, loanerId, form, ctx())
+    await sync.writeEvent(doc)
+    await refresh()
+    return doc
+  }
+
   /** The server's answer for an order (online), kept for offline use; null offline. */
   async function fetchOrder(id) {
     if (!online.value) return null
@@ -153,5 +166,5 @@ export function useExchange() {
 
   const find = (id) => orders.value.find((o) => o.id === id) || null
 
-  return { orders, loaded, hasPointDb, online, start, refresh, saveIntake, saveEvent, fetchOrder, fireOnline, reverseOnline, rules, find, ctx, accounts: computed(() => repair.accounts) }
+  return { orders, loaded, hasPointDb, online, start, refresh, saveIntake, saveEvent, saveLoanerLend, saveLoanerReturn, fetchOrder, fireOnline, reverseOnline, rules, find, ctx, accounts: computed(() => repair.accounts) }
 }
