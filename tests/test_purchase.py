@@ -320,3 +320,46 @@ def test_the_order_prints_on_a4_and_appears_in_the_workspace(client, world, tmp_
     import os
     if os.environ.get("PURCHASE_PDF"):
         (tmp_path / "po.pdf").replace(os.environ["PURCHASE_PDF"])
+
+
+def test_two_receipts_race_for_the_rest_of_a_line(client, world):
+    """Both drafts fit alone; posted at once, the order's lock lets one through and refuses the other
+    by the quantity, leaving nothing of it."""
+    import threading
+
+    from server.errors import InvalidInput
+
+    order = _approved(client, world)
+    drafts = []
+    for _ in range(2):
+        r = client.post("/api/purchase/receipts", json={"order_id": order["id"], "doc_date": D, "lines": [
+            {"item_id": str(world.ids["screen"]), "quantity": "6"}]}, headers=_h(world))
+        assert r.status_code == 201, r.get_json()
+        drafts.append(r.get_json()["id"])
+    barrier = threading.Barrier(2)
+    outcomes: list = []
+
+    def post(doc_id):
+        barrier.wait(timeout=10)  # before the session: SQLite's pool may hold one connection
+        s = world.session("sz01.manager")
+        try:
+            with unit_of_work(s):
+                outcomes.append(ops.post_receipt(s, s.get(PurchaseReceipt, __import__("uuid").UUID(doc_id))).number)
+        except InvalidInput as exc:
+            outcomes.append(exc)
+        except BaseException as exc:  # noqa: BLE001
+            outcomes.append(("unexpected", exc))
+        finally:
+            s.close()
+
+    threads = [threading.Thread(target=post, args=(d,)) for d in drafts]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    losers = [o for o in outcomes if isinstance(o, InvalidInput)]
+    assert len([o for o in outcomes if isinstance(o, str)]) == 1 and len(losers) == 1, outcomes
+    assert list(losers[0].errors) == ["lines.0.quantity"]
+    assert _on_hand(world, "screen") == 6 and _payable(world) == Decimal("678.00") == _documents_sum(world)
+    with world.open() as s:
+        assert sorted(s.execute(select(PurchaseReceipt.status)).scalars()) == ["draft", "posted"]
