@@ -119,11 +119,15 @@ def test_request_approve_issue_and_receive_with_a_shortfall_and_damage(client, n
                                ("transfer-discrepancy", got["id"], "hq")):
         html = client.get(f"/api/print/{form}/{doc_id}?format=html", headers=net.headers(user))
         assert html.status_code == 200, (form, html.json)
-        pdf = client.get(f"/api/print/{form}/{doc_id}", headers=net.headers(user))
-        assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF"), form
-        if os.environ.get("TRANSFER_PDF_DIR"):
+        assert (req["number"], order["number"], got["number"])[["transfer-request", "transfer-order",
+                                                                 "transfer-discrepancy"].index(form)] in html.text
+        if os.environ.get("TRANSFER_PDF_DIR"):  # to look at them: TRANSFER_PDF_DIR=/tmp/x pytest …
+            pdf = client.get(f"/api/print/{form}/{doc_id}", headers=net.headers(user))
             Path(os.environ["TRANSFER_PDF_DIR"], f"{form}.pdf").write_bytes(pdf.data)
-    assert devices[0] in client.get(f"/api/print/transfer-order/{order['id']}?format=html", headers=net.headers("hq")).text
+    assert devices[0] in html.text or devices[0] in client.get(
+        f"/api/print/transfer-order/{order['id']}?format=html", headers=net.headers("hq")).text
+    pdf = client.get(f"/api/print/transfer-discrepancy/{got['id']}", headers=net.headers("sz01.manager"))
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
     assert client.get(f"/api/print/transfer-order/{order['id']}", headers=net.headers("gz01.manager")).status_code == 404
 
 

@@ -51,7 +51,7 @@ def _totals(s, kind: str, org_id=None, items=()) -> tuple[Decimal, Decimal]:
     return Decimal(q), Decimal(v)
 
 
-@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(steps=st.lists(STEPS, min_size=1, max_size=8))
 def test_random_transfers_keep_stock_transit_and_money_consistent(tw, steps):  # noqa: F811
     w: World = tw
