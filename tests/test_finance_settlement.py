@@ -225,3 +225,18 @@ def test_amount_in_chinese_words(value, words):
     from server.finance.forms import chinese_amount
 
     assert chinese_amount(Decimal(value)) == words
+
+
+def test_workspace_describes_receipts_and_payments(client, net, books):
+    docs = {e["key"]: e for e in get(client, net, "/api/meta/documents", user="sz01.finance")["documents"]}
+    r = docs["finance_receipt"]
+    assert r["path"] == "/api/finance/receipts" and r["number_prefix"] == "SK" and r["family"] == "finance"
+    assert {a["name"] for a in r["actions"]} >= {"create", "edit", "delete", "post", "reverse"}
+    assert [f["name"] for f in r["fields"] if f.get("required")] == ["party_id", "account_id", "amount"]
+    assert next(f for f in r["fields"] if f["name"] == "on_account")["link"] == "/finance/allocate/finance_receipt/{id}"
+    assert [p["name"] for p in r["prints"]] == ["finance-receipt-voucher"]
+    assert {x["key"] for x in r["ledgers"]} == {"counterparty_entries", "cash_entries"}
+    assert docs["finance_payment"]["number_prefix"] == "FK"
+    # A clerk lists neither.
+    clerk = {e["key"] for e in get(client, net, "/api/meta/documents", user="sz01.clerk")["documents"]}
+    assert not clerk & {"finance_receipt", "finance_payment"}

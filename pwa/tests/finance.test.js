@@ -1,6 +1,6 @@
 // The finance screens' own decisions: links to routes, counterparty routes and queries, exact sums, ranges.
 import { describe, expect, test } from 'vitest'
-import { counterpartyQuery, counterpartyRoute, isoDay, linkRoute, monthStart, pick, rangeProblem, sumMoney } from '../src/pages/finance/finance.js'
+import { counterpartyQuery, counterpartyRoute, isoDay, linkRoute, monthStart, oldestFirst, pick, rangeProblem, settlementDirection, settlementPath, sumMoney } from '../src/pages/finance/finance.js'
 
 describe('finance', () => {
   test('a source document opens where a screen shows it', () => {
@@ -38,5 +38,20 @@ describe('finance', () => {
     expect(rangeProblem('2026-01-01', '')).toBe('')
     expect(pick({ 'zh-CN': '押金单', en: 'Deposit' }, 'en')).toBe('Deposit')
     expect(pick(null, 'en', 'x')).toBe('x')
+  })
+
+  test('a receipt or payment: its path and the balance it settles', () => {
+    expect(settlementPath('finance_receipt')).toBe('/api/finance/receipts')
+    expect(settlementPath('finance_payment')).toBe('/api/finance/payments')
+    expect(settlementDirection('finance_receipt')).toBe('receivable')
+    expect(settlementDirection('finance_payment')).toBe('payable')
+  })
+
+  test('oldest first spreads the money over open charges, skipping credits, to the cent', () => {
+    const items = [{ document_id: 'a', open: '100.10' }, { document_id: 'c', open: '-5.00' }, { document_id: 'b', open: '250.00' },
+      { document_id: 'd', open: '40.00' }]
+    expect(oldestFirst(items, '300.15')).toEqual({ a: '100.10', b: '200.05' })
+    expect(oldestFirst(items, '1000.00')).toEqual({ a: '100.10', b: '250.00', d: '40.00' })
+    expect(oldestFirst(items, '0.00')).toEqual({})
   })
 })

@@ -11,6 +11,26 @@ export const financeApi = {
   accounts: (query) => api.get('/api/finance/account-balances', query),
   account: (id) => api.get(`/api/money-accounts/${id}`),
   cashEntries: (query) => api.get('/api/finance/cash-entries', query),
+  openItems: (query) => api.get('/api/finance/open-items', query),
+  aging: (query) => api.get('/api/finance/aging', query),
+  statement: (query) => api.get('/api/finance/statement', query),
+  settlement: (type, id) => api.get(`${settlementPath(type)}/${id}`),
+  allocate: (type, id, body) => api.post(`${settlementPath(type)}/${id}/allocate`, body),
+  unallocate: (type, id, allocationId) => api.post(`${settlementPath(type)}/${id}/allocations/${allocationId}/undo`, {}),
+  reverse: (type, id, reason) => api.post(`${settlementPath(type)}/${id}/reverse`, { reason }),
+
+  /** The statement of account (对账单) printed on A4, as a PDF blob (fetched: it needs the bearer token). */
+  async statementPdf(query) {
+    const params = new URLSearchParams(Object.entries(query).filter(([, v]) => v !== undefined && v !== null && v !== ''))
+    let resp
+    try {
+      resp = await api.authFetch(`/api/finance/statement/print?${params}`)
+    } catch (e) {
+      throw networkError(e)
+    }
+    if (!resp.ok) throw await errorFromResponse(resp)
+    return resp.blob()
+  },
 
   /** A ledger detail as .xlsx ({blob, filename}); `ledger` is 'counterparty' or 'cash'. */
   async exportLedger(ledger, query) {
@@ -26,6 +46,37 @@ export const financeApi = {
     const filename = /filename="([^"]+)"/.exec(resp.headers.get('Content-Disposition') || '')?.[1] || 'ledger.xlsx'
     return { blob: await resp.blob(), filename }
   },
+}
+
+/** A receipt's or payment's REST path (server/finance/settlement_api.py). */
+export function settlementPath(type) {
+  return type === 'finance_payment' ? '/api/finance/payments' : '/api/finance/receipts'
+}
+
+/** The direction a receipt (receivable) or a payment (payable) settles. */
+export function settlementDirection(type) {
+  return type === 'finance_payment' ? 'payable' : 'receivable'
+}
+
+/** Aging buckets in the order a row shows them (server/finance/statement.py BUCKETS, then on account). */
+export const BUCKETS = ['current', 'd1_30', 'd31_60', 'd61_90', 'over_90', 'on_account']
+
+/**
+ * Oldest first, as the server allocates: the credit `left` spread over the open charges (open > 0,
+ * already in date order) — what "auto" would take of each, for the screen to show before asking.
+ */
+export function oldestFirst(items, left) {
+  const out = {}
+  let rest = Number(sumMoney([left]).replace('.', ''))
+  for (const item of items) {
+    if (rest <= 0) break
+    const open = Number(sumMoney([item.open]).replace('.', ''))
+    if (open <= 0) continue
+    const take = Math.min(open, rest)
+    out[item.document_id] = sumMoney([`${Math.trunc(take / 100)}.${String(take % 100).padStart(2, '0')}`])
+    rest -= take
+  }
+  return out
 }
 
 export const DIRECTIONS = ['receivable', 'payable']
