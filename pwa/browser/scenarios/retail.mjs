@@ -4,9 +4,10 @@
 // (REST: LS-… with the split, the change, the phone with the customer and its warranty card from
 // today) and the 80 mm receipt prints (a 200 PDF). The day is closed at /retail/cashup (counted cash
 // 10 short: the difference posted). The next day (the tablet's clock a day on) the accessory comes
-// back from /retail/sales, offline too, refunded to the accounts paid in the order paid (REST). No console error.
+// back from /retail/sales (found by the receipt's QR code), offline too, refunded to the accounts paid in the order paid (REST). No console error.
 import assert from 'node:assert/strict'
 import { BASE_URL, T, TABLET, apiAs, field, fontsReady, login, newContext, ok, shot, tid, withLuhn } from '../lib.mjs'
+import { retailToken } from '../../src/print/token.js'
 
 async function settle(page) {
   await page.waitForLoadState('networkidle', { timeout: 1500 }).catch(() => {})
@@ -164,6 +165,10 @@ export const scenarios = {
     await p2.locator(`${tid('sync-indicator')}[data-state="online"]`).waitFor({ timeout: 60_000 })
     await p2.locator(tid('menu-retailSales')).click()
     await p2.locator(tid(`retail-sale-${detail.number}`)).waitFor({ timeout: 60_000 })
+    // The receipt's QR code scanned into the search finds the sale.
+    await field(p2, 'retail-search').fill(retailToken(sale.id))
+    await p2.waitForFunction(() => document.querySelectorAll('[data-test="retail-sales"] .q-item').length === 1, null, { timeout: T })
+    await p2.locator(tid(`retail-sale-${detail.number}`)).waitFor({ timeout: T })
     await settle(p2)
     await online(p2, next.context, false)
     await p2.locator(tid(`retail-return-${detail.number}`)).click()

@@ -16,7 +16,7 @@ export default {
     stockWaitsChip: 'Stock to book', printReceipt: 'Print receipt', next: 'Next customer', unknown: 'No such item: {text}', twice: '{text} is on this sale already',
     scanImei: '{name} is sold by serial: scan its IMEI',
     problem: { price: 'The price must be an amount of at least 0', short: 'The payments do not cover the total', cashOnlyChange: 'Change is given in cash only: non-cash payments exceed the total', money: 'An amount above 0, at most two decimals', required: 'Choose the account', twice: 'Each account once', tooMany: 'More than can come back' },
-    search: 'Number, phone or IMEI', empty: 'No retail sales yet', unnumbered: 'Not numbered yet', rejected: 'Refused', returned: 'Returned {n} times',
+    search: 'Number, phone, IMEI or the receipt\'s QR code', empty: 'No retail sales yet', unnumbered: 'Not numbered yet', rejected: 'Refused', returned: 'Returned {n} times',
     return: 'Return', returnOf: 'Return: {number}', canReturn: '{n} can come back', reason: 'Reason', refund: 'Refund', saveReturn: 'Save return',
     day: 'Business day', expected: 'Expected', counted: 'Counted', difference: 'Difference', saveCashup: 'Save cash-up',
     expectedServer: 'Expected amounts from the server (the counter\'s sales less refunds of the day)', expectedLocal: 'Offline: expected amounts estimated from this device; the server\'s count decides',

@@ -16,7 +16,7 @@ export default {
     printReceipt: '打印小票', next: '下一位顾客', unknown: '没有这个商品：{text}', twice: '{text} 已在本单中',
     scanImei: '{name} 按串号销售：请扫描 IMEI',
     problem: { price: '单价须为不小于 0 的金额', short: '付款不足合计', cashOnlyChange: '只有现金可以找零：非现金付款超过了合计', money: '金额须大于 0，最多两位小数', required: '请选择收款账户', twice: '同一账户只能出现一次', tooMany: '退货数量超过可退数量' },
-    search: '单号、手机号或 IMEI', empty: '还没有零售单', unnumbered: '待编号', rejected: '被拒绝', returned: '已退货 {n} 次',
+    search: '单号、手机号、IMEI 或扫小票二维码', empty: '还没有零售单', unnumbered: '待编号', rejected: '被拒绝', returned: '已退货 {n} 次',
     return: '退货', returnOf: '退货：{number}', canReturn: '可退 {n}', reason: '退货原因', refund: '退款', saveReturn: '保存退货',
     day: '营业日', expected: '应有', counted: '实点', difference: '差额', saveCashup: '保存日结',
     expectedServer: '应有金额来自服务器（本柜台当日销售减退款）', expectedLocal: '离线：应有金额按本机记录估算，提交后以服务器为准',
