@@ -259,7 +259,11 @@ def test_scoped_by_organisation(client, net, ws):
                     headers=net.headers("gz01.manager"))
     assert r.status_code == 403 and "org_id" in r.json["errors"]
     # Headquarters may sell for a point (its manager holds sales.*).
-    assert order(client, net, ws, [("screen", 1)], user="hq", org_id=str(net.orgs["SZ01"].id))["org_id"] == str(net.orgs["SZ01"].id)
+    o = order(client, net, ws, [("screen", 1)], user="hq", org_id=str(net.orgs["SZ01"].id), tax_rate="0.06",
+              price_includes_tax=False, contact_name="", address="")
+    assert o["org_id"] == str(net.orgs["SZ01"].id) and o["lines"][0]["tax_rate"] == "0.0600"
+    # Tax on top of the price: 570.00 + 6 %.
+    assert (o["net_total"], o["tax_total"], o["gross_total"]) == ("570.00", "34.20", "604.20")
 
 
 # -- the property ------------------------------------------------------------------------------

@@ -113,19 +113,16 @@ def _order_entry(app: Flask, p: Principal) -> dict | None:
     header = [f("doc_date", create)]
     if p.sees_all:
         header.append(f("org_id", create, required=True))
-    header += [f("party_id", create, required=True), f("warehouse_id", create, required=True), f("tax_rate", create),
+    header += [f("party_id", create, required=True), f("warehouse_id", create, required=True), f("tax_rate", create, format="rate"),
                f("price_includes_tax", create, default=True), f("contact_name", create), f("contact_phone", create),
                f("address", create), f("note", create, type="text")]
-    # What the server computes and keeps, shown on the document, never entered.
-    header += [f(n, filled=True) for n in ("net_total", "tax_total", "gross_total", "credit_balance", "credit_limit",
-                                          "posted_at", "approved_at", "closed_at", "close_reason")]
     line_in = _schema_fields(create["lines"].inner.nested) if "lines" in create else {}
     line_out = _schema_fields(out["lines"].inner.nested)
     lines = [describe_field("item_id", line_in.get("item_id"), LABELS["item_id"], required=True, lookup=refs["item_id"]),
              describe_field("quantity", line_in.get("quantity"), LABELS["quantity"], required=True, total=True),
              describe_field("unit_price", line_in.get("unit_price"), LABELS["unit_price"]),
-             describe_field("discount_rate", line_in.get("discount_rate"), LABELS["discount_rate"]),
-             describe_field("tax_rate", line_in.get("tax_rate"), LABELS["tax_rate"])]
+             describe_field("discount_rate", line_in.get("discount_rate"), LABELS["discount_rate"], format="rate"),
+             describe_field("tax_rate", line_in.get("tax_rate"), LABELS["tax_rate"], format="rate")]
     lines += [describe_field(n, line_out.get(n), LABELS[n], filled=True, total=n in ("net", "tax", "gross"))
               for n in ("list_price", "net", "tax", "gross", "delivered_quantity", "returned_quantity")]
     columns = [f("number"), f("doc_date")] + ([f("org_id")] if p.sees_all else []) + [
@@ -145,6 +142,8 @@ def _order_entry(app: Flask, p: Principal) -> dict | None:
                  "search_label": LABELS["q"], "sort": None, "totals": _totals(routes["list"]), "export": None},
         "states": states, "auditable": False, "actions": actions, "links": [], "ledgers": [],
         "audit": _audit(app, p, SalesOrder.__tablename__), "prints": _prints(app, p, SalesOrder.DOC_TYPE, label),
+        # The order's audited steps beyond create and edit (operations: sales_order.<event>).
+        "audit_words": {name: t.label for name, t in sm.TRANSITIONS.items()},
     }
 
 
@@ -175,26 +174,22 @@ def _moved_entry(app: Flask, p: Principal, key: str) -> dict | None:
 
     order_link = {"link": "/workspace/sales_order/{order_id}"}
     if model is SalesDelivery:
-        header = [f("order_id", create, required=True), f("doc_date", create), f("carrier", create), f("waybill", create),
+        header = [f("order_id", create, required=True, **order_link), f("doc_date", create), f("carrier", create), f("waybill", create),
                   f("note", create, type="text")]
-        shown = [f("order_number", filled=True, **order_link), f("party_id", filled=True), f("warehouse_id", filled=True)]
         columns = [f("number"), f("doc_date"), f("order_number", **order_link), f("party_id"), f("gross_total"), f("cost_total"),
                    f("status", type="enum", choices=states)]
     else:
-        header = [f("delivery_id", create, required=True), f("doc_date", create), f("reason", create), f("note", create, type="text")]
-        shown = [f("delivery_number", filled=True, link="/workspace/sales_delivery/{delivery_id}"),
-                 f("order_number", filled=True, **order_link), f("party_id", filled=True), f("warehouse_id", filled=True)]
+        header = [f("delivery_id", create, required=True, link="/workspace/sales_delivery/{delivery_id}"), f("doc_date", create), f("reason", create), f("note", create, type="text")]
         columns = [f("number"), f("doc_date"), f("delivery_number", link="/workspace/sales_delivery/{delivery_id}"),
                    f("party_id"), f("gross_total"), f("cost_total"), f("status", type="enum", choices=states)]
-    header = header + shown + [f(n, filled=True) for n in ("net_total", "tax_total", "gross_total", "cost_total", "profit",
-                                                          "posted_at")]
     line_in = _schema_fields(create["lines"].inner.nested) if "lines" in create else {}
     line_out = _schema_fields(out["lines"].inner.nested)
     lines = [describe_field("item_id", line_in.get("item_id"), LABELS["item_id"], required=True, lookup=refs["item_id"]),
              describe_field("quantity", line_in.get("quantity"), LABELS["quantity"], required=True, total=True),
              describe_field("serials", line_in.get("serials"), LABELS["serials"],
                             serial={"attr": "serialized", "count": {"": "quantity"}}, link_each="/imei/{value}")]
-    lines += [describe_field(n, line_out.get(n), LABELS[n], filled=True, total=n in ("net", "tax", "gross", "cost", "profit"))
+    lines += [describe_field(n, line_out.get(n), LABELS[n], filled=True, total=n in ("net", "tax", "gross", "cost", "profit"),
+                             **({"format": "rate"} if n.endswith("_rate") else {"type": "decimal", "places": 2} if n == "profit" else {}))
               for n in ("unit_price", "discount_rate", "tax_rate", "net", "tax", "gross", "cost", "profit")]
     if model is SalesDelivery:
         lines.append(describe_field("returned_quantity", line_out.get("returned_quantity"), LABELS["returned_quantity"], filled=True))

@@ -1,7 +1,7 @@
 """Wholesale demo data for ``make run``: the dealers' credit limits and discounts, stock of a few
 accessories in headquarters' good warehouse (a purchase receipt), and one order to 广州天河数码城
-partly delivered, so the lists, the receivable and the profit show business. Through the
-operations, as a user would (the system acting)."""
+partly delivered, five cases of it returned, so the lists, the receivable and the profit show
+business. Through the operations, as a user would (the system acting)."""
 
 from __future__ import annotations
 
@@ -44,3 +44,6 @@ def load_wholesale_demo(session: Session) -> None:
                                              "lines": [{"item_id": items["HUAWEI-CHARGER"].id, "quantity": Decimal(30)},
                                                        {"item_id": items["HUAWEI-CASE"].id, "quantity": Decimal(40)}]})
     ops.post_delivery(session, delivery)
+    back = ops.create_return(session, {"delivery_id": delivery.id, "doc_date": today, "reason": "外壳划伤",
+                                       "lines": [{"item_id": items["HUAWEI-CASE"].id, "quantity": Decimal(5)}]})
+    ops.post_return(session, back)

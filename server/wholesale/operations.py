@@ -158,9 +158,9 @@ def create_order(session: Session, data: dict[str, Any]) -> SalesOrder:
     org_id = _org(session, data)
     party = _party(session, data.get("party_id"))
     _warehouse(session, data.get("warehouse_id"), org_id)
-    order = SalesOrder(org_id=org_id, party_id=party.id, warehouse_id=data["warehouse_id"], state=sm.DRAFT,
-                       tax_rate=DEFAULT_TAX_RATE, price_includes_tax=True,
-                       **{k: data[k] for k in HEADER if data.get(k) is not None})
+    header = {"tax_rate": DEFAULT_TAX_RATE, "price_includes_tax": True,
+              **{k: data[k] for k in HEADER if data.get(k) is not None}}
+    order = SalesOrder(org_id=org_id, party_id=party.id, warehouse_id=data["warehouse_id"], state=sm.DRAFT, **header)
     if order.doc_date is None:
         order.doc_date = _today(session)
     order.lines = _order_lines(session, order, party, data.get("lines") or [])
