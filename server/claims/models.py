@@ -50,7 +50,8 @@ class LabourClaim(DocumentMixin, Base):
     receipt_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("finance_receipt.id"))
     settle_note: Mapped[str] = mapped_column(String(300), default="")
     lines: Mapped[list["LabourClaimLine"]] = relationship(
-        cascade="all, delete-orphan", lazy="selectin", order_by="LabourClaimLine.sort_order")
+        cascade="all, delete-orphan", lazy="select", order_by="LabourClaimLine.sort_order",
+        passive_deletes=True)
 
     def write_ledgers(self, session) -> None:
         from .operations import write_submission_ledgers

@@ -60,7 +60,15 @@ def get_claim(session: Session, claim_id) -> LabourClaim:
 
 
 def facts_of(claim: LabourClaim) -> dict:
-    return {"lines": len(claim.lines), "unanswered": sum(1 for l in claim.lines if l.result is None)}
+    """What the machine's guards read, counted in the database (a claim may hold thousands of lines)."""
+    from sqlalchemy.orm import object_session
+
+    session = object_session(claim)
+    session.flush()
+    t = LabourClaimLine.__table__
+    lines, unanswered = session.execute(select(func.count(), func.count().filter(t.c.result.is_(None)))
+                                        .where(t.c.claim_id == claim.id)).one()
+    return {"lines": lines, "unanswered": unanswered}
 
 
 def _check(session: Session, claim: LabourClaim, event: str) -> str:
@@ -153,8 +161,11 @@ def _insert_lines(session: Session, claim: LabourClaim, rows: list[dict]) -> Non
         except IntegrityError:
             # Another claim took one of these orders between the query and the insert.
             raise Conflict("an order is on another claim already", {"order_id": ["already claimed"]}) from None
-    session.expire(claim, ["lines"])
-    _totals(claim)
+    if "lines" in claim.__dict__:
+        session.expire(claim, ["lines"])
+    # Totals from the rows just written (a 5,000-line build does not load them back as objects).
+    claim.line_count = (claim.line_count or 0) + len(rows)
+    claim.claimed_total = (claim.claimed_total or ZERO) + sum((r["amount"] for r in rows), ZERO)
 
 
 def _totals(claim: LabourClaim) -> None:
@@ -435,7 +446,10 @@ def claim_row(session: Session, claim: LabourClaim, with_lines: bool = True) -> 
     out.update(manufacturer_name=maker.name if maker else "", org_name=org.name if org else "",
                stage_label=machine.STAGES[claim.stage], actions=claim_actions(session, claim))
     if with_lines:
-        out["lines"] = [{c.key: getattr(l, c.key) for c in l.__table__.columns} for l in claim.lines]
+        # Plain rows, not objects: a claim may hold thousands of lines.
+        t = LabourClaimLine.__table__
+        out["lines"] = [dict(r) for r in session.execute(
+            select(t).where(t.c.claim_id == claim.id).order_by(t.c.sort_order)).mappings()]
     return out
 
 
