@@ -140,11 +140,32 @@ def _order_entry(app: Flask, p: Principal) -> dict | None:
         "kinds": [], "fields": header, "lines": {"item": "item_id", "fields": lines},
         "list": {"columns": columns, "filters": _filters(routes["list"], refs, states, p), "search": "q",
                  "search_label": LABELS["q"], "sort": None, "totals": _totals(routes["list"]), "export": None},
-        "states": states, "auditable": False, "actions": actions, "links": [], "ledgers": [],
+        "states": states, "auditable": False, "actions": actions, "links": [], "ledgers": _order_documents(app, p),
         "audit": _audit(app, p, SalesOrder.__tablename__), "prints": _prints(app, p, SalesOrder.DOC_TYPE, label),
         # The order's audited steps beyond create and edit (operations: sales_order.<event>).
         "audit_words": {name: t.label for name, t in sm.TRANSITIONS.items()},
     }
+
+
+def _order_documents(app: Flask, p: Principal) -> list[dict]:
+    """The deliveries and returns against an order, shown on its page as its ledgers are (their lists
+    filtered by ``order_id``)."""
+    out = []
+    for key, base, label in (("sales_deliveries", "/deliveries", L("发货单", "Deliveries")),
+                             ("sales_returns", "/returns", L("销售退货单", "Sales returns"))):
+        route = routes_of(app, "sales", {"list": ("GET", base)})[1].get("list")
+        if route is None or not route.allows(p):
+            continue
+        items = _schema_fields(route.answer).get("items")
+        f = _schema_fields(items.inner.nested) if items else {}
+        states = _choices(DOC_STATES, DOC_STATES)
+        out.append({"key": key, "label": label, "path": route.path, "param": "order_id",
+                    "columns": [describe_field("number", f.get("number"), LABELS["number"]),
+                                describe_field("doc_date", f.get("doc_date"), LABELS["doc_date"]),
+                                describe_field("status", f.get("status"), LABELS["status"], type="enum", choices=states),
+                                describe_field("gross_total", f.get("gross_total"), LABELS["gross_total"]),
+                                describe_field("cost_total", f.get("cost_total"), LABELS["cost_total"])]})
+    return out
 
 
 def _moved_entry(app: Flask, p: Principal, key: str) -> dict | None:

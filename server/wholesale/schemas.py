@@ -121,14 +121,17 @@ class SalesReverseIn(Schema):
     on = ma.fields.Date(load_default=None)
 
 
-class SalesTotals(Schema):
+class SalesOrderTotals(Schema):
     net_total = D()
     tax_total = D()
     gross_total = D()
+
+
+class SalesTotals(SalesOrderTotals):
     cost_total = D()
 
 
-SalesOrderPage = type("SalesOrderPage", (page_schema(SalesOrderOut, "SalesOrderPageBase"),), {"totals": ma.fields.Nested(SalesTotals)})
+SalesOrderPage = type("SalesOrderPage", (page_schema(SalesOrderOut, "SalesOrderPageBase"),), {"totals": ma.fields.Nested(SalesOrderTotals)})
 
 
 # -- deliveries and returns --------------------------------------------------------------
