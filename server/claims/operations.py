@@ -443,7 +443,8 @@ def claim_row(session: Session, claim: LabourClaim, with_lines: bool = True) -> 
     out = {c.key: getattr(claim, c.key) for c in claim.__table__.columns}
     maker = session.get(bd.Party, claim.manufacturer_id)
     org = session.get(Organisation, claim.org_id)
-    out.update(manufacturer_name=maker.name if maker else "", org_name=org.name if org else "",
+    out.update(status=claim.stage, lifecycle_status=claim.status,
+               manufacturer_name=maker.name if maker else "", org_name=org.name if org else "",
                stage_label=machine.STAGES[claim.stage], actions=claim_actions(session, claim))
     if with_lines:
         # Plain rows, not objects: a claim may hold thousands of lines.

@@ -16,6 +16,8 @@ class ClaimBuildIn(Schema):
     period_from = ma.fields.Date(required=True, metadata={"description": "Repairs settled from this date"})
     period_to = ma.fields.Date(required=True)
     note = Str(500)
+    # The workspace's form sends its (empty) line table: a claim's lines are built, never entered.
+    lines = ma.fields.List(ma.fields.Dict(), validate=ma.validate.Length(max=0))
 
 
 class ClaimArgs(PageArgs):
@@ -95,7 +97,8 @@ class ClaimOut(Schema):
     org_id = ma.fields.UUID()
     org_name = ma.fields.String()
     number = ma.fields.String(allow_none=True)
-    status = ma.fields.String()
+    status = ma.fields.String(metadata={"description": "The claim's stage (the state its actions name)"})
+    lifecycle_status = ma.fields.String(metadata={"description": "The ledger lifecycle: draft, posted at submission"})
     stage = ma.fields.String()
     stage_label = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.String())
     doc_date = ma.fields.Date()
