@@ -233,7 +233,7 @@ def test_workspace_describes_receipts_and_payments(client, net, books):
     assert r["path"] == "/api/finance/receipts" and r["number_prefix"] == "SK" and r["family"] == "finance"
     assert {a["name"] for a in r["actions"]} >= {"create", "edit", "delete", "post", "reverse"}
     assert [f["name"] for f in r["fields"] if f.get("required")] == ["party_id", "account_id", "amount"]
-    assert next(f for f in r["fields"] if f["name"] == "on_account")["link"] == "/finance/allocate/finance_receipt/{id}"
+    assert next(f for f in r["fields"] if f["name"] == "amount")["link"] == "/finance/allocate/finance_receipt/{id}"
     assert [p["name"] for p in r["prints"]] == ["finance-receipt-voucher"]
     assert {x["key"] for x in r["ledgers"]} == {"counterparty_entries", "cash_entries"}
     assert docs["finance_payment"]["number_prefix"] == "FK"

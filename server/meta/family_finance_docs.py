@@ -3,7 +3,7 @@ list, filters, form, detail, the lifecycle actions (post, 红冲), the money led
 the audit trail and the vouchers. Read from their routes (``server/finance/settlement_api.py``, the
 document shape of ``DOCUMENT_ROUTES``) and the print registry. Allocating money left on account
 against open items has a screen of its own (``/finance/allocate/<type>/<id>``, linked from the
-document's on-account field): the workspace has no line picker for it."""
+document's amount): the workspace has no line picker for it."""
 
 from __future__ import annotations
 
@@ -60,10 +60,10 @@ def _entry(app: Flask, p: Principal, doc_type: str) -> dict | None:
     if p.sees_all and "org_id" in create:
         fields.append(field("org_id", create, required=True))
     fields += [field("party_id", create, required=True), field("account_id", create, required=True),
-               field("amount", create, required=True), field("doc_date", create, required=False),
+               # The amount opens the allocation screen (what is allocated, what is left on account).
+               field("amount", create, required=True, link=allocate), field("doc_date", create, required=False),
                field("auto_allocate", create, required=False, default=True),
-               field("reference", create, required=False), field("note", create, required=False, type="text"),
-               field("allocated", out, filled=True), field("on_account", out, filled=True, link=allocate)]
+               field("reference", create, required=False), field("note", create, required=False, type="text")]
     columns = [field("number", out), field("doc_date", out)]
     if p.sees_all:
         columns.append(field("org_id", out))
