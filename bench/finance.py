@@ -63,8 +63,8 @@ def pct(values, p):
 
 
 def generate(party_ids, orgs, accounts, entries: int, rng: random.Random):
-    """Rows for the three COPYs: each party's invoices and receipts over the year, and the receipts
-    allocated oldest first (what posting them with auto-allocation writes)."""
+    """Rows for the three COPYs: each party's invoices and receipts over the year, the receipts
+    allocated oldest first when posted, and money left on account applied to later invoices."""
     per_party = entries // len(party_ids)
     receipts_n = per_party // 5  # each receipt writes two entries (receivable and cash)
     invoices_n = per_party - 2 * receipts_n
@@ -80,15 +80,31 @@ def generate(party_ids, orgs, accounts, entries: int, rng: random.Random):
         receipt_days = sorted(YEAR_START + dt.timedelta(days=rng.randrange(days)) for _ in range(receipts_n))
         # Receipts pay about 90 % of what was invoiced, in roughly equal parts.
         share = (total * Decimal("0.9") / receipts_n).quantize(Decimal("0.01"))
-        open_items = []  # [id, day, open]
+        open_items = []  # [id, day, open] of invoices
+        credits = []  # [receipt id, left, day] of receipts with money on account
         i = 0
+
+        def add_invoice(day, amount, number):
+            inv_id = uuid.uuid4()
+            cp.append((inv_id, org, amount, "wholesale_delivery", inv_id, number, day, now, "", "party", party, "receivable"))
+            left = amount
+            # Money on account is applied to the new invoice, oldest receipt first (the clerk's later
+            # allocation), so what stays open is what a dealer really still owes.
+            for credit in credits:
+                if left <= 0:
+                    break
+                take = min(credit[1], left)
+                credit[1] -= take
+                left -= take
+                alloc.append((uuid.uuid4(), org, "party", party, "receivable", "wholesale_delivery", inv_id, "finance_receipt",
+                              credit[0], take, day, "finance_receipt", credit[0], now))
+            credits[:] = [c for c in credits if c[1] > 0]
+            if left > 0:
+                open_items.append([inv_id, day, left])
+
         for r, rday in enumerate(receipt_days):
             while i < len(invoices) and invoices[i][0] <= rday:
-                day, amount = invoices[i]
-                inv_id = uuid.uuid4()
-                cp.append((inv_id, org, amount, "wholesale_delivery", inv_id, f"FH-{n}-{i}", day, now, "", "party", party,
-                           "receivable"))
-                open_items.append([inv_id, day, amount])
+                add_invoice(invoices[i][0], invoices[i][1], f"FH-{n}-{i}")
                 i += 1
             rid = uuid.uuid4()
             number = f"SK-{n}-{r}"
@@ -98,18 +114,17 @@ def generate(party_ids, orgs, accounts, entries: int, rng: random.Random):
             for item in open_items:
                 if left <= 0:
                     break
-                if item[2] <= 0:
-                    continue
                 take = min(item[2], left)
                 item[2] -= take
                 left -= take
                 alloc.append((uuid.uuid4(), org, "party", party, "receivable", "wholesale_delivery", item[0], "finance_receipt",
                               rid, take, rday, "finance_receipt", rid, now))
             open_items = [it for it in open_items if it[2] > 0]
+            if left > 0:
+                credits.append([rid, left, rday])
         for day, amount in invoices[i:]:
-            inv_id = uuid.uuid4()
-            cp.append((inv_id, org, amount, "wholesale_delivery", inv_id, f"FH-{n}-x", day, now, "", "party", party,
-                       "receivable"))
+            add_invoice(day, amount, f"FH-{n}-{i}")
+            i += 1
     return cp, cash, alloc
 
 
@@ -173,6 +188,9 @@ def run(url: str, parties: int, entries: int, statements: int, tmp: str) -> tupl
         conn.commit()
         counts = {t: conn.execute(text(f"SELECT count(*) FROM {t}")).scalar_one()
                   for t in ("counterparty_entry", "cash_entry", "finance_allocation", "party", "finance_open_item")}
+        # The open items add up to the ledger (the property the tests check, here over the whole load).
+        assert conn.execute(text("SELECT (SELECT sum(open_amount) FROM finance_open_item)"
+                                 " = (SELECT sum(amount) FROM counterparty_entry)")).scalar_one()
     print(f"[postgresql] {counts['party']:,} parties, {counts['counterparty_entry'] + counts['cash_entry']:,} money entries "
           f"({counts['counterparty_entry']:,} receivable, {counts['cash_entry']:,} cash), {counts['finance_allocation']:,} "
           f"allocations, {counts['finance_open_item']:,} items; generated in {t1 - t0:.1f}s, copied in {time.perf_counter() - t1:.1f}s", flush=True)

@@ -228,20 +228,23 @@ END""",
 
 def open_item_fill_sql(dialect: str) -> list[str]:
     """Statements that fill an empty ``finance_open_item`` from the rows already posted (the migration;
-    a bulk load with the triggers off)."""
+    a bulk load with the triggers off): one pass over each table."""
     nil = "'00000000-0000-0000-0000-000000000000'::uuid" if dialect == "postgresql" else "'" + "0" * 32 + "'"
     cp = f"COALESCE(party_id, counterparty_org_id, member_id, {nil})"
-    out = [f"""
+
+    def allocated(column: str) -> str:
+        return (f"(SELECT {column} AS document_id, counterparty_id, direction, SUM(amount) AS total FROM finance_allocation "
+                f"GROUP BY {column}, counterparty_id, direction)")
+
+    return [f"""
         INSERT INTO finance_open_item (document_id, counterparty_id, direction, org_id, counterparty_kind, document_type,
                                        document_number, doc_date, amount, open_amount)
-        SELECT document_id, {cp}, direction, org_id, counterparty_kind, document_type, MAX(document_number), MIN(doc_date),
-               SUM(amount), SUM(amount)
-        FROM counterparty_entry GROUP BY document_id, {cp}, direction, org_id, counterparty_kind, document_type"""]
-    for column, sign in (("charge_id", "-"), ("credit_id", "+")):
-        out.append(f"""
-            UPDATE finance_open_item SET open_amount = open_amount {sign} a.total
-            FROM (SELECT {column} AS document_id, counterparty_id, direction, SUM(amount) AS total FROM finance_allocation
-                  GROUP BY {column}, counterparty_id, direction) a
-            WHERE a.document_id = finance_open_item.document_id AND a.counterparty_id = finance_open_item.counterparty_id
-              AND a.direction = finance_open_item.direction""")
-    return out
+        SELECT i.document_id, i.cp, i.direction, i.org_id, i.counterparty_kind, i.document_type, i.number, i.day, i.amount,
+               i.amount - COALESCE(ch.total, 0) + COALESCE(cr.total, 0)
+        FROM (SELECT document_id, {cp} AS cp, direction, org_id, counterparty_kind, document_type,
+                     MAX(document_number) AS number, MIN(doc_date) AS day, SUM(amount) AS amount
+              FROM counterparty_entry GROUP BY document_id, {cp}, direction, org_id, counterparty_kind, document_type) i
+        LEFT JOIN {allocated("charge_id")} ch
+          ON ch.document_id = i.document_id AND ch.counterparty_id = i.cp AND ch.direction = i.direction
+        LEFT JOIN {allocated("credit_id")} cr
+          ON cr.document_id = i.document_id AND cr.counterparty_id = i.cp AND cr.direction = i.direction"""]
