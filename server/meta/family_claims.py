@@ -27,9 +27,9 @@ LABELS: dict[str, dict] = {
     "parts_amount": L("备件费", "Parts"), "amount": L("申报金额", "Claimed"), "result": L("厂家回复", "Answer"),
     "accepted_amount": L("核定金额", "Accepted"), "reason": L("原因", "Reason"), "q": L("单号", "Number"),
     "receipt_id": L("厂家收款单", "Manufacturer's receipt"), "settle_note": L("结算备注", "Settlement note"),
-    "doc_date_e": L("日期", "Date"), "document_number": L("单号", "Number"), "direction": L("方向", "Direction"),
-    "memo": L("摘要", "Memo"),
 }
+LEDGER_LABELS = {"doc_date": L("日期", "Date"), "document_number": L("单号", "Number"), "direction": L("方向", "Direction"),
+                 "amount": L("金额", "Amount"), "memo": L("摘要", "Memo")}
 RESULTS = {"accepted": L("通过", "Accepted"), "cut": L("核减", "Cut"), "rejected": L("拒绝", "Rejected")}
 
 
@@ -101,7 +101,7 @@ def _entry(app: Flask, p: Principal) -> dict | None:
         mf = _schema_fields(_schema_fields(entries.answer)["items"].inner.nested)
         ledgers.append({"key": "counterparty_entries", "label": L("往来分录", "Receivable/payable entries"),
                         "path": entries.path, "param": "document_id",
-                        "columns": [describe_field(n, mf.get(n), LABELS.get(n) or LABELS["doc_date_e"])
+                        "columns": [describe_field(n, mf.get(n), LEDGER_LABELS[n])
                                     for n in ("doc_date", "document_number", "direction", "amount", "memo")]})
     label = L("劳务费申报单", "Labour-fee claims")
     return {
@@ -111,8 +111,10 @@ def _entry(app: Flask, p: Principal) -> dict | None:
             f(n, line_out, filled=True, **({"total": True} if n in ("labour_fee", "parts_amount", "amount", "accepted_amount")
                                            else {"type": "enum", "choices": _choices(RESULTS, RESULTS)} if n == "result"
                                            else {}))
-            for n in ("order_number", "imei", "model_name", "fault", "methods", "taken_in", "completed", "labour_fee",
-                      "parts_amount", "amount", "result", "accepted_amount", "reason")]},
+            # The fault, methods and taken-in date are on the print form and the export; the screen keeps
+            # to what the answer needs.
+            for n in ("order_number", "imei", "model_name", "completed", "labour_fee", "parts_amount", "amount", "result",
+                      "accepted_amount", "reason")]},
         "list": {"columns": columns, "filters": filters, "search": "q", "search_label": LABELS["q"], "sort": None,
                  "totals": [f("claimed_total", out), f("accepted_total", out)], "export": None},
         "states": stages, "auditable": False, "actions": actions, "links": [], "ledgers": ledgers,

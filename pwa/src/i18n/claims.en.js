@@ -8,20 +8,15 @@ export default {
     claims_settle: 'Settle an answered claim, recording the manufacturer\'s payment',
   },
   menu: {
-    claimBuild: 'Build a labour-fee claim', claimAnswer: 'Import a claim answer',
-    desc: { claimBuild: 'Pick a manufacturer and period: every claimable in-warranty repair', claimAnswer: 'Import the manufacturer\'s Excel answer, or enter accepted, cut, rejected line by line' },
+    claimAnswer: 'Import a claim answer',
+    desc: { claimAnswer: 'Import the manufacturer\'s Excel answer, or enter accepted, cut, rejected line by line' },
   },
   claims: {
-    build: {
-      title: 'Build a labour-fee claim', subtitle: 'Completed in-warranty repairs, per manufacturer and period, one line per order',
-      manufacturer: 'Manufacturer', org: 'Organisation', from: 'From', to: 'To', submit: 'Build the draft',
-      done: 'Draft built: {n} lines, ¥{total}', open: 'Open the claim',
-    },
     answer: {
       title: 'Manufacturer\'s answer', subtitle: 'Import the manufacturer\'s Excel (matched by line id or IMEI + order number), or answer line by line',
       claim: 'Claim', pick: 'Pick a submitted claim', file: 'Answer file (.xlsx)', upload: 'Import', export: 'Export the claim (Excel)',
       imported: 'Imported: {n} lines answered', bad: 'The file has errors; nothing was changed:', row: 'Row {row} {col}: {msg}',
-      accepted: 'Accepted', cut: 'Cut', rejected: 'Rejected', amount: 'Accepted amount', reason: 'Reason', save: 'Save the line',
+      accepted: 'Accepted', cut: 'Cut', rejected: 'Rejected', amount: 'Accepted amount', reason: 'Reason', print: 'Print the claim', save: 'Save the line',
       none: 'No claim is waiting for an answer', answered: '{n}/{total} lines answered',
       col: { order_number: 'Repair order', imei: 'IMEI', model_name: 'Model', amount: 'Claimed', result: 'Answer' },
     },

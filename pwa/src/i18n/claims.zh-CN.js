@@ -8,19 +8,15 @@ export default {
     claims_settle: '结算已回复的申报单，登记厂家付款',
   },
   menu: {
-    claimBuild: '生成劳务费申报单', claimAnswer: '导入厂家回复',
-    desc: { claimBuild: '选择厂家和期间，列出所有可申报的保内维修', claimAnswer: '导入厂家回复的 Excel，或逐行录入通过、核减、拒绝' },
+    claimAnswer: '导入厂家回复',
+    desc: { claimAnswer: '导入厂家回复的 Excel，或逐行录入通过、核减、拒绝' },
   },
   claims: {
-    build: {
-      title: '生成劳务费申报单', subtitle: '已完成的保内维修，按厂家和期间，一单一行', manufacturer: '厂家', org: '机构',
-      from: '起始日期', to: '截止日期', submit: '生成草稿', done: '已生成草稿：{n} 行，合计 ¥{total}', open: '打开申报单',
-    },
     answer: {
       title: '厂家回复', subtitle: '导入厂家回复的 Excel（按行ID或IMEI+维修单号对应），或逐行录入', claim: '申报单',
       pick: '选择已申报的申报单', file: '回复文件（.xlsx）', upload: '导入', export: '导出申报 Excel', imported: '已导入：{n} 行已回复',
       bad: '文件有错误，未做任何更改：', row: '第 {row} 行 {col}：{msg}', accepted: '通过', cut: '核减', rejected: '拒绝',
-      amount: '核定金额', reason: '原因', save: '保存本行', none: '没有待回复的申报单', answered: '{n}/{total} 行已回复',
+      amount: '核定金额', reason: '原因', print: '打印申报单', save: '保存本行', none: '没有待回复的申报单', answered: '{n}/{total} 行已回复',
       col: { order_number: '维修单号', imei: 'IMEI', model_name: '机型', amount: '申报金额', result: '结果' },
     },
   },
