@@ -161,11 +161,6 @@ def test_the_claim_cycle(client, net, cw):
     assert [l["result"] for l in claim["lines"][10:16]] == ["rejected"] * 5 + ["accepted"]
     call(client, net, "post", f"/{claim['id']}/answers", "sz01.finance", 409,
          answers=[{"line_id": lines[20]["id"], "result": "accepted"}])
-    pdf = client.get(f"/api/print/labour-claim/{claim['id']}?format=pdf&paper=a4", headers=net.headers("sz01.finance"))
-    assert pdf.status_code == 200 and pdf.data[:4] == b"%PDF"
-    out = Path(os.environ.get("PRINT_ARTIFACTS", "test-artifacts/print"))
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "labour_claim_answered.pdf").write_bytes(pdf.data)
 
     # The rejected lines, fixed, are claimed again — only they.
     second = call(client, net, "post", "", "sz01.finance", 201, manufacturer_id=maker, **period)
@@ -240,3 +235,11 @@ def test_refusals_scoping_and_permissions(client, net, cw):
     rows[1][3:] = ["通过", None, None]
     claim = upload(client, net, sz["id"], workbook_bytes(rows[:2]))
     assert claim["lines"][0]["result"] == "accepted" and claim["stage"] == "submitted"
+    # The print form (A4; one line answered, the rest open); another point's claim does not print.
+    pdf = client.get(f"/api/print/labour-claim/{sz['id']}?format=pdf&paper=a4", headers=net.headers("sz01.finance"))
+    assert pdf.status_code == 200 and pdf.data[:4] == b"%PDF"
+    out = Path(os.environ.get("PRINT_ARTIFACTS", "test-artifacts/print"))
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "labour_claim_submitted.pdf").write_bytes(pdf.data)
+    assert client.get(f"/api/print/labour-claim/{sz['id']}?format=pdf&paper=a4",
+                      headers=net.headers("gz01.manager")).status_code == 404
