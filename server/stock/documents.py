@@ -206,7 +206,11 @@ def _incoming_cost(n: int, line, item: Item) -> Decimal:
 
 
 def _post(session: Session, doc: StockDocument, specs: list[MoveSpec]):
-    return post_moves(session, specs, org_id=doc.org_id, doc_type=doc.doc_type, doc_id=doc.id, doc_date=doc.doc_date)
+    posted = post_moves(session, specs, org_id=doc.org_id, doc_type=doc.doc_type, doc_id=doc.id, doc_date=doc.doc_date)
+    # Kept on the (transient) document for a caller that prices from what the moves took out (a
+    # repair part's cost): in a posting batch the move rows are written later, so they cannot be queried.
+    doc.posted_moves = [*getattr(doc, "posted_moves", ()), *posted]
+    return posted
 
 
 # -- planning per type ---------------------------------------------------------
