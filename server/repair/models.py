@@ -194,6 +194,9 @@ class RepairPart(IdMixin, OrgShared, Base):
     quantity: Mapped[Decimal] = mapped_column(Qty)
     unit_price: Mapped[Decimal] = mapped_column(Money())
     amount: Mapped[Decimal] = mapped_column(Money())
+    # What the use document's moves took out of stock (the moving average at fitting): the line's
+    # cost for the profit summary (docs/repair.md, "Parts: revenue and cost").
+    cost: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0"))
     engineer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("engineer.id"))
     used_document_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("stock_document.id"))
     return_document_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("stock_document.id"))

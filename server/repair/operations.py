@@ -695,7 +695,9 @@ def record_part(session: Session, order: RepairOrder, data: dict) -> RepairPart:
                                   defective_serials=list(data.get("defective_serials") or []), on=_today(session))
     part = RepairPart(org_id=order.org_id, shared_org_id=order.shared_org_id, order_id=order.id, item_id=item.id,
                       quantity=qty, unit_price=item.repair_price,
-                      amount=(item.repair_price * qty).quantize(Decimal("0.01")), engineer_id=order.engineer_id,
+                      amount=(item.repair_price * qty).quantize(Decimal("0.01")),
+                      # From what posting returned (a posting batch has not written the moves yet).
+                      cost=sum((m.value for m in used.posted_moves), Decimal("0")), engineer_id=order.engineer_id,
                       used_document_id=used.id, return_document_id=back.id, serials=list(data.get("serials") or []),
                       defective_serials=list(data.get("defective_serials") or []),
                       created_by_id=get_principal(session).user_id)

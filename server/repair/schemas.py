@@ -287,12 +287,21 @@ class PartOut(Schema):
     quantity = ma.fields.Decimal(as_string=True)
     unit_price = Money()
     amount = Money()
+    cost = Money()  # what it left stock at; only for those who see money (below)
     engineer_id = ma.fields.UUID()
     used_document_id = ma.fields.UUID()
     return_document_id = ma.fields.UUID()
     serials = ma.fields.List(ma.fields.String())
     defective_serials = ma.fields.List(ma.fields.String())
     created_at = ma.fields.DateTime()
+
+    @ma.post_dump
+    def _cost_for_money_viewers(self, data, **kw):
+        from ..http import principal
+        p = principal()
+        if not (p.can("finance.view") or p.can("report.view")):
+            data.pop("cost", None)
+        return data
 
 
 class PaymentOut(Schema):
