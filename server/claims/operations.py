@@ -157,7 +157,8 @@ def _insert_lines(session: Session, claim: LabourClaim, rows: list[dict]) -> Non
     if rows:
         try:
             with session.begin_nested():
-                session.execute(insert(LabourClaimLine), rows)
+                # The table, not the ORM entity: a plain executemany (no RETURNING, no per-row objects).
+                session.execute(insert(LabourClaimLine.__table__), rows)
         except IntegrityError:
             # Another claim took one of these orders between the query and the insert.
             raise Conflict("an order is on another claim already", {"order_id": ["already claimed"]}) from None
