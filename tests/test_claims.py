@@ -176,6 +176,17 @@ def test_the_claim_cycle(client, net, cw):
     assert settled["stage"] == "settled" and settled["actions"] == []
     call(client, net, "post", f"/{claim['id']}/settle", "sz01.finance", 422, receipt_id=str(cw.ids["maker"]))
     assert receivable(cw) == Decimal("18690.00")
+    # The first claim is settled with the manufacturer's payment: its posted receipt (收款单) of the accepted
+    # amount took the money off the receivable; the claim records it, and a receipt settles one claim.
+    h = net.headers("sz01.finance")
+    r = client.post("/api/finance/receipts", headers=h, json={"party_id": str(cw.ids["maker"]), "amount": claim["accepted_total"],
+                                                              "account_id": str(cw.ids["SZ01.CASH"])})
+    assert r.status_code == 201, r.json
+    assert client.post(f"/api/finance/receipts/{r.json['id']}/post", headers=h).status_code == 200
+    assert receivable(cw) == Decimal("250.00")  # the re-claimed lines, still open
+    settled = call(client, net, "post", f"/{claim['id']}/settle", "sz01.finance", receipt_id=r.json["id"])
+    assert settled["stage"] == "settled" and settled["receipt_id"] == r.json["id"]
+    assert receivable(cw) == Decimal("250.00")
     # No order is on two live lines.
     with cw.open() as s:
         live = s.execute(select(LabourClaimLine.order_id, func.count()).where(LabourClaimLine.live.is_(True))
