@@ -210,7 +210,7 @@ def discrepancy_report(session, document_id, ctx) -> TransferDiscrepancyReport:
             rules.append(w[l.loss_rule])
         if l.damaged:
             rules.append(w[l.damage_to])
-        serials = " ".join([*(f"{s}✕" for s in l.damaged_serials or []), *(f"{s}+" for s in l.surplus_serials or [])])
+        serials = " ".join([*(f"{s}×" for s in l.damaged_serials or []), *(f"{s}+" for s in l.surplus_serials or [])])
         lines.append(DiscrepancyLine(seq=n + 1, code=items[l.item_id].code, name=items[l.item_id].name, sent=l.sent,
                                      received=l.received, damaged=l.damaged, shortfall=l.shortfall, surplus=l.surplus,
                                      rule=" · ".join(rules), value=l.shortfall_value + l.damaged_value + l.surplus_value,
