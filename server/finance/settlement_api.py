@@ -205,6 +205,9 @@ def _balance(args) -> st.Balance:
     org_id = args.get("org_id") or p.org_id
     if org_id is None:
         raise InvalidInput("org_id", "required")
+    # Another organisation's books read as empty (the ledger's scoping); one that does not exist is an error.
+    if db_session().get(Organisation, org_id) is None:
+        raise InvalidInput("org_id", "no such organisation")
     return st.Balance(org_id, Counterparty(args["counterparty_kind"], args["counterparty_id"]), args["direction"])
 
 

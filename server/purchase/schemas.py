@@ -176,7 +176,7 @@ class PurchaseReturnUpdateIn(Schema):
 class PurchasePostedLineOut(Schema):
     id = ma.fields.UUID()
     order_line_id = ma.fields.UUID()
-    receipt_line_id = ma.fields.UUID(dump_default=None)
+    receipt_line_id = ma.fields.UUID(dump_default=None, allow_none=True)
     item_id = ma.fields.UUID()
     quantity = ma.fields.Decimal(as_string=True)
     serials = ma.fields.List(ma.fields.String())
@@ -193,7 +193,7 @@ class PurchasePostedOut(Schema):
     org_id = ma.fields.UUID()
     order_id = ma.fields.UUID()
     order_number = ma.fields.Method("_order_number")
-    receipt_id = ma.fields.UUID(dump_default=None)
+    receipt_id = ma.fields.UUID(dump_default=None, allow_none=True)
     party_id = ma.fields.UUID()
     warehouse_id = ma.fields.UUID()
     doc_date = ma.fields.Date()
