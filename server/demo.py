@@ -77,4 +77,9 @@ def load_demo(session: Session, settings: Settings) -> bool:
     from .purchase.demo import load_purchase_demo
 
     load_purchase_demo(session)
+    from .claims.demo import load_claims_demo
+    from .transfer.demo import load_transfer_demo
+
+    load_transfer_demo(session)
+    load_claims_demo(session)
     return True

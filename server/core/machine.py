@@ -50,3 +50,9 @@ def allowed_events(transitions: Mapping[str, Any], guards: Mapping[str, Any], st
             continue
         out.append(name)
     return out
+
+
+def acting_permissions(principal) -> frozenset[str] | None:
+    """The permissions a machine checks a step against: the user's, or none to check for the system
+    itself (the demo loader, the command line), which may take any step."""
+    return None if principal.kind == "system" else principal.permissions

@@ -28,6 +28,7 @@ from ..finance.rules import Counterparty, CounterpartyLine, Source
 from ..org.models import Organisation
 from ..stock.ledger import MoveSpec, location_for, moves_of, post_moves, reversal_specs, serial_rule
 from ..stock.models import Shortage, StockLocation
+from ..core.machine import acting_permissions
 from . import machine
 from .models import REQUEST_PREFIX, TransferOrder, TransferOrderLine, TransferReceipt, TransferReceiptLine, TransferRequest, TransferRequestLine
 
@@ -130,7 +131,7 @@ def get_request(session: Session, request_id) -> TransferRequest:
 
 
 def _check_request_event(session: Session, req: TransferRequest, event: str) -> str:
-    return machine.check_request(req.state, event, get_principal(session).permissions)
+    return machine.check_request(req.state, event, acting_permissions(get_principal(session)))
 
 
 def _request_lines(session: Session, req: TransferRequest, data: dict) -> list[TransferRequestLine]:
@@ -355,7 +356,7 @@ def create_order(session: Session, data: dict, request: TransferRequest | None =
 
 
 def update_order(session: Session, order: TransferOrder, data: dict) -> TransferOrder:
-    machine.check_order(order.stage, "edit", get_principal(session).permissions)
+    machine.check_order(order.stage, "edit", acting_permissions(get_principal(session)))
     before = order.snapshot()
     _order_header(session, data, order)
     if "lines" in data:
@@ -367,14 +368,14 @@ def update_order(session: Session, order: TransferOrder, data: dict) -> Transfer
 
 
 def delete_order(session: Session, order: TransferOrder) -> None:
-    machine.check_order(order.stage, "edit", get_principal(session).permissions)
+    machine.check_order(order.stage, "edit", acting_permissions(get_principal(session)))
     core.delete_draft(session, order)
 
 
 def issue_order(session: Session, order: TransferOrder) -> TransferOrder:
     """draft → in transit: numbered (DB), the goods out of the sender's warehouse into its in-transit
     location for the receiver, at the sender's moving average. Writes: stock ledger, audit_log."""
-    machine.check_order(order.stage, "issue", get_principal(session).permissions)
+    machine.check_order(order.stage, "issue", acting_permissions(get_principal(session)))
     core.post_document(session, order)
     order.stage = "in_transit"
     session.flush()
@@ -384,7 +385,7 @@ def issue_order(session: Session, order: TransferOrder) -> TransferOrder:
 def reverse_order(session: Session, order: TransferOrder, reason: str) -> TransferOrder:
     """An issued order not received yet, reversed (红冲): a linked DB document moves the goods back from
     transit into the sender's warehouse at exactly the value they left with."""
-    machine.check_order(order.stage, "reverse", get_principal(session).permissions)
+    machine.check_order(order.stage, "reverse", acting_permissions(get_principal(session)))
     reversal = core.reverse_document(session, order, reason)
     order.stage = "cancelled"
     session.flush()
@@ -445,7 +446,7 @@ def receive_order(session: Session, order: TransferOrder, data: dict) -> Transfe
     difference settled by its rule; lines not given arrived as sent. Everything leaves transit.
     Writes: transfer_receipt(+lines), stock ledger, money ledger (claims, settlement), audit_log."""
     p = get_principal(session)
-    machine.check_order(order.stage, "receive", p.permissions)
+    machine.check_order(order.stage, "receive", acting_permissions(p))
     if not p.may_write_org(order.to_org_id):
         raise Forbidden("only the receiving organisation receives a transfer", {"org_id": ["not the receiver"]})
     wh = _warehouse(session, data.get("warehouse_id") or order.to_warehouse_id, "warehouse_id", org_id=order.to_org_id,
