@@ -40,6 +40,5 @@ CATALOGUE: dict[str, str] = {
     "no line of this claim has this IMEI and order number": "本申报单没有该 IMEI 和维修单号的明细",
     "the claim has no lines": "申报单没有明细",
     "some lines are not answered yet": "还有明细未回复",
-    "no such repair order": "没有这张维修单",
     "required": "必填",
 }

@@ -7,7 +7,6 @@ from . import statemachine as _sm
 CATALOGUE: dict[str, str] = {
     "no such active party": "没有这个启用的往来单位",
     "must be a supplier or manufacturer": "必须是供应商或厂家",
-    "no such warehouse in the document's organisation": "单据所属机构没有这个仓库",
     "the warehouse is deactivated": "仓库已停用",
     "at least one line is required": "至少需要一行",
     "at most {n} lines": "最多 {n} 行",

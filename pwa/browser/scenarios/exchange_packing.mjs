@@ -129,7 +129,8 @@ export const scenarios = {
     const xLine = page.locator(tid(`ws-line-${xCode}`))
     await xLine.locator(tid('ws-line-exchange')).waitFor({ timeout: T })
     assert.equal((await xLine.locator(tid('ws-line-number')).innerText()).trim(), number)
-    await page.locator(tid('ws-waiting-none')).waitFor({ timeout: T })
+    // Packed, it leaves the waiting list (other scenarios on the same server may leave units of their own there).
+    await page.locator(tid(`ws-waiting-${xCode}`)).waitFor({ state: 'detached', timeout: T })
     await scan(page, OLD)
     await page.getByText('这台机器已在本箱第 2 行').waitFor({ timeout: T })
     await settle(page)
