@@ -112,12 +112,14 @@ export const scenarios = {
     await page.locator(tid('admin-role-clerk')).click()
     await page.locator(tid('admin-user-save')).click()
     const pwBox = page.locator('.q-field', { has: field(page, 'admin-user-password') })
-    await pwBox.locator('.q-field__messages').filter({ hasText: /[\u4e00-\u9fff]/ }).waitFor({ timeout: T })
+    // a leaving (empty) message box can sit beside the new one while Quasar's transition runs
+    const pwMessage = pwBox.locator('.q-field__messages').filter({ hasText: /[\u4e00-\u9fff]/ })
+    await pwMessage.waitFor({ timeout: T })
     assert.match(page.url(), /\/admin\/users\/new$/)
     assert.equal((await admin('GET', `/api/users?q=${username}`)).items.length, 0, 'a refused user is not created')
     await settle(page)
     await shot(page, 'admin-02-user-new-refused-zh-tablet')
-    ok(`a too-short password is refused at its field, in Chinese: ${(await pwBox.locator('.q-field__messages').innerText()).trim()}`)
+    ok(`a too-short password is refused at its field, in Chinese: ${(await pwMessage.innerText()).trim()}`)
 
     await field(page, 'admin-user-password').fill('Counter-2026')
     await page.locator(tid('admin-user-save')).click()
