@@ -19,13 +19,14 @@ import uuid
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import exists, func, insert, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
 from ..auth.principal import get_principal
 from ..basedata import models as bd
 from ..basedata.operations import today_in
+from ..bulk import BulkInsert
 from ..core import operations as core
 from ..db import utcnow
 from ..errors import Conflict, InvalidInput, NotFound
@@ -153,12 +154,16 @@ def _maybe_uuid(value):
         return None
 
 
+_LINES = BulkInsert(LabourClaimLine.__table__)
+
+
 def _insert_lines(session: Session, claim: LabourClaim, rows: list[dict]) -> None:
     if rows:
         try:
             with session.begin_nested():
-                # The table, not the ORM entity: a plain executemany (no RETURNING, no per-row objects).
-                session.execute(insert(LabourClaimLine.__table__), rows)
+                # The table, not the ORM entity, as one array per column (server.bulk): a 5,000-line claim
+                # sent as multi-row VALUES cost psycopg more to parse than PostgreSQL to insert.
+                _LINES.execute(session.connection(), rows)
         except IntegrityError:
             # Another claim took one of these orders between the query and the insert.
             raise Conflict("an order is on another claim already", {"order_id": ["already claimed"]}) from None
