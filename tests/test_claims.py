@@ -254,3 +254,23 @@ def test_refusals_scoping_and_permissions(client, net, cw):
     (out / "labour_claim_submitted.pdf").write_bytes(pdf.data)
     assert client.get(f"/api/print/labour-claim/{sz['id']}?format=pdf&paper=a4",
                       headers=net.headers("gz01.manager")).status_code == 404
+
+
+@pytest.mark.parametrize("cw", [3], indirect=True)
+def test_the_system_may_take_any_step_a_user_needs_a_permission_for(client, net, cw):
+    """The machine checks a user's permissions; the system (demo loader, command line) holds none and
+    may take any step (core.machine.acting_permissions, as transfer and wholesale)."""
+    from server.claims import operations as ops
+
+    maker = str(cw.ids["maker"])
+    claim = call(client, net, "post", "", "sz01.finance", 201, manufacturer_id=maker,
+                 period_from="2020-01-01", period_to="2099-12-31")
+    call(client, net, "post", f"/{claim['id']}/submit", "sz01.clerk", 403)
+    s = net.session()
+    try:
+        with unit_of_work(s):
+            done = ops.submit_claim(s, ops.get_claim(s, claim["id"]))
+        assert done.stage == "submitted" and done.number.startswith("LW-SZ01-")
+    finally:
+        s.close()
+    assert call(client, net, "get", f"/{claim['id']}", "sz01.finance")["stage"] == "submitted"

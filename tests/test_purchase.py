@@ -233,6 +233,42 @@ def test_permissions_and_scoping(client, world):
     assert {"purchase_order.create", "purchase_order.approve", "purchase_order.receive"} <= actions
 
 
+def _sum_of_rows(page) -> Decimal:
+    return sum((Decimal(r["gross_total"]) for r in page["items"]), Decimal(0))
+
+
+def test_the_total_of_a_filtered_list_is_the_sum_of_its_rows(client, world):
+    """The list's total is summed over the filtered rows only (not every row of the table once per
+    filtered row, as a sum selected from the table beside the filtered subquery would be)."""
+    a = _approved(client, world)
+    _order(client, world, lines=[{"item_id": str(world.ids["screen"]), "quantity": "3", "unit_price": "100.00"}])
+    _order(client, world, lines=[{"item_id": str(world.ids["screen"]), "quantity": "1", "unit_price": "50.00"}])
+    for args, count in (("", 3), ("?status=draft", 2), ("?status=approved", 1), ("?q=nothing-like-it", 0)):
+        page = client.get(f"/api/purchase/orders{args}", headers=_h(world)).get_json()
+        assert page["total"] == count and len(page["items"]) == count
+        assert Decimal(page["totals"]["gross_total"]) == _sum_of_rows(page), args
+    assert Decimal(client.get("/api/purchase/orders?status=draft", headers=_h(world)).get_json()["totals"]["gross_total"]) == Decimal("350.00")
+    # A page of one row still totals the whole filtered list.
+    page = client.get("/api/purchase/orders?status=draft&page_size=1", headers=_h(world)).get_json()
+    assert len(page["items"]) == 1 and Decimal(page["totals"]["gross_total"]) == Decimal("350.00")
+    # Another point's list is empty and totals nothing; headquarters totals what it sees.
+    assert client.get("/api/purchase/orders", headers=_h(world, "gz01.manager")).get_json()["totals"]["gross_total"] in ("0", "0.00")
+    hq = client.get("/api/purchase/orders", headers=_h(world, "hq")).get_json()
+    assert Decimal(hq["totals"]["gross_total"]) == _sum_of_rows(hq) == Decimal("10520.00")
+
+    scr = str(world.ids["screen"])
+    _receive(client, world, a["id"], [{"item_id": scr, "quantity": "2"}])
+    _receive(client, world, a["id"], [{"item_id": scr, "quantity": "3"}])
+    b = _approved(client, world)
+    _receive(client, world, b["id"], [{"item_id": scr, "quantity": "1"}])
+    for args, count in (("", 3), (f"?order_id={a['id']}", 2), (f"?order_id={b['id']}", 1)):
+        page = client.get(f"/api/purchase/receipts{args}", headers=_h(world)).get_json()
+        assert page["total"] == count
+        assert Decimal(page["totals"]["gross_total"]) == _sum_of_rows(page), args
+    assert Decimal(client.get(f"/api/purchase/receipts?order_id={a['id']}", headers=_h(world)).get_json()[
+        "totals"]["gross_total"]) == Decimal("565.00")
+
+
 # -- property: any sequence keeps the ledgers rebuildable and the payable equal to its documents --
 
 STEP = st.tuples(st.sampled_from(["order", "receive", "return", "reverse_receipt", "reverse_return", "close"]),

@@ -272,6 +272,41 @@ def test_the_workspace_describes_requests_orders_and_receipts(client, net, tw):
     assert client.post(submit["path"].replace("{id}", made["id"]), headers=net.headers("sz01.manager")).status_code == 200
     approve = next(a for a in req["actions"] if a["name"] == "approve")
     assert {f["name"] for f in approve["input"]} >= {"from_warehouse_id", "issue"}
+    # Headquarters approves on the PWA's own screen (lines, quantities, serials), a route the PWA has.
+    assert approve["page"] == "/transfer/approve/{id}"
+    assert "path: 'transfer/approve/:id'" in (Path(__file__).resolve().parent.parent / "pwa/src/router/transfer.js").read_text()
     r = client.post(approve["path"].replace("{id}", made["id"]), json={"from_warehouse_id": str(tw.ids["HQ.GOOD"]), "issue": True},
                     headers=net.headers("hq"))
     assert r.status_code == 200 and r.json["status"] == "posted" and r.json["actions"] == ["reverse"]
+
+
+def test_an_approval_refused_names_the_approvers_line_and_changes_nothing(app, client, net, tw):
+    """Approving with a line dropped (0), a refusal of a later line names that line as the approver
+    gave it (not its place among the order's lines); the request still waits, no order is made."""
+    stock_in(tw, "screen", 10, 400)
+    devices = [imei(n) for n in range(2)]
+    stock_in(tw, "device", 2, 4000, serials=devices)
+    req = call(client, net, "post", "/requests", "sz01.manager", 201, warehouse_id=str(tw.ids["SZ01.GOOD"]), doc_date=D,
+               lines=[{"item_id": str(tw.ids["screen"]), "quantity": "5"}, {"item_id": str(tw.ids["device"]), "quantity": "1"}])
+    req = call(client, net, "post", f"/requests/{req['id']}/submit", "sz01.manager")
+    screen_line, device_line = req["lines"]
+    assert (screen_line["serialized"], device_line["serialized"]) == (False, True)
+    before = row_counts(app)
+    body = dict(from_warehouse_id=str(tw.ids["HQ.GOOD"]), issue=True, doc_date=D)
+    r = call(client, net, "post", f"/requests/{req['id']}/approve", "hq", 422, **body,
+             lines=[{"line_id": screen_line["id"], "quantity": "0"},
+                    {"line_id": device_line["id"], "quantity": "1", "serials": [imei(7)]}])
+    assert list(r["errors"]) == ["lines.1.serials"], r
+    r = call(client, net, "post", f"/requests/{req['id']}/approve", "hq", 409, **body,
+             lines=[{"line_id": screen_line["id"], "quantity": "0"},
+                    {"line_id": device_line["id"], "quantity": "3", "serials": [*devices, imei(7)]}])
+    assert list(r["errors"]) in (["lines.1.quantity"], ["lines.1.serials"]), r
+    assert row_counts(app) == before
+    assert call(client, net, "get", f"/requests/{req['id']}", "hq")["state"] == "submitted"
+    # Given right, the order holds the device alone, as approved.
+    order = call(client, net, "post", f"/requests/{req['id']}/approve", "hq", **body,
+                 lines=[{"line_id": screen_line["id"], "quantity": "0"},
+                        {"line_id": device_line["id"], "quantity": "1", "serials": devices[:1]}])
+    assert [(l["item_id"], l["quantity"], l["serials"]) for l in order["lines"]] == [(str(tw.ids["device"]), "1.000", devices[:1])]
+    got = call(client, net, "get", f"/requests/{req['id']}", "hq")
+    assert [l["approved_quantity"] for l in got["lines"]] == ["0.000", "1.000"]

@@ -5,7 +5,9 @@ show that as a word ("押金单") and a link; both are decided here, once, and s
 the PWA holds no table of document types. A deposit or a pickup settlement is part of its repair
 order and opens the order; a refund slip, a loaner slip and a distributor batch are workspace
 documents of their own (server/meta/family_repairdesk.py) and open there, like a warehouse
-document under its type. The repair models are imported inside the resolvers: finance is below
+document under its type, and like the trade documents (purchase receipts and returns, deliveries
+and sales returns, transfer orders and receipts) and the labour-fee claims. A retail sale, return
+or cash-up is named but opens nothing: the counter's list is a tablet page, not a workspace one. The repair models are imported inside the resolvers: finance is below
 repair, and only this read-side lookup needs to know about it.
 """
 
@@ -28,11 +30,31 @@ LABELS: dict[str, dict[str, str]] = {
     "repair_batch": {"zh-CN": "批量受理单", "en": "Distributor batch"},
     "finance_receipt": {"zh-CN": "收款单", "en": "Receipt"},
     "finance_payment": {"zh-CN": "付款单", "en": "Payment"},
+    # Trade (spec §5–§8) and the manufacturer's labour-fee claims: the names their workspace pages use.
+    "purchase_order": {"zh-CN": "采购订单", "en": "Purchase order"},
+    "purchase_receipt": {"zh-CN": "采购入库单", "en": "Purchase receipt"},
+    "purchase_return": {"zh-CN": "采购退货单", "en": "Purchase return"},
+    "sales_order": {"zh-CN": "销售订单", "en": "Sales order"},
+    "sales_delivery": {"zh-CN": "发货单", "en": "Delivery"},
+    "sales_return": {"zh-CN": "销售退货单", "en": "Sales return"},
+    "transfer_request": {"zh-CN": "调拨申请单", "en": "Transfer request"},
+    "transfer_order": {"zh-CN": "调拨单", "en": "Transfer order"},
+    "transfer_receipt": {"zh-CN": "调拨收货单", "en": "Transfer receipt"},
+    "retail_sale": {"zh-CN": "零售销售单", "en": "Retail sale"},
+    "retail_return": {"zh-CN": "零售退货单", "en": "Retail return"},
+    "retail_cashup": {"zh-CN": "日结单", "en": "Cash-up"},
+    "labour_claim": {"zh-CN": "劳务费申报单", "en": "Labour-fee claim"},
+    "labour_claim_answer": {"zh-CN": "劳务费申报回复", "en": "Labour-fee claim answer"},
 }
 _ORDER_PAYMENTS = ("repair_deposit", "repair_settlement")
-# Workspace document types (the repair desk's, finance's own), by the document type their money entries carry.
+# Workspace document types (the repair desk's, finance's own, trade's, claims'), by the document type
+# their money entries carry. A claim's answer is a second posting of the claim and opens the claim. The
+# retail documents have no workspace page (the counter's list lives on its tablet): named, not linked.
 _DESK = {"repair_refund": "repair_refund", "repair_loaner": "repair_loaner", "repair_loaner_return": "repair_loaner",
-         "repair_batch": "repair_batch", "finance_receipt": "finance_receipt", "finance_payment": "finance_payment"}
+         "repair_batch": "repair_batch", "finance_receipt": "finance_receipt", "finance_payment": "finance_payment",
+         **{t: t for t in ("purchase_order", "purchase_receipt", "purchase_return", "sales_order", "sales_delivery",
+                           "sales_return", "transfer_request", "transfer_order", "transfer_receipt", "labour_claim")},
+         "labour_claim_answer": "labour_claim"}
 
 
 def label_of(document_type: str) -> dict[str, str]:

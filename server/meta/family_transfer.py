@@ -45,13 +45,15 @@ def _route(app, p, endpoint, method="GET"):
     return r if r is not None and r.allows(p) else None
 
 
-def _action(app, p, endpoint, name, label, states, method="POST", inputs=None):
+def _action(app, p, endpoint, name, label, states, method="POST", inputs=None, page=None):
     r = _route(app, p, endpoint, method)
     if r is None:
         return None
     out = {"name": name, "label": label, "method": method, "path": r.path, "states": states}
     if inputs:
         out["input"] = inputs
+    if page:
+        out["page"] = page  # the PWA's own screen for this action ({id}: the document's), instead of the form
     return out
 
 
@@ -90,7 +92,9 @@ def _request_entry(app: Flask, p: Principal) -> dict | None:
             describe_field("carrier", ain.get("carrier"), LABELS["carrier"]),
             describe_field("waybill", ain.get("waybill"), LABELS["waybill"]),
             describe_field("settle", ain.get("settle"), LABELS["settle"], default=False),
-            describe_field("issue", ain.get("issue"), LABELS["issue"], default=True)] if approve else None),
+            describe_field("issue", ain.get("issue"), LABELS["issue"], default=True)] if approve else None,
+            # Headquarters approves on its own screen: each line's quantity (0 drops it), serials, price.
+            page="/transfer/approve/{id}"),
         _action(app, p, "refuse_request", "refuse", t["refuse"].label, list(t["refuse"].sources),
                 inputs=[describe_field("reason", ma_reason(app), LABELS["reason"], required=True)]),
         _action(app, p, "cancel_request", "cancel", t["cancel"].label, list(t["cancel"].sources)),

@@ -63,6 +63,14 @@ def _order_query(args):
     return stmt
 
 
+def _filtered_total(session, stmt, model):
+    """The gross total of the filtered list: summed over the filtered rows' own column (a sum of
+    ``model.gross_total`` selected from the subquery would be a cartesian product of the table and
+    the subquery: every row's total times the filtered count)."""
+    sub = stmt.with_only_columns(model.gross_total).order_by(None).subquery()
+    return session.execute(select(func.sum(sub.c.gross_total))).scalar()
+
+
 @orders.route("")
 class Orders(MethodView):
     @permission("purchase.view")
@@ -73,8 +81,7 @@ class Orders(MethodView):
         session = db_session()
         stmt = _order_query(args)
         page = paginate(session, stmt.order_by(PurchaseOrder.doc_date.desc(), PurchaseOrder.number.desc()), args)
-        total = session.execute(select(func.sum(PurchaseOrder.gross_total)).select_from(
-            stmt.with_only_columns(PurchaseOrder.gross_total).subquery())).scalar()
+        total = _filtered_total(session, stmt, PurchaseOrder)
         page["items"] = [_answer(o) for o in page["items"]]
         return {**page, "totals": {"gross_total": total or 0}}
 
@@ -144,8 +151,7 @@ def _posted_routes(blp: Blueprint, model, create_in, update_in, create, update, 
                 stmt = stmt.where(model.doc_date <= args["until"])
             if args.get("number"):
                 stmt = stmt.where(model.number.like(f"%{args['number'].replace('%', '').replace('_', '')}"))
-            total = session.execute(select(func.sum(model.gross_total)).select_from(
-                stmt.with_only_columns(model.gross_total).subquery())).scalar()
+            total = _filtered_total(session, stmt, model)
             page = paginate(session, stmt.order_by(model.doc_date.desc(), model.created_at.desc()), args)
             return {**page, "totals": {"gross_total": total or 0}}
 

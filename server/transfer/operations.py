@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 import uuid
 from contextlib import contextmanager
 from decimal import ROUND_HALF_UP, Decimal
@@ -22,7 +23,7 @@ from ..basedata.operations import today_in
 from ..core import operations as core
 from ..core.operations import next_document_number, record_audit
 from ..db import utcnow
-from ..errors import Forbidden, InvalidInput, NotFound
+from ..errors import DomainError, Forbidden, InvalidInput, NotFound
 from ..finance.operations import post_counterparty_entries
 from ..finance.rules import Counterparty, CounterpartyLine, Source
 from ..org.models import Organisation
@@ -271,14 +272,40 @@ def approve_request(session: Session, req: TransferRequest, data: dict) -> Trans
     session.flush()
     record_audit(session, "transfer_request.approve", req, before={"state": "submitted"},
                  after={"state": req.state, "approved": {str(l.id): str(l.approved_quantity) for l in req.lines}})
-    order = create_order(session, {
-        "from_warehouse_id": data.get("from_warehouse_id"), "to_warehouse_id": req.warehouse_id, "lines": order_lines,
-        "settle": data.get("settle", False), "carrier": data.get("carrier"), "waybill": data.get("waybill"),
-        "courier_party_id": data.get("courier_party_id"), "note": data.get("note") or "", "doc_date": data.get("doc_date"),
-    }, request=req)
-    if data.get("issue"):
-        issue_order(session, order)
+    try:
+        order = create_order(session, {
+            "from_warehouse_id": data.get("from_warehouse_id"), "to_warehouse_id": req.warehouse_id, "lines": order_lines,
+            "settle": data.get("settle", False), "carrier": data.get("carrier"), "waybill": data.get("waybill"),
+            "courier_party_id": data.get("courier_party_id"), "note": data.get("note") or "", "doc_date": data.get("doc_date"),
+        }, request=req)
+        if data.get("issue"):
+            issue_order(session, order)
+    except DomainError as e:
+        # The order's lines are the approved ones only: name the approver's line, as given, instead.
+        given = {ch["line_id"]: i for i, ch in enumerate(data.get("lines") or [])}
+        _renumber_lines(e, [given.get(line["request_line_id"]) for line in order_lines])
+        raise
     return order
+
+
+def _renumber_lines(error: DomainError, positions: list) -> None:
+    """``lines.<n>.<field>`` of the order → ``lines.<i>.<field>`` of the approve body (``lines`` where
+    the approver did not name that line)."""
+    def key(name: str) -> str:
+        m = re.fullmatch(r"lines\.(\d+)(\..+)?", name)
+        if not m or int(m.group(1)) >= len(positions):
+            return name
+        i = positions[int(m.group(1))]
+        return "lines" if i is None else f"lines.{i}{m.group(2) or ''}"
+
+    renamed: dict[str, list[str]] = {}
+    for name, messages in error.errors.items():
+        renamed.setdefault(key(name), []).extend(messages)
+    error.errors = renamed
+    head, sep, rest = error.message.partition(": ")
+    if sep and head.startswith("lines.") and key(head) != head:
+        error.message = f"{key(head)}: {rest}"
+        error.args = (error.message,)
 
 
 def _request_snapshot(req: TransferRequest) -> dict:

@@ -59,6 +59,7 @@ def request_rows(session: Session, reqs) -> list[dict]:
             "order_id": o.id if o else None, "order_number": o.number if o else None,
             "actions": machine.request_actions(r.state, p.permissions),
             "lines": [{"id": l.id, "item_id": l.item_id, "item_code": items[l.item_id].code, "item_name": items[l.item_id].name,
+                       "serialized": items[l.item_id].serialized,
                        "quantity": l.quantity, "approved_quantity": l.approved_quantity, "shortage_id": l.shortage_id,
                        "note": l.note} for l in r.lines],
         })

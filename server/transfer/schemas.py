@@ -70,6 +70,7 @@ class TransferRequestLineOut(Schema):
     item_id = ma.fields.UUID()
     item_code = ma.fields.String()
     item_name = ma.fields.String()
+    serialized = ma.fields.Boolean()
     quantity = ma.fields.Decimal(as_string=True)
     approved_quantity = ma.fields.Decimal(as_string=True, allow_none=True)
     shortage_id = ma.fields.UUID(allow_none=True)

@@ -1,9 +1,11 @@
 // Transfers across two organisations (issue 18 §4): sz01.manager makes a transfer request on the
-// workspace (one part, 5 units) and submits it; hq.manager approves it from headquarters' good warehouse
-// and issues the transfer order at once, and sees it in transit with its age; the point opens it on the
-// receiving screen, counts 3 of the 5 (2 short, the sender's loss) and confirms; the discrepancy report
-// and the order with its packing list are printed. Checked against the server: the order received, the
-// receipt's shortfall, nothing left in transit. No console error.
+// workspace (one part, 5 units) and submits it; hq.manager approves it on the approval screen from
+// headquarters' good warehouse (its stock shown beside the line), cutting the quantity to 4, and issues
+// the transfer order at once: the order opens with the 4; headquarters sees it in transit with its age;
+// the point opens it on the receiving screen, counts 3 of the 4 (1 short, the sender's loss) and
+// confirms; the discrepancy report and the order with its packing list are printed. Checked against the
+// server: the approved quantity on the request and the order, the order received, the receipt's
+// shortfall, nothing left in transit. No console error.
 import assert from 'node:assert/strict'
 import { BASE_URL, T, TABLET, apiAs, field, fontsReady, login, newContext, ok, shot, tid } from '../lib.mjs'
 
@@ -102,25 +104,44 @@ export const scenarios = {
       await hqPage.goto(`${BASE_URL}/workspace/transfer_request/${requestId}`)
       await hqPage.locator(tid('ws-status-submitted')).waitFor({ timeout: T })
       await hqPage.locator(tid('ws-action-approve')).click()
-      await hqPage.locator(tid('ws-action-dialog')).waitFor({ timeout: T })
-      await pick(hqPage, 'ws-input-from_warehouse_id', hqGood.name)
-      await field(hqPage, 'ws-input-waybill').fill('SF7788990011')
-      await hqPage.locator(tid('ws-input-issue')).click()  // issue the transfer order at once
+      // Headquarters approves on its own screen: the line asked for 5, the stock of the chosen warehouse beside it.
+      await hqPage.locator(tid('transfer-approve-page')).waitFor({ timeout: T })
+      await hqPage.locator(tid('ta-line-0')).waitFor({ timeout: T })
+      assert.equal(await field(hqPage, 'ta-qty-0').inputValue(), '5')
+      await pick(hqPage, 'ta-input-from_warehouse_id', hqGood.name)
+      await hqPage.locator(tid('ta-stock-0')).filter({ hasText: /库存 \d+/ }).waitFor({ timeout: T })
+      await field(hqPage, 'ta-qty-0').fill('4')
+      await hqPage.locator(tid('ta-changed-0')).filter({ hasText: '由 5 改为 4' }).waitFor({ timeout: T })
+      await field(hqPage, 'ta-input-waybill').fill('SF7788990011')
+      // Issuing at once is the export's default: the button says so.
+      await hqPage.locator(tid('ta-submit')).filter({ hasText: '批准并发货' }).waitFor({ timeout: T })
       await settle(hqPage)
-      await shot(hqPage, 'transfer-03-approve-dialog-zh-tablet')
-      await hqPage.locator(tid('ws-action-confirm')).click()
-      await hqPage.locator(tid('ws-status-approved')).waitFor({ timeout: T })
+      await shot(hqPage, 'transfer-03-approve-page-zh-tablet')
+      await hqPage.locator(tid('ta-submit')).click()
+      await hqPage.waitForURL(/\/workspace\/transfer_order\//, { timeout: T })
+      await hqPage.locator(tid('ws-document-page')).waitFor({ timeout: T })
       const approved = await point('GET', `/api/transfers/requests/${requestId}`)
+      assert.equal(approved.state, 'approved')
+      assert.equal(approved.lines[0].approved_quantity, '4.000')
       assert.match(approved.order_number || '', /^DB-HQ-\d{4}-\d+$/, 'the transfer order was issued from the request')
       const order = await point('GET', `/api/transfers/orders/${approved.order_id}`)
       assert.equal(order.stage, 'in_transit')
-      assert.equal(order.value, '175.00')
-      ok(`approved at headquarters: ${order.number} issued from ${hqGood.name}, 5 units worth ¥175.00 in transit`)
+      assert.deepEqual(order.lines.map((l) => [l.item_code, l.quantity]), [[part.code, '4.000']])
+      assert.equal(order.value, '140.00')
+      // The order's page is the one approved: its number, the part, 4 units.
+      assert.ok(hqPage.url().endsWith(`/workspace/transfer_order/${order.id}`), hqPage.url())
+      await hqPage.locator(tid('ws-document-page')).filter({ hasText: order.number }).waitFor({ timeout: T })
+      const row = hqPage.locator(`${tid('ws-lines')} tbody tr`).filter({ hasText: part.code }).first()
+      await row.waitFor({ timeout: T })
+      assert.match(await row.innerText(), /(^|\s)4(\.000)?(\s|$)/, 'the order line shows the approved 4')
+      await settle(hqPage)
+      await shot(hqPage, 'transfer-04-order-as-approved-zh-tablet')
+      ok(`approved at headquarters, 5 cut to 4: ${order.number} issued from ${hqGood.name}, 4 units worth ¥140.00 in transit`)
 
       await hqPage.goto(`${BASE_URL}/transfer/in-transit`)
       await hqPage.locator(tid(`transfer-in-transit-${order.number}`)).waitFor({ timeout: T })
       await settle(hqPage)
-      await shot(hqPage, 'transfer-04-in-transit-zh-tablet')
+      await shot(hqPage, 'transfer-05-in-transit-zh-tablet')
       ok('headquarters sees it in transit, with its age in days')
 
       // -- the point receives with a shortfall ---------------------------------------------------------
@@ -130,18 +151,18 @@ export const scenarios = {
       await field(page, 'transfer-received-0').fill('3')
       await page.locator(tid('transfer-short-0')).waitFor({ timeout: T })
       await settle(page)
-      await shot(page, 'transfer-05-receive-shortfall-zh-tablet')
+      await shot(page, 'transfer-06-receive-shortfall-zh-tablet')
       await page.locator(tid('transfer-submit')).click()
       await page.locator(tid('transfer-received')).waitFor({ timeout: T })
       const got = await point('GET', `/api/transfers/orders/${order.id}`)
       assert.equal(got.stage, 'received')
       const receipt = await point('GET', `/api/transfers/receipts/${got.receipt_id}`)
-      assert.deepEqual([receipt.lines[0].received, receipt.lines[0].shortfall, receipt.lines[0].shortfall_value], ['3.000', '2.000', '70.00'])
+      assert.deepEqual([receipt.lines[0].received, receipt.lines[0].shortfall, receipt.lines[0].shortfall_value], ['3.000', '1.000', '35.00'])
       const transit = await admin('GET', '/api/transfers/in-transit')
       assert.ok(!transit.items.some((r) => r.order_id === order.id), 'nothing of it left in transit')
       await settle(page)
-      await shot(page, 'transfer-06-received-zh-tablet')
-      ok(`received at SZ01 (${receipt.number}): 3 good, 2 short written off at headquarters (¥70.00); nothing left in transit`)
+      await shot(page, 'transfer-07-received-zh-tablet')
+      ok(`received at SZ01 (${receipt.number}): 3 good, 1 short written off at headquarters (¥35.00); nothing left in transit`)
 
       // -- papers ------------------------------------------------------------------------------------------
       await printed(page, tablet.context, `/api/print/transfer-discrepancy/${receipt.id}`, () => page.locator(tid('transfer-print-report')).click())

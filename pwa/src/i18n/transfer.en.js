@@ -13,6 +13,12 @@ export default {
   },
   transfer: {
     waybill: 'Waybill',
+    approve: {
+      title: 'Approve transfer request', asked: 'Asked {n}', quantity: 'Approved quantity', price: 'Transfer price', inStock: 'In stock {n}', stockUnknown: 'Stock unknown',
+      chooseWarehouse: 'Choose the warehouse first', dropped: 'Not sent (0)', changed: 'Changed from {from} to {to}', total: '{asked} asked, {approved} approved',
+      submit: 'Approve', submitIssue: 'Approve and issue', done: 'Approved: transfer order {number}', fix: 'Correct what is marked, then approve',
+      notOpen: 'This request is {state}: it can no longer be approved', back: 'Back to the request',
+    },
     receive: {
       title: 'Receive a transfer', subtitle: 'Count by scanning serials or item codes; say who bears a shortfall or damage', none: 'No transfer on its way to this point',
       units: '{n} units', sent: 'Sent {n}', received: 'Received', damaged: 'Damaged', scan: 'Scan a serial / item code',

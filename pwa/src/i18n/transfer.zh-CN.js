@@ -13,6 +13,12 @@ export default {
   },
   transfer: {
     waybill: '运单号',
+    approve: {
+      title: '审批调拨申请', asked: '申请 {n}', quantity: '批准数量', price: '调拨价', inStock: '库存 {n}', stockUnknown: '库存未知',
+      chooseWarehouse: '先选调出仓库', dropped: '不发（0）', changed: '由 {from} 改为 {to}', total: '申请 {asked} 件，批准 {approved} 件',
+      submit: '批准', submitIssue: '批准并发货', done: '已批准，调拨单 {number}', fix: '请按各处提示修改后再批准',
+      notOpen: '这张申请单{state}，不能再审批', back: '返回申请单',
+    },
     receive: {
       title: '调拨收货', subtitle: '扫描序列号或物料条码清点；短缺、破损要选由谁承担', none: '没有发往本网点的在途调拨单',
       units: '{n} 件', sent: '发出 {n}', received: '实收', damaged: '破损', scan: '扫描序列号 / 物料条码',
