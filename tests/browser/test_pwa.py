@@ -67,7 +67,8 @@ def server(prerequisites, tmp_path_factory):
     log = open(var / "server.log", "w")
     proc = subprocess.Popen([str(aftercare), "run"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
+    # Migrating and loading every area's demo takes a loaded 2-core machine over a minute.
+    deadline = time.monotonic() + 180
     try:
         while True:
             if proc.poll() is not None:
