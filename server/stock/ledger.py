@@ -17,7 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from types import SimpleNamespace
 from typing import NamedTuple
 
-from sqlalchemy import event, select, tuple_
+from sqlalchemy import bindparam, event, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -553,11 +553,15 @@ def _load_serials(session: Session, keys: list[tuple]) -> dict[tuple, tuple[uuid
     """(item, serial) → (current location, whether it is held: own stock or custody)."""
     if not keys:
         return {}
-    rows = session.execute(
-        select(StockSerial.item_id, StockSerial.serial, StockSerial.location_id, StockLocation.kind)
-        .join(StockLocation, StockLocation.id == StockSerial.location_id)
-        .where(tuple_(StockSerial.item_id, StockSerial.serial).in_(keys)).execution_options(unscoped=True)).all()
+    rows = session.execute(_SERIALS_AT, {"keys": keys}).all()
     return {(r[0], r[1]): (r[2], r[3] in HELD_KINDS) for r in rows}
+
+
+# Built once: constructing it per posting cost more than running it.
+_SERIALS_AT = (select(StockSerial.item_id, StockSerial.serial, StockSerial.location_id, StockLocation.kind)
+               .join(StockLocation, StockLocation.id == StockSerial.location_id)
+               .where(tuple_(StockSerial.item_id, StockSerial.serial).in_(bindparam("keys", expanding=True)))
+               .execution_options(unscoped=True))
 
 
 def moves_of(session: Session, doc_type: str, doc_id: uuid.UUID) -> list[StockMove]:
