@@ -24,7 +24,7 @@ WORDS = {
            "balance": "余额", "memo": "摘要", "direction_receivable": "应收账款", "direction_payable": "应付账款",
            "total": "本期合计", "confirm": "以上余额请核对，如无异议请签章确认后回传。", "our_seal": "本单位（盖章）",
            "their_seal": "对方单位确认（盖章）", "printed_at": "打印时间", "line_no": "序号",
-           "transfer_voucher": "资金调拨单", "from_account": "转出账户", "to_account": "转入账户", "bank": "开户行",
+           "transfer_voucher": "资金调拨单", "account_col": "账户", "from_account": "转出账户", "to_account": "转入账户", "bank": "开户行",
            "account_number": "账号", "business_line": "业务线", "out": "转出", "in": "转入"},
     "en": {"receipt_voucher": "Receipt voucher", "payment_voucher": "Payment voucher", "statement": "Statement of account",
            "date": "Date", "received_from": "Received from", "paid_to": "Paid to", "account": "Into account",
@@ -39,7 +39,7 @@ WORDS = {
            "direction_receivable": "Accounts receivable", "direction_payable": "Accounts payable", "total": "Period total",
            "confirm": "Please check the balance and return this statement signed and sealed.",
            "our_seal": "Issued by (seal)", "their_seal": "Confirmed by (seal)", "printed_at": "Printed", "line_no": "#",
-           "transfer_voucher": "Transfer voucher", "from_account": "From account", "to_account": "To account",
+           "transfer_voucher": "Transfer voucher", "account_col": "Account", "from_account": "From account", "to_account": "To account",
            "bank": "Bank", "account_number": "Account number", "business_line": "Line of business", "out": "Out",
            "in": "In"},
 }
