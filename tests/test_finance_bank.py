@@ -216,11 +216,13 @@ def test_every_bad_row_is_reported_with_its_row_and_field_and_nothing_is_stored(
            f"{_day(2)},0,D,4,zero\n"
            f"{_day(2)},1.234,E,5,three places\n"
            ",5.00,F,6,no date\n"
-           f"{_day(3)},7.00,{'N' * 121},7,long name\n")
+           f"{_day(3)},7.00,{'N' * 121},7,long name\n"
+           f"{_day(3)},1e999999,G,8,huge\n"
+           f"{_day(3)},NaN,H,9,not a number\n")
     before = row_counts(net.app)
     err = upload(client, net, books, bad.encode(), status=422)
     assert set(err["errors"]) == {"rows.3.date", "rows.4.amount", "rows.5.amount", "rows.6.amount", "rows.7.date",
-                                  "rows.8.counterparty_name"}
+                                  "rows.8.counterparty_name", "rows.9.amount", "rows.10.amount"}
     assert row_counts(net.app) == before
 
 

@@ -174,10 +174,10 @@ def _money(value: Any) -> Decimal:
         raise ValueError("not an amount")
     if amount == 0:
         raise ValueError("must not be zero (money in is positive, money out negative)")
+    if abs(amount) > MAX_AMOUNT:  # before quantize, which cannot hold 1E+999999
+        raise ValueError(f"at most {MAX_AMOUNT}")
     if amount != amount.quantize(CENT):
         raise ValueError("at most two decimal places")
-    if abs(amount) > MAX_AMOUNT:
-        raise ValueError(f"at most {MAX_AMOUNT}")
     return amount.quantize(CENT)
 
 

@@ -39,7 +39,6 @@ CATALOGUE: dict[str, str] = {
     "not a date (YYYY-MM-DD)": "不是日期（YYYY-MM-DD）",
     "not an amount": "不是金额",
     "must not be zero (money in is positive, money out negative)": "不能为零（收入为正，支出为负）",
-    "at most {n} characters": "最多 {n} 个字符",
     "not your organisation's account": "不是本单位的账户",
     "no such bank statement": "没有这份银行对账单",
     "you may reconcile your own organisation's accounts only": "只能核对本单位的账户",
