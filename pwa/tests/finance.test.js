@@ -1,6 +1,6 @@
 // The finance screens' own decisions: links to routes, counterparty routes and queries, exact sums, ranges.
 import { describe, expect, test } from 'vitest'
-import { counterpartyQuery, counterpartyRoute, isoDay, linkRoute, monthStart, oldestFirst, pick, rangeProblem, settlementDirection, settlementPath, sumMoney } from '../src/pages/finance/finance.js'
+import { candidatesFor, counterpartyQuery, importProblems, counterpartyRoute, isoDay, linkRoute, monthStart, oldestFirst, pick, rangeProblem, settlementDirection, settlementPath, sumMoney } from '../src/pages/finance/finance.js'
 
 describe('finance', () => {
   test('a source document opens where a screen shows it', () => {
@@ -53,5 +53,25 @@ describe('finance', () => {
     expect(oldestFirst(items, '300.15')).toEqual({ a: '100.10', b: '200.05' })
     expect(oldestFirst(items, '1000.00')).toEqual({ a: '100.10', b: '250.00', d: '40.00' })
     expect(oldestFirst(items, '0.00')).toEqual({})
+  })
+
+  test('a refused statement file lists every bad row by row and column; the file-wide problem has no row', () => {
+    expect(importProblems({ 'rows.7.date': ['not a date'], 'rows.3.amount': ['not an amount'], 'rows.3.date': ['required'] })).toEqual([
+      { row: 3, field: 'amount', message: 'not an amount' },
+      { row: 3, field: 'date', message: 'required' },
+      { row: 7, field: 'date', message: 'not a date' },
+    ])
+    expect(importProblems({ file: ['the file is empty'] })).toEqual([{ row: null, field: 'file', message: 'the file is empty' }])
+    expect(importProblems(undefined)).toEqual([])
+  })
+
+  test('a line is matched by hand to entries of the same amount, nearest date first', () => {
+    const entries = [
+      { id: 'far', amount: '300.00', doc_date: '2026-11-01' },
+      { id: 'other', amount: '-300.00', doc_date: '2026-11-10' },
+      { id: 'near', amount: '300.0', doc_date: '2026-11-09' },
+    ]
+    expect(candidatesFor({ amount: '300.00', value_date: '2026-11-10' }, entries).map((e) => e.id)).toEqual(['near', 'far'])
+    expect(candidatesFor({ amount: '1.00', value_date: '2026-11-10' }, entries)).toEqual([])
   })
 })

@@ -16,6 +16,7 @@ from ..core.operations import record_audit
 from ..db import writing
 from ..http import Blueprint, db_session, permission
 from . import export
+from .bank_api import blueprints as bank_blueprints
 from .settlement_api import blueprints as settlement_blueprints
 from . import queries as q
 from .models import CashEntry, CounterpartyEntry
@@ -117,4 +118,4 @@ def export_cash_entries(args):
 
 
 # The app registers these (server/areas.py).
-blueprints = [blp, *settlement_blueprints]
+blueprints = [blp, *settlement_blueprints, *bank_blueprints]

@@ -1,5 +1,5 @@
 """Finance's print forms (merged into server/printing/forms.py's FORMS): the receipt and payment
-vouchers (收款凭证 / 付款凭证, A5 or A4) and the statement of account (对账单, A4, printed by
+vouchers (收款凭证 / 付款凭证, A5 or A4), the transfer voucher (资金调拨单, A4) and the statement of account (对账单, A4, printed by
 ``GET /api/finance/statement/print`` — it is a party and a period, not a document id).
 
 The words are the view-model's own (``WORDS``), so the shared label table is not edited."""
@@ -23,7 +23,9 @@ WORDS = {
            "increase_payable": "借方（付款）", "decrease_payable": "贷方（应付）",
            "balance": "余额", "memo": "摘要", "direction_receivable": "应收账款", "direction_payable": "应付账款",
            "total": "本期合计", "confirm": "以上余额请核对，如无异议请签章确认后回传。", "our_seal": "本单位（盖章）",
-           "their_seal": "对方单位确认（盖章）", "printed_at": "打印时间", "line_no": "序号"},
+           "their_seal": "对方单位确认（盖章）", "printed_at": "打印时间", "line_no": "序号",
+           "transfer_voucher": "资金调拨单", "account_col": "账户", "from_account": "转出账户", "to_account": "转入账户", "bank": "开户行",
+           "account_number": "账号", "business_line": "业务线", "out": "转出", "in": "转入"},
     "en": {"receipt_voucher": "Receipt voucher", "payment_voucher": "Payment voucher", "statement": "Statement of account",
            "date": "Date", "received_from": "Received from", "paid_to": "Paid to", "account": "Into account",
            "account_out": "From account", "amount": "Amount", "amount_words": "In words", "reference": "Reference",
@@ -36,7 +38,10 @@ WORDS = {
            "balance": "Balance", "memo": "Memo",
            "direction_receivable": "Accounts receivable", "direction_payable": "Accounts payable", "total": "Period total",
            "confirm": "Please check the balance and return this statement signed and sealed.",
-           "our_seal": "Issued by (seal)", "their_seal": "Confirmed by (seal)", "printed_at": "Printed", "line_no": "#"},
+           "our_seal": "Issued by (seal)", "their_seal": "Confirmed by (seal)", "printed_at": "Printed", "line_no": "#",
+           "transfer_voucher": "Transfer voucher", "account_col": "Account", "from_account": "From account", "to_account": "To account",
+           "bank": "Bank", "account_number": "Account number", "business_line": "Line of business", "out": "Out",
+           "in": "In"},
 }
 
 
@@ -148,6 +153,58 @@ class StatementSheet:
     number: str = ""
 
 
+@dataclass(frozen=True)
+class TransferSide:
+    label: str  # 转出账户 / 转入账户
+    code: str
+    name: str
+    bank: str
+    number: str
+    business_line: str
+    amount: Decimal  # signed: what the account's entry is
+
+
+@dataclass(frozen=True)
+class TransferVoucher:
+    """资金调拨单 (A4): money out of one account and into another of the same organisation."""
+
+    w: dict
+    org: object
+    number: str
+    status: str
+    doc_date: dt.date
+    sides: tuple[TransferSide, ...]
+    amount: Decimal
+    amount_words: str
+    reference: str
+    note: str
+    prepared: str
+    reverses_number: str = ""
+
+
+def transfer_voucher(session, document_id, ctx) -> TransferVoucher:
+    from ..printing.adapters import _org, _user
+    from .bank import get_transfer
+    from .models import MoneyAccount
+
+    doc = get_transfer(session, document_id)
+    w = WORDS[ctx.lang]
+    sign = -1 if doc.reverses_id is not None else 1  # a reversal moves the money back
+
+    def side(label: str, account_id, amount: Decimal) -> TransferSide:
+        acc = session.get(MoneyAccount, account_id)
+        return TransferSide(label, acc.code if acc else "", acc.name if acc else "", acc.bank_name if acc else "",
+                            acc.account_number if acc else "", acc.business_line if acc else "", amount)
+
+    reverses = get_transfer(session, doc.reverses_id).number or "" if doc.reverses_id is not None else ""
+    return TransferVoucher(
+        w=w, org=_org(session, ctx, doc.org_id), number=doc.number or "", status=doc.status, doc_date=doc.doc_date,
+        sides=(side(w["from_account"], doc.from_account_id, -sign * doc.amount),
+               side(w["to_account"], doc.to_account_id, sign * doc.amount)),
+        amount=doc.amount, amount_words=chinese_amount(doc.amount), reference=doc.reference, note=doc.note,
+        prepared=_user(session, doc.created_by_id), reverses_number=reverses)
+
+
 def _voucher(doc_type: str):
     def load(session, document_id, ctx) -> SettlementVoucher:
         from ..printing.adapters import _account, _org, _user
@@ -200,4 +257,6 @@ def forms() -> list:
     return [Form("finance-receipt-voucher", "print/finance_voucher.html", SettlementVoucher, ("a5", "a4"), "finance.view",
                  _voucher("finance_receipt"), document_type="finance_receipt"),
             Form("finance-payment-voucher", "print/finance_voucher.html", SettlementVoucher, ("a5", "a4"), "finance.view",
-                 _voucher("finance_payment"), document_type="finance_payment")]
+                 _voucher("finance_payment"), document_type="finance_payment"),
+            Form("finance-transfer-voucher", "print/finance_transfer_voucher.html", TransferVoucher, ("a4",), "finance.view",
+                 transfer_voucher, document_type="finance_transfer")]

@@ -30,6 +30,7 @@ LABELS: dict[str, dict[str, str]] = {
     "repair_batch": {"zh-CN": "批量受理单", "en": "Distributor batch"},
     "finance_receipt": {"zh-CN": "收款单", "en": "Receipt"},
     "finance_payment": {"zh-CN": "付款单", "en": "Payment"},
+    "finance_transfer": {"zh-CN": "资金调拨单", "en": "Transfer"},
     # Trade (spec §5–§8) and the manufacturer's labour-fee claims: the names their workspace pages use.
     "purchase_order": {"zh-CN": "采购订单", "en": "Purchase order"},
     "purchase_receipt": {"zh-CN": "采购入库单", "en": "Purchase receipt"},
@@ -52,6 +53,7 @@ _ORDER_PAYMENTS = ("repair_deposit", "repair_settlement")
 # retail documents have no workspace page (the counter's list lives on its tablet): named, not linked.
 _DESK = {"repair_refund": "repair_refund", "repair_loaner": "repair_loaner", "repair_loaner_return": "repair_loaner",
          "repair_batch": "repair_batch", "finance_receipt": "finance_receipt", "finance_payment": "finance_payment",
+         "finance_transfer": "finance_transfer",
          **{t: t for t in ("purchase_order", "purchase_receipt", "purchase_return", "sales_order", "sales_delivery",
                            "sales_return", "transfer_request", "transfer_order", "transfer_receipt", "labour_claim")},
          "labour_claim_answer": "labour_claim"}

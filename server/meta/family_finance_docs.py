@@ -1,4 +1,5 @@
-"""Finance's documents in the workspace export: the receipt (收款单) and the payment (付款单) —
+"""Finance's documents in the workspace export: the receipt (收款单), the payment (付款单) and the
+transfer between money accounts (资金调拨单) —
 list, filters, form, detail, the lifecycle actions (post, 红冲), the money ledger rows each wrote,
 the audit trail and the vouchers. Read from their routes (``server/finance/settlement_api.py``, the
 document shape of ``DOCUMENT_ROUTES``) and the print registry. Allocating money left on account
@@ -106,7 +107,73 @@ def _entry(app: Flask, p: Principal, doc_type: str) -> dict | None:
     }
 
 
+TRANSFER_LABELS = {**LABELS, "from_account_id": L("转出账户", "From account"), "to_account_id": L("转入账户", "To account"),
+                   "account_id": L("账户", "Account"), "reference": L("银行凭证号", "Bank reference")}
+
+
+def _transfer_entry(app: Flask, p: Principal) -> dict | None:
+    """资金调拨单: money from one account to another of the same organisation (server/finance/bank_api.py)."""
+    from ..finance.bank_models import FinanceTransfer
+
+    if "finance_transfers" not in app.blueprints:
+        return None
+    base, routes = routes_of(app, "finance_transfers", DOCUMENT_ROUTES)
+    if "list" not in routes or not routes["list"].allows(p):
+        return None
+    create = _schema_fields(routes["create"].arguments.get("json")) if "create" in routes else {}
+    out = _schema_fields(routes["read"].answer)
+    labels = TRANSFER_LABELS
+    accounts = _lookup(app, p, "money-accounts", scoped=True)
+    orgs = _lookup(app, p, "organisations")
+    refs = {"from_account_id": {"lookup": accounts}, "to_account_id": {"lookup": accounts},
+            "account_id": {"lookup": accounts}, "org_id": {"lookup": orgs}}
+
+    def field(name: str, source: dict, **extra) -> dict:
+        return describe_field(name, source.get(name) or out.get(name), labels[name], **refs.get(name, {}), **extra)
+
+    fields = []
+    if p.sees_all and "org_id" in create:
+        fields.append(field("org_id", create, required=True))
+    fields += [field("from_account_id", create, required=True), field("to_account_id", create, required=True),
+               field("amount", create, required=True), field("doc_date", create, required=False),
+               field("reference", create, required=False), field("note", create, required=False, type="text")]
+    states = _choices(lifecycle.STATUSES, lifecycle.LABELS)
+    columns = [field("number", out), field("doc_date", out)] + ([field("org_id", out)] if p.sees_all else [])
+    columns += [field("from_account_id", out), field("to_account_id", out), field("amount", out),
+                field("reference", out), field("status", out, type="enum", choices=states)]
+    args = _schema_fields(routes["list"].arguments.get("query"))
+    filters = []
+    for name in ("status", "account_id", "date_from", "date_to") + (("org_id",) if p.sees_all else ()):
+        if name in args:
+            extra: dict[str, Any] = {"type": "enum", "choices": states} if name == "status" else {}
+            filters.append(describe_field(name, args[name], labels[name], **refs.get(name, {}), **extra))
+    ledgers = []
+    cash = endpoint_route(app, "finance.cash_entries")
+    if cash is not None and cash.allows(p):
+        cf = _schema_fields(_schema_fields(cash.answer)["items"].inner.nested)
+        ledgers.append({"key": "cash_entries", "label": L("资金流水", "Bank and cash entries"), "path": cash.path,
+                        "param": "document_id",
+                        "columns": [describe_field(n, cf.get(n), labels.get(n) or LABELS[n],
+                                                   **({"lookup": accounts} if n == "account_id" else {}))
+                                    for n in ("doc_date", "document_number", "account_id", "amount", "memo")]})
+    return {
+        "key": FinanceTransfer.DOC_TYPE, "family": "finance", "label": L("资金调拨单", "Transfers"),
+        "one": L("资金调拨单", "Transfer"), "path": base, "number_prefix": FinanceTransfer.NUMBER_PREFIX,
+        "read": routes["read"].path, "kinds": [], "fields": fields, "lines": None,
+        "list": {"columns": columns, "filters": filters, "search": "number" if "number" in args else None,
+                 "search_label": LABELS["number"], "sort": None, "totals": [field("amount", out)], "export": None},
+        "states": states, "auditable": FinanceTransfer.AUDITABLE,
+        "actions": _document_actions(routes, p, FinanceTransfer.AUDITABLE, labels),
+        "links": [{"field": "reverses_id", "label": L("原单", "Reverses")},
+                  {"field": "reversal_id", "label": L("红冲单", "Reversed by")}],
+        "ledgers": ledgers, "audit": _audit(app, p, FinanceTransfer.__tablename__),
+        "prints": _prints(app, p, FinanceTransfer.DOC_TYPE, L("资金调拨单", "Transfer")),
+    }
+
+
 @describer
 def finance_documents(app: Flask, p: Principal) -> list[dict[str, Any]]:
-    """Receipts and payments, for whoever may list them."""
-    return [e for t in ENTRIES if (e := _entry(app, p, t)) is not None]
+    """Receipts, payments and transfers between accounts, for whoever may list them."""
+    docs = [e for t in ENTRIES if (e := _entry(app, p, t)) is not None]
+    transfer = _transfer_entry(app, p)
+    return docs + ([transfer] if transfer is not None else [])

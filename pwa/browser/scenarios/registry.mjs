@@ -157,17 +157,26 @@ async function createDraft(page, entry) {
  * Records only their own flow makes (a loaner lent, a refund asked for, a distributor's batch, an
  * accessory taken in and sent to the factory), made at SZ01 through the same REST operations their
  * screens call, when the server holds none: so their print forms (loaner-slip, refund-receipt,
- * batch-acceptance, swap-intake-slip, swap-send-list, the exchange ticket and certificate) are reached like every other. A new family
+ * batch-acceptance, swap-intake-slip, swap-send-list, the exchange ticket and certificate, the transfer voucher) are reached like every other. A new family
  * whose records no form makes adds its own here.
  * Each entry's list is asked first; what exists already is used as it is.
  */
 async function makeFlowRecords(call, meta) {
-  const keys = ['repair_loaner', 'repair_refund', 'repair_batch', 'swap_intake', 'swap_send', 'exchange-orders']
+  const keys = ['repair_loaner', 'repair_refund', 'repair_batch', 'swap_intake', 'swap_send', 'exchange-orders', 'finance_transfer']
   const wanted = []
   for (const e of meta.documents.filter((d) => keys.includes(d.key) && d.prints.length)) {
     if (!(await call('GET', `${e.path}?page=1&page_size=1`)).total) wanted.push(e.key)
   }
   if (!wanted.length) return []
+  if (wanted.includes('finance_transfer')) {
+    // A transfer names two different accounts: the form's first choices would name one twice.
+    const finance = await apiAs('sz01.finance')
+    const own = (await finance('GET', '/api/finance/account-balances?page_size=50')).items.filter((a) => a.active)
+    assert.ok(own.length >= 2, 'demo data: two money accounts at SZ01')
+    const t = await finance('POST', '/api/finance/transfers', { from_account_id: own[0].id, to_account_id: own[1].id, amount: '1.00', reference: '走查' })
+    await finance('POST', `/api/finance/transfers/${t.id}/post`, {})
+  }
+  if (wanted.every((k) => k === 'finance_transfer')) return wanted
   const clerk = await apiAs('sz01.clerk')
   const manager = await apiAs('sz01.manager')
   const accounts = await clerk('GET', '/api/repair/counter-accounts')

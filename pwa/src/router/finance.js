@@ -3,7 +3,7 @@
 // receipt or payment, money accounts' balances and detail. Online only; permission finance.view,
 // the one every /api/finance route requires. Menu entries in section 'backOffice' (`menu.<key>`
 // and `menu.desc.<key>` in i18n/finance.*.js).
-import { matAccountBalance, matHourglassBottom, matRequestQuote } from '@quasar/extras/material-icons'
+import { matAccountBalance, matAccountBalanceWallet, matHourglassBottom, matRequestQuote } from '@quasar/extras/material-icons'
 
 export const routes = [
   { path: 'finance/counterparties', name: 'finance-counterparties', component: () => import('../pages/finance/CounterpartiesPage.vue'), meta: { permission: 'finance.view', titleKey: 'menu.financeCounterparties' } },
@@ -12,6 +12,9 @@ export const routes = [
   { path: 'finance/aging', name: 'finance-aging', component: () => import('../pages/finance/AgingPage.vue'), meta: { permission: 'finance.view', titleKey: 'menu.financeAging' } },
   // 核销: a receipt's or payment's money against open items (the workspace has no picker for it).
   { path: 'finance/allocate/:type/:id', name: 'finance-allocate', component: () => import('../pages/finance/AllocatePage.vue'), meta: { permission: 'finance.view', titleKey: 'menu.financeCounterparties' } },
+  // 银行对账: import a bank statement, then match it to the account's entries.
+  { path: 'finance/bank-statements', name: 'finance-bank', component: () => import('../pages/finance/BankStatementsPage.vue'), meta: { permission: 'finance.view', titleKey: 'menu.financeBank' } },
+  { path: 'finance/bank-statements/:id', name: 'finance-bank-statement', component: () => import('../pages/finance/BankStatementPage.vue'), meta: { permission: 'finance.view', titleKey: 'menu.financeBank' } },
   { path: 'finance/accounts/:id', name: 'finance-account', component: () => import('../pages/finance/AccountLedgerPage.vue'), meta: { permission: 'finance.view', titleKey: 'menu.financeAccounts' } },
 ]
 
@@ -19,4 +22,5 @@ export const menu = [
   { key: 'financeCounterparties', route: 'finance-counterparties', icon: matRequestQuote, permission: 'finance.view', section: 'backOffice' },
   { key: 'financeAging', route: 'finance-aging', icon: matHourglassBottom, permission: 'finance.view', section: 'backOffice' },
   { key: 'financeAccounts', route: 'finance-accounts', icon: matAccountBalance, permission: 'finance.view', section: 'backOffice' },
+  { key: 'financeBank', route: 'finance-bank', icon: matAccountBalanceWallet, permission: 'finance.view', section: 'backOffice' },
 ]

@@ -3,7 +3,7 @@ groups and sums (organisation, counterparty, direction, date, open amount), in t
 PostgreSQL answers it by an index-only scan and a group aggregate without reading the table.
 
 Revision ID: 4c9d2e7b1a35
-Revises: 3e8b5c71d2a6
+Revises: 189635d1a1c1
 Create Date: 2026-12-07 13:00:00
 """
 from typing import Sequence, Union
@@ -12,7 +12,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision: str = '4c9d2e7b1a35'
-down_revision: Union[str, None] = '3e8b5c71d2a6'
+down_revision: Union[str, None] = '189635d1a1c1'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

@@ -18,6 +18,27 @@ export const financeApi = {
   allocate: (type, id, body) => api.post(`${settlementPath(type)}/${id}/allocate`, body),
   unallocate: (type, id, allocationId) => api.post(`${settlementPath(type)}/${id}/allocations/${allocationId}/undo`, {}),
   reverse: (type, id, reason) => api.post(`${settlementPath(type)}/${id}/reverse`, { reason }),
+  bankStatements: (query) => api.get('/api/finance/bank-statements', query),
+  bankStatement: (id) => api.get(`/api/finance/bank-statements/${id}`),
+  autoMatch: (id, windowDays) => api.post(`/api/finance/bank-statements/${id}/auto-match`, { window_days: windowDays }),
+  matchLine: (id, lineId, cashEntryId) => api.post(`/api/finance/bank-statements/${id}/lines/${lineId}/match`, { cash_entry_id: cashEntryId }),
+  unmatchLine: (id, lineId) => api.post(`/api/finance/bank-statements/${id}/lines/${lineId}/unmatch`, {}),
+
+  /** Import a bank statement file (.xlsx/.csv) of one account; an ApiError names every bad row (rows.<n>.<column>). */
+  async importStatement(accountId, file) {
+    const form = new FormData()
+    form.append('file', file, file.name)
+    let resp
+    try {
+      resp = await api.authFetch(`/api/finance/bank-statements?account_id=${encodeURIComponent(accountId)}`, {
+        method: 'POST', body: form, headers: { Accept: 'application/json' },
+      })
+    } catch (e) {
+      throw networkError(e)
+    }
+    if (!resp.ok) throw await errorFromResponse(resp)
+    return resp.json()
+  },
 
   /** The statement of account (对账单) printed on A4, as a PDF blob (fetched: it needs the bearer token). */
   async statementPdf(query) {
@@ -144,4 +165,27 @@ export function sumMoney(values) {
   const sign = cents < 0n ? '-' : ''
   const abs = cents < 0n ? -cents : cents
   return `${sign}${abs / 100n}.${String(abs % 100n).padStart(2, '0')}`
+}
+
+/**
+ * A statement import's refusal as rows to show: [{row, field, message}] from `rows.<n>.<column>` keys,
+ * by row then field; other fields (the file as a whole) come with row null.
+ */
+export function importProblems(errors) {
+  const out = []
+  for (const [key, msgs] of Object.entries(errors || {})) {
+    const m = /^rows\.(\d+)\.(.+)$/.exec(key)
+    for (const message of Array.isArray(msgs) ? msgs : [msgs]) {
+      out.push(m ? { row: Number(m[1]), field: m[2], message } : { row: null, field: key, message })
+    }
+  }
+  return out.sort((a, b) => (a.row ?? 0) - (b.row ?? 0) || a.field.localeCompare(b.field))
+}
+
+/** The unmatched entries a statement line may be matched to by hand: the same amount, nearest date first. */
+export function candidatesFor(line, entries) {
+  const day = (d) => Date.parse(`${d}T00:00:00Z`) / 86_400_000
+  return entries
+    .filter((e) => sumMoney([e.amount]) === sumMoney([line.amount]))
+    .sort((a, b) => Math.abs(day(a.doc_date) - day(line.value_date)) - Math.abs(day(b.doc_date) - day(line.value_date)))
 }
