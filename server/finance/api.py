@@ -17,6 +17,7 @@ from ..db import writing
 from ..http import Blueprint, db_session, permission
 from . import export
 from .settlement_api import blueprints as settlement_blueprints
+from .adjust_api import blueprints as adjust_blueprints
 from . import queries as q
 from .models import CashEntry, CounterpartyEntry
 from .schemas import (AccountBalanceArgs, AccountBalancePage, CashEntryArgs, CashEntryExportArgs, CashEntryPage,
@@ -117,4 +118,4 @@ def export_cash_entries(args):
 
 
 # The app registers these (server/areas.py).
-blueprints = [blp, *settlement_blueprints]
+blueprints = [blp, *settlement_blueprints, *adjust_blueprints]

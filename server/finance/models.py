@@ -130,3 +130,4 @@ class CashEntry(_EntryMixin, Base):
 
 # The receipts, payments and allocations live beside the ledger (imported so the metadata has them).
 from . import settlement_models as _settlement_models  # noqa: E402,F401 - receipts, payments, allocations
+from . import adjust_models as _adjust_models  # noqa: E402,F401 - opening balances, reclassifications

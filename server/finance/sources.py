@@ -28,11 +28,14 @@ LABELS: dict[str, dict[str, str]] = {
     "repair_batch": {"zh-CN": "批量受理单", "en": "Distributor batch"},
     "finance_receipt": {"zh-CN": "收款单", "en": "Receipt"},
     "finance_payment": {"zh-CN": "付款单", "en": "Payment"},
+    "finance_opening": {"zh-CN": "财务初始化", "en": "Opening balances"},
+    "finance_reclass": {"zh-CN": "调账单", "en": "Reclassification"},
 }
 _ORDER_PAYMENTS = ("repair_deposit", "repair_settlement")
 # Workspace document types (the repair desk's, finance's own), by the document type their money entries carry.
 _DESK = {"repair_refund": "repair_refund", "repair_loaner": "repair_loaner", "repair_loaner_return": "repair_loaner",
-         "repair_batch": "repair_batch", "finance_receipt": "finance_receipt", "finance_payment": "finance_payment"}
+         "repair_batch": "repair_batch", "finance_receipt": "finance_receipt", "finance_payment": "finance_payment",
+         "finance_opening": "finance_opening", "finance_reclass": "finance_reclass"}
 
 
 def label_of(document_type: str) -> dict[str, str]:
