@@ -12,6 +12,7 @@ from flask.views import MethodView
 from sqlalchemy import and_, case, func, literal, select, union_all
 
 from ..basedata.models import Party
+from ..db import Money
 from ..basedata.operations import today_in
 from ..core.lifecycle import allowed_actions, next_status
 from ..core.operations import create_document, delete_draft, post_document, record_audit, reverse_document, update_draft
@@ -398,12 +399,13 @@ def money_documents(args):
     whether it is a reversal or reversed; the screen offers each type's own 红冲 (its workspace action)."""
     session = db_session()
     e, c = CounterpartyEntry, CashEntry
+    nil = literal(0, Money())  # typed: money is stored scaled on SQLite, so the sums are read back as money
     rows = union_all(
         select(e.document_type, e.document_id, e.document_number, e.org_id, e.doc_date,
-               case((e.direction == "receivable", e.amount), else_=literal(0)).label("receivable"),
-               case((e.direction == "payable", e.amount), else_=literal(0)).label("payable"),
-               literal(0).label("cash"), e.reverses_id, e.id.label("row_id")),
-        select(c.document_type, c.document_id, c.document_number, c.org_id, c.doc_date, literal(0), literal(0), c.amount,
+               case((e.direction == "receivable", e.amount), else_=nil).label("receivable"),
+               case((e.direction == "payable", e.amount), else_=nil).label("payable"),
+               nil.label("cash"), e.reverses_id, e.id.label("row_id")),
+        select(c.document_type, c.document_id, c.document_number, c.org_id, c.doc_date, nil, nil, c.amount,
                c.reverses_id, c.id)).subquery()
     conds = []
     if args.get("org_id"):
@@ -438,8 +440,8 @@ def money_documents(args):
                 select(orig.c.document_id).join(model, model.reverses_id == orig.c.id).where(orig.c.document_id.in_(ids))
                 .execution_options(unscoped=True)).scalars())
     items = [{"document_type": r.document_type, "document_id": r.document_id, "document_number": r.number or "",
-              "org_id": r.org_id, "doc_date": r.doc_date, "receivable": Decimal(r.receivable or 0).quantize(Decimal("0.01")),
-              "payable": Decimal(r.payable or 0).quantize(Decimal("0.01")), "cash": Decimal(r.cash or 0).quantize(Decimal("0.01")),
+              "org_id": r.org_id, "doc_date": r.doc_date, "receivable": r.receivable or ZERO,
+              "payable": r.payable or ZERO, "cash": r.cash or ZERO,
               "is_reversal": bool(r.reversing), "reversed": r.document_id in reversed_ids} for r in found]
     add_sources(session, items, per_line=False)
     return {"items": items, "total": total, "page": page, "page_size": size, "capped": False}
