@@ -71,6 +71,8 @@ def opening_totals(lines) -> dict:
 
 def opening_answer(session, doc: FinanceOpening) -> dict:
     out = _common(session, doc)
+    if doc.status == "draft":
+        out["actions"] = [*out["actions"], "import"]  # the Excel import replaces a draft's lines
     lines = doc.lines
     if doc.reverses_id is not None and not lines:
         lines = session.get(FinanceOpening, doc.reverses_id).lines
@@ -422,11 +424,11 @@ def money_documents(args):
     if not p.sees_all:
         conds.append(rows.c.org_id == p.org_id)
     grouped = (select(rows.c.document_type, rows.c.document_id, func.max(rows.c.document_number).label("number"),
-                      func.max(rows.c.org_id).label("org_id"), func.min(rows.c.doc_date).label("doc_date"),
+                      rows.c.org_id, func.min(rows.c.doc_date).label("doc_date"),
                       func.sum(rows.c.receivable).label("receivable"), func.sum(rows.c.payable).label("payable"),
                       func.sum(rows.c.cash).label("cash"),
                       func.count(rows.c.reverses_id).label("reversing"))
-               .where(*conds).group_by(rows.c.document_type, rows.c.document_id))
+               .where(*conds).group_by(rows.c.document_type, rows.c.document_id, rows.c.org_id))
     page, size = args.get("page", 1), args.get("page_size", 50)
     total = session.execute(select(func.count()).select_from(grouped.subquery())).scalar_one()
     found = session.execute(grouped.order_by(func.min(rows.c.doc_date).desc(), func.max(rows.c.document_number).desc())

@@ -209,13 +209,19 @@ def _adjust_entry(app: Flask, p: Principal, doc_type: str) -> dict | None:
                                                          if n == "status" else {"lookup": orgs} if n == "org_id" else {}))
                for n in ("status", "date_from", "date_to") + (("org_id",) if p.sees_all else ()) if n in args]
     model = ADJUST_TYPES[doc_type]
+    actions = _document_actions(routes, p, model.AUDITABLE, labels)
+    upload = endpoint_route(app, f"{blueprint}.import_opening", "POST") if doc_type == "finance_opening" else None
+    if upload is not None and upload.allows(p):
+        # The draft's lines from a workbook (类型, 编码, 方向, 金额, 摘要): the page sends the file as ``file``.
+        actions.append({"name": "import", "label": L("从 Excel 导入", "Import from Excel"), "method": "POST",
+                        "path": upload.path, "states": ["draft"], "upload": {"field": "file", "accept": ".xlsx"}})
     return {
         "key": doc_type, "family": "finance", "label": label, "one": one, "path": base,
         "number_prefix": model.NUMBER_PREFIX, "read": routes["read"].path, "kinds": kinds, "fields": fields, "lines": lines,
         "list": {"columns": columns, "filters": filters, "search": "number" if "number" in args else None,
                  "search_label": LABELS["number"], "sort": None, "totals": totals, "export": None},
         "states": _choices(lifecycle.STATUSES, lifecycle.LABELS), "auditable": model.AUDITABLE,
-        "actions": _document_actions(routes, p, model.AUDITABLE, labels),
+        "actions": actions,
         "links": [{"field": "reverses_id", "label": L("原单", "Reverses")},
                   {"field": "reversal_id", "label": L("红冲单", "Reversed by")}],
         "ledgers": _ledgers(app, p), "audit": _audit(app, p, model.__tablename__), "prints": _prints(app, p, doc_type, one),

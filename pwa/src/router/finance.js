@@ -3,7 +3,7 @@
 // receipt or payment, money accounts' balances and detail. Online only; permission finance.view,
 // the one every /api/finance route requires. Menu entries in section 'backOffice' (`menu.<key>`
 // and `menu.desc.<key>` in i18n/finance.*.js).
-import { matAccountBalance, matHourglassBottom, matRequestQuote } from '@quasar/extras/material-icons'
+import { matAccountBalance, matEditNote, matEventAvailable, matHourglassBottom, matRequestQuote } from '@quasar/extras/material-icons'
 
 export const routes = [
   { path: 'finance/counterparties', name: 'finance-counterparties', component: () => import('../pages/finance/CounterpartiesPage.vue'), meta: { permission: 'finance.view', titleKey: 'menu.financeCounterparties' } },
@@ -12,6 +12,9 @@ export const routes = [
   { path: 'finance/aging', name: 'finance-aging', component: () => import('../pages/finance/AgingPage.vue'), meta: { permission: 'finance.view', titleKey: 'menu.financeAging' } },
   // 核销: a receipt's or payment's money against open items (the workspace has no picker for it).
   { path: 'finance/allocate/:type/:id', name: 'finance-allocate', component: () => import('../pages/finance/AllocatePage.vue'), meta: { permission: 'finance.view', titleKey: 'menu.financeCounterparties' } },
+  // 财务调整: every money document with its type's 红冲; 结账 / 反结账 with their history.
+  { path: 'finance/adjust', name: 'finance-adjust', component: () => import('../pages/finance/AdjustPage.vue'), meta: { permission: 'finance.view', titleKey: 'menu.financeAdjust' } },
+  { path: 'finance/periods', name: 'finance-periods', component: () => import('../pages/finance/PeriodsPage.vue'), meta: { permission: 'finance.view', titleKey: 'menu.financePeriods' } },
   { path: 'finance/accounts/:id', name: 'finance-account', component: () => import('../pages/finance/AccountLedgerPage.vue'), meta: { permission: 'finance.view', titleKey: 'menu.financeAccounts' } },
 ]
 
@@ -19,4 +22,6 @@ export const menu = [
   { key: 'financeCounterparties', route: 'finance-counterparties', icon: matRequestQuote, permission: 'finance.view', section: 'backOffice' },
   { key: 'financeAging', route: 'finance-aging', icon: matHourglassBottom, permission: 'finance.view', section: 'backOffice' },
   { key: 'financeAccounts', route: 'finance-accounts', icon: matAccountBalance, permission: 'finance.view', section: 'backOffice' },
+  { key: 'financeAdjust', route: 'finance-adjust', icon: matEditNote, permission: 'finance.view', section: 'backOffice' },
+  { key: 'financePeriods', route: 'finance-periods', icon: matEventAvailable, permission: 'finance.view', section: 'backOffice' },
 ]

@@ -18,6 +18,11 @@ export const financeApi = {
   allocate: (type, id, body) => api.post(`${settlementPath(type)}/${id}/allocate`, body),
   unallocate: (type, id, allocationId) => api.post(`${settlementPath(type)}/${id}/allocations/${allocationId}/undo`, {}),
   reverse: (type, id, reason) => api.post(`${settlementPath(type)}/${id}/reverse`, { reason }),
+  moneyDocuments: (query) => api.get('/api/finance/money-documents', query),
+  periods: () => api.get('/api/finance/periods'),
+  periodHistory: (query) => api.get('/api/finance/periods/history', query),
+  /** 结账 (`close`) or 反结账 (`reopen`) of one organisation's books. */
+  changePeriod: (action, orgId, body) => api.post(`/api/finance/periods/${orgId}/${action}`, body),
 
   /** The statement of account (对账单) printed on A4, as a PDF blob (fetched: it needs the bearer token). */
   async statementPdf(query) {
