@@ -252,10 +252,11 @@ def test_money_documents_list_every_type_with_reversal_state(client, net, books)
     assert {"wholesale_invoice", "finance_receipt", "finance_opening"} <= set(by_type)
     receipts = {x["document_id"]: x for x in by_type["finance_receipt"]}
     assert receipts[r["id"]]["reversed"] is True and receipts[r["id"]]["receivable"] == "-100.00"
+    assert receipts[r["id"]]["amount"] == "100.00"
     assert any(x["is_reversal"] for x in receipts.values())
     assert receipts[r["id"]]["link"] == {"kind": "workspace", "type": "finance_receipt", "id": r["id"]}
     opening = by_type["finance_opening"][0]
-    assert opening["cash"] == "5.00" and opening["document_label"]["zh-CN"] == "财务初始化"
+    assert opening["cash"] == "5.00" and opening["amount"] == "5.00" and opening["document_label"]["zh-CN"] == "财务初始化"
     assert get(client, net, "/api/finance/money-documents", number="PF-1")["total"] == 1
     # Another point sees none of them.
     assert get(client, net, "/api/finance/money-documents", user="gz01.manager")["total"] == 0

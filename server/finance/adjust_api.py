@@ -285,6 +285,7 @@ class Reclasses(MethodView):
         """A draft; checked as it would post (both sides, the reason) and posted by ``/post``."""
         session = db_session()
         org_id = _org(session, data.pop("org_id", None))
+        data["direction"] = data.get("direction") or None
         doc = FinanceReclass(org_id=org_id, doc_date=data.pop("doc_date", None) or _today(),
                              kind=data.pop("kind", None) or "counterparty", note=data.pop("note", "") or "",
                              **{k: v for k, v in data.items() if k in RECLASS_FIELDS})
@@ -308,6 +309,8 @@ class Reclass(MethodView):
         session = db_session()
         doc = _reclass(doc_id)
         next_status(doc.doc_state, "edit")
+        if "direction" in data:
+            data["direction"] = data["direction"] or None
         keep = {c.key: getattr(doc, c.key) for c in FinanceReclass.__table__.columns if c.key not in ("id", "version")}
         adj.check_reclass(session, FinanceReclass(**{**keep, **data}))
         update_draft(session, doc, data)
@@ -406,8 +409,11 @@ def money_documents(args):
         select(e.document_type, e.document_id, e.document_number, e.org_id, e.doc_date,
                case((e.direction == "receivable", e.amount), else_=nil).label("receivable"),
                case((e.direction == "payable", e.amount), else_=nil).label("payable"),
-               nil.label("cash"), e.reverses_id, e.id.label("row_id")),
-        select(c.document_type, c.document_id, c.document_number, c.org_id, c.doc_date, nil, nil, c.amount,
+               nil.label("cash"), case((e.amount > 0, e.amount), else_=nil).label("cp_in"),
+               case((e.amount < 0, -e.amount), else_=nil).label("cp_out"), nil.label("cash_in"), nil.label("cash_out"),
+               e.reverses_id, e.id.label("row_id")),
+        select(c.document_type, c.document_id, c.document_number, c.org_id, c.doc_date, nil, nil, c.amount, nil, nil,
+               case((c.amount > 0, c.amount), else_=nil), case((c.amount < 0, -c.amount), else_=nil),
                c.reverses_id, c.id)).subquery()
     conds = []
     if args.get("org_id"):
@@ -426,7 +432,9 @@ def money_documents(args):
     grouped = (select(rows.c.document_type, rows.c.document_id, func.max(rows.c.document_number).label("number"),
                       rows.c.org_id, func.min(rows.c.doc_date).label("doc_date"),
                       func.sum(rows.c.receivable).label("receivable"), func.sum(rows.c.payable).label("payable"),
-                      func.sum(rows.c.cash).label("cash"),
+                      func.sum(rows.c.cash).label("cash"), func.sum(rows.c.cp_in).label("cp_in"),
+                      func.sum(rows.c.cp_out).label("cp_out"), func.sum(rows.c.cash_in).label("cash_in"),
+                      func.sum(rows.c.cash_out).label("cash_out"),
                       func.count(rows.c.reverses_id).label("reversing"))
                .where(*conds).group_by(rows.c.document_type, rows.c.document_id, rows.c.org_id))
     page, size = args.get("page", 1), args.get("page_size", 50)
@@ -444,6 +452,8 @@ def money_documents(args):
     items = [{"document_type": r.document_type, "document_id": r.document_id, "document_number": r.number or "",
               "org_id": r.org_id, "doc_date": r.doc_date, "receivable": r.receivable or ZERO,
               "payable": r.payable or ZERO, "cash": r.cash or ZERO,
+              # What it moved: the larger side of either ledger (a reclassification nets to zero in each).
+              "amount": max(r.cp_in or ZERO, r.cp_out or ZERO, r.cash_in or ZERO, r.cash_out or ZERO),
               "is_reversal": bool(r.reversing), "reversed": r.document_id in reversed_ids} for r in found]
     add_sources(session, items, per_line=False)
     return {"items": items, "total": total, "page": page, "page_size": size, "capped": False}

@@ -43,7 +43,8 @@ class OpeningLineIn(Schema):
     party_id = ma.fields.UUID(allow_none=True, metadata={"description": "A manufacturer, supplier, dealer …"})
     counterparty_org_id = ma.fields.UUID(allow_none=True, metadata={"description": "Headquarters or a service point"})
     account_id = ma.fields.UUID(allow_none=True, metadata={"description": "A money account of the organisation"})
-    direction = ma.fields.String(allow_none=True, validate=ma.validate.OneOf(DIRECTIONS),
+    # An empty choice (a form's cleared select) is no direction.
+    direction = ma.fields.String(allow_none=True, validate=ma.validate.OneOf((*DIRECTIONS, "")),
                                  metadata={"description": "A counterparty's: receivable or payable"})
     amount = Signed(required=True, metadata={"description": "Signed within the direction; negative: on account / overdraft"})
     memo = Str(300)
@@ -106,7 +107,7 @@ class OpeningFile(Schema):
 class _ReclassHeader(Schema):
     kind = ma.fields.String(validate=ma.validate.OneOf(RECLASS_KINDS),
                             metadata={"description": "counterparty (default): between two balances; account: between two money accounts"})
-    direction = ma.fields.String(allow_none=True, validate=ma.validate.OneOf(DIRECTIONS))
+    direction = ma.fields.String(allow_none=True, validate=ma.validate.OneOf((*DIRECTIONS, "")))
     from_party_id = ma.fields.UUID(allow_none=True)
     from_org_id = ma.fields.UUID(allow_none=True)
     to_party_id = ma.fields.UUID(allow_none=True)
@@ -216,6 +217,7 @@ class MoneyDocument(Schema):
     receivable = Money(metadata={"description": "What it added to receivables (all its rows summed)"})
     payable = Money()
     cash = Money(metadata={"description": "Money into (+) or out of (−) accounts"})
+    amount = Money(metadata={"description": "What it moved: the larger side of either ledger"})
     is_reversal = ma.fields.Boolean()
     reversed = ma.fields.Boolean()
 

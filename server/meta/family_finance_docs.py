@@ -78,20 +78,7 @@ def _entry(app: Flask, p: Principal, doc_type: str) -> dict | None:
         if name == "status":
             extra = {"type": "enum", "choices": _choices(lifecycle.STATUSES, lifecycle.LABELS)}
         filters.append(describe_field(name, args[name], labels[name], **refs.get(name, {}), **extra))
-    ledgers = []
-    entries = endpoint_route(app, "finance.counterparty_entries")
-    if entries is not None and entries.allows(p):
-        mf = _schema_fields(_schema_fields(entries.answer)["items"].inner.nested)
-        ledgers.append({"key": "counterparty_entries", "label": L("往来分录", "Receivable/payable entries"),
-                        "path": entries.path, "param": "document_id",
-                        "columns": [describe_field(n, mf.get(n), labels.get(n) or LABELS[n])
-                                    for n in ("doc_date", "document_number", "direction", "amount", "memo")]})
-    cash = endpoint_route(app, "finance.cash_entries")
-    if cash is not None and cash.allows(p):
-        cf = _schema_fields(_schema_fields(cash.answer)["items"].inner.nested)
-        ledgers.append({"key": "cash_entries", "label": L("资金流水", "Bank and cash entries"), "path": cash.path,
-                        "param": "document_id",
-                        "columns": [describe_field(n, cf.get(n), LABELS[n]) for n in ("doc_date", "document_number", "amount", "memo")]})
+    ledgers = _ledgers(app, p)
     model = SETTLEMENT_TYPES[doc_type]
     return {
         "key": doc_type, "family": "finance", "label": label, "one": one, "path": base,
@@ -113,7 +100,8 @@ def _ledgers(app: Flask, p: Principal, cash_only: bool = False) -> list[dict]:
         mf = _schema_fields(_schema_fields(entries.answer)["items"].inner.nested)
         ledgers.append({"key": "counterparty_entries", "label": L("往来分录", "Receivable/payable entries"),
                         "path": entries.path, "param": "document_id",
-                        "columns": [describe_field(n, mf.get(n), LABELS[n])
+                        "columns": [describe_field(n, mf.get(n), LABELS[n], **({"type": "enum", "choices": DIRECTION_CHOICES}
+                                                                              if n == "direction" else {}))
                                     for n in ("doc_date", "document_number", "direction", "amount", "memo")]})
     cash = endpoint_route(app, "finance.cash_entries")
     if cash is not None and cash.allows(p):
@@ -181,7 +169,8 @@ def _adjust_entry(app: Flask, p: Principal, doc_type: str) -> dict | None:
             field("party_id", lf, required=False), field("counterparty_org_id", lf, required=False),
             field("account_id", lf, required=False),
             field("direction", lf, required=False, type="enum", choices=DIRECTION_CHOICES),
-            field("amount", lf, required=True, total=True), field("memo", lf, required=False)]}
+            # No line total: receivables, payables and money do not add up to one figure (the list shows each).
+            field("amount", lf, required=True), field("memo", lf, required=False)]}
         columns = [field("number", out), field("doc_date", out)] + ([field("org_id", out)] if p.sees_all else []) + [
             field("line_count", lst), field("receivable_total", lst), field("payable_total", lst),
             field("account_total", lst), status]
