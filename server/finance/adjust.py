@@ -37,7 +37,7 @@ class RowsRefused(InvalidInput):
 
     def __init__(self, message: str, errors: dict[str, list[str]]):
         super().__init__("lines", message)
-        self.errors = errors
+        self.message, self.errors = message, errors
 
 
 def get_adjust_document(session: Session, doc_type: str, doc_id: uuid.UUID):

@@ -31,6 +31,8 @@ async function choose(page, testId, text, search = '') {
       await option.click()
       await page.keyboard.press('Escape')
       await page.locator('.q-menu').waitFor({ state: 'detached', timeout: T }).catch(() => {})
+      // The choice must stay (a lookup still loading may answer after the click): else choose again.
+      await page.locator(`.q-field${tid(testId)}, .q-field:has(${tid(testId)})`).filter({ hasText: text }).first().waitFor({ timeout: 3000 })
       return
     } catch (e) {
       if (attempt >= 4) throw e
