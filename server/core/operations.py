@@ -212,8 +212,9 @@ def check_doc_date(session: Session, when: dt.date, field: str = "doc_date") -> 
         raise InvalidInput(field, f"must be between {earliest.isoformat()} and {latest.isoformat()}")
 
 
-def set_closed_through(session: Session, org_id: uuid.UUID, through: dt.date) -> PeriodLock:
-    """Close (or, moving the date back, reopen) an organisation's books. Writes: period_lock, audit_log."""
+def set_closed_through(session: Session, org_id: uuid.UUID, through: dt.date, reason: str = "") -> PeriodLock:
+    """Close (or, moving the date back, reopen) an organisation's books; ``reason`` goes to the audit
+    record. Writes: period_lock, audit_log."""
     p = get_principal(session)
     if not p.may_write_org(org_id):
         raise Forbidden("you may close periods of your own organisation only", {"org_id": ["not your organisation"]})
@@ -230,7 +231,8 @@ def set_closed_through(session: Session, org_id: uuid.UUID, through: dt.date) ->
     session.flush()
     session.info.setdefault(_PERIODS, {})[org_id] = through
     action = "period.reopen" if before and before["closed_through"] > through.isoformat() else "period.close"
-    record_audit(session, action, lock, before=before, after={"closed_through": through.isoformat()})
+    after = {"closed_through": through.isoformat(), **({"reason": reason} if reason else {})}
+    record_audit(session, action, lock, before=before, after=after)
     return lock
 
 

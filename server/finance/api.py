@@ -18,6 +18,7 @@ from ..http import Blueprint, db_session, permission
 from . import export
 from .bank_api import blueprints as bank_blueprints
 from .settlement_api import blueprints as settlement_blueprints
+from .adjust_api import blueprints as adjust_blueprints
 from . import queries as q
 from .models import CashEntry, CounterpartyEntry
 from .schemas import (AccountBalanceArgs, AccountBalancePage, CashEntryArgs, CashEntryExportArgs, CashEntryPage,
@@ -118,4 +119,4 @@ def export_cash_entries(args):
 
 
 # The app registers these (server/areas.py).
-blueprints = [blp, *settlement_blueprints, *bank_blueprints]
+blueprints = [blp, *settlement_blueprints, *bank_blueprints, *adjust_blueprints]

@@ -25,7 +25,13 @@ WORDS = {
            "total": "本期合计", "confirm": "以上余额请核对，如无异议请签章确认后回传。", "our_seal": "本单位（盖章）",
            "their_seal": "对方单位确认（盖章）", "printed_at": "打印时间", "line_no": "序号",
            "transfer_voucher": "资金调拨单", "account_col": "账户", "from_account": "转出账户", "to_account": "转入账户", "bank": "开户行",
-           "account_number": "账号", "business_line": "业务线", "out": "转出", "in": "转入"},
+           "account_number": "账号", "business_line": "业务线", "out": "转出", "in": "转入",
+           "reclass_voucher": "调账凭证", "opening_sheet": "期初余额表", "reason": "调账原因", "out_of": "转出",
+           "into": "转入", "kind_counterparty": "往来调账", "kind_account": "资金调账", "kind": "类型",
+           "go_live": "启用日期", "closed_through": "结账至", "line_kind": "类型", "code": "编码", "name": "名称",
+           "direction": "方向", "line_party": "往来单位", "line_organisation": "机构", "line_account": "资金账户",
+           "receivable_total": "应收合计", "payable_total": "应付合计", "account_total": "资金合计",
+           "accountant": "会计", "manager": "财务主管"},
     "en": {"receipt_voucher": "Receipt voucher", "payment_voucher": "Payment voucher", "statement": "Statement of account",
            "date": "Date", "received_from": "Received from", "paid_to": "Paid to", "account": "Into account",
            "account_out": "From account", "amount": "Amount", "amount_words": "In words", "reference": "Reference",
@@ -41,7 +47,14 @@ WORDS = {
            "our_seal": "Issued by (seal)", "their_seal": "Confirmed by (seal)", "printed_at": "Printed", "line_no": "#",
            "transfer_voucher": "Transfer voucher", "account_col": "Account", "from_account": "From account", "to_account": "To account",
            "bank": "Bank", "account_number": "Account number", "business_line": "Line of business", "out": "Out",
-           "in": "In"},
+           "in": "In",
+           "reclass_voucher": "Reclassification voucher", "opening_sheet": "Opening balance sheet", "reason": "Reason",
+           "out_of": "Out of", "into": "Into", "kind_counterparty": "Between counterparties",
+           "kind_account": "Between money accounts", "kind": "Kind", "go_live": "Go-live date",
+           "closed_through": "Closed through", "line_kind": "Kind", "code": "Code", "name": "Name",
+           "direction": "Direction", "line_party": "Counterparty", "line_organisation": "Organisation",
+           "line_account": "Money account", "receivable_total": "Receivable total", "payable_total": "Payable total",
+           "account_total": "Money total", "accountant": "Accountant", "manager": "Finance manager"},
 }
 
 
@@ -205,6 +218,90 @@ def transfer_voucher(session, document_id, ctx) -> TransferVoucher:
         prepared=_user(session, doc.created_by_id), reverses_number=reverses)
 
 
+@dataclass(frozen=True)
+class ReclassVoucher:
+    """调账凭证: how much moved out of which balance or account into which, why, and the reversal it is."""
+
+    w: dict
+    org: object
+    kind: str  # counterparty | account
+    number: str
+    status: str
+    doc_date: dt.date
+    direction: str  # receivable | payable | "" (accounts)
+    out_of: str
+    into: str
+    amount: Decimal
+    amount_words: str
+    reason: str
+    note: str
+    prepared: str
+    reverses_number: str = ""
+
+
+@dataclass(frozen=True)
+class OpeningRow:
+    seq: int
+    line_kind: str
+    code: str
+    name: str
+    direction: str
+    amount: Decimal
+    memo: str
+
+
+@dataclass(frozen=True)
+class OpeningSheet:
+    """期初余额表: the balances an organisation's books start with on the go-live day."""
+
+    w: dict
+    org: object
+    number: str
+    status: str
+    doc_date: dt.date
+    closed_through: dt.date | None
+    rows: tuple[OpeningRow, ...]
+    receivable_total: Decimal
+    payable_total: Decimal
+    account_total: Decimal
+    note: str
+    prepared: str
+    reverses_number: str = ""
+
+
+def reclass_voucher(session, document_id, ctx) -> ReclassVoucher:
+    from ..printing.adapters import _org, _user
+    from .adjust import get_adjust_document
+    from .adjust_api import reclass_row, reclass_names
+
+    doc = get_adjust_document(session, "finance_reclass", document_id)
+    sides = reclass_row(doc, reclass_names(session, [doc]))
+    reverses = get_adjust_document(session, "finance_reclass", doc.reverses_id).number if doc.reverses_id else ""
+    return ReclassVoucher(
+        w=WORDS[ctx.lang], org=_org(session, ctx, doc.org_id), kind=doc.kind, number=doc.number or "", status=doc.status,
+        doc_date=doc.doc_date, direction=doc.direction or "", out_of=sides["from_name"], into=sides["to_name"],
+        amount=doc.amount, amount_words=chinese_amount(doc.amount), reason=doc.reason, note=doc.note,
+        prepared=_user(session, doc.created_by_id), reverses_number=reverses or "")
+
+
+def opening_sheet(session, document_id, ctx) -> OpeningSheet:
+    from ..printing.adapters import _org, _user
+    from .adjust import get_adjust_document
+    from .adjust_api import opening_answer
+
+    doc = get_adjust_document(session, "finance_opening", document_id)
+    data = opening_answer(session, doc)
+    reverses = get_adjust_document(session, "finance_opening", doc.reverses_id).number if doc.reverses_id else ""
+    rows = tuple(OpeningRow(i, l["line_kind"], l["code"], l["name"], l["direction"] or "", l["amount"], l["memo"])
+                 for i, l in enumerate(data["lines"], 1))
+    return OpeningSheet(
+        w=WORDS[ctx.lang], org=_org(session, ctx, doc.org_id), number=doc.number or "", status=doc.status,
+        doc_date=doc.doc_date, closed_through=doc.doc_date - dt.timedelta(days=1), rows=rows,
+        receivable_total=data["receivable_total"], payable_total=data["payable_total"],
+        account_total=data["account_total"], note=doc.note, prepared=_user(session, doc.created_by_id),
+        reverses_number=reverses or "")
+
+
 def _voucher(doc_type: str):
     def load(session, document_id, ctx) -> SettlementVoucher:
         from ..printing.adapters import _account, _org, _user
@@ -259,4 +356,8 @@ def forms() -> list:
             Form("finance-payment-voucher", "print/finance_voucher.html", SettlementVoucher, ("a5", "a4"), "finance.view",
                  _voucher("finance_payment"), document_type="finance_payment"),
             Form("finance-transfer-voucher", "print/finance_transfer_voucher.html", TransferVoucher, ("a4",), "finance.view",
-                 transfer_voucher, document_type="finance_transfer")]
+                 transfer_voucher, document_type="finance_transfer"),
+            Form("finance-reclass-voucher", "print/finance_reclass.html", ReclassVoucher, ("a4", "a5"), "finance.view",
+                 reclass_voucher, document_type="finance_reclass"),
+            Form("finance-opening-sheet", "print/finance_opening.html", OpeningSheet, ("a4",), "finance.view",
+                 opening_sheet, document_type="finance_opening")]

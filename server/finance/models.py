@@ -131,3 +131,4 @@ class CashEntry(_EntryMixin, Base):
 # The receipts, payments and allocations live beside the ledger (imported so the metadata has them).
 from . import settlement_models as _settlement_models  # noqa: E402,F401 - receipts, payments, allocations
 from . import bank_models as _bank_models  # noqa: E402,F401 - transfers, bank statements, matches
+from . import adjust_models as _adjust_models  # noqa: E402,F401 - opening balances, reclassifications

@@ -220,9 +220,7 @@ def write_settlement(session: Session, doc: _Settlement) -> None:
     bal = balance_of(doc)
     _lock_balance(session, bal)
     if doc.reverses_id is not None:
-        undone = undo_allocations_of(session, bal, doc.reverses_id, doc.doc_date, src)
-        reverse_entries_of(session, doc.DOC_TYPE, doc.reverses_id, src)
-        _write_allocations(session, bal, [Pair(doc.id, doc.reverses_id, doc.amount, "reverses_id")], doc.doc_date, src)
+        undone = reverse_with_allocations(session, doc.DOC_TYPE, doc.reverses_id, src)
         if undone:
             record_audit(session, f"{doc.DOC_TYPE}.unallocate", doc, after={"allocations": [str(r.reverses_id) for r in undone]})
         return
@@ -234,6 +232,34 @@ def write_settlement(session: Session, doc: _Settlement) -> None:
         pairs = auto_pairs(items, doc.id, doc.doc_date)
         if pairs:
             _write_allocations(session, bal, pairs, doc.doc_date, src)
+
+
+def reverse_with_allocations(session: Session, document_type: str, original_id: uuid.UUID, by: Source) -> list[FinanceAllocation]:
+    """红冲 of any document's money rows, open items included: in every balance the original touched,
+    undo its live allocations, then reverse its ledger rows (``reverse_entries_of``), then allocate the
+    reversal against the original, so both items close and whatever the original had settled is open
+    again. Returns the undone allocations. Writes: finance_allocation, counterparty_entry, cash_entry."""
+    e = CounterpartyEntry
+    rows = session.execute(select(e.counterparty_kind, e.party_id, e.counterparty_org_id, e.member_id, e.direction,
+                                  func.sum(e.amount))
+                           .where(e.document_type == document_type, e.document_id == original_id, e.reverses_id.is_(None))
+                           .group_by(e.counterparty_kind, e.party_id, e.counterparty_org_id, e.member_id, e.direction)
+                           .execution_options(unscoped=True)).all()
+    items = [(Balance(by.org_id, Counterparty(kind, party or org or member), direction), total)
+             for kind, party, org, member, direction, total in rows if kind != "walk_in"]
+    undone: list[FinanceAllocation] = []
+    for bal, _total in items:
+        _lock_balance(session, bal)
+        undone += undo_allocations_of(session, bal, original_id, by.doc_date, by)
+    reverse_entries_of(session, document_type, original_id, by)
+    for bal, total in items:
+        if total == 0:
+            continue
+        # The original's item and its reversal are opposite: the positive one is the charge.
+        pair = (Pair(original_id, by.document_id, total, "reverses_id") if total > 0
+                else Pair(by.document_id, original_id, -total, "reverses_id"))
+        _write_allocations(session, bal, [pair], by.doc_date, by)
+    return undone
 
 
 def undo_allocations_of(session: Session, bal: Balance, document_id: uuid.UUID, on: dt.date, by: Source) -> list[FinanceAllocation]:

@@ -46,6 +46,8 @@ LABELS: dict[str, dict[str, str]] = {
     "retail_cashup": {"zh-CN": "日结单", "en": "Cash-up"},
     "labour_claim": {"zh-CN": "劳务费申报单", "en": "Labour-fee claim"},
     "labour_claim_answer": {"zh-CN": "劳务费申报回复", "en": "Labour-fee claim answer"},
+    "finance_opening": {"zh-CN": "财务初始化", "en": "Opening balances"},
+    "finance_reclass": {"zh-CN": "调账单", "en": "Reclassification"},
 }
 _ORDER_PAYMENTS = ("repair_deposit", "repair_settlement")
 # Workspace document types (the repair desk's, finance's own, trade's, claims'), by the document type
@@ -56,7 +58,8 @@ _DESK = {"repair_refund": "repair_refund", "repair_loaner": "repair_loaner", "re
          "finance_transfer": "finance_transfer",
          **{t: t for t in ("purchase_order", "purchase_receipt", "purchase_return", "sales_order", "sales_delivery",
                            "sales_return", "transfer_request", "transfer_order", "transfer_receipt", "labour_claim")},
-         "labour_claim_answer": "labour_claim"}
+         "labour_claim_answer": "labour_claim",
+         "finance_opening": "finance_opening", "finance_reclass": "finance_reclass"}
 
 
 def label_of(document_type: str) -> dict[str, str]:

@@ -162,7 +162,8 @@ async function createDraft(page, entry) {
  * Each entry's list is asked first; what exists already is used as it is.
  */
 async function makeFlowRecords(call, meta) {
-  const keys = ['repair_loaner', 'repair_refund', 'repair_batch', 'swap_intake', 'swap_send', 'exchange-orders', 'finance_transfer']
+  const keys = ['repair_loaner', 'repair_refund', 'repair_batch', 'swap_intake', 'swap_send', 'exchange-orders', 'finance_transfer',
+    'finance_opening', 'finance_reclass']
   const wanted = []
   for (const e of meta.documents.filter((d) => keys.includes(d.key) && d.prints.length)) {
     if (!(await call('GET', `${e.path}?page=1&page_size=1`)).total) wanted.push(e.key)
@@ -176,7 +177,21 @@ async function makeFlowRecords(call, meta) {
     const t = await finance('POST', '/api/finance/transfers', { from_account_id: own[0].id, to_account_id: own[1].id, amount: '1.00', reference: '走查' })
     await finance('POST', `/api/finance/transfers/${t.id}/post`, {})
   }
-  if (wanted.every((k) => k === 'finance_transfer')) return wanted
+  if (wanted.includes('finance_opening') || wanted.includes('finance_reclass')) {
+    // Drafts at SZ01 (a draft posts nothing): an opening balance sheet, a reclassification between two dealers.
+    const finance = await apiAs('sz01.finance')
+    if (wanted.includes('finance_opening')) {
+      const account = (await finance('GET', '/api/money-accounts?page_size=5')).items.find((a) => a.active)
+      await finance('POST', '/api/finance/openings', { lines: account ? [{ account_id: account.id, amount: '100.00', memo: '走查' }] : [] })
+    }
+    if (wanted.includes('finance_reclass')) {
+      const [a, b] = (await finance('GET', '/api/parties?role=dealer&page_size=5')).items
+      assert.ok(a && b, 'demo data: two dealers')
+      await finance('POST', '/api/finance/reclasses', { kind: 'counterparty', direction: 'receivable', from_party_id: a.id, to_party_id: b.id,
+        amount: '10.00', reason: '走查打印' })
+    }
+  }
+  if (wanted.every((k) => k.startsWith('finance_'))) return wanted
   const clerk = await apiAs('sz01.clerk')
   const manager = await apiAs('sz01.manager')
   const accounts = await clerk('GET', '/api/repair/counter-accounts')

@@ -13,6 +13,20 @@ export const workspaceApi = {
   /** A lifecycle action (post, reverse …): its method and path from the export. */
   act: (action, path, body) => api.request(action.method, path, { body }),
 
+  /** An action that sends a file (multipart, the field the export names); resolves the answer. */
+  async upload(path, file, field = 'file') {
+    const form = new FormData()
+    form.append(field, file, file.name)
+    let resp
+    try {
+      resp = await api.authFetch(path, { method: 'POST', body: form, headers: { Accept: 'application/json' } })
+    } catch (e) {
+      throw networkError(e)
+    }
+    if (!resp.ok) throw await errorFromResponse(resp)
+    return resp.json()
+  },
+
   /** A file the server makes (an export, a printed form): {blob, filename}. */
   async file(path, query = {}) {
     const qs = new URLSearchParams(query).toString()

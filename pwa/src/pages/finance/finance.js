@@ -39,6 +39,11 @@ export const financeApi = {
     if (!resp.ok) throw await errorFromResponse(resp)
     return resp.json()
   },
+  moneyDocuments: (query) => api.get('/api/finance/money-documents', query),
+  periods: () => api.get('/api/finance/periods'),
+  periodHistory: (query) => api.get('/api/finance/periods/history', query),
+  /** 结账 (`close`) or 反结账 (`reopen`) of one organisation's books. */
+  changePeriod: (action, orgId, body) => api.post(`/api/finance/periods/${orgId}/${action}`, body),
 
   /** The statement of account (对账单) printed on A4, as a PDF blob (fetched: it needs the bearer token). */
   async statementPdf(query) {
