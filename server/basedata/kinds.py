@@ -383,7 +383,7 @@ register(Kind(
     # 提成规则 (issue 19 §8): what an engineer earns on a job's line; server/commissions applies them.
     "commission-rules", CommissionRule, {"zh-CN": "提成规则", "en": "Commission rules"},
     [CODE, F("name", "str", required=True, max_len=120), F("scope", "enum", required=True, choices=COMMISSION_SCOPES),
-     F("item_id", "ref", ref="items"), F("item_kind", "enum", choices=m.ITEM_KINDS), F("grade", "int", min=1, max=9),
+     F("item_id", "ref", ref="items"), F("item_kind", "enum", choices=("",) + m.ITEM_KINDS, default=""), F("grade", "int", min=1, max=9),
      F("repair_level_id", "ref", ref="repair-levels"),
      F("rate_percent", "decimal", default=Decimal("0")), F("fixed_amount", "decimal", default=Decimal("0")), ACTIVE],
     publish=None, search=lambda o: ((o.name, o.code), ()), filters=("scope",),

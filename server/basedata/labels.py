@@ -72,6 +72,7 @@ FIELD_LABELS: dict[str, dict[str, str]] = {
 # Choices by field name (the same name has the same choices in every kind that has it).
 CHOICE_LABELS: dict[str, dict[str, dict[str, str]]] = {
     "item_kind": {
+        "": {"zh-CN": "不限", "en": "Any"},
         "device": {"zh-CN": "整机", "en": "Whole device"}, "mainboard": {"zh-CN": "主板", "en": "Mainboard"},
         "part": {"zh-CN": "配件", "en": "Part"}, "accessory": {"zh-CN": "附件", "en": "Accessory"},
     },

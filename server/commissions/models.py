@@ -39,7 +39,7 @@ class CommissionRule(IdMixin, TimestampMixin, Base):
     name: Mapped[str] = mapped_column(String(120))
     scope: Mapped[str] = mapped_column(String(12), index=True)
     item_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("item.id"), index=True)
-    item_kind: Mapped[str | None] = mapped_column(String(16))
+    item_kind: Mapped[str | None] = mapped_column(String(16), default="")
     grade: Mapped[int | None]
     # Empty: any repair level.
     repair_level_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("repair_level.id"))

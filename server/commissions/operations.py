@@ -243,7 +243,7 @@ def check_rule(session: Session, rule: CommissionRule) -> None:
     if rule.scope == "item":
         if rule.item_id is None:
             raise InvalidInput("item_id", "an item rule names its item")
-        rule.item_kind, rule.grade = None, None
+        rule.item_kind, rule.grade = "", None
     elif rule.scope == "category":
         if not rule.item_kind:
             raise InvalidInput("item_kind", "a category rule names its category")
@@ -251,7 +251,7 @@ def check_rule(session: Session, rule: CommissionRule) -> None:
     elif rule.scope == "grade":
         if rule.grade is None:
             raise InvalidInput("grade", "an engineer-grade rule names its grade")
-        rule.item_id, rule.item_kind = None, None
+        rule.item_id, rule.item_kind = None, ""
     rate = rule.rate_percent if rule.rate_percent is not None else ZERO
     fixed = rule.fixed_amount if rule.fixed_amount is not None else ZERO
     if rate < 0:
