@@ -28,7 +28,7 @@ export default {
     payers: {
       title: 'Payers and margin',
       payer: { customer: 'Customer', manufacturer: 'Manufacturer', insurer: 'Insurer', goodwill: 'Goodwill (ours)' },
-      share: 'Share', labourFee: 'In-warranty labour fee', partsClaimed: 'In-warranty parts (claimed)', total: 'Total', open: 'Open',
+      payerCol: 'Payer', share: 'Share', labourFee: 'In-warranty labour fee', partsClaimed: 'In-warranty parts (claimed)', total: 'Total', open: 'Open',
       planned: 'Planned split (settled at pickup)', single: 'The customer pays the whole bill',
       revenue: 'Revenue (all payers)', goodwill: 'Goodwill', partsCost: 'Parts at cost', commission: 'Engineer\'s commission', estimated: '(estimated)', margin: 'Margin',
       edit: 'Split the bill', dialogTitle: 'Split the bill between payers', billTotal: 'Bill ¥{total}', sum: 'Split so far ¥{sum}', add: 'Add a payer',

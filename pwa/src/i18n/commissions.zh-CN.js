@@ -28,7 +28,7 @@ export default {
     payers: {
       title: '付款方与毛利',
       payer: { customer: '客户', manufacturer: '厂家', insurer: '保险公司', goodwill: '网点让利' },
-      share: '分摊', labourFee: '保内劳务费', partsClaimed: '保内备件（申报）', total: '合计', open: '未收',
+      payerCol: '付款方', share: '分摊', labourFee: '保内劳务费', partsClaimed: '保内备件（申报）', total: '合计', open: '未收',
       planned: '计划分摊（取机时结算）', single: '客户承担全部费用',
       revenue: '收入（各付款方）', goodwill: '网点让利', partsCost: '备件成本', commission: '工程师提成', estimated: '（预计）', margin: '毛利',
       edit: '分摊费用', dialogTitle: '各付款方分摊费用', billTotal: '费用合计 ¥{total}', sum: '已分摊 ¥{sum}', add: '增加付款方',
