@@ -69,7 +69,7 @@ def _output_field(f: F) -> ma.fields.Field:
     if f.type == "decimal":
         return ma.fields.Decimal(places=2, as_string=True)
     if f.type == "int":
-        return ma.fields.Integer()
+        return ma.fields.Integer(allow_none=not f.required and f.default is None)
     if f.type == "bool":
         return ma.fields.Boolean()
     if f.type == "date":

@@ -3,7 +3,9 @@
 // 10 % of the labour + ¥8.88); an out-of-warranty repair is then completed and paid at SZ01 (through
 // the repair REST, as the counter's tablets would); the repair order's screen shows who paid and the
 // job's margin with the commission; the engineer's monthly statement shows the commission for that
-// order, and prints (the server's A4 PDF). Checked against REST at each step. No console error.
+// order, and prints (the server's A4 PDF). Then a second job is split before pickup on the order's
+// screen (¥10 on the demo's insurer): after pickup the customer paid only their share and the
+// insurer's share is its open item. Checked against REST at each step. No console error.
 import assert from 'node:assert/strict'
 import { BASE_URL, T, TABLET, apiAs, field, fontsReady, login, newContext, ok, shot, tid, withLuhn } from '../lib.mjs'
 
@@ -39,18 +41,19 @@ async function choose(page, testId, text, search = '') {
 const cents = (v) => Math.round(Number(v) * 100)
 const shown = (c) => (c / 100).toLocaleString('en', { minimumFractionDigits: 2 })
 
-/** An out-of-warranty repair at SZ01 by `engineer`: quoted (labour of `level`), accepted, repaired,
- *  QC-passed and picked up, the bill paid into the counter's account. */
-async function repairCompletedAndPaid(engineer, level) {
+/** An out-of-warranty repair at SZ01 by `engineer`: quoted (labour of `level`), accepted, repaired and
+ *  QC-passed: waiting for pickup. */
+async function readyForPickup(engineer, level) {
   const clerk = await apiAs('sz01.clerk')
   const eng = await apiAs('sz01.engineer')
   const qc = await apiAs('sz01.qc')
   const oow = (await clerk('GET', '/api/warranty-statuses')).items.find((s) => s.rule === 'out_of_warranty')
   const tac = (await clerk('GET', '/api/tacs?page_size=5')).items[0]
   const symptom = (await clerk('GET', '/api/fault-symptoms?page_size=1')).items[0]
+  const stamp = String(Date.now())
   const { order } = await clerk('POST', '/api/repair/orders', {
-    customer_name: '钱志远', customer_phone: `1371234${String(Date.now()).slice(-4)}`,
-    imei: withLuhn(tac.code + String(Date.now()).slice(-6)), symptom_ids: [symptom.id], fault_description: '充电口接触不良',
+    customer_name: '钱志远', customer_phone: `1371234${stamp.slice(-4)}`,
+    imei: withLuhn(tac.code + stamp.slice(-6)), symptom_ids: [symptom.id], fault_description: '充电口接触不良',
     warranty_status_id: oow.id, warranty_override_reason: '已过保修期',
   })
   assert.ok(order?.id, 'the repair taken in')
@@ -66,19 +69,30 @@ async function repairCompletedAndPaid(engineer, level) {
   await fire(eng, 'start_repair')
   await fire(eng, 'finish_repair', { repair_level_id: level.id })
   await fire(qc, 'qc_pass')
+  return order
+}
+
+/** 取机: the bill (the customer's share of it) paid into the counter's account. */
+async function pickUp(order) {
+  const clerk = await apiAs('sz01.clerk')
   const [account] = await clerk('GET', '/api/repair/counter-accounts')
-  const done = await fire(clerk, 'pickup', { signature: SIG, account_id: account.id })
-  assert.equal(done.order.state, 'completed')
-  const settlement = done.payments.find((p) => p.kind === 'settlement')
-  assert.equal(settlement.amount, level.labour_charge, 'the customer paid the labour')
-  return { order: done.order, settlement }
+  const done = await clerk('POST', `/api/repair/orders/${order.id}/pickup`, { signature: SIG, account_id: account.id })
+  assert.equal(done.order?.state, 'completed', JSON.stringify(done))
+  return { order: done.order, settlement: done.payments.find((p) => p.kind === 'settlement') }
+}
+
+/** An out-of-warranty repair completed and paid. */
+async function repairCompletedAndPaid(engineer, level) {
+  const made = await pickUp(await readyForPickup(engineer, level))
+  assert.equal(made.settlement.amount, level.labour_charge, 'the customer paid the labour')
+  return made
 }
 
 export const scenarios = {
   async commissions(browser) {
     const hq = await apiAs('hq.manager')
     const engineer = (await hq('GET', '/api/engineers?page_size=200')).items.find((e) => e.code.endsWith('SZ01') && e.active)
-    const level = (await hq('GET', '/api/repair-levels?page_size=50')).items.find((l) => l.active && Number(l.labour_charge) > 0)
+    const level = (await hq('GET', '/api/repair-levels?page_size=50')).items.find((l) => l.active && Number(l.labour_charge) > 10)
     assert.ok(engineer && level, 'the demo has an SZ01 engineer and a chargeable repair level')
     const code = `CM${String(Date.now()).slice(-6)}`
     let made = null
@@ -170,6 +184,37 @@ export const scenarios = {
       await settle(p)
       await shot(p, 'commissions-03-order-payers-margin')
       ok(`the order's screen: the customer paid ¥${payers.payers[0].total}; margin ¥${payers.margin.margin} after ¥${payers.margin.commission} commission`)
+
+      // -- several payers (§7): a second job split before pickup, ¥10 of it on the insurer -------------
+      const insurer = (await manager('GET', '/api/parties?role=insurer&page_size=20')).items[0]
+      assert.ok(insurer, 'the demo has an insurer')
+      const second = await readyForPickup(engineer, level)
+      await p.goto(`${BASE_URL}/hq/orders/${second.id}`)
+      await p.locator(tid('payers-edit')).click()
+      await p.locator(tid('payers-dialog')).waitFor({ timeout: T })
+      await field(p, 'payers-amount-0').fill(shown(cents(level.labour_charge) - 1000).replace(/,/g, ''))
+      await p.locator(tid('payers-add')).click()
+      await choose(p, 'payers-party-1', insurer.name)
+      await field(p, 'payers-amount-1').fill('10.00')
+      await settle(p)
+      await shot(p, 'commissions-04-split-dialog')
+      const saved = p.waitForResponse((r) => r.request().method() === 'PUT' && new URL(r.url()).pathname === `/api/repair/orders/${second.id}/payers`, { timeout: T })
+      await p.locator(tid('payers-save')).click()
+      assert.equal((await saved).status(), 200)
+      await p.locator(tid('payer-insurer')).filter({ hasText: '10.00' }).waitFor({ timeout: T })
+      const paid = await pickUp(second)
+      assert.equal(cents(paid.settlement.amount), cents(level.labour_charge) - 1000, 'the customer paid their share only')
+      const split = await manager('GET', `/api/repair/orders/${second.id}/payers`)
+      const ins = split.payers.find((x) => x.payer === 'insurer')
+      assert.deepEqual([ins.party_id, ins.total, ins.open], [insurer.id, '10.00', '10.00'], 'the insurer owes its share')
+      const open = await (await apiAs('sz01.finance'))('GET', `/api/finance/open-items?org_id=${made.order.org_id}&counterparty_kind=party&counterparty_id=${insurer.id}&direction=receivable`)
+      assert.ok(open.items.some((i) => i.document_number === paid.settlement.number && i.open === '10.00'), 'an open item of the insurer')
+      await p.reload()
+      await p.locator(tid('payer-insurer')).filter({ hasText: '10.00' }).waitFor({ timeout: T })
+      await p.locator(tid('order-payers')).scrollIntoViewIfNeeded()
+      await settle(p)
+      await shot(p, 'commissions-05-split-settled')
+      ok(`${second.number}: the customer paid ¥${paid.settlement.amount}, ${insurer.name} owes ¥10.00 (open item on ${paid.settlement.number})`)
       assert.deepEqual(p.errors, [])
     } finally {
       await tablet.context.close()
