@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-AREAS = ("purchase", "wholesale", "retail", "transfer", "finance", "claims")
+AREAS = ("purchase", "wholesale", "retail", "transfer", "finance", "claims", "commissions")
 
 
 def modules(name: str) -> list[ModuleType]:

@@ -70,6 +70,9 @@ def load_demo(session: Session, settings: Settings) -> bool:
         create_user(session, settings, username=username, full_name=name, password=DEMO_PASSWORD,
                     org_id=by_code[org].id, roles=roles)
     load_basedata_demo(session)
+    from .commissions.demo import load_commissions_demo
+
+    load_commissions_demo(session)
     load_business_demo(session)
     from .wholesale.demo import load_wholesale_demo
 

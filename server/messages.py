@@ -529,6 +529,21 @@ CATALOGUE: dict[str, str] = {
     "carried over": "已结转",
     "the exchange has given the customer a unit already: refund the deposit instead": "换机单已把新机交给客户：请改为退还押金",
     "no deposit is held on this order": "此单没有押金",
+    # several payers per job (server/repair/split.py)
+    "a list of payers' shares": "须为各付款方分摊列表",
+    "at most {MAX_SHARES} shares, one per payer": "最多 {MAX_SHARES} 项分摊，每个付款方一项",
+    "a share: payer and amount": "一项分摊：付款方和金额",
+    "one of customer, manufacturer, insurer, goodwill": "应为 客户、厂家、保险公司 或 网点让利（customer, manufacturer, insurer, goodwill）",
+    "this payer is named twice": "该付款方出现了两次",
+    "the customer is the order's, goodwill the point's own: no party": "客户即工单的客户，让利由网点承担：不填往来单位",
+    "name the manufacturer (the order has no repair level)": "请指定厂家（工单没有维修级别）",
+    "name the {payer}": "请指定{payer}",
+    "the party is not a {role}": "该往来单位不是{role}",
+    "text of at most 200 characters": "最多 200 个字的文本",
+    "nothing to split: the bill is 0": "无可分摊：费用为 0",
+    "the shares add up to {added}, the bill is {total}": "分摊合计 {added}，费用合计 {total}",
+    "the bill is settled: its split is fixed": "费用已结算：分摊不能再改",
+    "the payers' shares add up to {added} but the bill is now {total}: split it again": "各方分摊合计 {added}，但费用现为 {total}：请重新分摊",
     # words filled into templates
     "good": "良品", "defective": "坏品", "damaged": "坏品", "loaner": "备用机",
     "accepted": "接受", "declined": "谢绝", "superseded": "作废", "pending": "待定",
@@ -536,6 +551,7 @@ CATALOGUE: dict[str, str] = {
     "post": "过账", "reverse": "红冲", "audit": "审核", "unaudit": "反审核", "edit": "修改", "delete": "删除",
     "draft": "为草稿", "posted": "已过账", "audited": "已审核", "reversed": "已红冲",
     "cash": "现金", "bank": "银行",
+    "insurer": "保险公司", "manufacturer": "厂家",
 }
 
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")

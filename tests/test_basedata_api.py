@@ -68,6 +68,8 @@ def payloads(c, net):
         "money-accounts": ({"code": "BANK-WS", "name": "批发收款账户", "kind": "bank", "bank_name": "招商银行深圳分行",
                             "account_number": "6214 8307 0000 0001", "business_line": "批发",
                             "org_id": str(net.orgs["SZ01"].id)}, {"business_line": "配件批发"}),
+        "commission-rules": ({"code": "C-PART", "name": "配件提成", "scope": "category", "item_kind": "part",
+                              "rate_percent": "5.00", "grade": None}, {"fixed_amount": "2.50"}),
     }
 
 

@@ -16,6 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..errors import InvalidInput
+from ..commissions.models import SCOPES as COMMISSION_SCOPES
+from ..commissions.models import CommissionRule
 from ..finance.models import CURRENCIES, MONEY_ACCOUNT_KINDS, MoneyAccount
 from ..org.scoping import exact
 from . import models as m
@@ -210,6 +212,12 @@ def _check_card(session: Session, card: m.WarrantyCard) -> None:
             raise InvalidInput("dealer_id", "must be a party with the dealer role")
 
 
+def _check_commission_rule(session: Session, rule) -> None:
+    from ..commissions.operations import check_rule
+
+    check_rule(session, rule)
+
+
 def _check_money_account(session: Session, account: MoneyAccount) -> None:
     from ..finance.operations import check_money_account
 
@@ -370,4 +378,15 @@ register(Kind(
     org_owned=True, publish=None, search=lambda o: ((o.name, o.code, o.bank_name, o.business_line), (o.account_number,)),
     filters=("kind",), view_perm="finance.view", manage_perm="finance.manage_accounts", check=_check_money_account,
     one={"zh-CN": "银行账号与现金", "en": "Money account"},
+))
+register(Kind(
+    # 提成规则 (issue 19 §8): what an engineer earns on a job's line; server/commissions applies them.
+    "commission-rules", CommissionRule, {"zh-CN": "提成规则", "en": "Commission rules"},
+    [CODE, F("name", "str", required=True, max_len=120), F("scope", "enum", required=True, choices=COMMISSION_SCOPES),
+     F("item_id", "ref", ref="items"), F("item_kind", "enum", choices=("",) + m.ITEM_KINDS, default=""), F("grade", "int", min=1, max=9),
+     F("repair_level_id", "ref", ref="repair-levels"),
+     F("rate_percent", "decimal", default=Decimal("0")), F("fixed_amount", "decimal", default=Decimal("0")), ACTIVE],
+    publish=None, search=lambda o: ((o.name, o.code), ()), filters=("scope",),
+    view_perm="commissions.view", manage_perm="commissions.manage", check=_check_commission_rule,
+    one={"zh-CN": "提成规则", "en": "Commission rule"},
 ))

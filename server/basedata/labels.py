@@ -9,6 +9,11 @@ FIELD_LABELS: dict[str, dict[str, str]] = {
     "name_en": {"zh-CN": "英文名称", "en": "English name"},
     "active": {"zh-CN": "启用", "en": "Active"},
     "kind": {"zh-CN": "类别", "en": "Kind"},
+    "scope": {"zh-CN": "适用范围", "en": "Applies to"},
+    "item_kind": {"zh-CN": "品类", "en": "Category"},
+    "repair_level_id": {"zh-CN": "维修级别", "en": "Repair level"},
+    "rate_percent": {"zh-CN": "提成比例（%）", "en": "Rate (%)"},
+    "fixed_amount": {"zh-CN": "固定金额", "en": "Fixed amount"},
     "brand_id": {"zh-CN": "品牌", "en": "Brand"},
     "brand_ids": {"zh-CN": "擅长品牌", "en": "Brands"},
     "model_id": {"zh-CN": "型号", "en": "Model"},
@@ -67,13 +72,17 @@ FIELD_LABELS: dict[str, dict[str, str]] = {
 # Choices by field name (the same name has the same choices in every kind that has it).
 CHOICE_LABELS: dict[str, dict[str, dict[str, str]]] = {
     "item_kind": {
+        "": {"zh-CN": "不限", "en": "Any"},
         "device": {"zh-CN": "整机", "en": "Whole device"}, "mainboard": {"zh-CN": "主板", "en": "Mainboard"},
         "part": {"zh-CN": "配件", "en": "Part"}, "accessory": {"zh-CN": "附件", "en": "Accessory"},
     },
     "roles": {
         "manufacturer": {"zh-CN": "厂家", "en": "Manufacturer"}, "dealer": {"zh-CN": "经销商", "en": "Dealer"},
         "supplier": {"zh-CN": "供应商", "en": "Supplier"}, "distributor": {"zh-CN": "分销商", "en": "Distributor"},
+        "insurer": {"zh-CN": "保险公司", "en": "Insurer"},
     },
+    "scope": {"item": {"zh-CN": "按产品", "en": "Item"}, "category": {"zh-CN": "按品类", "en": "Category"},
+              "grade": {"zh-CN": "按工程师级别", "en": "Engineer grade"}},
     "warehouse_kind": {
         "good": {"zh-CN": "良品仓", "en": "Good stock"}, "defective": {"zh-CN": "坏件仓", "en": "Defective"},
         "loaner": {"zh-CN": "备用机仓", "en": "Loaners"}, "in_transit": {"zh-CN": "在途仓", "en": "In transit"},

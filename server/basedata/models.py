@@ -16,7 +16,7 @@ Money = Fixed(14, 2)
 Qty = Fixed(14, 3)
 
 ITEM_KINDS = ("device", "mainboard", "part", "accessory")
-PARTY_ROLES = ("manufacturer", "dealer", "supplier", "distributor")
+PARTY_ROLES = ("manufacturer", "dealer", "supplier", "distributor", "insurer")
 WAREHOUSE_KINDS = ("good", "defective", "loaner", "in_transit", "scrap")
 WARRANTY_RULES = ("in_warranty", "out_of_warranty", "pending_inspection", "other")
 

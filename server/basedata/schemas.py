@@ -34,6 +34,8 @@ def _input_field(f: F, required: bool) -> ma.fields.Field:
         return Str(f.max_len, min_len=1 if f.required else 0, **kw)
     if f.type == "text":
         return Str(f.max_len, **kw)
+    if f.type in ("int", "enum") and not f.required and f.default is None:
+        kw["allow_none"] = True  # an optional field with no default may be left empty (a commission rule's grade)
     if f.type == "int":
         return ma.fields.Integer(validate=ma.validate.Range(min=f.min, max=f.max), strict=True, **kw)
     if f.type == "decimal":
@@ -67,7 +69,7 @@ def _output_field(f: F) -> ma.fields.Field:
     if f.type == "decimal":
         return ma.fields.Decimal(places=2, as_string=True)
     if f.type == "int":
-        return ma.fields.Integer()
+        return ma.fields.Integer(allow_none=not f.required and f.default is None)
     if f.type == "bool":
         return ma.fields.Boolean()
     if f.type == "date":

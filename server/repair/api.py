@@ -32,7 +32,7 @@ from .schemas import (BatchArgs, BatchDetailOut, BatchDeviceIn, BatchEventIn, Ba
                       IntakeIn, LoanerArgs, LoanerIn, LoanerOut, LoanerPage, LoanerReturnIn, OrderDetailOut,
                       OrderExportArgs, OrderListArgs, OrderPage, PackIn, PackingDetailOut, PackingListArgs, PackingListIn,
                       PackingListPage, PartIn, PasscodeOut, PaymentOut, QuotationIn, QuotationOut, ReceiveIn, RefundArgs,
-                      RefundIn, RefundOut, RefundPage, RefuseIn, event_schema)
+                      PayersOut, PayerSplitIn, RefundIn, RefundOut, RefundPage, RefuseIn, event_schema)
 
 blp = Blueprint("repair", __name__, url_prefix="/api/repair", description="维修 Repair orders (spec §1)")
 
@@ -119,6 +119,35 @@ def get_order(order_id):
     """One order with its transitions, quotations, parts, payments, handovers, the bill so far,
     and the events the caller may fire now."""
     return _detail(ops.get_order(db_session(), order_id))
+
+
+@blp.route("/orders/<uuid:order_id>/payers", methods=["GET"])
+@permission("repair.view")
+@blp.response(200, PayersOut)
+def get_payers(order_id):
+    """Several payers per job: who pays what of the bill (customer, manufacturer, insurer, the point's
+    goodwill), the manufacturer's claimable labour fee and parts, each payer's open amount once settled,
+    and the job's margin (revenue from every payer − parts at cost − the engineer's commission)."""
+    from .split import split_view
+
+    session = db_session()
+    return split_view(session, ops.get_order(session, order_id))
+
+
+@blp.route("/orders/<uuid:order_id>/payers", methods=["PUT"])
+@permission("repair.pickup")
+@blp.arguments(PayerSplitIn)
+@blp.response(200, PayersOut)
+def set_payers(data, order_id):
+    """Split the bill between payers before pickup (the shares add up to the bill; [] clears it);
+    the pickup settlement posts each payer's share as its receivable."""
+    from .split import set_payer_split, split_view
+
+    session = db_session()
+    order = ops.get_order(session, order_id)
+    set_payer_split(session, order, data["split"])
+    session.commit()
+    return split_view(session, order)
 
 
 @blp.route("/orders/<uuid:order_id>/passcode", methods=["GET"])

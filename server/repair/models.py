@@ -432,3 +432,30 @@ class RepairBatch(DocumentMixin, Base):
     picked_up_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
     bill_total: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0"))
     signature: Mapped[str] = mapped_column(Text, default="")
+
+
+PAYERS = ("customer", "manufacturer", "insurer", "goodwill")
+
+
+class RepairPayerShare(IdMixin, OrgShared, Base):
+    """One payer's share of a repair's bill (several payers per job, issue 19 §7): the customer, the
+    manufacturer, an insurer, or the point's own goodwill (善意减免: nobody owes it). Set before
+    pickup (``settlement_id`` empty: a plan, replaced as a whole); the pickup settlement posts each
+    payer's share as its receivable, an open item of that payer, and freezes the shares
+    (``settlement_id``). See docs/repair.md, "Several payers per job"."""
+
+    __tablename__ = "repair_payer_share"
+    __table_args__ = (
+        CheckConstraint("payer IN ('customer', 'manufacturer', 'insurer', 'goodwill')", name="payer"),
+        CheckConstraint("amount >= 0", name="amount_not_negative"),
+    )
+
+    order_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("repair_order.id"), index=True)
+    settlement_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("repair_payment.id"), index=True)
+    seq: Mapped[int] = mapped_column(default=1)
+    payer: Mapped[str] = mapped_column(String(16))
+    party_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("party.id"))
+    amount: Mapped[Decimal] = mapped_column(Money())
+    note: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))

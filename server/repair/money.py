@@ -13,6 +13,8 @@ document). Rows, per kind (C = the customer, A = the cash/bank account):
                  C receivable −due;              A +due          (paid at pickup)
                  C payable −c;                   A −c            (deposit left over, returned)
                  manufacturer receivable +claim                 (in-warranty labour fee, claimable)
+                 with a payers' split (split.py): C receivable +their share only (T above is it);
+                 manufacturer / insurer receivable +share each; goodwill nothing
 - carry-over x (repair_deposit_transfer, to the exchange order the repair became):
                  C payable −x (off the repair), C payable +x (onto the exchange); no cash moves
 """
@@ -60,10 +62,20 @@ def write_payment_ledgers(session: Session, pay: RepairPayment) -> None:
         cps.append(CounterpartyLine(cp, "payable", -pay.amount, memo=f"退款 refund {ref}"))
         cash.append(CashLine(pay.account_id, -pay.amount, memo=f"退款 refund {ref}"))
     else:
-        total = pay.bill_total
+        from .split import shares_of
+
+        shares = shares_of(session, order.id, pay.id)
+        # Several payers (split.py): the customer is billed their share; each other payer's share is
+        # its own receivable (an open item of that payer); goodwill is nobody's.
+        total = sum((s.amount for s in shares if s.payer == "customer"), ZERO) if shares else pay.bill_total
         due = total - pay.deposit_applied
         if total:
             cps.append(CounterpartyLine(cp, "receivable", total, memo=f"维修费 repair bill {ref}"))
+        for s in shares:
+            if s.payer in ("manufacturer", "insurer") and s.amount:
+                word = "厂家承担 manufacturer's share" if s.payer == "manufacturer" else "保险承担 insurer's share"
+                cps.append(CounterpartyLine(Counterparty.party(s.party_id), "receivable", s.amount, line_id=s.id,
+                                            memo=f"{word} {ref}"))
         if pay.deposit_applied:
             cps.append(CounterpartyLine(cp, "payable", -pay.deposit_applied, memo=f"押金抵扣 deposit applied {ref}"))
             cps.append(CounterpartyLine(cp, "receivable", -pay.deposit_applied, memo=f"押金抵扣 deposit applied {ref}"))

@@ -838,7 +838,13 @@ def approve_refund(session: Session, pay: RepairPayment) -> RepairPayment:
     pay.after_settlement = _settled(session, order)
     _check_refundable(session, order, pay)
     pay.doc_date = _today(session)
-    return core.post_document(session, pay)
+    core.post_document(session, pay)
+    if pay.after_settlement:
+        from ..commissions.operations import reverse_commission
+
+        # Money paid for the job given back: the engineer's commission goes back in proportion.
+        reverse_commission(session, order, pay)
+    return pay
 
 
 def bill_of(session: Session, order: RepairOrder) -> dict[str, Any]:
@@ -860,10 +866,14 @@ def bill_of(session: Session, order: RepairOrder) -> dict[str, Any]:
             claim, manufacturer_id = level.labour_fee, level.manufacturer_id
     total = parts + labour + fee
     held = deposit_held(session, order)
-    applied = min(held, total)
+    # Several payers (split.py): the customer pays their share; the deposit goes to it.
+    from .split import customer_share, shares_of
+
+    mine = customer_share(shares_of(session, order.id), total)
+    applied = min(held, mine)
     return {"parts_total": parts, "labour_total": labour, "check_fee": fee, "bill_total": total, "deposit_held": held,
-            "deposit_applied": applied, "change_returned": held - applied, "amount_due": total - applied,
-            "claim_amount": claim, "manufacturer_id": manufacturer_id}
+            "deposit_applied": applied, "change_returned": held - applied, "amount_due": mine - applied,
+            "claim_amount": claim, "manufacturer_id": manufacturer_id, "customer_share": mine}
 
 
 def pick_up(session: Session, order: RepairOrder, account_id: Any, signature: Any, *, photos: Any = None,
@@ -891,9 +901,15 @@ def pick_up(session: Session, order: RepairOrder, account_id: Any, signature: An
                         change_returned=bill["change_returned"], claim_amount=bill["claim_amount"],
                         manufacturer_id=bill["manufacturer_id"], signature=sig, doc_date=_today(session))
     core.create_document(session, pay)
+    from ..commissions.operations import earn_commission
+    from .split import freeze_for_settlement
+
+    freeze_for_settlement(session, order, pay, bill["bill_total"])
     core.post_document(session, pay)
     order.state = target
     order.picked_up_at = utcnow()
+    # 提成: the job is completed and paid; its engineer earns by the rules (server/commissions).
+    earn_commission(session, order, pay)
     order.pickup_photos = pickup_photos
     _erase_passcode(order)
     session.flush()

@@ -348,6 +348,7 @@ class BillOut(Schema):
     amount_due = Money()
     claim_amount = Money()
     manufacturer_id = ma.fields.UUID(allow_none=True)
+    customer_share = Money(metadata={"description": "The customer's part of the bill (all of it unless the payers' split says otherwise)"})
 
 
 class OrderDetailOut(Schema):
@@ -729,3 +730,50 @@ RefundPage = page_schema(RefundOut, "RepairRefundPage")
 
 class RefuseIn(Schema):
     reason = Str(300, required=True, min_len=1)
+
+
+# -- several payers per job (split.py, issue 19 §7): /api/repair/orders/<id>/payers ----------------
+
+class PayerShareIn(Schema):
+    payer = ma.fields.String(required=True, validate=ma.validate.OneOf(("customer", "manufacturer", "insurer", "goodwill")),
+                             metadata={"description": "customer, manufacturer, insurer or goodwill (the point's own)"})
+    party_id = ma.fields.UUID(allow_none=True, metadata={"description": "The manufacturer (default: the repair level's) or the insurer"})
+    amount = ExactDecimal(places=2, as_string=True, allow_nan=False, required=True,
+                          validate=ma.validate.Range(min=0, max=999_999_999))
+    note = Str(200)
+
+
+class PayerSplitIn(Schema):
+    split = ma.fields.List(ma.fields.Nested(PayerShareIn), required=True, validate=ma.validate.Length(max=4),
+                           metadata={"description": "Shares adding up to the bill; [] clears the split"})
+
+
+class PayerRowOut(Schema):
+    payer = ma.fields.String()
+    party_id = ma.fields.UUID(allow_none=True)
+    party_name = ma.fields.String()
+    bill_share = Money()
+    labour_fee = Money(metadata={"description": "In-warranty labour fee claimable from the manufacturer"})
+    parts_claimed = Money(metadata={"description": "In-warranty parts at standard cost, claimed on the labour-fee claim"})
+    total = Money()
+    open = Money(allow_none=True, metadata={"description": "What the payer still owes on the settlement (null before it)"})
+    note = ma.fields.String()
+
+
+class MarginOut(Schema):
+    revenue = Money()
+    goodwill = Money()
+    parts_cost = Money()
+    commission = Money()
+    commission_estimated = ma.fields.Boolean()
+    margin = Money()
+
+
+class PayersOut(Schema):
+    order_id = ma.fields.UUID()
+    settled = ma.fields.Boolean()
+    settlement_number = ma.fields.String(allow_none=True)
+    bill_total = Money()
+    split_planned = ma.fields.Boolean()
+    payers = ma.fields.List(ma.fields.Nested(PayerRowOut))
+    margin = ma.fields.Nested(MarginOut)

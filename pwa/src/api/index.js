@@ -46,6 +46,9 @@ export const repairApi = {
   passcode: (id) => api.get(`/api/repair/orders/${id}/passcode`),
   /** 押金结转: a converted repair's deposit to its exchange order (online; server/repair/operations.py). */
   carryOverDeposit: (id) => api.post(`/api/repair/orders/${id}/carry-over-deposit`, {}),
+  /** Several payers per job: who pays what of the bill, each payer's open amount, the margin (server/repair/split.py). */
+  payers: (id) => api.get(`/api/repair/orders/${id}/payers`),
+  setPayers: (id, split) => api.request('PUT', `/api/repair/orders/${id}/payers`, { body: { split } }),
 }
 
 export const printApi = {

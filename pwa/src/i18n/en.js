@@ -15,6 +15,7 @@ import wholesale from './wholesale.en.js'
 import retail from './retail.en.js'
 import transfer from './transfer.en.js'
 import claims from './claims.en.js'
+import commissions from './commissions.en.js'
 
 const core = {
   app: {
@@ -475,4 +476,4 @@ const core = {
 
 // The workshop and back-office screens keep their strings in files of their own
 // (i18n/workshop.en.js, i18n/backoffice.en.js, i18n/workspace.en.js), merged in here.
-export default deepMerge(core, workshop, backoffice, workspace, counter, hq, admin, finance, frontdesk, swap, exchange, purchase, wholesale, retail, transfer, claims)
+export default deepMerge(core, workshop, backoffice, workspace, counter, hq, admin, finance, frontdesk, swap, exchange, purchase, wholesale, retail, transfer, claims, commissions)

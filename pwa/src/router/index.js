@@ -18,6 +18,7 @@ import { routes as wholesaleRoutes } from './wholesale.js'
 import { routes as retailRoutes } from './retail.js'
 import { routes as transferRoutes } from './transfer.js'
 import { routes as claimsRoutes } from './claims.js'
+import { routes as commissionsRoutes } from './commissions.js'
 
 // Client routes. The server answers every one of them with index.html (SPA
 // fallback) and the service worker does the same offline.
@@ -48,6 +49,7 @@ export const routes = [
       ...retailRoutes,
       ...transferRoutes,
       ...claimsRoutes,
+      ...commissionsRoutes,
       { path: 'switch-user', name: 'switch-user', component: () => import('../pages/SwitchUserPage.vue'), meta: { permission: 'admin.switch_user', titleKey: 'menu.switchUser' } },
       { path: ':pathMatch(.*)*', name: 'not-found', component: () => import('../pages/NotFoundPage.vue'), meta: { titleKey: 'notFound.title' } },
     ],

@@ -18,6 +18,7 @@ import { menu as wholesaleMenu } from './wholesale.js'
 import { menu as retailMenu } from './retail.js'
 import { menu as transferMenu } from './transfer.js'
 import { menu as claimsMenu } from './claims.js'
+import { menu as commissionsMenu } from './commissions.js'
 
 export const MENU = [
   { key: 'home', route: 'home', icon: matDashboard, permission: null, section: 'workbench' },
@@ -39,6 +40,7 @@ export const MENU = [
   ...claimsMenu,
   ...hqMenu,
   ...financeMenu,
+  ...commissionsMenu,
   ...adminMenu,
   { key: 'switchUser', route: 'switch-user', icon: matSwitchAccount, permission: 'admin.switch_user', section: 'advanced', hideWhileActing: true },
 ]
