@@ -120,16 +120,18 @@ def post_all(app, client: CouchClient, expected: int, batch: int) -> float:
     worker = PostingWorker(app, client=client, owner="bench-worker", batch_size=batch, on_commit=publisher.wake.set)
     cpu: dict[str, float] = {}
 
-    def run_worker() -> None:
-        # The worker thread's own CPU time: a figure a shared machine's load hardly moves.
-        start = time.thread_time()
-        try:
-            worker.run(stop)
-        finally:
-            cpu["worker"] = time.thread_time() - start
+    def timed(name: str, run):
+        # Each thread's own CPU time: figures a shared machine's load hardly moves.
+        def body() -> None:
+            start = time.thread_time()
+            try:
+                run(stop)
+            finally:
+                cpu[name] = time.thread_time() - start
+        return body
 
-    threads = [threading.Thread(target=run_worker, daemon=True),
-               threading.Thread(target=publisher.run, args=(stop,), daemon=True)]
+    threads = [threading.Thread(target=timed("worker", worker.run), daemon=True),
+               threading.Thread(target=timed("publisher", publisher.run), daemon=True)]
     # The watch only reads (on SQLite it takes no turn for the write lock), and looks at the
     # outbox only once everything is processed: it should not slow down what it measures.
     read_only = sqlite_read_only.set(True)
@@ -161,8 +163,8 @@ def post_all(app, client: CouchClient, expected: int, batch: int) -> float:
         for t in threads:
             t.join(30)
         if "worker" in cpu:
-            print(f"    the worker thread's CPU time: {cpu['worker']:.2f} s, {cpu['worker'] * 1000 / expected:.2f} ms per event",
-                  flush=True)
+            print(f"    the worker thread's CPU time: {cpu['worker']:.2f} s, {cpu['worker'] * 1000 / expected:.2f} ms per event; "
+                  f"the publisher's {cpu.get('publisher', 0):.2f} s", flush=True)
         s.close()
         sqlite_read_only.reset(read_only)
 

@@ -146,6 +146,14 @@ def make_engine(url: str) -> Engine:
 # under WAL, neither wait for writers nor make writers wait.
 sqlite_read_only: ContextVar[bool] = ContextVar("sqlite_read_only", default=False)
 
+# Set for units of work whose every write can be made again from a durable source: the posting
+# worker's batches, re-posted from the sync store when they are lost (their feed checkpoint and
+# processed marks are in the same transaction). Their commits do not wait for the disk (WAL with
+# synchronous=NORMAL: a power loss may roll the last of them back, never corrupt or half-apply
+# one; a crash of the process loses nothing). Every other write keeps synchronous=FULL: a person
+# was told it is saved.
+sqlite_replayable: ContextVar[bool] = ContextVar("sqlite_replayable", default=False)
+
 
 def _configure_sqlite(engine: Engine) -> None:
     """WAL, foreign keys, and BEGIN IMMEDIATE for anything that may write.
@@ -164,6 +172,7 @@ def _configure_sqlite(engine: Engine) -> None:
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA busy_timeout=30000")
+        cur.execute("PRAGMA synchronous=FULL")
         cur.close()
 
     gate = WriteGate()
@@ -176,6 +185,10 @@ def _configure_sqlite(engine: Engine) -> None:
         gate.acquire()
         conn.info["aftercare.gated"] = True
         try:
+            sync_mode = "NORMAL" if sqlite_replayable.get() else "FULL"
+            if conn.connection.info.get("aftercare.synchronous", "FULL") != sync_mode:
+                conn.exec_driver_sql(f"PRAGMA synchronous={sync_mode}")  # outside a transaction, as SQLite requires
+                conn.connection.info["aftercare.synchronous"] = sync_mode
             conn.exec_driver_sql("BEGIN IMMEDIATE")
         except BaseException:
             _on_end(conn)

@@ -17,7 +17,7 @@ from collections import defaultdict
 
 from sqlalchemy import select, update
 
-from server.db import sqlite_read_only, unit_of_work, utcnow
+from server.db import sqlite_read_only, sqlite_replayable, unit_of_work, utcnow
 from server.http import system_session
 from server.outbox.models import OutboxMessage
 
@@ -97,6 +97,8 @@ class OutboxPublisher:
                 elif row.id not in failed:
                     failed[row.id] = str(ok.get(row.doc_id) or "not written")[:500]
         session = self._session()
+        # Marks lost to a power cut only publish these rows again, which the store takes as the same.
+        replayable = sqlite_replayable.set(True)
         try:
             with unit_of_work(session):
                 hold_lease(session, OUTBOX_LEASE, self.owner, self.lease_seconds)
@@ -112,6 +114,7 @@ class OutboxPublisher:
             self._lease_fresh_until = 0.0
             return 0
         finally:
+            sqlite_replayable.reset(replayable)
             session.close()
         return len(done)
 

@@ -35,7 +35,7 @@ from sqlalchemy import event, select
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from server.core.batch import posting_batch
-from server.db import carry_caches, unit_of_work
+from server.db import carry_caches, sqlite_replayable, unit_of_work
 from server.http import system_session
 from server.org.models import Organisation
 from server.outbox.operations import service_point_db
@@ -296,6 +296,9 @@ class PostingWorker:
     def _post(self, db: str, results: list[dict], last_seq: Any, docs: dict, *, batched: bool) -> dict[str, int]:
         ctx = FeedContext(db=db, org_id=self.orgs[db], order_wait=self.order_wait, timezone=self.timezone)
         session = self._posting_session()
+        # Everything this transaction writes is made again from the store if it is lost (the
+        # checkpoint goes with it): on SQLite its commit need not wait for the disk.
+        replayable = sqlite_replayable.set(True)
         try:
             with unit_of_work(session):
                 hold_lease(session, feed_lease(db), self.owner, self.lease_seconds)
@@ -305,6 +308,7 @@ class PostingWorker:
                 save_checkpoint(session, db, seq_param(last_seq))
             carry_caches(self._carried, session)  # committed: what it made exists now
         finally:
+            sqlite_replayable.reset(replayable)
             session.close()
         return counts
 

@@ -147,3 +147,34 @@ def test_a_read_request_writes_its_audit_row_after_another_writer_committed(tmp_
     finally:
         sqlite_read_only.reset(token)
         engine.dispose()
+
+
+def test_only_replayable_units_of_work_commit_without_waiting_for_the_disk(tmp_path):
+    """The posting worker's batches (re-posted from the sync store if lost) run with
+    synchronous=NORMAL; every other write, on the same pooled connection, with FULL."""
+    from sqlalchemy.orm import Session
+
+    from server.db import sqlite_replayable, unit_of_work
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'modes.db'}")
+    engine.pool.dispose()
+    seen = []
+
+    def mode(session) -> int:
+        return session.execute(text("PRAGMA synchronous")).scalar_one()
+
+    try:
+        for replayable in (False, True, False, True):
+            token = sqlite_replayable.set(replayable)
+            try:
+                with Session(engine) as s, unit_of_work(s):
+                    s.execute(text("CREATE TABLE IF NOT EXISTS t (x INTEGER)"))
+                    s.execute(text("INSERT INTO t VALUES (1)"))
+                    seen.append(mode(s))
+            finally:
+                sqlite_replayable.reset(token)
+        assert seen == [2, 1, 2, 1]  # FULL, NORMAL, FULL, NORMAL
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM t")).scalar_one() == 4
+    finally:
+        engine.dispose()
