@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import Workbook, load_workbook
 
+from server.commissions.demo import load_commissions_demo
 from server.basedata.demo import load_basedata_demo, make_imei
 from server.basedata.importexport import columns
 from server.basedata.kinds import KINDS
@@ -133,6 +134,7 @@ def test_export_then_import_changes_nothing_for_every_kind(client, net, app, fmt
     s = net.session()
     with unit_of_work(s):
         load_basedata_demo(s, members=20, cards=20)
+        load_commissions_demo(s)  # base data kinds an area adds (commission rules) need their rows too
     s.close()
     h = net.headers("admin")
     before = row_counts(app)

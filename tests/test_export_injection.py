@@ -83,12 +83,14 @@ def test_formula_like_text_is_inert_in_exports_and_round_trips(client, net, app,
 def test_every_kind_round_trips_with_formula_like_names(client, net, app, fmt):
     """The round trip of every kind (test_basedata_import) with such values in its text fields."""
     from server.basedata.demo import load_basedata_demo
+    from server.commissions.demo import load_commissions_demo
     from server.db import unit_of_work
 
     net.add_user("sz01.engineer", "SZ01", ["engineer"])
     s = net.session()
     with unit_of_work(s):
         load_basedata_demo(s, members=5, cards=5)
+        load_commissions_demo(s)  # base data kinds an area adds (commission rules) need their rows too
     s.close()
     h = net.headers("admin")
     for kind_name, kind in KINDS.items():
