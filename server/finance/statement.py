@@ -21,7 +21,7 @@ from ..basedata.models import Member, Party
 from ..db import Money
 from ..org.models import Organisation
 from .models import CounterpartyEntry
-from .rules import Counterparty
+from .rules import CENT, Counterparty
 from .settlement import Balance, entry_column, open_items
 from .settlement_models import WALK_IN_ID, FinanceAllocation, FinanceOpenItem
 
@@ -178,7 +178,6 @@ def open_items_check(session: Session) -> list[dict]:
             for k in set(items) | set(cached) if items.get(k) != cached.get(k)]
 
 
-_MONEY_PLACES = Decimal("0.01")
 _AGING_MONEY = (*BUCKETS, "on_account", "balance")
 
 
@@ -186,7 +185,7 @@ def aging_json(result: dict) -> str:
     """``aging``'s answer as the JSON ``AgingOut`` dumps (amounts as strings with two places, ids as
     text), written directly: a row per party of a whole network."""
     def money(row: dict) -> dict:
-        return {k: str(row[k].quantize(_MONEY_PLACES)) for k in _AGING_MONEY}
+        return {k: str(row[k].quantize(CENT)) for k in _AGING_MONEY}
 
     items = [{**money(r), "org_id": str(r["org_id"]), "counterparty_kind": r["counterparty_kind"],
               "counterparty_id": str(r["counterparty_id"]), "counterparty_code": r.get("counterparty_code"),
