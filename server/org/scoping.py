@@ -12,6 +12,8 @@ by the exact key (phone, IMEI, id) says so with ``exact`` and crosses points.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker, with_loader_criteria
 
@@ -31,11 +33,19 @@ def _scope_reads(state: ORMExecuteState) -> None:
     principal = get_principal(state.session)
     if principal.sees_all:
         return
-    org_ids = principal.visible_org_ids
+    state.statement = state.statement.options(
+        *_read_criteria(principal.visible_org_ids, state.execution_options.get("exact_key", False)))
+
+
+@lru_cache(maxsize=4096)
+def _read_criteria(org_ids: tuple, exact_key: bool) -> tuple:
+    """The loader criteria of a set of visible organisations, made once: building a
+    ``with_loader_criteria`` analyses its lambda again (about a millisecond a statement), and a
+    request runs several statements for the same organisations."""
     options = [with_loader_criteria(OrgOwned, lambda cls: cls.scope_criteria(org_ids), include_aliases=True)]
-    if not state.execution_options.get("exact_key", False):
+    if not exact_key:
         options += [model.served_loader_criteria(org_ids) for model in PersonalData.__subclasses__()]
-    state.statement = state.statement.options(*options)
+    return tuple(options)
 
 
 def exact(stmt):
