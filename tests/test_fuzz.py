@@ -1,7 +1,7 @@
 """Schemathesis over every operation of the served OpenAPI document (tests/fuzzing.py): no 5xx, and
 every documented answer as documented. `make bench-fuzz` runs the same at a larger bound.
 
-Bounded for `make test`: on SQLite, 2 random examples per operation, user and mode and 10 of each
+Bounded for `make test`: on SQLite, 2 random examples per operation, user and mode and 5 of each
 operation's coverage cases (boundary and just-invalid values); on PostgreSQL half that, with another
 seed. AFTERCARE_FUZZ_EXAMPLES / AFTERCARE_FUZZ_COVERAGE / AFTERCARE_FUZZ_SEED change the SQLite bound.
 """
@@ -15,7 +15,7 @@ import pytest
 from .fuzzing import fuzz, make_app
 
 EXAMPLES = int(os.environ.get("AFTERCARE_FUZZ_EXAMPLES", "2"))
-COVERAGE = int(os.environ.get("AFTERCARE_FUZZ_COVERAGE", "10"))
+COVERAGE = int(os.environ.get("AFTERCARE_FUZZ_COVERAGE", "5"))
 SEED = int(os.environ.get("AFTERCARE_FUZZ_SEED", "0"))
 BOUNDS = {  # random examples, coverage cases, seed
     "sqlite": (EXAMPLES, COVERAGE, SEED),

@@ -5,7 +5,7 @@ by one at a time; a killed one's feed is taken over when its lease runs out).
 The feed of SZ01 is a realistic warehouse mix (tests/sync_mix.py, which keeps
 the book of what every balance must be); GZ01's is orders and their notes,
 some notes arriving before their order. Sizes: AFTERCARE_CRASH_EVENTS (default
-1,000) and AFTERCARE_CRASH_KILLS (default 8); `make crash-test` runs 5,000 and 20.
+600) and AFTERCARE_CRASH_KILLS (default 6); `make crash-test` runs 5,000 and 20.
 """
 
 from __future__ import annotations
@@ -40,8 +40,8 @@ from .sync_support import couch, make_worker, note, order, publish_all  # noqa: 
 from .test_sync_worker import cli_env, status_docs
 
 ROOT = Path(__file__).resolve().parent.parent
-EVENTS = int(os.environ.get("AFTERCARE_CRASH_EVENTS", "1000"))
-KILLS = int(os.environ.get("AFTERCARE_CRASH_KILLS", "8"))
+EVENTS = int(os.environ.get("AFTERCARE_CRASH_EVENTS", "600"))
+KILLS = int(os.environ.get("AFTERCARE_CRASH_KILLS", "6"))
 NOTES_PER_ORDER = 4
 BATCH = 10
 
