@@ -70,7 +70,7 @@ class ReportSpec(Schema):
     measures = ma.fields.List(ma.fields.Nested(MeasureIn), load_default=list, validate=ma.validate.Length(max=20),
                               metadata={"description": "Default: a count"})
     sort = ma.fields.List(ma.fields.Nested(SortIn), load_default=list, validate=ma.validate.Length(max=5))
-    date_range = ma.fields.Nested(DateRangeIn, allow_none=True)
+    date_range = ma.fields.Nested(DateRangeIn)
     pivot = ma.fields.Boolean(load_default=False, metadata={"description": "First grouping as rows, second as columns"})
     limit = ma.fields.Integer(load_default=1000, validate=ma.validate.Range(min=1, max=MAX_LIMIT),
                               metadata={"description": "Rows answered (detail rows, or grouped rows); the export has all"})
