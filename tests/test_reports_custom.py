@@ -5,13 +5,15 @@ scoping, periods in the business time zone, the pivot, saved and shared reports.
 from __future__ import annotations
 
 import io
+import threading
 import uuid
 
 import openpyxl
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from server.core.models import AuditLog
+from server.org.models import Organisation
 from server.reports.custom.registry import sources
 
 from .repair_fixtures import rw  # noqa: F401
@@ -177,6 +179,8 @@ def test_refused_specs_name_the_field(client, net, lines):
         ({"filters": [{"field": "quantity", "op": "gt", "value": "1.0001"}]}, "filters.0.value"),  # more places
         ({"filters": [{"field": "quantity", "op": "in", "value": [1, {"$gt": 0}]}]}, "filters.0.value.1"),
         ({"filters": [{"field": "doc_date", "op": "between", "value": ["2026-01-01"]}]}, "filters.0.value"),
+        ({"filters": [{"field": "doc_date", "op": "ge", "value": "0001-01-01"}]}, "filters.0.value"),
+        ({"date_range": {"until": "9999-12-31"}}, "date_range.until"),
         ({"filters": [{"field": "item", "op": "eq", "value": "not-an-id"}]}, "filters.0.value"),
         ({"filters": [{"field": "status", "op": "eq", "value": "anything"}]}, "filters.0.value"),
         ({"filters": [{"field": "quantity", "op": "contains", "value": "1"}]}, "filters.0.op"),
@@ -312,3 +316,19 @@ def test_saved_reports_per_user_and_shared(client, net, lines):
                                                                        ("saved_report.update", "sz01.manager"),
                                                                        ("saved_report.delete", "sz01.manager")]
     assert uuid.UUID(network["owner_id"]) == net.users["hq"].id
+
+
+def test_a_report_reads_beside_a_writer(client, net, lines, app):
+    """A run is a POST that only reads: on SQLite it begins deferred and never queues for the write
+    lock (a long export would otherwise stall the posting worker)."""
+    engine = app.extensions["aftercare.db"].engine
+    headers = net.headers("hq")
+    answers: list = []
+    with engine.begin() as conn:
+        conn.execute(update(Organisation).where(Organisation.code == "GZ01").values(name="GZ01 网点"))
+        t = threading.Thread(target=lambda: answers.append(client.post(RUN, json=THREE, headers=headers)))
+        t.start()
+        t.join(timeout=10)
+        assert [a.status_code for a in answers] == [200]
+    t.join()
+    assert answers[0].json["rows"][-1]["cells"][3:5] == ["15.000", 5]

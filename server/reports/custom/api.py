@@ -19,7 +19,7 @@ from ...core.operations import record_audit
 from ...db import writing
 from ...errors import Forbidden
 from ...exports import XLSX_MIME, _tmpdir
-from ...http import Blueprint, db_session, principal, permission, settings
+from ...http import Blueprint, db_session, permission, principal, reads_only, settings
 from ...messages import language_of
 from . import operations as ops
 from .excel import write_report
@@ -70,6 +70,7 @@ def _report(spec: dict) -> Report:
 
 @blp.route("/run", methods=["POST"])
 @permission("report.view")
+@reads_only
 @blp.arguments(ReportSpec)
 @blp.response(200, ReportOut)
 def run_report(spec):
@@ -97,6 +98,7 @@ def run_report(spec):
 
 @blp.route("/export", methods=["POST"])
 @permission("report.view")
+@reads_only
 @blp.arguments(ReportSpec)
 @blp.response(200, description="The report as .xlsx (every row, groupings as outline levels), streamed")
 def export_report(spec):

@@ -8,6 +8,7 @@ of text, an operator the field's type does not take, a filter value of the wrong
 
 from __future__ import annotations
 
+import datetime as dt
 import decimal
 from typing import Any
 
@@ -151,6 +152,9 @@ def check_spec(data: dict) -> dict[str, list[str]]:
         fld = known(dr["field"], "date_range.field")
         if fld is not None and fld.type not in ("date", "datetime"):
             errors["date_range.field"] = ["not a date field"]
+        for end in ("since", "until"):
+            if dr.get(end) and not plausible(dr[end]):
+                errors[f"date_range.{end}"] = ["a date between 1900 and 9998"]
         if dr.get("since") and dr.get("until") and dr["since"] > dr["until"]:
             errors["date_range.since"] = ["must not be after until"]
 
@@ -197,10 +201,13 @@ def _check_filter(fld: Field, flt: dict, where: str, errors: dict) -> None:
             errors[at] = ["a single value of the field's type"]
             return None
         try:
-            return loader.deserialize(v)
+            loaded = loader.deserialize(v)
         except ma.ValidationError as exc:
             errors[at] = list(exc.messages) if isinstance(exc.messages, list) else [str(exc.messages)]
             return None
+        if isinstance(loaded, dt.date) and not plausible(loaded):
+            errors[at] = ["a date between 1900 and 9998"]
+        return loaded
 
     if op in ("in", "between"):
         n = 2 if op == "between" else None
@@ -210,6 +217,11 @@ def _check_filter(fld: Field, flt: dict, where: str, errors: dict) -> None:
         flt["value"] = [load(v, f"{where}.value.{j}") for j, v in enumerate(value)]
     else:
         flt["value"] = load(value, f"{where}.value")
+
+
+def plausible(day: dt.date) -> bool:
+    """Within the years a time zone can shift and a day be added to (year 1 or 9999 would overflow)."""
+    return 1900 <= day.year <= 9998
 
 
 def the_source(data: dict) -> Source:

@@ -19,6 +19,7 @@ CATALOGUE: dict[str, str] = {
     "true or false": "应为 true 或 false",
     "a single value of the field's type": "应为该字段类型的单个值",
     "two values": "应为两个值",
+    "a date between 1900 and 9998": "日期应在 1900 年到 9998 年之间",
     "a list of 1 to 200 values": "应为 1 到 200 个值的列表",
     "more than 20,000 groups: group by fewer or coarser fields, or filter": "分组超过 20,000 个：请减少或放宽分组，或加筛选条件",
     "{permission} is needed to report on this source": "查询此数据源需要权限 {permission}",
