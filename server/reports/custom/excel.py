@@ -83,6 +83,10 @@ def write_report(path: str, tmpdir: str, columns: list[Column], rows: Iterable[R
                 if v is None:
                     continue
                 _write(ws, r, i, v, kinds[i] if not isinstance(v, str) else None, fmt, bold, tz, columns[i], lang)
+            # XlsxWriter keeps every row's set_row properties to the end, even in constant-memory mode
+            # (about 200 bytes a row). Writing this row's first cell wrote the row before out, so its
+            # entry goes.
+            ws.row_info.pop(r - 1, None)
         return r
     finally:
         wb.close()
