@@ -131,9 +131,12 @@ def _sources() -> list[Source]:
     from ...core import lifecycle
     from ...exchange import statemachine as esm
     from ...exchange.models import ExchangeOrder
-    from ...finance.models import CashEntry, MoneyAccount
+    from ...finance.models import CashEntry, CounterpartyEntry, MoneyAccount
     from ...meta.family_exchange import LABELS as E, UNIT_AT
     from ...meta.family_repair import LABELS as R
+    from ...meta.family_wholesale import LABELS as W
+    from ...purchase.models import PurchaseReceipt, PurchaseReceiptLine
+    from ...purchase.schemas import LABELS as P
     from ...org.models import Organisation
     from ...repair import statemachine as rsm
     from ...repair.models import RepairOrder
@@ -141,6 +144,7 @@ def _sources() -> list[Source]:
     from ...stock.documents import DOC_TYPES
     from ...stock.models import StockDocument, StockDocumentLine, StockMove
     from ...stock.schemas import LABELS as S
+    from ...wholesale.models import SalesDelivery, SalesDeliveryLine
 
     def w(zh: str, en: str) -> dict[str, str]:
         return {"zh-CN": zh, "en": en}
@@ -239,11 +243,51 @@ def _sources() -> list[Source]:
             ref("warehouse", S["warehouse_id"], RetailSale.warehouse_id, Warehouse),
             ref("item", S["item_id"], RetailSaleLine.item_id, Item),
             number("quantity", S["quantity"], RetailSaleLine.quantity),
-            number("unit_price", w("单价", "Unit price"), RetailSaleLine.unit_price),
-            money("net", w("不含税金额", "Net"), RetailSaleLine.net),
-            money("tax", w("税额", "Tax"), RetailSaleLine.tax),
-            money("gross", w("价税合计", "Gross"), RetailSaleLine.gross),
-            money("cost", w("成本", "Cost"), RetailSaleLine.cost),
+            number("unit_price", W["unit_price"], RetailSaleLine.unit_price),
+            money("net", W["net"], RetailSaleLine.net),
+            money("tax", W["tax"], RetailSaleLine.tax),
+            money("gross", W["gross"], RetailSaleLine.gross),
+            money("cost", W["cost"], RetailSaleLine.cost),
+        ))
+
+    deliveries = Source(
+        "sales_delivery_lines", w("批发发货明细", "Wholesale delivery lines"), "sales.view", SalesDeliveryLine,
+        SalesDelivery, "doc_date",
+        joins=((SalesDelivery, SalesDeliveryLine.delivery_id == SalesDelivery.id),),
+        where=(not_draft(SalesDelivery),),
+        fields=(
+            text("number", W["number"], SalesDelivery.number, groupable=False),
+            date("doc_date", W["doc_date"], SalesDelivery.doc_date),
+            ref("org", W["org_id"], SalesDelivery.org_id, Organisation),
+            choice("status", W["status"], SalesDelivery.status, statuses),
+            ref("party", W["party_id"], SalesDelivery.party_id, Party),
+            ref("warehouse", W["warehouse_id"], SalesDelivery.warehouse_id, Warehouse),
+            ref("item", W["item_id"], SalesDeliveryLine.item_id, Item),
+            number("quantity", W["quantity"], SalesDeliveryLine.quantity),
+            number("unit_price", W["unit_price"], SalesDeliveryLine.unit_price),
+            money("net", W["net"], SalesDeliveryLine.net),
+            money("tax", W["tax"], SalesDeliveryLine.tax),
+            money("gross", W["gross"], SalesDeliveryLine.gross),
+            money("cost", W["cost"], SalesDeliveryLine.cost),
+        ))
+
+    receipts = Source(
+        "purchase_receipt_lines", w("采购入库明细", "Purchase receipt lines"), "purchase.view", PurchaseReceiptLine,
+        PurchaseReceipt, "doc_date",
+        joins=((PurchaseReceipt, PurchaseReceiptLine.document_id == PurchaseReceipt.id),),
+        where=(not_draft(PurchaseReceipt),),
+        fields=(
+            text("number", P["number"], PurchaseReceipt.number, groupable=False),
+            date("doc_date", P["doc_date"], PurchaseReceipt.doc_date),
+            ref("org", P["org_id"], PurchaseReceipt.org_id, Organisation),
+            choice("status", P["status"], PurchaseReceipt.status, statuses),
+            ref("party", P["party_id"], PurchaseReceipt.party_id, Party),
+            ref("warehouse", P["warehouse_id"], PurchaseReceipt.warehouse_id, Warehouse),
+            ref("item", P["item_id"], PurchaseReceiptLine.item_id, Item),
+            number("quantity", P["quantity"], PurchaseReceiptLine.quantity),
+            money("net", P["net"], PurchaseReceiptLine.net),
+            money("tax", P["tax"], PurchaseReceiptLine.tax),
+            money("gross", P["gross"], PurchaseReceiptLine.gross),
         ))
 
     cash = Source(
@@ -257,7 +301,26 @@ def _sources() -> list[Source]:
             money("amount", S["value"], CashEntry.amount),
         ))
 
-    return [repair, exchange, stock_lines, stock_moves, retail_lines, cash]
+    counterparty = Source(
+        "counterparty_entries", w("往来流水", "Receivable and payable entries"), "finance.view", CounterpartyEntry,
+        CounterpartyEntry, "doc_date",
+        fields=(
+            date("doc_date", S["doc_date"], CounterpartyEntry.doc_date),
+            ref("org", S["org_id"], CounterpartyEntry.org_id, Organisation),
+            choice("direction", w("方向", "Direction"), CounterpartyEntry.direction,
+                   {"receivable": w("应收", "Receivable"), "payable": w("应付", "Payable")}),
+            choice("counterparty_kind", w("往来对象类型", "Counterparty kind"), CounterpartyEntry.counterparty_kind,
+                   {"party": w("往来单位", "Party"), "organisation": w("机构", "Organisation"),
+                    "member": w("会员", "Member"), "walk_in": w("散客", "Walk-in customer")}),
+            ref("party", S["party_id"], CounterpartyEntry.party_id, Party),
+            ref("counterparty_org", w("往来机构", "Counterparty organisation"), CounterpartyEntry.counterparty_org_id,
+                Organisation),
+            text("document_type", w("来源单据类型", "Source document type"), CounterpartyEntry.document_type),
+            text("document_number", S["number"], CounterpartyEntry.document_number, groupable=False),
+            money("amount", S["value"], CounterpartyEntry.amount),
+        ))
+
+    return [repair, exchange, stock_lines, stock_moves, retail_lines, deliveries, receipts, cash, counterparty]
 
 
 def label(words: dict[str, str], lang: str) -> str:
