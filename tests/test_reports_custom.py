@@ -359,3 +359,37 @@ def test_every_declared_field_runs(client, net, lines):
         assert openpyxl.load_workbook(io.BytesIO(r.data)).active.max_row >= 2
     stock = run(client, net, "admin", {"source": "stock_moves", "measures": [{"fn": "sum", "field": "value"}]})
     assert stock["rows"] == [{"type": "total", "level": 0, "label": "Total", "cells": ["4540.00"]}]  # 1200 + 420 + 500 + 820 + 1600
+
+
+def test_each_operator_filters_as_it_says(client, net, lines):
+    def qty(*filters, **extra):
+        body = run(client, net, "hq", {"source": "stock_document_lines", "filters": list(filters),
+                                       "measures": [{"fn": "sum", "field": "quantity"}, {"fn": "count"}], **extra})
+        return tuple(body["rows"][-1]["cells"])
+
+    f = lambda field, op, value=None: {"field": field, "op": op, "value": value}  # noqa: E731
+    sz01, gz01 = str(net.orgs["SZ01"].id), str(net.orgs["GZ01"].id)
+    assert qty() == ("15.000", 5)
+    assert qty(f("org", "eq", sz01)) == ("11.000", 4)
+    assert qty(f("org", "ne", sz01)) == ("4.000", 1)
+    assert qty(f("org", "in", [sz01, gz01])) == ("15.000", 5)
+    assert qty(f("item", "contains", "电池")) == ("5.000", 1)  # a reference searched by its label
+    assert qty(f("item", "contains", "%")) == ("0.000", 0)  # LIKE's wildcards are text
+    assert qty(f("quantity", "lt", "3")) == ("3.000", 2)
+    assert qty(f("quantity", "le", "3")) == ("6.000", 3)
+    assert qty(f("quantity", "gt", "4")) == ("5.000", 1)
+    assert qty(f("quantity", "ge", "4")) == ("9.000", 2)
+    assert qty(f("quantity", "between", ["2", "4"])) == ("9.000", 3)
+    assert qty(f("unit_cost", "eq", "410")) == ("2.000", 1)
+    assert qty(f("engineer", "is_null", True)) == ("15.000", 5)
+    assert qty(f("engineer", "is_null", False)) == ("0.000", 0)
+    assert qty(f("doc_type", "eq", "goods_receipt"), f("kind", "in", ["purchase"])) == ("15.000", 5)
+    assert qty(f("number", "contains", "-GZ01-")) == ("4.000", 1)
+    assert qty(date_range={"since": "2026-11-21"}) == ("0.000", 0)
+    assert qty(date_range={"since": "2026-11-20", "until": "2026-11-20"}) == ("15.000", 5)
+    assert qty(f("doc_date", "between", ["2026-11-01", "2026-11-30"])) == ("15.000", 5)
+    saved = client.post(SAVED, json={"name": "moves", "spec": {"source": "stock_moves"}}, headers=net.headers("hq"))
+    assert saved.status_code == 201
+    for source, n in (("stock_moves", 1), ("repair_orders", 0)):
+        r = client.get(SAVED, query_string={"source": source}, headers=net.headers("hq"))
+        assert len(r.json["items"]) == n
