@@ -65,7 +65,13 @@ def _report(spec: dict) -> Report:
     src = sources()[spec["source"]]
     if not _readable(src):
         raise Forbidden(f"{src.permission} is needed to report on this source", {"source": [src.permission]})
-    return Report(db_session(), spec, lang=_lang(), timezone=settings().timezone)
+    session = db_session()
+    if session.get_bind().dialect.name == "postgresql":
+        # The figures (one statement) and the details (another) are read from one snapshot, so every
+        # detail row falls in a group the subtotals know. SQLite's read transaction is one already.
+        session.commit()
+        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+    return Report(session, spec, lang=_lang(), timezone=settings().timezone)
 
 
 @blp.route("/run", methods=["POST"])

@@ -371,7 +371,8 @@ class Report:
 
     def _close(self, keys, shown, sub_levels, down_to, rollup) -> Iterator[Row]:
         for level in range(sub_levels, down_to, -1):
-            yield Row("subtotal", level, list(shown[:level]), [], self._measure_values(rollup[keys[:level]]))
+            accs = rollup.get(keys[:level]) or [Acc() for _ in self.measures]
+            yield Row("subtotal", level, list(shown[:level]), [], self._measure_values(accs))
 
     def presented(self, rows: Iterator[Row], columns: list[Column]) -> Iterator[Row]:
         """The rows with each choice (and flag) in the reader's words instead of its code."""
