@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-AREAS = ("purchase", "wholesale", "retail", "transfer", "finance", "claims", "commissions")
+AREAS = ("purchase", "wholesale", "retail", "transfer", "finance", "claims", "commissions", "reports.custom")
 
 
 def modules(name: str) -> list[ModuleType]:

@@ -100,6 +100,13 @@ def body_limit(max_bytes_setting: str) -> Callable[[Callable], Callable]:
     return mark
 
 
+def reads_only(func: Callable) -> Callable:
+    """A POST that only reads (a report's query in its body): on SQLite it begins deferred, like a
+    GET, and never holds the write lock while it reads; a write it makes goes through ``db.writing``."""
+    func._reads_only = True
+    return func
+
+
 def _view_handler(app: Flask, endpoint: str, method: str):
     """The function that answers ``method`` on ``endpoint`` (a MethodView's method; HEAD falls back to GET)."""
     view = app.view_functions.get(endpoint)
@@ -164,7 +171,9 @@ def guard() -> None:
     g.principal = ANONYMOUS
     # Reads, and the sync proxy (it writes to the store only): on SQLite they never queue for the
     # write lock behind the posting worker's batches.
-    g.read_only_token = sqlite_read_only.set(request.method in ("GET", "HEAD") or request.blueprint == "sync_proxy")
+    g.read_only_token = sqlite_read_only.set(
+        request.method in ("GET", "HEAD") or request.blueprint == "sync_proxy"
+        or (request.endpoint is not None and bool(_view_attr(current_app, request.endpoint, request.method, "_reads_only"))))
     session = db_session()
     set_principal(session, ANONYMOUS)
     if request.endpoint is None or request.endpoint in UNGUARDED_ENDPOINTS or request.method == "OPTIONS":

@@ -83,7 +83,7 @@ PERMISSIONS: dict[str, str] = {
     "swap.intake": "Take in a distributor's accessories and return them (附件受理, 归还客户)",
     "swap.factory": "Send accessories to the factory and receive them back (对换发厂, 对换发回)",
     "print.forms": "Print tickets, labels, receipts and lists of the documents one may see",
-    "report.view": "See the back-office dashboard: orders by state, turnaround, comebacks",
+    "report.view": "See the back-office dashboard (orders by state, turnaround, comebacks) and run reports",
 }
 
 # Every staff role works offline at a counter, workshop or warehouse.

@@ -271,7 +271,8 @@ const core = {
     swap_intake: "Take in a distributor's accessories and return them",
     swap_factory: 'Send accessories to the factory and receive them back',
     print_forms: 'Print tickets, labels, receipts and lists',
-    report_view: 'See the dashboard (orders by state, turnaround, comebacks)',
+    report_view: 'See the dashboard (orders by state, turnaround, comebacks) and run reports',
+    report_design: 'Save custom reports and share them with an organisation or a role',
   },
   users: {
     search: 'Search username or name',

@@ -272,7 +272,8 @@ const core = {
     swap_intake: '附件受理与归还客户',
     swap_factory: '附件对换发厂与对换发回',
     print_forms: '打印受理单、标签、收据和清单',
-    report_view: '查看经营看板（工单状态、维修周期、返修）',
+    report_view: '查看经营看板（工单状态、维修周期、返修）及运行报表',
+    report_design: '保存自定义报表，并共享给机构或角色',
   },
   users: {
     search: '搜索用户名或姓名',
