@@ -162,9 +162,16 @@ class PostingBatch:
 def fill_defaults(obj) -> None:
     """Set a new ORM object's column defaults now, as its flush would (a deferred posting's
     object is flushed when the batch is written, and read before)."""
-    for col in obj.__table__.columns:
-        if obj.__dict__.get(col.key) is None and has_default(col):
+    cols = _DEFAULTED.get(obj.__table__)
+    if cols is None:
+        cols = _DEFAULTED[obj.__table__] = [c for c in obj.__table__.columns if has_default(c)]
+    values = obj.__dict__
+    for col in cols:
+        if values.get(col.key) is None:
             setattr(obj, col.key, default_of(col))
+
+
+_DEFAULTED: dict[Any, list] = {}
 
 
 def row_of(obj) -> dict[str, Any]:

@@ -249,6 +249,9 @@ def rule_set(row: ExchangeRule | None) -> rules.RuleSet:
                          accessory_failed_replacements=row.accessory_failed_replacements, new_warranty=row.new_warranty)
 
 
+_FAILED_REPAIRS = None
+
+
 def failed_repairs(session: Session, imei: str, symptom_ids: list[str], sale_date: dt.date | None,
                    until: dt.date | None) -> int:
     """Repairs of this device for the same fault, done within the warranty and free of charge, that
@@ -258,9 +261,13 @@ def failed_repairs(session: Session, imei: str, symptom_ids: list[str], sale_dat
     if not symptom_ids or sale_date is None or until is None:
         return 0
     wanted = set(symptom_ids)
-    rows = session.execute(select(RepairOrder.symptoms, RepairOrder.doc_date).where(
-        RepairOrder.imei == imei, RepairOrder.repair_finished_at.is_not(None), RepairOrder.unrepaired.is_(False),
-        RepairOrder.chargeable.is_(False), RepairOrder.mode != "D").execution_options(unscoped=True)).all()
+    global _FAILED_REPAIRS
+    if _FAILED_REPAIRS is None:  # built once: an intake asks it for every device
+        _FAILED_REPAIRS = select(RepairOrder.symptoms, RepairOrder.doc_date).where(
+            RepairOrder.imei == bindparam("imei"), RepairOrder.repair_finished_at.is_not(None),
+            RepairOrder.unrepaired.is_(False), RepairOrder.chargeable.is_(False), RepairOrder.mode != "D"
+        ).execution_options(unscoped=True)
+    rows = session.execute(_FAILED_REPAIRS, {"imei": imei}).all()
     return sum(1 for symptoms, day in rows
                if sale_date <= day <= until and wanted & {s.get("id") for s in (symptoms or [])})
 
@@ -424,11 +431,9 @@ def _open_order_of(session: Session, imei: str) -> str | None:
     the orders as the batch has them: an order's state changed earlier in the batch is in the
     session (not flushed), an order opened earlier in the batch may not be in the database yet."""
     if not _deferring(session):
-        row = session.execute(exact(select(ExchangeOrder.number).where(
-            ExchangeOrder.imei == imei, ExchangeOrder.state.in_(OPEN_STATES))).execution_options(unscoped=True)).first()
+        row = session.execute(_OPEN_ORDER_OF, {"imei": imei}).first()
         return row.number if row is not None else None
-    for oid, number in session.execute(exact(select(ExchangeOrder.id, ExchangeOrder.number).where(
-            ExchangeOrder.imei == imei, ExchangeOrder.state.in_(OPEN_STATES))).execution_options(unscoped=True)):
+    for oid, number in session.execute(_OPEN_ORDER_OF, {"imei": imei}):
         loaded = session.identity_map.get(_identity_key(ExchangeOrder, oid))
         if loaded is None or loaded.state in OPEN_STATES:
             return number
@@ -436,6 +441,10 @@ def _open_order_of(session: Session, imei: str) -> str | None:
         if order.imei == imei and order.state in OPEN_STATES:
             return order.number
     return None
+
+
+_OPEN_ORDER_OF = exact(select(ExchangeOrder.id, ExchangeOrder.number).where(
+    ExchangeOrder.imei == bindparam("imei"), ExchangeOrder.state.in_(OPEN_STATES))).execution_options(unscoped=True)
 
 
 def _card_unwritten(session: Session, imei: str) -> bool:
