@@ -1,7 +1,10 @@
 """Exchange events posted in the posting batch's deferred mode (make bench-exchange): a step refused
 after it had moved stock, charged a fee and closed a warranty card is undone in memory — the order,
 the card, the serial and the money are as before it, so the same step posts right after it in the
-same batch; a loaner lent earlier in the batch still stops the handover. SQLite and PostgreSQL."""
+same batch; a loaner lent earlier in the batch still stops the handover. Intakes post deferred too:
+refused ones leave nothing, and what they read (open orders, cards a handover or a sale made in
+the batch) is as the batch left it, with the outcomes of posting them after the batch was written.
+SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -21,6 +24,7 @@ from .sync_support import couch, event, make_worker, publish_all  # noqa: F401
 from .test_exchange import intake
 from .test_exchange_sync import intake_event, status_docs, step
 from .test_repair_logistics import _loaner_stock
+from .test_retail import sale_event, shop  # noqa: F401
 
 
 def test_a_step_refused_late_in_a_batch_is_undone_and_the_same_step_posts_after_it(app, net, xw, couch, caplog):
@@ -141,4 +145,24 @@ def test_an_intake_reads_the_orders_and_cards_as_the_batch_left_them(app, client
         assert [s.get(ExchangeOrder, uuid.UUID(d["_id"])).state for d in back + [returned]] == ["pending_exchange"] * 3
         again = s.get(ExchangeOrder, uuid.UUID(returned["_id"]))
         assert (again.warranty_card_id, again.sale_date) == (made.id, made.sale_date) and made.active
+    books(w)
+
+
+def test_a_phone_sold_and_brought_back_in_the_same_batch_is_taken_in_on_its_new_card(app, net, xw, shop, couch, caplog):
+    """A retail sale's card is a pending row until the batch is written: the intake of the phone
+    just sold (no purchase date given: only the card tells the rules when it was bought) is posted
+    once the batch is written, on that card, as before."""
+    w = xw
+    worker = make_worker(app, couch)
+    sold = sale_event(net, w, lines=[{"item_id": str(w.ids["device"]), "quantity": "1", "serials": [imei(301)]}],
+                      payments=[{"account_id": str(w.ids["SZ01.CASH"]), "amount": "5999.00"}])
+    back = intake_event(net, w, imei=imei(301), provisional_code="R1")
+    couch.bulk_docs("sp_sz01", [sold, back])
+    with caplog.at_level(logging.WARNING, logger="aftercare.sync.worker"):
+        assert worker.drain() == {"posted": 2, "rejected": 0, "waiting": 0, "skipped": 0}
+    assert "posting it event by event" not in caplog.text
+    made = card(w, imei(301))
+    with w.open() as s:
+        order = s.get(ExchangeOrder, uuid.UUID(back["_id"]))
+        assert (order.warranty_card_id, order.sale_date, order.state) == (made.id, made.sale_date, "pending_exchange")
     books(w)
