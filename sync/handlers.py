@@ -158,10 +158,17 @@ def find_order(session: Session, order_id: uuid.UUID):
 def loaded_order(session: Session, order_id: uuid.UUID):
     """The order with this id if the session holds it already (a handler's ``prefetch`` loads a
     batch's orders): asking the models in turn would cost a query for each kind it is not."""
+    from server.core.batch import batch_of
     from server.db import _identity_key
 
     for model in _ORDER_MODELS:
         obj = session.identity_map.get(_identity_key(model, order_id))
         if obj is not None:
             return obj
+    batch = batch_of(session)
+    if batch is not None and batch.made:  # opened deferred earlier in the batch, not written yet
+        for model in _ORDER_MODELS:
+            obj = batch.find_made(model, order_id)
+            if obj is not None:
+                return obj
     return None

@@ -25,7 +25,7 @@ from server.auth.operations import principal_for
 from server.auth.principal import get_principal, set_principal
 from server.bulk import insert_rows
 from server.db import get_loaded, utcnow
-from server.core.batch import PostingBatch, batch_of
+from server.core.batch import NotDeferred, PostingBatch, batch_of
 from server.errors import DomainError
 from server.org.scoping import check_writes, may_see
 from server.outbox.models import OutboxMessage
@@ -269,7 +269,7 @@ def process_event(session: Session, ctx: FeedContext, doc_id: str, rev: str, doc
     if order_id is not None and not handler.opens_order and not may_use_order(session, actor, order_id):
         return reject([R.reason("not_found", "no such order", "order_id")], order_id)
     batch = batch_of(session)
-    if batch is not None and handler.defers(event.doc) and not handler.opens_order:
+    if batch is not None and handler.defers(event.doc):
         return _post_deferred(session, ctx, batch, handler, event, actor, order_id, doc_id, rev, seen, reject)
     if batch is None:
         return _post_in_savepoint(session, ctx, handler, event, actor, order_id, doc_id, rev, seen, reject)
@@ -302,6 +302,9 @@ def _post_optimistic(session: Session, ctx: FeedContext, handler: Handler, event
         set_principal(session, system)
         raise BatchFallback(f"{event.type} {event.id}: {exc}") from exc
     set_principal(session, system)
+    batch = batch_of(session)
+    if batch is not None:
+        batch.unflushed = True  # a deferred posting after it may need its changes flushed (settle)
     _record(session, ctx, doc_id, rev, event.type, "posted", result=_result_json(result), seen=seen)
     return "posted"
 
@@ -344,7 +347,13 @@ class BatchFallback(Exception):
 def _post_deferred(session: Session, ctx: FeedContext, batch: PostingBatch, handler: Handler, event: Event, actor,
                    order_id, doc_id: str, rev: str, seen: _Seen | None, reject) -> str:
     """Post through the batch: checked now against its state, written with the batch; a refusal
-    is undone in memory (nothing of it reached the database)."""
+    is undone in memory (nothing of it reached the database).
+
+    An event opening an order (an exchange intake) reads tables optimistic postings write: what
+    they left unflushed is flushed first (``settle``). Its order stays pending in the session
+    until the batch is written; the events naming it find it there (``loaded_order``)."""
+    if handler.opens_order:
+        batch.settle()
     system = get_principal(session)
     set_principal(session, actor)
     batch.begin()
@@ -352,8 +361,17 @@ def _post_deferred(session: Session, ctx: FeedContext, batch: PostingBatch, hand
         # No autoflush: this posting's objects must not reach the database before it is accepted.
         with session.no_autoflush:
             result = handler.post(session, event)
+            if handler.opens_order:
+                session.add(SyncOrder(order_id=order_id, org_id=event.org_id, event_type=event.type,
+                                      document_type=result.document_type, document_id=result.document_id,
+                                      number=result.number))
         check_writes(session, batch.new_objects)
         batch.end()
+    except NotDeferred:
+        batch.undo()
+        set_principal(session, system)
+        batch.write(final=False)
+        return _post_optimistic(session, ctx, handler, event, actor, order_id, doc_id, rev, seen)
     except DomainError as exc:
         batch.undo()
         set_principal(session, system)
@@ -367,6 +385,9 @@ def _post_deferred(session: Session, ctx: FeedContext, batch: PostingBatch, hand
         set_principal(session, system)
         raise BatchFallback(f"{event.type} {event.id}") from exc
     set_principal(session, system)
+    if handler.opens_order:
+        _opened(session, order_id)
+        session.info.setdefault(_POSTED_ORDERS, set()).add(order_id)
     _record(session, ctx, doc_id, rev, event.type, "posted", result=_result_json(result), seen=seen)
     return "posted"
 

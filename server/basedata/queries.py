@@ -7,7 +7,7 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, bindparam, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from ..org.scoping import exact
@@ -177,10 +177,15 @@ def member_by_phone(session: Session, phone: str) -> m.Member | None:
 
 def card_by_imei(session: Session, imei: str, active: bool = False) -> m.WarrantyCard | None:
     """The warranty card of exactly this IMEI, whichever service point served it (``exact``)."""
-    stmt = select(m.WarrantyCard).where(m.WarrantyCard.imei == imei)
-    if active:
-        stmt = stmt.where(m.WarrantyCard.active)
-    return session.execute(exact(stmt)).scalar_one_or_none()
+    return session.execute(_CARD_BY_IMEI[active], {"imei": imei}).scalar_one_or_none()
+
+
+# Built once (a posting batch asks for a card per exchange step). ``exact`` lifts the served-records
+# criteria of personal data; the organisation criteria the scoping would add apply to OrgOwned
+# records, which a card is not: nothing is left to scope (adding them cost most of the lookup).
+_CARD_BY_IMEI = {active: exact(select(m.WarrantyCard).where(
+    m.WarrantyCard.imei == bindparam("imei"), *((m.WarrantyCard.active,) if active else ())))
+    .execution_options(unscoped=True) for active in (False, True)}
 
 
 def lookup_phone(session: Session, phone: str) -> tuple[m.Member | None, list[m.WarrantyCard]]:

@@ -18,6 +18,12 @@ what the batch holds pending (``server.stock.ledger.settle``). If such a
 posting is refused, the savepoint rolls back its rows and ``undo`` its
 effects on the state (what it locked first is dropped, so it is read again).
 
+A deferred posting may add ORM objects (a document later postings of the batch change, like
+an exchange order opened by its intake): they stay pending in the session until the batch is
+written, and ``find_made`` finds them by id meanwhile (``session.get`` sees flushed objects only).
+A deferred posting that finds it needs what the batch holds unwritten raises ``NotDeferred``: it is
+undone and posted again, optimistically, once the batch is written.
+
 Participants (the stock ledger, the counters) keep their own state and
 implement ``begin`` / ``undo`` / ``write``.
 """
@@ -44,6 +50,10 @@ class Participant(Protocol):
 
 
 _ABSENT = object()
+
+
+class NotDeferred(Exception):
+    """A deferred posting needs rows the batch holds unwritten: undo it, write the batch, post it again."""
 
 
 class Journal:
@@ -80,6 +90,11 @@ class PostingBatch:
         self.new_objects: list = []
         # True while a deferred posting runs: its rows must not reach the database yet.
         self.deferring = False
+        # The ORM objects accepted deferred postings added, by class and id, until written.
+        self.made: dict[type, dict[Any, Any]] = {}
+        # An optimistic posting ran since the batch was last written: its changes are in the
+        # session, unflushed (a deferred posting runs without autoflush).
+        self.unflushed = False
 
     def part(self, name: str, factory: Callable[[], Participant]) -> Participant:
         part = self.parts.get(name)
@@ -101,7 +116,21 @@ class PostingBatch:
         """The posting went through: its pending rows stay. Returns the ORM objects it added."""
         self.deferring = False
         added, self.new_objects = self.new_objects, []
+        for obj in added:
+            if (pk := getattr(obj, "id", None)) is not None:
+                self.made.setdefault(type(obj), {})[pk] = obj
         return added
+
+    def find_made(self, model: type, pk: Any) -> Any | None:
+        """The object of ``model`` with this id an accepted deferred posting of the batch added."""
+        return self.made.get(model, {}).get(pk)
+
+    def settle(self) -> None:
+        """Flush what optimistic postings left in the session, before a deferred posting that
+        reads the tables they write (it runs without autoflush)."""
+        if self.unflushed:
+            self.session.flush()
+            self.unflushed = False
 
     def undo(self) -> None:
         """The posting was refused: drop what it added and put back what it changed."""
@@ -123,10 +152,26 @@ class PostingBatch:
         if self.deferring:
             raise RuntimeError("a deferred posting cannot write the batch: it must not read the ledgers' tables")
         self.session.flush()
+        self.made, self.unflushed = {}, False  # in the identity map now
         for part in list(self.parts.values()):
             if final or getattr(part, "read_back", True):
                 part.write(self.session)
         self.session.flush()
+
+
+def fill_defaults(obj) -> None:
+    """Set a new ORM object's column defaults now, as its flush would (a deferred posting's
+    object is flushed when the batch is written, and read before)."""
+    cols = _DEFAULTED.get(obj.__table__)
+    if cols is None:
+        cols = _DEFAULTED[obj.__table__] = [c for c in obj.__table__.columns if has_default(c)]
+    values = obj.__dict__
+    for col in cols:
+        if values.get(col.key) is None:
+            setattr(obj, col.key, default_of(col))
+
+
+_DEFAULTED: dict[Any, list] = {}
 
 
 def row_of(obj) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from ..ids import uuid7
 from ..org.models import Organisation
 from ..org.scoping import check_writes
 from . import lifecycle
-from .batch import Journal, batch_of, late_rows, pending_rows
+from .batch import Journal, batch_of, fill_defaults, late_rows, pending_rows
 from .models import AuditLog, DocumentCounter, DocumentMixin, PeriodLock, snapshot
 from .plain import Plain
 
@@ -242,14 +242,24 @@ def _transition(doc: DocumentMixin, action: str) -> str | None:
     return lifecycle.next_status(doc.doc_state, action)
 
 
+def _deferring(session: Session) -> bool:
+    batch = batch_of(session)
+    return batch is not None and batch.deferring
+
+
 def create_document(session: Session, doc: D) -> D:
-    """Add a new draft. Writes: the document table, audit_log."""
+    """Add a new draft. Writes: the document table, audit_log. In a posting batch's deferred
+    mode (a document opened deferred and posted at once, like an exchange intake) nothing is
+    flushed: the document stays pending in the session until the batch is written."""
     p = get_principal(session)
     check_doc_date(session, doc.doc_date)
     doc.status = lifecycle.DRAFT
     doc.created_by_id = p.user_id
     session.add(doc)
-    session.flush()
+    if _deferring(session):
+        fill_defaults(doc)  # pending until its batch is written, as a flush would have it
+    else:
+        session.flush()
     record_audit(session, f"{doc.DOC_TYPE}.create", doc, after=doc.snapshot())
     return doc
 
@@ -291,9 +301,12 @@ def post_document(session: Session, doc: D) -> D:
     doc.status = new_status
     doc.posted_at = utcnow()
     doc.posted_by_id = p.user_id
-    session.flush()
+    deferring = _deferring(session)
+    if not deferring:
+        session.flush()
     doc.write_ledgers(session)
-    session.flush()
+    if not deferring:
+        session.flush()
     record_audit(session, f"{doc.DOC_TYPE}.post", doc, before={"status": lifecycle.DRAFT}, after={"status": doc.status, "number": doc.number})
     return doc
 

@@ -43,7 +43,8 @@ def prefetch_orders(session: Session, docs: list[dict]) -> None:
         ops.prefetch(session, ids, serials)
 
 
-@register_handler("exchange_intake", permission="exchange.intake", opens_order=True, prefetch=prefetch_orders)
+@register_handler("exchange_intake", permission="exchange.intake", opens_order=True, prefetch=prefetch_orders,
+                  deferred=True)
 def post_intake(session: Session, event: Event) -> PostResult:
     """A device taken in for an exchange offline; the HJ number goes back in the status document."""
     order_id = uuid.UUID(event.id)

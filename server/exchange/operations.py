@@ -31,9 +31,9 @@ from ..basedata import models as bd
 from ..basedata.queries import add_months, card_by_imei, check_warranty, model_for_imei
 from ..basedata.text import imei_problem, normalise_imei
 from ..core import operations as core
-from ..core.batch import batch_of, late_rows
+from ..core.batch import NotDeferred, batch_of, late_rows
 from ..core.plain import Plain
-from ..db import get_loaded, load_many, utcnow
+from ..db import _identity_key, get_loaded, load_many, utcnow
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound, TransitionRefused
 from ..finance.operations import (CashLine, Counterparty, CounterpartyLine, Source, post_cash_entries,
                                   post_counterparty_entries, reverse_entries_of)
@@ -145,6 +145,9 @@ class _Deferred:
     def __init__(self) -> None:
         self.saved: list[tuple[Any, dict, bool]] = []
         self.cards: list[tuple[uuid.UUID, dict]] = []
+        # The IMEIs whose cards this batch made or changed, not written yet (a refused posting's
+        # stay: an intake of one is only posted after the batch is written, as before).
+        self.card_imeis: set[str] = set()
         self._mark = 0
 
     def save(self, obj, names, *, committed: bool = False) -> None:
@@ -174,6 +177,7 @@ class _Deferred:
                 session.execute(update(WarrantyCard).where(WarrantyCard.id == cid).values(**values)
                                 .execution_options(synchronize_session=False))
         self.cards = []
+        self.card_imeis = set()
 
 
 def _deferred(session: Session) -> _Deferred:
@@ -193,6 +197,7 @@ def _change_card(session: Session, card, values: dict) -> None:
         for name, value in values.items():
             set_committed_value(card, name, value)
         later.cards.append((card.id, values))
+        later.card_imeis.add(card.imei)
         return
     session.execute(update(WarrantyCard).where(WarrantyCard.id == card.id).values(**values)
                     .execution_options(synchronize_session="fetch"))
@@ -203,7 +208,10 @@ def _change_card(session: Session, card, values: dict) -> None:
 def get_order(session: Session, order_id: Any) -> ExchangeOrder:
     """The order, if the principal may see it (another point's order reads as 404)."""
     oid = _uuid(order_id, "order_id")
-    order = session.get(ExchangeOrder, oid) if oid else None
+    order = None
+    if oid:
+        batch = batch_of(session)  # an order opened deferred earlier in the batch is not flushed yet
+        order = (batch.find_made(ExchangeOrder, oid) if batch is not None else None) or session.get(ExchangeOrder, oid)
     if order is None or not may_see(get_principal(session), order):
         raise NotFound("no such exchange order")
     return order
@@ -241,6 +249,9 @@ def rule_set(row: ExchangeRule | None) -> rules.RuleSet:
                          accessory_failed_replacements=row.accessory_failed_replacements, new_warranty=row.new_warranty)
 
 
+_FAILED_REPAIRS = None
+
+
 def failed_repairs(session: Session, imei: str, symptom_ids: list[str], sale_date: dt.date | None,
                    until: dt.date | None) -> int:
     """Repairs of this device for the same fault, done within the warranty and free of charge, that
@@ -250,9 +261,13 @@ def failed_repairs(session: Session, imei: str, symptom_ids: list[str], sale_dat
     if not symptom_ids or sale_date is None or until is None:
         return 0
     wanted = set(symptom_ids)
-    rows = session.execute(select(RepairOrder.symptoms, RepairOrder.doc_date).where(
-        RepairOrder.imei == imei, RepairOrder.repair_finished_at.is_not(None), RepairOrder.unrepaired.is_(False),
-        RepairOrder.chargeable.is_(False), RepairOrder.mode != "D").execution_options(unscoped=True)).all()
+    global _FAILED_REPAIRS
+    if _FAILED_REPAIRS is None:  # built once: an intake asks it for every device
+        _FAILED_REPAIRS = select(RepairOrder.symptoms, RepairOrder.doc_date).where(
+            RepairOrder.imei == bindparam("imei"), RepairOrder.repair_finished_at.is_not(None),
+            RepairOrder.unrepaired.is_(False), RepairOrder.chargeable.is_(False), RepairOrder.mode != "D"
+        ).execution_options(unscoped=True)
+    rows = session.execute(_FAILED_REPAIRS, {"imei": imei}).all()
     return sum(1 for symptoms, day in rows
                if sale_date <= day <= until and wanted & {s.get("id") for s in (symptoms or [])})
 
@@ -346,6 +361,8 @@ def take_in_exchange(session: Session, data: dict, *, order_id: uuid.UUID | None
     imei = normalise_imei(_text(data, "imei", LIMITS["imei"], required=True))
     if problem := imei_problem(imei):
         raise InvalidInput("imei", problem)
+    if _deferring(session) and _card_unwritten(session, imei):
+        raise NotDeferred("the device's warranty card changed earlier in the batch")
     model = _model(session, imei, data.get("model_id"))
     item = _device_item(session, model)
     mode = data.get("mode") or "A"
@@ -362,10 +379,9 @@ def take_in_exchange(session: Session, data: dict, *, order_id: uuid.UUID | None
     purchase_date = _date(data.get("purchase_date"), "purchase_date")
     if purchase_date and purchase_date > today:
         raise InvalidInput("purchase_date", "must not be in the future")
-    busy = session.execute(exact(select(ExchangeOrder.number).where(
-        ExchangeOrder.imei == imei, ExchangeOrder.state.in_(OPEN_STATES))).execution_options(unscoped=True)).first()
+    busy = _open_order_of(session, imei)
     if busy is not None:
-        raise InvalidInput("imei", f"this device is on the open exchange order {busy.number}")
+        raise InvalidInput("imei", f"this device is on the open exchange order {busy}")
     if batch_of(session) is not None:  # as the batch's ledger state (and prefetch) has it
         _item, at = _serial_at(session, imei)
         held = at is not None and at.kind in OWN_KINDS
@@ -408,6 +424,40 @@ def take_in_exchange(session: Session, data: dict, *, order_id: uuid.UUID | None
         core.record_audit(session, "exchange_order.override", order, after={
             "reason": override, "reasons": [r["code"] for r in verdict["reasons"]]})
     return order
+
+
+def _open_order_of(session: Session, imei: str) -> str | None:
+    """The number of an open exchange order of this device, at any point. A deferred intake reads
+    the orders as the batch has them: an order's state changed earlier in the batch is in the
+    session (not flushed), an order opened earlier in the batch may not be in the database yet."""
+    if not _deferring(session):
+        row = session.execute(_OPEN_ORDER_OF, {"imei": imei}).first()
+        return row.number if row is not None else None
+    for oid, number in session.execute(_OPEN_ORDER_OF, {"imei": imei}):
+        loaded = session.identity_map.get(_identity_key(ExchangeOrder, oid))
+        if loaded is None or loaded.state in OPEN_STATES:
+            return number
+    for order in batch_of(session).made.get(ExchangeOrder, {}).values():
+        if order.imei == imei and order.state in OPEN_STATES:
+            return order.number
+    return None
+
+
+_OPEN_ORDER_OF = exact(select(ExchangeOrder.id, ExchangeOrder.number).where(
+    ExchangeOrder.imei == bindparam("imei"), ExchangeOrder.state.in_(OPEN_STATES))).execution_options(unscoped=True)
+
+
+def _card_unwritten(session: Session, imei: str) -> bool:
+    """Whether this IMEI's warranty card was made or changed earlier in the batch and is not
+    written yet (by an exchange's handover or pickup, or a retail sale): an intake reads it."""
+    from ..basedata.models import WarrantyCard
+
+    batch = batch_of(session)
+    later = batch.parts.get("exchange")
+    if later is not None and imei in later.card_imeis:
+        return True
+    rows = batch.parts.get("rows")
+    return rows is not None and any(c.imei == imei for c in rows.records.get(WarrantyCard.__table__, ()))
 
 
 def open_from_repair(session: Session, repair, reason: str) -> ExchangeOrder:
@@ -647,6 +697,8 @@ def _new_card(session: Session, order: ExchangeOrder, imei: str, today: dt.date)
     else:
         card = WarrantyCard(id=uuid7(), imei=imei, registered_org_id=order.org_id, **values)
         session.add(card)
+        if _deferring(session):
+            _deferred(session).card_imeis.add(imei)
         _flush(session)
         card_id, created, before = card.id, True, {}
     if closing:
