@@ -23,8 +23,11 @@ export const tid = (name) => `[data-test="${name}"]`
 // Quasar puts a q-input's attributes on the native <input> itself.
 export const field = (page, name) => page.locator(`input${tid(name)}, textarea${tid(name)}, ${tid(name)} input, ${tid(name)} textarea`).first()
 
+const STARTED = Date.now()
+const since = () => `[${((Date.now() - STARTED) / 1000).toFixed(1)}s]`
+
 export function ok(msg) {
-  console.log(`ok ${msg}`)
+  console.log(`ok ${since()} ${msg}`)
 }
 
 export async function shot(page, name) {
@@ -34,7 +37,7 @@ export async function shot(page, name) {
   await page.waitForTimeout(200)
   await page.evaluate(() => document.fonts.ready)
   await page.screenshot({ path, fullPage: false })
-  console.log(`screenshot ${path}`)
+  console.log(`screenshot ${since()} ${path}`)
 }
 
 export async function newContext(browser, viewport, extra = {}) {
@@ -50,6 +53,17 @@ export async function newContext(browser, viewport, extra = {}) {
     // Failed requests are printed by the response handler below.
     if ((m.type() === 'error' || m.type() === 'warning') && !m.text().startsWith('Failed to load resource')) console.error(`console ${m.type()}: ${m.text()}`)
   })
+  // The page's own requests in flight (the app's API calls, assets, PDFs), for `settle`. Sync
+  // (/sync/…) is left out: a signed-in tablet keeps a longpoll open, so the network is never idle.
+  page.inflight = new Set()
+  const origin = new URL(BASE_URL).origin
+  page.on('request', (r) => {
+    const url = new URL(r.url())
+    if (url.origin === origin && !url.pathname.startsWith('/sync/')) page.inflight.add(r)
+  })
+  const finished = (r) => page.inflight.delete(r)
+  page.on('requestfinished', finished)
+  page.on('requestfailed', finished)
   page.on('response', (r) => {
     // A replication's first look for its checkpoint answers 404: normal.
     if (r.status() >= 400 && !(r.status() === 404 && r.url().includes('/_local/'))) console.error(`http ${r.status()} ${r.request().method()} ${r.url()}`)
@@ -63,8 +77,34 @@ export async function login(page, username, password = PASSWORD) {
   await page.locator(tid('login-submit')).click()
 }
 
+/** A business date (YYYY-MM-DD) `offsetDays` from today in Asia/Shanghai (UTC+8, no daylight
+ *  saving), as the server and the app date documents: the test machine's own clock may be in UTC,
+ *  a day behind from 16:00 UTC. */
+export const businessDay = (offsetDays = 0) => new Date(Date.now() + offsetDays * 86_400_000 + 8 * 3_600_000).toISOString().slice(0, 10)
+
 export async function fontsReady(page) {
   await page.evaluate(() => document.fonts.ready)
+}
+
+/** Wait until none of the page's own requests (sync's longpoll aside) has been in flight for
+ *  `quiet` ms, at most `timeout` ms; a page made elsewhere falls back to a bounded networkidle.
+ *  The quiet time outlasts the app's input debounces (at most 400 ms): a search typed just before
+ *  has sent its request by then. */
+export async function requestsIdle(page, { quiet = 500, timeout = 5000 } = {}) {
+  if (!page.inflight) return page.waitForLoadState('networkidle', { timeout: 1500 }).catch(() => {})
+  const until = Date.now() + timeout
+  let idleSince = null
+  while (Date.now() < until) {
+    if (page.inflight.size) idleSince = null
+    else if ((idleSince ??= Date.now()) + quiet <= Date.now()) return
+    await page.waitForTimeout(25)
+  }
+}
+
+/** The page has drawn what it asked the server for: its requests answered, its fonts loaded. */
+export async function settle(page) {
+  await requestsIdle(page)
+  await fontsReady(page)
 }
 
 export async function expectMenu(page, present, absent) {

@@ -12,16 +12,10 @@ import assert from 'node:assert/strict'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { BASE_URL, T, apiAs, field, fontsReady, login, newContext, ok, shot, tid } from '../lib.mjs'
+import { apiAs, BASE_URL, field, fontsReady, login, newContext, ok, settle, shot, T, tid, businessDay } from '../lib.mjs'
 
 const DESKTOP = { width: 1600, height: 1000 }
 
-async function settle(page) {
-  await page.waitForLoadState('networkidle', { timeout: 1500 }).catch(() => {})
-  await fontsReady(page)
-}
-
-const iso = (d) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`
 const money = (c) => `${c < 0 ? '-' : ''}${Math.trunc(Math.abs(c) / 100)}.${String(Math.abs(c) % 100).padStart(2, '0')}`
 
 /** Pick an option of a workspace lookup. */
@@ -54,8 +48,8 @@ export const scenarios = {
     // Odd cents of this run: 1xx.yy, 2xx.yy, 3xx.yy, 4xx.yy never collide with another run's rows.
     const run = 1 + Math.floor(Math.random() * 9800)
     const amounts = { transfer: 100_000 + run, r1: 20_000 + run, r2: 30_000 + run, r3: 40_000 + run, fee: 1_500 + (run % 97) }
-    const today = new Date()
-    const later = new Date(today.getTime() + 5 * 86_400_000)
+    const today = businessDay()
+    const later = businessDay(5)
     const tag = `BK${run}`
     const receipt = async (cents, ref) => {
       const doc = await finance('POST', '/api/finance/receipts', { party_id: dealer.id, account_id: bank.id,
@@ -123,10 +117,10 @@ export const scenarios = {
 
       // -- the bank's statement imported -------------------------------------------------------------
       const csv = ['日期,金额,对方户名,对方账号,摘要',
-        `${iso(today)},${money(-amounts.transfer)},${cash.name},,${transfer.number}`,
-        `${iso(today)},${money(amounts.r1)},${dealer.name},6222 0001,${tag}-1`,
-        `${iso(later)},${money(amounts.r2)},${dealer.name},6222 0001,货款`,
-        `${iso(today)},${money(-amounts.fee)},银行,,手续费`].join('\n')
+        `${today},${money(-amounts.transfer)},${cash.name},,${transfer.number}`,
+        `${today},${money(amounts.r1)},${dealer.name},6222 0001,${tag}-1`,
+        `${later},${money(amounts.r2)},${dealer.name},6222 0001,货款`,
+        `${today},${money(-amounts.fee)},银行,,手续费`].join('\n')
       const dir = mkdtempSync(join(tmpdir(), 'bank-'))
       const path = join(dir, `statement-${run}.csv`)
       writeFileSync(path, `\ufeff${csv}\n`)
@@ -136,7 +130,7 @@ export const scenarios = {
       const fileInput = page.locator(`input[type=file]${tid('fin-bank-file')}, ${tid('fin-bank-file')} input[type=file]`).first()
       // A bad file first: every bad row listed with its row and column, nothing stored.
       const badPath = join(dir, `bad-${run}.csv`)
-      writeFileSync(badPath, `date,amount,reference\n${iso(today)},12.345,x\n2026-02-30,5.00,y\n${iso(today)},7.00,ok\n`)
+      writeFileSync(badPath, `date,amount,reference\n${today},12.345,x\n2026-02-30,5.00,y\n${today},7.00,ok\n`)
       const countBefore = (await finance('GET', `/api/finance/bank-statements?account_id=${bank.id}`)).total
       await fileInput.setInputFiles(badPath)
       await page.locator(tid('fin-bank-import')).click()

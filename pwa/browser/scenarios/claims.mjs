@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { crc32 } from 'node:zlib'
-import { ARTIFACTS, BASE_URL, PASSWORD, T, TABLET, apiAs, field, fontsReady, login, newContext, ok, shot, tid } from '../lib.mjs'
+import { apiAs, ARTIFACTS, BASE_URL, field, fontsReady, login, newContext, ok, PASSWORD, settle, shot, T, TABLET, tid } from '../lib.mjs'
 
 function watchConsole(page) {
   const errors = []
@@ -16,11 +16,6 @@ function watchConsole(page) {
     if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(m.text())
   })
   return errors
-}
-
-async function settle(page) {
-  await page.waitForLoadState('networkidle', { timeout: 1500 }).catch(() => {})
-  await fontsReady(page)
 }
 
 async function pick(page, testId, text, optionText = text) {

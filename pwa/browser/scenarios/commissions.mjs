@@ -7,13 +7,13 @@
 // screen (¥10 on the demo's insurer): after pickup the customer paid only their share and the
 // insurer's share is its open item. Checked against REST at each step. No console error.
 import assert from 'node:assert/strict'
-import { BASE_URL, T, TABLET, apiAs, field, fontsReady, login, newContext, ok, shot, tid, withLuhn } from '../lib.mjs'
+import { apiAs, BASE_URL, field, fontsReady, login, newContext, ok, requestsIdle, shot, T, TABLET, tid, withLuhn } from '../lib.mjs'
 
 const DESKTOP = { width: 1440, height: 900 }
 const SIG = 'data:image/png;base64,iVBORw0KGgo='
 
 async function settle(page) {
-  await page.waitForLoadState('networkidle', { timeout: 1500 }).catch(() => {})
+  await requestsIdle(page)
   await page.mouse.move(2, 2)
   await page.locator('.q-menu').waitFor({ state: 'detached', timeout: 3_000 }).catch(() => {})
   await fontsReady(page)

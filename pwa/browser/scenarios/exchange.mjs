@@ -15,7 +15,7 @@
 // Screens at tablet and desktop, zh-CN and en. No console error.
 import assert from 'node:assert/strict'
 import { deflateSync } from 'node:zlib'
-import { BASE_URL, T, TABLET, apiAs, field, fontsReady, login, newContext, ok, setLanguage, shot, sign, tid, withLuhn } from '../lib.mjs'
+import { apiAs, BASE_URL, field, fontsReady, login, newContext, ok, setLanguage, settle, shot, sign, T, TABLET, tid, withLuhn } from '../lib.mjs'
 import { exchangeToken } from '../../src/print/token.js'
 
 const DESKTOP = { width: 1440, height: 900 }
@@ -58,11 +58,6 @@ function watchConsole(page) {
     if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(m.text())
   })
   return errors
-}
-
-async function settle(page) {
-  await page.waitForLoadState('networkidle', { timeout: 1500 }).catch(() => {})
-  await fontsReady(page)
 }
 
 async function eventually(fn, what, ms = 60_000) {

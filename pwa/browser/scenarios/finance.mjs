@@ -4,15 +4,9 @@
 // Excel. sz01.finance on a tablet, hq.finance (choosing SZ01) on a desktop, each in zh-CN and en;
 // the demo's repair business (server/finance/demo.py) is what they read. No console error.
 import assert from 'node:assert/strict'
-import { BASE_URL, T, TABLET, apiAs, field, fontsReady, login, newContext, ok, setLanguage, shot, tid } from '../lib.mjs'
+import { apiAs, BASE_URL, field, fontsReady, login, newContext, ok, setLanguage, settle, shot, T, TABLET, tid } from '../lib.mjs'
 
 const DESKTOP = { width: 1600, height: 1000 }
-
-async function settle(page) {
-  // The sync longpoll keeps the network busy: a short bounded wait, never the 30 s default.
-  await page.waitForLoadState('networkidle', { timeout: 1500 }).catch(() => {})
-  await fontsReady(page)
-}
 
 /** Choose SZ01 in an organisation select; its options come once the directory has loaded. */
 async function chooseSz01(page, testId) {

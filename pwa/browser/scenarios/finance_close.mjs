@@ -8,17 +8,10 @@
 // its date, and nothing changes; the 财务调整 list reverses the reclassification (dated today).
 // Checked against REST at each step. No console error.
 import assert from 'node:assert/strict'
-import { BASE_URL, T, apiAs, field, fontsReady, login, newContext, ok, shot, tid } from '../lib.mjs'
+import { apiAs, BASE_URL, field, fontsReady, login, newContext, ok, settle, shot, T, tid, businessDay } from '../lib.mjs'
 
 const DESKTOP = { width: 1600, height: 1000 }
-const pad = (n) => String(n).padStart(2, '0')
-const iso = (d) => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`
-const daysAgo = (n) => iso(new Date(Date.now() - n * 86400000))
-
-async function settle(page) {
-  await page.waitForLoadState('networkidle', { timeout: 1500 }).catch(() => {})
-  await fontsReady(page)
-}
+const daysAgo = (n) => businessDay(-n)
 
 /** Pick an option of a workspace select or lookup, typing `search` first when given. */
 async function choose(page, testId, text, search = '') {

@@ -8,7 +8,7 @@
 // field first) and posted as waiting for approval. sz01.manager, in English on a desktop, approves it
 // and refuses another with a reason. The desk screens at phone size in English. No console error.
 import assert from 'node:assert/strict'
-import { BASE_URL, PHONE, T, TABLET, apiAs, demoImei, field, fontsReady, login, newContext, ok, setLanguage, shot, sign, tid, withLuhn } from '../lib.mjs'
+import { apiAs, BASE_URL, demoImei, field, fontsReady, login, newContext, ok, PHONE, setLanguage, settle, shot, sign, T, TABLET, tid, withLuhn } from '../lib.mjs'
 
 const DESKTOP = { width: 1440, height: 900 }
 
@@ -18,12 +18,6 @@ function watchConsole(page) {
     if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(m.text())
   })
   return errors
-}
-
-async function settle(page) {
-  // The sync longpoll keeps the network busy: a short bounded wait only.
-  await page.waitForLoadState('networkidle', { timeout: 1500 }).catch(() => {})
-  await fontsReady(page)
 }
 
 async function chooseOption(page, testId, optionText) {

@@ -5,15 +5,9 @@
 // server (state, history with who and when), its IMEI opens the timeline with both orders and their
 // steps, and an entry opens its order again. Tablet and desktop, zh-CN and en; no console error.
 import assert from 'node:assert/strict'
-import { BASE_URL, T, TABLET, apiAs, field, fontsReady, login, newContext, ok, setLanguage, shot, tid, withLuhn } from '../lib.mjs'
+import { apiAs, BASE_URL, field, fontsReady, login, newContext, ok, setLanguage, settle, shot, T, TABLET, tid, withLuhn } from '../lib.mjs'
 
 const DESKTOP = { width: 1600, height: 900 }
-
-async function settle(page) {
-  // The sync longpoll keeps the network busy: a short bounded wait only.
-  await page.waitForLoadState('networkidle', { timeout: 1500 }).catch(() => {})
-  await fontsReady(page)
-}
 
 async function setUp() {
   const sz01 = await apiAs('sz01.clerk')

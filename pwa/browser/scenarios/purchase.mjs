@@ -4,7 +4,7 @@
 // order shows 部分到货 and what arrived per line; then the rest, and the order is 已到货. Every step is
 // checked against the server (stock moves, the supplier's payable). No console error.
 import assert from 'node:assert/strict'
-import { BASE_URL, T, TABLET, apiAs, field, fontsReady, login, newContext, ok, shot, tid } from '../lib.mjs'
+import { apiAs, BASE_URL, field, fontsReady, login, newContext, ok, settle, shot, T, TABLET, tid } from '../lib.mjs'
 
 function watchConsole(page) {
   const errors = []
@@ -25,11 +25,6 @@ async function pick(page, testId, text, optionText = text, param = 'q') {
   await option.waitFor({ timeout: T })
   await option.click()
   await page.locator('.q-menu').waitFor({ state: 'detached', timeout: T }).catch(() => {})
-}
-
-async function settle(page) {
-  await page.waitForLoadState('networkidle', { timeout: 1500 }).catch(() => {})
-  await fontsReady(page)
 }
 
 /** Confirm the action's question dialog (an action without input fields). */

@@ -7,14 +7,9 @@
 // (a PDF from the server) with opening + documents = closing; the aging page; 红冲 — every invoice
 // open again, the cash back out. Checked against REST at each step. No console error.
 import assert from 'node:assert/strict'
-import { BASE_URL, T, apiAs, field, fontsReady, login, newContext, ok, shot, tid } from '../lib.mjs'
+import { apiAs, BASE_URL, field, fontsReady, login, newContext, ok, settle, shot, T, tid, businessDay } from '../lib.mjs'
 
 const DESKTOP = { width: 1600, height: 1000 }
-
-async function settle(page) {
-  await page.waitForLoadState('networkidle', { timeout: 1500 }).catch(() => {})
-  await fontsReady(page)
-}
 
 const cents = (v) => Math.round(Number(v) * 100)
 const money = (c) => `${c < 0 ? '-' : ''}${Math.trunc(Math.abs(c) / 100)}.${String(Math.abs(c) % 100).padStart(2, '0')}`
@@ -137,10 +132,10 @@ export const scenarios = {
       await shot(page, 'receipts-open-items')
       await page.locator(tid('fin-statement-open')).click()
       await page.locator(tid('fin-statement-dialog')).waitFor({ timeout: T })
-      const today = new Date()
-      const iso = (d) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`
-      await field(page, 'fin-statement-from').fill(iso(new Date(today.getFullYear(), today.getMonth(), 1)))
-      await field(page, 'fin-statement-to').fill(iso(today))
+      const today = businessDay()
+      const monthStart = `${today.slice(0, 8)}01`
+      await field(page, 'fin-statement-from').fill(monthStart)
+      await field(page, 'fin-statement-to').fill(today)
       const printed = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/finance/statement/print', { timeout: 30_000 })
       const popup = page.waitForEvent('popup', { timeout: 30_000 }).catch(() => null)
       await page.locator(tid('fin-statement-print')).click()
@@ -151,7 +146,7 @@ export const scenarios = {
       if (opened) await opened.close()
       await page.locator(tid('fin-statement-summary')).waitFor({ timeout: T })
       const statement = await finance('GET', `/api/finance/statement?org_id=${hq.id}&counterparty_id=${dealer.id}&direction=receivable`
-        + `&date_from=${iso(new Date(today.getFullYear(), today.getMonth(), 1))}&date_to=${iso(today)}`)
+        + `&date_from=${monthStart}&date_to=${today}`)
       const moved = statement.lines.reduce((s, l) => s + cents(l.increase) - cents(l.decrease), 0)
       assert.equal(cents(statement.opening_balance) + moved, cents(statement.closing_balance), 'opening + documents = closing')
       assert.ok(statement.lines.some((l) => l.document_number === posted.number), 'the receipt is on the statement')

@@ -6,7 +6,7 @@
 // One page, in-app navigation (no reloads), no fixed sleeps. Screenshots of the first entry of each
 // family: zh-CN at tablet size, en at desktop size.
 import assert from 'node:assert/strict'
-import { BASE_URL, T, TABLET, apiAs, demoImei, fontsReady, login, newContext, ok, setLanguage, shot, tid, withLuhn } from '../lib.mjs'
+import { apiAs, BASE_URL, demoImei, fontsReady, login, newContext, ok, setLanguage, settle, shot, T, TABLET, tid, withLuhn } from '../lib.mjs'
 
 const DESKTOP = { width: 1600, height: 960 }
 
@@ -251,11 +251,6 @@ async function makeFlowRecords(call, meta) {
   return wanted
 }
 
-async function settle(page) {
-  await page.waitForLoadState('networkidle', { timeout: 1500 }).catch(() => {})
-  await fontsReady(page)
-}
-
 export const scenarios = {
   async registry(browser) {
     const started = Date.now()
@@ -343,9 +338,9 @@ export const scenarios = {
     assert.deepEqual(missing, [], `print forms not reached from a document page: ${missing.join(', ')}`)
     ok(`all ${printed.size} print forms in the export offered on their documents' pages, each answering a PDF: ${[...printed].join(', ')}`)
 
-    // The same screens of each family's first entry at desktop size in zh-CN, then in English at
-    // both sizes (zh-CN at tablet size was taken during the walk).
-    for (const [lang, size, viewport] of [['zh', 'desktop', DESKTOP], ['en', 'tablet', TABLET], ['en', 'desktop', DESKTOP]]) {
+    // The same screens of each family's first entry in English at desktop size (zh-CN at tablet size
+    // was taken during the walk): both languages and both layouts are seen.
+    for (const [lang, size, viewport] of [['en', 'desktop', DESKTOP]]) {
       await page.setViewportSize(viewport)
       if (lang === 'en') await setLanguage(page, 'en')
       for (const entry of families.values()) {
@@ -364,7 +359,7 @@ export const scenarios = {
         }
       }
     }
-    ok(`the first entry of each family (${[...families.keys()].join(', ')}): list, detail and form at tablet and desktop size, zh-CN and en`)
+    ok(`the first entry of each family (${[...families.keys()].join(', ')}): list, detail and form in zh-CN at tablet size and in en at desktop size`)
     assert.deepEqual(page.errors, [])
     assert.deepEqual(consoleErrors, [])
     await context.close()

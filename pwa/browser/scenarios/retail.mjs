@@ -6,13 +6,8 @@
 // 10 short: the difference posted). The next day (the tablet's clock a day on) the accessory comes
 // back from /retail/sales (found by the receipt's QR code), offline too, refunded to the accounts paid in the order paid (REST). No console error.
 import assert from 'node:assert/strict'
-import { BASE_URL, T, TABLET, apiAs, field, fontsReady, login, newContext, ok, shot, tid, withLuhn } from '../lib.mjs'
+import { apiAs, BASE_URL, field, fontsReady, login, newContext, ok, settle, shot, T, TABLET, tid, withLuhn } from '../lib.mjs'
 import { retailToken } from '../../src/print/token.js'
-
-async function settle(page) {
-  await page.waitForLoadState('networkidle', { timeout: 1500 }).catch(() => {})
-  await fontsReady(page)
-}
 
 async function eventually(fn, what, ms = 60_000) {
   const until = Date.now() + ms

@@ -7,7 +7,7 @@
 // and the swap history shows the one still out at the factory. Every swap screen at tablet and
 // desktop, zh-CN and en. No console error.
 import assert from 'node:assert/strict'
-import { BASE_URL, T, TABLET, apiAs, field, fontsReady, login, newContext, ok, setLanguage, shot, tid } from '../lib.mjs'
+import { apiAs, BASE_URL, field, fontsReady, login, newContext, ok, setLanguage, settle, shot, T, TABLET, tid } from '../lib.mjs'
 
 const DESKTOP = { width: 1440, height: 900 }
 
@@ -17,11 +17,6 @@ function watchConsole(page) {
     if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(m.text())
   })
   return errors
-}
-
-async function settle(page) {
-  await page.waitForLoadState('networkidle', { timeout: 1500 }).catch(() => {})
-  await fontsReady(page)
 }
 
 /** A q-select's option, typed into its filter first when it has one. */

@@ -7,7 +7,7 @@
 // server: the approved quantity on the request and the order, the order received, the receipt's
 // shortfall, nothing left in transit. No console error.
 import assert from 'node:assert/strict'
-import { BASE_URL, T, TABLET, apiAs, field, fontsReady, login, newContext, ok, shot, tid } from '../lib.mjs'
+import { apiAs, BASE_URL, field, fontsReady, login, newContext, ok, settle, shot, T, TABLET, tid } from '../lib.mjs'
 
 function watchConsole(page) {
   const errors = []
@@ -28,11 +28,6 @@ async function pick(page, testId, text, optionText = text) {
   await option.waitFor({ timeout: T })
   await option.click()
   await page.locator('.q-menu').waitFor({ state: 'detached', timeout: T }).catch(() => {})
-}
-
-async function settle(page) {
-  await page.waitForLoadState('networkidle', { timeout: 1500 }).catch(() => {})
-  await fontsReady(page)
 }
 
 /** Click a print button and wait for its PDF. */

@@ -5,7 +5,7 @@
 // naming the order, posted: stock out at the moving average, the receivable up) and prints the second
 // delivery note on A4. Every step is checked against the server. No console error.
 import assert from 'node:assert/strict'
-import { BASE_URL, T, TABLET, apiAs, field, fontsReady, login, logout, newContext, ok, shot, tid } from '../lib.mjs'
+import { apiAs, BASE_URL, field, fontsReady, login, logout, newContext, ok, settle, shot, T, TABLET, tid } from '../lib.mjs'
 
 function watchConsole(page) {
   const errors = []
@@ -26,11 +26,6 @@ async function pick(page, testId, text, optionText = text, param = 'q') {
   await option.waitFor({ timeout: T })
   await option.click()
   await page.locator('.q-menu').waitFor({ state: 'detached', timeout: T }).catch(() => {})
-}
-
-async function settle(page) {
-  await page.waitForLoadState('networkidle', { timeout: 1500 }).catch(() => {})
-  await fontsReady(page)
 }
 
 /** Confirm the action's question dialog (an action without input fields). */

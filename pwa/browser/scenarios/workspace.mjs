@@ -4,7 +4,7 @@
 // adjustment moves and the stock it leaves. A refusal shows at its line in Chinese. A clerk gets the
 // documents without actions. Tablet (1280×800) and phone (390×844), zh-CN and en; no console error.
 import assert from 'node:assert/strict'
-import { BASE_URL, PHONE, T, TABLET, apiAs, field, fontsReady, login, newContext, ok, setLanguage, shot, tid } from '../lib.mjs'
+import { apiAs, BASE_URL, field, fontsReady, login, newContext, ok, PHONE, setLanguage, settle, shot, T, TABLET, tid } from '../lib.mjs'
 
 /** Console errors other than failed requests (the refusals this scenario provokes are 4xx answers). */
 function watchConsole(page) {
@@ -37,13 +37,6 @@ async function choose(page, testId, optionText) {
   await box(page, testId).click()
   await page.locator('.q-menu .q-item').filter({ hasText: optionText }).first().click()
   await page.locator('.q-menu').waitFor({ state: 'detached', timeout: T }).catch(() => {})
-}
-
-async function settle(page) {
-  // A signed-in page keeps a sync longpoll open, so the network is never idle: a short bounded wait
-  // for the page's own requests, never the 30 s default (it made every step take half a minute).
-  await page.waitForLoadState('networkidle', { timeout: 1500 }).catch(() => {})
-  await fontsReady(page)
 }
 
 async function bookQuantity(call, warehouseId, itemId) {
