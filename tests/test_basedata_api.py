@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from server.basedata.demo import make_imei
+from server.basedata.operations import today_in
 from server.outbox.models import OutboxMessage
 
 from .conftest import row_counts
@@ -118,7 +119,7 @@ def test_rules_name_the_field_and_change_nothing(client, net, cat, app):
         ("warranty-cards", {"imei": "12345", "sale_date": "2026-01-01"}, "imei"),
         ("warranty-cards", {"imei": make_imei("99999999", 1), "sale_date": "2026-01-01"}, "model_id"),  # unknown TAC
         ("warranty-cards", {"imei": make_imei("86123456", 2), "sale_date": "2026-01-01", "dealer_id": cat["maker"]["id"]}, "dealer_id"),
-        ("warranty-cards", {"imei": make_imei("86123456", 3), "sale_date": (dt.date.today() + dt.timedelta(days=9)).isoformat()}, "sale_date"),
+        ("warranty-cards", {"imei": make_imei("86123456", 3), "sale_date": (today_in("Asia/Shanghai") + dt.timedelta(days=9)).isoformat()}, "sale_date"),
         ("items", {"code": "X1", "name": "x", "kind": "part", "serialized": True}, "serialized"),
         ("items", {"code": "HW-M60P-SCR", "name": "dup", "kind": "part"}, "code"),
         ("items", {"code": "X2", "name": "x", "kind": "part", "model_id": cat["model"]["id"], "brand_id": cat["maker"]["id"]}, "brand_id"),

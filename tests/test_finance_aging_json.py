@@ -8,6 +8,7 @@ import datetime as dt
 import json
 from decimal import Decimal
 
+from server.basedata.operations import today_in
 from server.finance.settlement_schemas import AgingOut
 from server.finance.statement import aging, aging_json
 from server.http import system_session
@@ -25,7 +26,7 @@ def test_the_written_json_is_what_the_schema_dumps(app, client, net, books):
     answer = get(client, net, "/api/finance/aging", user="sz01.finance")
     s = system_session(app, "test")
     try:
-        result = aging(s, None, today=dt.date.today())
+        result = aging(s, None, today=today_in("Asia/Shanghai"))
         assert json.loads(aging_json(result)) == json.loads(json.dumps(AgingOut().dump(result)))
     finally:
         s.close()

@@ -3,14 +3,14 @@ type that posts money has its zh-CN/en name, and a trade or claims document open
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 
+from server.basedata.operations import today_in
 from server.finance import sources
 
 from .stock_fixtures import world  # noqa: F401
 
-D = dt.date.today().isoformat()
+D = today_in("Asia/Shanghai").isoformat()
 
 # Every document type that posts a money entry, with the workspace page it opens on (None: named only).
 POSTING = {

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from server.basedata.operations import today_in
 from server.meta.family_repairdesk import LABELS
 from server.printing.forms import FORMS
 
@@ -36,7 +37,7 @@ def _meta(client, net, username):
 def test_a_loaner_is_lent_by_scanning_the_unit_and_returned_from_its_slip(client, net, rw, app):
     _loaner_stock(net, rw)
     order = take_in(client, net, rw)["order"]
-    due = (dt.date.today() + dt.timedelta(days=5)).isoformat()
+    due = (today_in("Asia/Shanghai") + dt.timedelta(days=5)).isoformat()
     before = row_counts(app)
     # Scanned at the desk: no item given, the serial must be a unit in the loaner warehouse.
     bad = post(client, net, f"/orders/{order['id']}/loaners", "sz01.clerk", 422, serial=imei(59), due_date=due)
@@ -180,7 +181,7 @@ def test_the_workspace_reads_what_the_routes_answer(client, net, rw):
     _loaner_stock(net, rw)
     order = _order_with_deposit(client, net, rw)
     post(client, net, f"/orders/{order['id']}/loaners", "sz01.clerk", 201, serial=imei(50),
-         due_date=(dt.date.today() + dt.timedelta(days=3)).isoformat())
+         due_date=(today_in("Asia/Shanghai") + dt.timedelta(days=3)).isoformat())
     post(client, net, f"/orders/{order['id']}/refunds", "sz01.clerk", 201, amount="10.00",
          account_id=str(rw.ids["SZ01.CASH"]), reason="x")
     b = post(client, net, "/batches", "sz01.clerk", 201, party_id=str(rw.ids["dealer"]), contact_phone="13912345678")

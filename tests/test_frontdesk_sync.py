@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from sqlalchemy import func, select, update
 
+from server.basedata.operations import today_in
 from server.db import unit_of_work
 from server.repair.models import RepairBatch, RepairLoaner, RepairOrder, RepairPayment
 from server.stock.models import StockLocation, StockMove, StockSerial
@@ -65,7 +66,7 @@ def count(rw, model, *where) -> int:
 def test_loaner_lent_by_scan_returned_damaged_and_a_refund_requested_offline(app, client, net, rw, couch):
     _loaner_stock(net, rw)
     intake = intake_event(net, rw)  # a 50.00 deposit into SZ01.CASH
-    due = (dt.date.today() + dt.timedelta(days=5)).isoformat()
+    due = (today_in("Asia/Shanghai") + dt.timedelta(days=5)).isoformat()
     cash = str(rw.ids["SZ01.CASH"])
     # What desk.js builds: the unit scanned (no item), the default loaner warehouse.
     lend = event(net, "sz01.clerk", "repair_loaner_lend", order_id=intake["_id"], serial=imei(50), due_date=due,
@@ -104,7 +105,7 @@ def test_loaner_lent_by_scan_returned_damaged_and_a_refund_requested_offline(app
 def test_refused_desk_events_come_back_with_their_reason_and_a_correction_posts(app, client, net, rw, couch):
     _loaner_stock(net, rw)
     intake = intake_event(net, rw)
-    due = (dt.date.today() + dt.timedelta(days=5)).isoformat()
+    due = (today_in("Asia/Shanghai") + dt.timedelta(days=5)).isoformat()
     wrong_unit = event(net, "sz01.clerk", "repair_loaner_lend", order_id=intake["_id"], serial=imei(51), due_date=due)
     too_much = event(net, "sz01.clerk", "repair_refund", order_id=intake["_id"], amount="80.00",
                      account_id=str(rw.ids["SZ01.CASH"]), reason="超额")

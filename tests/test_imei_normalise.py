@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from server.basedata.demo import make_imei
+from server.basedata.operations import today_in
 from server.basedata.text import imei_problem, normalise_imei
 from sync.schemas import validate_event
 
@@ -49,14 +50,14 @@ def test_one_normaliser_maps_every_scripts_digits_to_ascii():
 def test_warranty_cards_by_api_lookup_search_and_import(client, net, rw):
     h = net.headers("admin")
     r = client.post("/api/warranty-cards", json={"imei": fullwidth(GOOD), "model_id": str(rw.ids["model"]),
-                                                 "sale_date": (dt.date.today() - dt.timedelta(days=10)).isoformat()},
+                                                 "sale_date": (today_in("Asia/Shanghai") - dt.timedelta(days=10)).isoformat()},
                     headers=h)
     assert r.status_code == 201, r.json
     card = r.json
     assert card["imei"] == GOOD
     # The same device typed another way is the same card.
     r = client.post("/api/warranty-cards", json={"imei": arabic_indic(GOOD), "model_id": str(rw.ids["model"]),
-                                                 "sale_date": dt.date.today().isoformat()}, headers=h)
+                                                 "sale_date": today_in("Asia/Shanghai").isoformat()}, headers=h)
     assert r.status_code == 422 and "imei" in r.json["errors"]
     found = client.get(f"/api/lookup/imei/{arabic_indic(GOOD)}", headers=h).json
     assert (found["imei"], found["valid"], found["warranty"]["warranty_card_id"]) == (GOOD, True, card["id"])

@@ -15,6 +15,7 @@ import pytest
 from PIL import Image, ImageDraw
 from sqlalchemy import insert, select, update
 
+from server.basedata.operations import today_in
 from server.db import unit_of_work
 from server.repair.models import RepairOrder, RepairPackingLine, RepairPackingList
 
@@ -205,7 +206,7 @@ def logistics(client, net, rw):
     borrower = _ok(client.post("/api/repair/orders", json=intake_body(rw, imei=imei(3), provisional_code="K7QD5-0077"),
                                headers=clerk), 201)["order"]
     loaner = _post(client, net, f"/orders/{borrower['id']}/loaners", "sz01.clerk", 201, item_id=str(rw.ids["device"]),
-                   serial=imei(50), due_date=(dt.date.today() + dt.timedelta(days=7)).isoformat(), deposit="500.00",
+                   serial=imei(50), due_date=(today_in("Asia/Shanghai") + dt.timedelta(days=7)).isoformat(), deposit="500.00",
                    account_id=str(rw.ids["SZ01.CASH"]), note="九成新，屏幕完好")
 
     batch = _post(client, net, "/batches", "sz01.clerk", 201, party_id=str(rw.ids["dealer"]), contact_name="陈经理",

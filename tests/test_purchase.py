@@ -3,7 +3,6 @@ the payable and the stock they post, refusals that change nothing, permissions a
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -11,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
+from server.basedata.operations import today_in
 from server.db import unit_of_work
 from server.errors import DomainError
 from server.finance.models import CounterpartyEntry
@@ -22,7 +22,7 @@ from server.stock.models import StockBalance, StockSerial
 from .conftest import row_counts
 from .stock_fixtures import imei, world  # noqa: F401
 
-D = dt.date.today().isoformat()
+D = today_in("Asia/Shanghai").isoformat()
 
 
 def _h(world, user="sz01.manager"):
@@ -280,7 +280,7 @@ STEP = st.tuples(st.sampled_from(["order", "receive", "return", "reverse_receipt
 def test_random_sequences_keep_the_books(world, steps):
     orders, receipts, returns = [], [], []
     serial_no = iter(range(10_000 * (1 + len(steps)) + hash(tuple(steps)) % 100_000, 10**9))
-    today = dt.date.today()
+    today = today_in("Asia/Shanghai")
     for kind, pick, qty, price in steps:
         s = world.session("sz01.manager")
         try:

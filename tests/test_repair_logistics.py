@@ -11,7 +11,7 @@ from decimal import Decimal
 from sqlalchemy import select, update
 
 from server.basedata.kinds import KINDS
-from server.basedata.operations import create_record
+from server.basedata.operations import create_record, today_in
 from server.db import unit_of_work
 from server.repair.models import RepairLoaner, RepairOrder
 from server.stock.models import StockSerial, StockLocation
@@ -145,7 +145,7 @@ def _loaner_stock(net, rw):
 def test_loaner_lent_against_an_order_overdue_and_returned_damaged(client, net, rw, app):
     _loaner_stock(net, rw)
     oid = take_in(client, net, rw)["order"]["id"]
-    today = dt.date.today()
+    today = today_in("Asia/Shanghai")
     body = {"item_id": str(rw.ids["device"]), "serial": imei(50), "due_date": (today + dt.timedelta(days=7)).isoformat(),
             "deposit": "500.00", "account_id": str(rw.ids["SZ01.CASH"])}
     before = row_counts(app)

@@ -13,6 +13,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select, update
 
+from server.basedata.operations import today_in
 from server.core.models import AuditLog
 from server.db import unit_of_work
 from server.repair.models import RepairOrder
@@ -39,7 +40,7 @@ def orders(rw, net, client):
         "c": take_in(client, net, rw, "sz01.clerk", imei=imei(3), **walk(3)),
         "d": take_in(client, net, rw, "sz02.clerk", imei=imei(4), **walk(4)),
         "e": take_in(client, net, rw, "sz02.clerk", imei=imei(5), mode="C", **walk(5),
-                     promised_date=dt.date.today().isoformat()),
+                     promised_date=today_in("Asia/Shanghai").isoformat()),
         "f": take_in(client, net, rw, "gz01.clerk", imei=imei(6), **walk(6)),
     }
     r = client.post(f"/api/repair/orders/{o['b']['id']}/accept", json={}, headers=net.headers("sz01.clerk"))
@@ -47,9 +48,9 @@ def orders(rw, net, client):
     s = net.session()
     with unit_of_work(s):  # yesterday's promise: overdue today; an intake ten days ago
         s.execute(update(RepairOrder).where(RepairOrder.id == uuid.UUID(o["e"]["id"]))
-                  .values(promised_date=dt.date.today() - dt.timedelta(days=1)))
+                  .values(promised_date=today_in("Asia/Shanghai") - dt.timedelta(days=1)))
         s.execute(update(RepairOrder).where(RepairOrder.id == uuid.UUID(o["a"]["id"]))
-                  .values(doc_date=dt.date.today() - dt.timedelta(days=10)))
+                  .values(doc_date=today_in("Asia/Shanghai") - dt.timedelta(days=10)))
     s.close()
     return o
 
@@ -82,9 +83,9 @@ def test_filters_search_sort_and_paging(orders, net, client):
     o = orders
     assert numbers(listed(client, net, "hq", state="pending_repair")) == [o["b"]["number"]]
     assert numbers(listed(client, net, "hq", mode="C")) == [o["e"]["number"]]
-    ten_days = (dt.date.today() - dt.timedelta(days=10)).isoformat()
+    ten_days = (today_in("Asia/Shanghai") - dt.timedelta(days=10)).isoformat()
     assert numbers(listed(client, net, "hq", until=ten_days)) == [o["a"]["number"]]
-    assert o["a"]["number"] not in numbers(listed(client, net, "hq", since=(dt.date.today() - dt.timedelta(days=9)).isoformat()))
+    assert o["a"]["number"] not in numbers(listed(client, net, "hq", since=(today_in("Asia/Shanghai") - dt.timedelta(days=9)).isoformat()))
     # Search: the whole number in any case, the IMEI, the phone.
     assert numbers(listed(client, net, "hq", q=o["d"]["number"].lower())) == [o["d"]["number"]]
     assert numbers(listed(client, net, "hq", q=imei(6))) == [o["f"]["number"]]

@@ -7,6 +7,7 @@ import uuid
 
 from sqlalchemy import func, select
 
+from server.basedata.operations import today_in
 from server.repair.models import RepairOrder, RepairPayment, RepairTransition
 
 from .repair_fixtures import SIG, rw  # noqa: F401
@@ -160,7 +161,7 @@ def test_packing_list_loaner_and_batch_events(app, net, rw, couch):
     stranger = event(net, "sz01.clerk", "repair_packing_receive", order_id=box["_id"], imei=imei(8))
     close = event(net, "sz01.clerk", "repair_packing_close", order_id=box["_id"])
     lend = event(net, "sz01.clerk", "repair_loaner_lend", order_id=intake["_id"], item_id=str(rw.ids["device"]),
-                 serial=imei(50), due_date=(dt.date.today() + dt.timedelta(days=5)).isoformat(), deposit="300.00",
+                 serial=imei(50), due_date=(today_in("Asia/Shanghai") + dt.timedelta(days=5)).isoformat(), deposit="300.00",
                  account_id=str(rw.ids["SZ01.CASH"]))
     give_back = event(net, "sz01.clerk", "repair_loaner_return", order_id=intake["_id"], loaner_id=lend["_id"],
                       condition="good")

@@ -13,6 +13,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
+from server.basedata.operations import today_in
 from server.core.models import AuditLog
 from server.stock.ledger import rebuild_check
 from server.stock.models import StockBalance, StockCost, StockLocation, StockSerial
@@ -21,7 +22,7 @@ from server.swap import rules
 from .conftest import row_counts
 from .swap_fixtures import sw, world  # noqa: F401
 
-TODAY = dt.date.today()
+TODAY = today_in("Asia/Shanghai")
 
 
 def call(client, net, method, path, username="sz01.clerk", expect=200, **body):

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
+from server.basedata.operations import today_in
 from server.ids import uuid7
 from server.stock.ledger import rebuild_check
 from server.stock.models import StockMove
@@ -25,7 +26,7 @@ from .test_repair_sync import status_docs
 
 def test_intake_and_return_made_offline_post_once_and_a_refusal_names_its_field(app, client, net, sw, couch):
     line_id = str(uuid7())
-    sold = (dt.date.today() - dt.timedelta(days=10)).isoformat()
+    sold = (today_in("Asia/Shanghai") - dt.timedelta(days=10)).isoformat()
     intake = event(net, "sz01.clerk", "swap_intake", party_id=str(sw.ids["dealer"]), contact_name="李经理", lines=[
         {"id": line_id, "item_id": str(sw.ids["headset"]), "quantity": 2, "serials": ["H1", "H2"], "condition": "faulty",
          "fault": "单边无声", "sale_date": sold}])

@@ -22,7 +22,7 @@ from server.auth.operations import principal_for
 from server.auth.principal import set_principal
 from server.basedata.kinds import KINDS
 from server.basedata.models import Item, Party
-from server.basedata.operations import create_record
+from server.basedata.operations import create_record, today_in
 from server.db import unit_of_work
 from server.errors import DomainError
 from server.finance.models import CashEntry, CounterpartyEntry
@@ -221,7 +221,7 @@ def _check(s, w, start_receivable: Decimal, transfers: list) -> None:
 @given(steps=st.lists(step, min_size=4, max_size=12))
 def test_any_interleaving_of_trade_documents_keeps_both_ledgers_and_the_documents_agreeing(trade, steps):
     w = trade
-    on = dt.date.today()
+    on = today_in("Asia/Shanghai")
     s = w.session("admin")
     for name in ("admin", "sz01.manager", "sz01.clerk", "hq.wh"):
         _PRINCIPALS[name] = principal_for(s, s.get(User, w.net.users[name].id))
