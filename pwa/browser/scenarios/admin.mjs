@@ -52,6 +52,17 @@ async function auditedOrder(n) {
   return audited
 }
 
+/** Go to an app path through the app's router (no reload of the whole app); a plain load if it cannot. */
+async function go(page, path) {
+  const pushed = await page.evaluate(async (p) => {
+    const router = document.querySelector('#app')?.__vue_app__?.config.globalProperties.$router
+    if (!router) return false
+    await router.push(p)
+    return true
+  }, path).catch(() => false)
+  if (!pushed) await page.goto(BASE_URL + path)
+}
+
 /** Every admin screen once, in the language shown (`tag`: lang-size), each checked before its screenshot. */
 async function tour(page, tag, { userId, orgId }) {
   const screens = [
@@ -65,7 +76,7 @@ async function tour(page, tag, { userId, orgId }) {
     ['switch-user', '/switch-user', () => page.locator(tid('switch-table')).getByText('sz01.clerk').first()],
   ]
   for (const [name, path, ready] of screens) {
-    await page.goto(BASE_URL + path)
+    await go(page, path)
     await ready().waitFor({ timeout: T })
     await settle(page)
     await shot(page, `admin-${name}-${tag}`)

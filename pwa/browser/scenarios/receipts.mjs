@@ -7,7 +7,7 @@
 // (a PDF from the server) with opening + documents = closing; the aging page; 红冲 — every invoice
 // open again, the cash back out. Checked against REST at each step. No console error.
 import assert from 'node:assert/strict'
-import { apiAs, BASE_URL, field, fontsReady, login, newContext, ok, settle, shot, T, tid, businessDay } from '../lib.mjs'
+import { apiAs, BASE_URL, field, fontsReady, login, newContext, ok, settle, shot, T, tid, businessDay, requestsIdle } from '../lib.mjs'
 
 const DESKTOP = { width: 1600, height: 1000 }
 
@@ -43,7 +43,12 @@ async function choose(page, testId, text, search = '') {
       await option.click()
       await page.keyboard.press('Escape')
       await page.locator('.q-menu').waitFor({ state: 'detached', timeout: T }).catch(() => {})
-      return
+      // A field an earlier choice depends on (the organisation) may still be reloading and clear
+      // this one: the choice counts once the field shows it after the page's requests are done.
+      await requestsIdle(page)
+      const shown = await page.locator(`.q-field:has(${tid(testId)}), .q-field${tid(testId)}`).first().innerText()
+      if (shown.includes(text)) return
+      throw new Error(`${testId}: ${text} not kept (shows ${shown.replace(/\s+/g, ' ')})`)
     } catch (e) {
       if (attempt >= 4) throw e
       await page.keyboard.press('Escape')
@@ -87,7 +92,7 @@ export const scenarios = {
       const created = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/api/finance/receipts', { timeout: T })
       await page.locator(tid('ws-save')).click()
       const receipt = await (await created).json()
-      assert.equal(receipt.auto_allocate, false)
+      assert.equal(receipt.auto_allocate, false, JSON.stringify(receipt))
       await page.locator(tid('ws-document-page')).waitFor({ timeout: T })
       const postAnswer = page.waitForResponse((r) => new URL(r.url()).pathname === `/api/finance/receipts/${receipt.id}/post`, { timeout: T })
       await page.locator(tid('ws-action-post')).click()
