@@ -27,7 +27,7 @@ from .adjust_schemas import (AdjustListArgs, MoneyDocumentArgs, MoneyDocumentPag
 from .models import CashEntry, CounterpartyEntry, MoneyAccount
 from .queries import add_sources
 from .settlement_api import _org
-from .settlement_schemas import ReverseIn
+from .settlement_schemas import MoneyReverseIn
 
 ZERO = Decimal("0.00")
 
@@ -239,7 +239,7 @@ def post_opening(doc_id):
 
 @openings.route("/<uuid:doc_id>/reverse", methods=["POST"])
 @permission("finance.reverse")
-@openings.arguments(ReverseIn)
+@openings.arguments(MoneyReverseIn)
 @openings.response(201, OpeningOut)
 def reverse_opening(data, doc_id):
     """红冲: undo what was allocated against the balances and post their opposites; a new opening may follow."""
@@ -338,7 +338,7 @@ def post_reclass(doc_id):
 
 @reclasses.route("/<uuid:doc_id>/reverse", methods=["POST"])
 @permission("finance.reverse")
-@reclasses.arguments(ReverseIn)
+@reclasses.arguments(MoneyReverseIn)
 @reclasses.response(201, ReclassOut)
 def reverse_reclass(data, doc_id):
     """红冲: undo its allocations and post both sides' opposites as a linked document."""

@@ -17,7 +17,7 @@ from .bank_schemas import (BankAutoMatchIn, BankMatchIn, BankStatementFile, Bank
                            BankStatementPage, TransferIn, TransferListArgs, TransferOut, TransferPage, TransferUpdateIn)
 from .models import MoneyAccount
 from .settlement_api import _org, _today
-from .settlement_schemas import ReverseIn
+from .settlement_schemas import MoneyReverseIn
 
 transfers = Blueprint("finance_transfers", __name__, url_prefix="/api/finance/transfers",
                       description="资金调拨单 / Transfers between money accounts")
@@ -115,7 +115,7 @@ def post_transfer(doc_id):
 
 @transfers.route("/<uuid:doc_id>/reverse", methods=["POST"])
 @permission("finance.reverse")
-@transfers.arguments(ReverseIn)
+@transfers.arguments(MoneyReverseIn)
 @transfers.response(201, TransferOut)
 def reverse_transfer(data, doc_id):
     """红冲: post the opposite entries as a linked document; returns it."""

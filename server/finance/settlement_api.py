@@ -22,7 +22,7 @@ from . import statement as stm
 from .queries import add_sources
 from .rules import Counterparty
 from .settlement_models import SETTLEMENT_TYPES, _Settlement
-from .settlement_schemas import (AgingArgs, AgingOut, AllocateIn, OpenItemArgs, OpenItemsOut, ReverseIn,
+from .settlement_schemas import (AgingArgs, AgingOut, AllocateIn, MoneyReverseIn, OpenItemArgs, OpenItemsOut,
                                  SettlementIn, SettlementListArgs, SettlementOut, SettlementPage, SettlementUpdateIn,
                                  StatementArgs, StatementOut, StatementPrintArgs, UnallocateIn)
 
@@ -160,7 +160,7 @@ def _blueprint(doc_type: str) -> Blueprint:
 
     @blp.route("/<uuid:doc_id>/reverse", methods=["POST"])
     @permission("finance.reverse")
-    @blp.arguments(ReverseIn)
+    @blp.arguments(MoneyReverseIn)
     @blp.response(201, SettlementOut)
     def reverse_settlement(data, doc_id):
         """红冲: undo its allocations, post the opposite entries as a linked document; returns it."""

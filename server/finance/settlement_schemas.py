@@ -40,7 +40,7 @@ class SettlementUpdateIn(_SettlementHeader):
     pass
 
 
-class ReverseIn(Schema):
+class MoneyReverseIn(Schema):
     reason = Str(300, required=True, min_len=1)
     on = ma.fields.Date(load_default=None, metadata={"description": "The reversal's date (default: the original's)"})
 
