@@ -77,6 +77,18 @@ export async function login(page, username, password = PASSWORD) {
   await page.locator(tid('login-submit')).click()
 }
 
+/** Go to an app path through the app's router, without reloading the whole app; a plain load
+ *  where the app is not running yet. */
+export async function go(page, path) {
+  const pushed = await page.evaluate(async (p) => {
+    const router = document.querySelector('#app')?.__vue_app__?.config.globalProperties.$router
+    if (!router) return false
+    await router.push(p)
+    return true
+  }, path).catch(() => false)
+  if (!pushed) await page.goto(BASE_URL + path)
+}
+
 /** A business date (YYYY-MM-DD) `offsetDays` from today in Asia/Shanghai (UTC+8, no daylight
  *  saving), as the server and the app date documents: the test machine's own clock may be in UTC,
  *  a day behind from 16:00 UTC. */

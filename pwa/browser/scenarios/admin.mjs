@@ -7,7 +7,7 @@
 // admin screen in English at TABLET size and in zh-CN at DESKTOP size (the zh-CN tablet steps shoot
 // them as they go), the un-audit screen in both languages at both sizes; no page error.
 import assert from 'node:assert/strict'
-import { apiAs, BASE_URL, expectMenu, field, fontsReady, login, newContext, ok, requestsIdle, setLanguage, shot, T, TABLET, tid, withLuhn } from '../lib.mjs'
+import { apiAs, BASE_URL, expectMenu, field, fontsReady, login, newContext, ok, requestsIdle, setLanguage, shot, T, TABLET, tid, withLuhn, go } from '../lib.mjs'
 
 const DESKTOP = { width: 1440, height: 900 }
 const SIG = 'data:image/png;base64,iVBORw0KGgo='
@@ -50,17 +50,6 @@ async function auditedOrder(n) {
   const audited = (await fire(manager, 'audit')).order
   assert.equal(audited.state, 'audited')
   return audited
-}
-
-/** Go to an app path through the app's router (no reload of the whole app); a plain load if it cannot. */
-async function go(page, path) {
-  const pushed = await page.evaluate(async (p) => {
-    const router = document.querySelector('#app')?.__vue_app__?.config.globalProperties.$router
-    if (!router) return false
-    await router.push(p)
-    return true
-  }, path).catch(() => false)
-  if (!pushed) await page.goto(BASE_URL + path)
 }
 
 /** Every admin screen once, in the language shown (`tag`: lang-size), each checked before its screenshot. */

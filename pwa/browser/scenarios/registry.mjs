@@ -6,21 +6,9 @@
 // One page, in-app navigation (no reloads), no fixed sleeps. Screenshots of the first entry of each
 // family: zh-CN at tablet size, en at desktop size.
 import assert from 'node:assert/strict'
-import { apiAs, BASE_URL, demoImei, fontsReady, login, newContext, ok, setLanguage, settle, shot, T, TABLET, tid, withLuhn } from '../lib.mjs'
+import { apiAs, BASE_URL, demoImei, fontsReady, login, newContext, ok, setLanguage, settle, shot, T, TABLET, tid, withLuhn, go } from '../lib.mjs'
 
 const DESKTOP = { width: 1600, height: 960 }
-
-/** Go to an app path without reloading, through the app's router; a plain load if it cannot. A type
- *  with a screen of its own (ws-<key>-detail / -new) is shown there, as its list opens it. */
-async function go(page, path) {
-  const pushed = await page.evaluate(async (p) => {
-    const app = document.querySelector('#app')?.__vue_app__
-    if (!app) return false
-    await app.config.globalProperties.$router.push(p)
-    return true
-  }, path).catch(() => false)
-  if (!pushed) await page.goto(BASE_URL + path)
-}
 
 /** The address of an area's own screen for the type (route ws-<key>-detail / -new), or null. */
 async function ownScreen(page, key, what, id) {
