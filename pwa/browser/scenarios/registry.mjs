@@ -6,7 +6,7 @@
 // One page, in-app navigation (no reloads), no fixed sleeps. Screenshots of the first entry of each
 // family: zh-CN at tablet size, en at desktop size.
 import assert from 'node:assert/strict'
-import { apiAs, BASE_URL, demoImei, fontsReady, login, newContext, ok, setLanguage, settle, shot, T, TABLET, tid, withLuhn, go } from '../lib.mjs'
+import { apiAs, BASE_URL, demoImei, fontsReady, login, newContext, ok, setLanguage, settle, shot, T, TABLET, tid, withLuhn, go, businessDay } from '../lib.mjs'
 
 const DESKTOP = { width: 1600, height: 960 }
 
@@ -145,13 +145,13 @@ async function createDraft(page, entry) {
  * Records only their own flow makes (a loaner lent, a refund asked for, a distributor's batch, an
  * accessory taken in and sent to the factory), made at SZ01 through the same REST operations their
  * screens call, when the server holds none: so their print forms (loaner-slip, refund-receipt,
- * batch-acceptance, swap-intake-slip, swap-send-list, the exchange ticket and certificate, the transfer voucher) are reached like every other. A new family
+ * batch-acceptance, swap-intake-slip, swap-send-list, the exchange ticket and certificate, the transfer voucher, the labour claim) are reached like every other. A new family
  * whose records no form makes adds its own here.
  * Each entry's list is asked first; what exists already is used as it is.
  */
 async function makeFlowRecords(call, meta) {
   const keys = ['repair_loaner', 'repair_refund', 'repair_batch', 'swap_intake', 'swap_send', 'exchange-orders', 'finance_transfer',
-    'finance_opening', 'finance_reclass']
+    'finance_opening', 'finance_reclass', 'labour_claim']
   const wanted = []
   for (const e of meta.documents.filter((d) => keys.includes(d.key) && d.prints.length)) {
     if (!(await call('GET', `${e.path}?page=1&page_size=1`)).total) wanted.push(e.key)
@@ -179,7 +179,19 @@ async function makeFlowRecords(call, meta) {
         amount: '10.00', reason: '走查打印' })
     }
   }
-  if (wanted.every((k) => k.startsWith('finance_'))) return wanted
+  if (wanted.includes('labour_claim')) {
+    // A claim is built from a manufacturer's claimable repairs: the form's first manufacturer may have none,
+    // so the one the demo's in-warranty repairs are owed by is named (as the claims scenario does).
+    const finance = await apiAs('sz01.finance')
+    const makers = (await finance('GET', '/api/parties?page_size=200')).items.filter((p) => (p.roles || []).includes('manufacturer'))
+    const owing = (await finance('GET', '/api/finance/counterparty-balances?direction=receivable&nonzero=true&counterparty_kind=party')).items
+    const maker = makers.find((m) => owing.some((b) => b.counterparty_id === m.id))
+    assert.ok(maker, 'demo data: a manufacturer owes SZ01 in-warranty labour fees')
+    const year = Number(businessDay().slice(0, 4))
+    const claim = await finance('POST', '/api/claims', { manufacturer_id: maker.id, period_from: `${year - 1}-01-01`, period_to: `${year + 1}-12-31` })
+    assert.ok(claim.id, JSON.stringify(claim))
+  }
+  if (wanted.every((k) => k.startsWith('finance_') || k === 'labour_claim')) return wanted
   const clerk = await apiAs('sz01.clerk')
   const manager = await apiAs('sz01.manager')
   const accounts = await clerk('GET', '/api/repair/counter-accounts')
