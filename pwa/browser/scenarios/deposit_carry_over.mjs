@@ -30,6 +30,7 @@ export const scenarios = {
     await page.locator(tid('intake-next')).click()
     await field(page, 'imei').fill(imei)
     await page.locator(tid('imei-ok')).waitFor({ timeout: T })
+    await page.locator(`${tid('model')}[data-source="tac"]`).waitFor({ timeout: T }) // the model from the TAC
     await page.locator(tid('intake-next')).click()
     await field(page, 'fault-description').fill('主板故障，无法开机')
     await page.locator(tid('intake-next')).click()

@@ -46,6 +46,7 @@ export const scenarios = {
     await page.locator(tid('intake-next')).click()
     await field(page, 'imei').fill(imei)
     await page.locator(tid('imei-ok')).waitFor({ timeout: T })
+    await page.locator(`${tid('model')}[data-source="tac"]`).waitFor({ timeout: T }) // the model from the TAC
     await field(page, 'purchase-date').fill('2023-03-15')
     await page.locator(`${tid('warranty-verdict')}[data-rule="out_of_warranty"]`).waitFor({ timeout: T })
     await settle(page)

@@ -22,6 +22,7 @@ from ...exports import XLSX_MIME, _tmpdir
 from ...http import Blueprint, db_session, permission, principal, reads_only, settings
 from ...messages import language_of
 from . import operations as ops
+from ..database import read_session
 from .excel import write_report
 from .query import ROW_WORDS, Column, Report, Row, _word
 from .registry import label, sources
@@ -65,12 +66,7 @@ def _report(spec: dict) -> Report:
     src = sources()[spec["source"]]
     if not _readable(src):
         raise Forbidden(f"{src.permission} is needed to report on this source", {"source": [src.permission]})
-    session = db_session()
-    if session.get_bind().dialect.name == "postgresql":
-        # The figures (one statement) and the details (another) are read from one snapshot, so every
-        # detail row falls in a group the subtotals know. SQLite's read transaction is one already.
-        session.commit()
-        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+    session = read_session()
     return Report(session, spec, lang=_lang(), timezone=settings().timezone)
 
 
