@@ -31,7 +31,7 @@ DRIVER_STAMP := sync/testdriver/node_modules/.installed
 PRINT_FONTS := server/printing/fonts/NotoSansSC-Regular.ttf
 PRINT_APT := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils
 
-.PHONY: run test install pwa chromium print-deps clean bench-basedata bench-ledger bench-sync bench-print bench-repair bench-pwa bench-fuzz bench-workspace bench-exchange bench-trade bench-finance crash-test
+.PHONY: run test install pwa chromium print-deps clean bench-basedata bench-ledger bench-sync bench-print bench-repair bench-pwa bench-fuzz bench-workspace bench-exchange bench-trade bench-finance bench-reports pg-replication crash-test
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -83,7 +83,17 @@ run: $(STAMP) $(PWA_BUILT) $(STORE_STAMP) $(PRINT_FONTS) print-deps
 	@mkdir -p var
 	AFTERCARE_DEMO=1 $(BIN)/aftercare run
 
-test: $(STAMP) $(PWA_GENERATED) $(PWA_BUILT) $(STORE_STAMP) $(DRIVER_STAMP) $(PRINT_FONTS) print-deps chromium
+# The reports' standby test (tests/test_reports_standby.py) takes a base backup of the local cluster: it must
+# accept replication connections from 127.0.0.1 as it accepts the tests' other connections (trust). Idempotent;
+# the line goes first since pg_hba.conf's first matching line decides.
+PG_ADMIN ?= postgresql://postgres@127.0.0.1:5432/postgres
+pg-replication:
+	@hba=$$(psql "$(PG_ADMIN)" -XAtc 'SHOW hba_file') || { echo "PostgreSQL is required at $(PG_ADMIN)" >&2; exit 1; }; \
+	grep -q '^host replication all 127.0.0.1/32 trust' "$$hba" || { \
+	  $(SUDO) sed -i '1i host replication all 127.0.0.1/32 trust' "$$hba" && \
+	  psql "$(PG_ADMIN)" -XAtqc 'SELECT pg_reload_conf()' >/dev/null && echo "pg-replication: $$hba accepts replication from 127.0.0.1"; }
+
+test: $(STAMP) $(PWA_GENERATED) $(PWA_BUILT) $(STORE_STAMP) $(DRIVER_STAMP) $(PRINT_FONTS) print-deps chromium pg-replication
 	cd $(PWA) && $(NPM) test
 	$(BIN)/python -m pytest $(PYTEST_WORKERS) $(PYTEST_ARGS)
 

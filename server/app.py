@@ -44,6 +44,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     db.session_factory.configure(info={"aftercare.settings": settings})
     install_scoping(db.session_factory)
     app.extensions["aftercare.db"] = db
+    from .reports.database import install_reports_database
+
+    install_reports_database(app, settings)  # where reports read: a standby when configured
 
     api = Api(app, spec_kwargs={"info": {"description": "After-sales service management for mobile-phone service networks."}})
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"})

@@ -66,6 +66,10 @@ class Settings:
     doc_date_past_days: int = field(default=3650, metadata={"doc": "How many days before today (business time zone) a document may be dated; older dates are refused naming `doc_date` (closed periods guard the books on top of this)."})
     doc_date_future_days: int = field(default=31, metadata={"doc": "How many days after today a document may be dated; later dates (a typo like 9999-12-31) are refused naming `doc_date`."})
     purchase_over_receipt_percent: str = field(default="0", metadata={"doc": "How much more than a purchase order line's quantity its receipts may bring in, in percent of it (e.g. `5`); `0`: never more than ordered."})
+    reports_database_url: str = field(default="", metadata={"doc": "SQLAlchemy URL reports and their exports read from (a PostgreSQL hot standby of the ERP database in production); empty: the ERP database itself. A standby's figures may lag the primary (see docs/reports.md)."})
+    smtp_url: str = field(default="", metadata={"doc": "Mail server for scheduled reports: `smtp://[user:password@]host[:port]` (STARTTLS when the server offers it) or `smtps://…` (TLS from the start); empty: scheduled reports are not mailed (a schedule with recipients is refused)."})
+    smtp_from: str = field(default="aftercare@localhost", metadata={"doc": "Sender address of scheduled reports' mail."})
+    reports_drop_dir: str = field(default="", metadata={"doc": "Directory scheduled reports drop their workbooks into (`<report name>-<date>.xlsx`); empty: dropping is not offered (a schedule that drops is refused)."})
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> "Settings":
@@ -150,6 +154,8 @@ class Settings:
         except (InvalidOperation, ValueError):
             raise SettingsError(f"{_env_name('purchase_over_receipt_percent')} must be a percentage from 0 to 100, "
                                 f"got {self.purchase_over_receipt_percent!r}") from None
+        if self.smtp_url and not self.smtp_url.startswith(("smtp://", "smtps://")):
+            raise SettingsError(f"{_env_name('smtp_url')} must be an smtp:// or smtps:// URL")
         try:
             from zoneinfo import ZoneInfo
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from ..basedata.operations import today_in
-from ..http import Blueprint, db_session, permission, settings
+from ..http import Blueprint, permission, settings
+from .database import read_session
 from .queries import dashboard, default_period
 from .schemas import DashboardArgs, DashboardOut
 
@@ -20,4 +21,4 @@ def get_dashboard(args):
     (`org_id`); a service point: its own."""
     tz = settings().timezone
     since, until = default_period(today_in(tz), args.get("since"), args.get("until"))
-    return dashboard(db_session(), org_id=args.get("org_id"), since=since, until=until, timezone=tz)
+    return dashboard(read_session(), org_id=args.get("org_id"), since=since, until=until, timezone=tz)
