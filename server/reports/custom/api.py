@@ -31,7 +31,7 @@ from .spec import _OPS_BY_TYPE, ReportSpec
 
 blp = Blueprint("reports_custom", __name__, url_prefix="/api/reports/custom",
                 description="自定义报表 Custom reports (spec §11.1): fields, filters, groupings, measures, Excel")
-blueprints = [blp]
+blueprints = [blp]  # and the schedules' (schedule_api.py), added below
 CHUNK = 256 * 1024
 
 
@@ -233,3 +233,8 @@ def _json_row(row: Row, columns: list[Column], lang: str, tz) -> dict:
     words = ROW_WORDS.get(row.type)
     return {"type": row.type, "level": row.level, "label": label(words, lang) if words else None,
             "cells": [_json(v, c.by, tz) for v, c in zip(values, columns)]}
+
+
+from .schedule_api import blp as _schedule_blp  # noqa: E402 - the saved reports' schedules
+
+blueprints.append(_schedule_blp)
