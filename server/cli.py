@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 
@@ -201,6 +202,21 @@ def demo_generate(items: int, members: int) -> None:
     click.echo(f"generated {items} items and {members} members")
 
 
+@main.group()
+def reports() -> None:
+    """Scheduled reports."""
+
+
+@reports.command("run-due")
+@with_appcontext
+def reports_run_due() -> None:
+    """Make and send the scheduled reports that are due now (what `aftercare run` does every 30 s)."""
+    from .reports.custom.schedule import run_due
+
+    sent = run_due(current_app._get_current_object(), f"cli-{os.getpid()}")
+    click.echo(f"{sent} scheduled report(s) sent")
+
+
 @main.command("run")
 @click.option("--store/--no-store", "embedded_store", default=None,
               help="Start the embedded sync store (default: in demo mode).")
@@ -231,7 +247,12 @@ def run(embedded_store: bool | None, with_sync: bool) -> None:
     signal.signal(signal.SIGTERM, _stop)
     runtime = None
     server = None
+    from .reports.custom.schedule import ReportScheduler
+
+    # Scheduled reports: due runs are claimed through the database, so every server may run one.
+    scheduler = ReportScheduler(current_app._get_current_object())
     try:
+        scheduler.start()
         if with_sync:
             if not settings.couchdb_password:
                 raise click.ClickException("AFTERCARE_COUCHDB_PASSWORD is required (or run with --no-sync)")
@@ -261,4 +282,5 @@ def run(embedded_store: bool | None, with_sync: bool) -> None:
             server.close()
         if runtime is not None:
             runtime.stop()
+        scheduler.stop()
         click.echo("Aftercare stopped.")

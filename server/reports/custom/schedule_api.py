@@ -78,7 +78,7 @@ def read_schedule(report_id):
     session = db_session()
     schedule = get_schedule(session, ops.get_saved(session, report_id))
     if schedule is None:
-        raise NotFound("this report has no schedule", {"report_id": ["no schedule"]})
+        raise NotFound("this report has no schedule", {"report_id": ["this report has no schedule"]})
     return _out(schedule)
 
 
