@@ -280,6 +280,9 @@ def main() -> None:
 
         times = timed(web, "POST", "/api/reports/custom/run", headers, CUSTOM, args.runs)
         custom = pct(times, 95)
+        body = web.post("/api/reports/custom/run", json=CUSTOM, headers=headers).json
+        assert body["rows"][-1]["cells"][2] == args.orders, body["rows"][-1]  # every order counted
+        print(f"custom report: {body['groups']} groups, {body['rows'][-1]['cells'][2]:,} orders in the total", flush=True)
         print(f"custom report over {args.orders:,} orders (point x month): p50 {pct(times, 50):.0f} ms, "
               f"p95 {custom:.0f} ms (target 1,000 ms; {load()})", flush=True)
 

@@ -75,6 +75,10 @@ def start_standby(primary_url: str) -> Standby:
         major = int(conn.execute("SHOW server_version_num").fetchone()[0]) // 10000
         wal_level = conn.execute("SHOW wal_level").fetchone()[0]
         senders = int(conn.execute("SHOW max_wal_senders").fetchone()[0])
+        # A hot standby starts only with these at least the primary's.
+        at_least = {name: conn.execute(f"SHOW {name}").fetchone()[0] for name in (
+            "max_connections", "max_worker_processes", "max_wal_senders", "max_prepared_transactions",
+            "max_locks_per_transaction")}
     if wal_level not in ("replica", "logical") or senders < 2:
         pytest.fail(f"the primary streams to no standby (wal_level={wal_level}, max_wal_senders={senders}): "
                     "set wal_level=replica and max_wal_senders>=2", pytrace=False)
@@ -97,7 +101,8 @@ def start_standby(primary_url: str) -> Standby:
         # Debian keeps the configuration outside the data directory: the standby gets its own.
         conf = {"postgresql.conf": f"port = {standby.port}\nlisten_addresses = '127.0.0.1'\n"
                                    f"unix_socket_directories = '{data}'\nhot_standby = on\nfsync = off\n"
-                                   "shared_buffers = 16MB\nlogging_collector = off\n",
+                                   "shared_buffers = 16MB\nlogging_collector = off\n"
+                                   + "".join(f"{k} = {v}\n" for k, v in at_least.items()),
                 "pg_hba.conf": "local all all trust\nhost all all 127.0.0.1/32 trust\n",
                 "pg_ident.conf": ""}
         for name, text in conf.items():

@@ -237,8 +237,17 @@ def run_due(app, owner: str, now: dt.datetime | None = None) -> int:
     settings = app.extensions["aftercare.settings"]
     session = system_session(app, "reports")
     try:
-        with unit_of_work(session):
-            enqueue_due(session, now, settings.timezone)
+        with reading():  # most rounds find nothing to do: they only read (on SQLite, no write lock)
+            with unit_of_work(session):
+                due = session.execute(select(ReportSchedule.id).where(ReportSchedule.next_run_at <= now).limit(1)).first()
+                pending = session.execute(select(ReportDelivery.id).where(ReportDelivery.sent_at.is_(None),
+                                                                          ReportDelivery.attempts < MAX_ATTEMPTS)
+                                          .limit(1)).first()
+        if due is None and pending is None:
+            return 0
+        if due is not None:
+            with unit_of_work(session):
+                enqueue_due(session, now, settings.timezone)
     finally:
         session.close()
     return deliver_pending(app, owner, now)
@@ -259,16 +268,15 @@ def _deliver(app, session: Session, delivery_id: int) -> int | None:
         schedule = session.get(ReportSchedule, delivery.schedule_id)
         report = session.get(SavedReport, schedule.report_id)
         owner = _owner_principal(session, report)
-    with app.app_context():
-        path, rows, day = _workbook(app, owner, report, schedule, delivery.due_at)
-        try:
-            name = f"{_UNSAFE.sub('_', report.name).strip() or 'report'}-{day.isoformat()}.xlsx"
-            if schedule.recipients:
-                _mail(settings, schedule, report, path, name, day)
-            if schedule.drop:
-                _drop(settings.reports_drop_dir, path, name)
-        finally:
-            os.unlink(path)
+    path, rows, day = _workbook(app, owner, report, schedule, delivery.due_at)
+    try:
+        name = f"{_UNSAFE.sub('_', report.name).strip() or 'report'}-{day.isoformat()}.xlsx"
+        if schedule.recipients:
+            _mail(settings, schedule, report, path, name, day)
+        if schedule.drop:
+            _drop(settings.reports_drop_dir, path, name)
+    finally:
+        os.unlink(path)
     worker = get_principal(session)
     set_principal(session, owner)  # the export is audited in the owner's name, as if they had made it
     with unit_of_work(session):
@@ -303,8 +311,9 @@ def _workbook(app, owner: Principal, report: SavedReport, schedule: ReportSchedu
     src = sources()[loaded["source"]]
     if not owner.can("report.view") or not owner.can(src.permission):
         raise RuntimeError(f"the report's owner no longer holds report.view and {src.permission}")
-    # A read like a GET's: on SQLite it begins deferred and never queues for the write lock.
-    with app.test_request_context(), reading():
+    # A read like a GET's: on SQLite it begins deferred and never queues for the write lock. The app
+    # context ends the scoped sessions read_session() hands out.
+    with app.app_context(), reading():
         session = read_session(owner)
         try:
             built = Report(session, loaded, lang=schedule.lang, timezone=settings.timezone)
