@@ -223,6 +223,8 @@ def _json(v: Any) -> Any:
         return str(v) if isinstance(v, decimal.Decimal) else v.isoformat()
     if isinstance(v, (list, tuple)):
         return [_json(x) for x in v]
+    if isinstance(v, dict):
+        return {k: _json(x) for k, x in v.items()}
     return v
 
 
@@ -281,7 +283,11 @@ def _run_figure(session: Session, fig: Figure, filters: dict, dims: list[Dim], l
 
 
 def zero(fig: Figure) -> Any:
-    return decimal.Decimal("0.00") if fig.type == "money" else 0
+    """A figure with no records: 0, or a sum's zero with its field's places."""
+    if fig.fn != "sum":
+        return 0
+    places = sources()[fig.source].by_key[fig.field].places
+    return decimal.Decimal(0).scaleb(-(places if places is not None else 2))
 
 
 def compute(session: Session, report: FixedReport, filters: dict, lang: str, timezone: str):
@@ -328,5 +334,5 @@ def cell(v: Any, kind: str) -> Any:
     if kind == "percent":
         return str(decimal.Decimal(v).quantize(decimal.Decimal("0.1"), decimal.ROUND_HALF_UP))
     if isinstance(v, decimal.Decimal):
-        return str(v.normalize()) if v == v.to_integral_value() else str(v)
+        return str(v)  # a quantity keeps its column's places, as the custom report answers
     return v

@@ -205,7 +205,8 @@ def analysis_finish(session, filters, rows, total, _dims):
     """Suggested transfers, per item: each short warehouse gets what brings it to the short line
     (``cover_min`` days of its use), from the warehouses holding more than ``cover_max`` days (all of
     their stock when they use none), the largest surplus first. A suggestion is one call away from a
-    transfer request of the short point (``action``)."""
+    draft transfer request of the short point, made by its user (``action``: POST /api/transfers/requests;
+    headquarters then approves it and picks the sending warehouse)."""
     _org_of_warehouse(session, rows, total)
     lo, hi, days = int(filters["cover_min"]), int(filters["cover_max"]), int(filters["days"])
     whs = {wh.id: wh for wh in session.execute(select(Warehouse).where(
@@ -240,7 +241,7 @@ def analysis_finish(session, filters, rows, total, _dims):
             wh = whs[ln.keys[0]]
             if c["suggest_qty"] and wh.org_id not in hq:
                 ln.extra["action"] = {"method": "POST", "url": "/api/transfers/requests", "body": {
-                    "org_id": str(wh.org_id), "warehouse_id": str(wh.id),
+                    "warehouse_id": str(wh.id),
                     "lines": [{"item_id": str(item_id), "quantity": str(c["suggest_qty"])}],
                     "note": f"库存分析建议 stock analysis: from {c['suggest_from']}"}}
 
