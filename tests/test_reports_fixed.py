@@ -25,6 +25,7 @@ from .stock_fixtures import imei, world  # noqa: F401
 from .test_reports import at, complete, take_in
 from .test_repair import fire
 from .test_retail import sale_body, shop  # noqa: F401
+from .wholesale_fixtures import ws  # noqa: F401
 
 BASE = "/api/reports/fixed"
 ZH = {"Accept-Language": "zh-CN"}
@@ -302,6 +303,57 @@ def test_profit_equals_revenue_minus_cost_line_by_line(client, net, shop):
     for line in lines:
         assert Decimal(line["net"]) - Decimal(line["cost"]) == Decimal(line["profit"])
     assert sum(Decimal(x["profit"]) for x in lines) == Decimal("1424.96")
+
+
+def test_repair_profit_is_charges_less_parts_at_cost_less_commission(client, net, rw):
+    from .repair_fixtures import stock_engineer
+    from .test_commissions import pick_up, repaired, rule
+
+    rule(client, net, code="G1", name="一级", scope="grade", grade=1, rate_percent="10.00")
+    stock_engineer(rw, "battery", 1)  # one battery at 400
+    oid = repaired(client, net, rw, 41)  # out of warranty: battery 150 + labour 80
+    pick_up(client, net, rw, oid)
+    in_warranty = take_in(client, net, rw, imei=imei(42))["order"]["id"]
+    complete(client, net, rw, in_warranty)  # free: not in the out-of-warranty profit
+    today = today_in("Asia/Shanghai").isoformat()
+    body = run(client, net, "hq", "profit", {"since": today, "until": today})
+    cols = ("repair_revenue", "repair_parts", "repair_commission", "repair_profit", "retail_profit", "profit")
+    # 230 − 400 − 23 (10 % of 230).
+    assert table(body, *cols) == [("230.00", "400.00", "23.00", "-193.00", "0.00", "-193.00")] * 2
+    assert details(client, net, body["rows"][0]["drill"]["repair_profit"], "number") == [_order(rw, oid).number]
+    [line] = rows_of(client, net, body["rows"][0]["drill"]["repair_profit"])
+    assert (line["charges"], line["parts_cost"], line["commission"], line["repair_profit"]) == (
+        "230.00", "400.00", "23.00", "-193.00")
+    summary = run(client, net, "hq", "repair_summary", {"since": today, "until": today})
+    assert table(summary, "taken_in", "in_warranty", "out_of_warranty", "picked_up", "charges") == [
+        (2, 1, 1, 2, "230.00")] * 2
+
+
+def test_wholesale_profit_line_by_line(client, net, ws):
+    from server.trade import pricing
+
+    from .test_wholesale import deliver, fire as fire_order, order
+
+    o = fire_order(client, net, order(client, net, ws, [("screen", 2)])["id"], "submit")
+    deliver(client, net, ws, o["id"], [("screen", 2)])  # at the moving average of 400 and 500: 900
+    part = pricing.line_amounts(Decimal(2), Decimal(600), discount_rate=Decimal("0.05"), tax_rate=Decimal("0.13"))
+    body = run(client, net, "hq", "profit", {"since": "2026-11-01", "until": "2026-11-30"})
+    assert table(body, "wholesale_revenue", "wholesale_cost", "wholesale_profit", "profit") == [
+        (str(part.net), "900.00", str(part.net - 900), str(part.net - 900))] * 2
+    [line] = rows_of(client, net, body["rows"][0]["drill"]["wholesale_profit"])
+    assert Decimal(line["net"]) - Decimal(line["cost"]) == Decimal(line["profit"]) == part.net - 900
+
+
+def _order(w, oid):
+    with w.open() as s:
+        return s.get(RepairOrder, uuid.UUID(oid))
+
+
+def rows_of(client, net, spec, user="hq") -> list[dict]:
+    r = client.post("/api/reports/custom/run", json=spec, headers=net.headers(user))
+    assert r.status_code == 200, r.json
+    keys = [c["key"] for c in r.json["columns"]]
+    return [dict(zip(keys, row["cells"])) for row in r.json["rows"] if row["type"] == "detail"]
 
 
 def test_permissions_and_refused_filters(client, net, rw):

@@ -144,7 +144,7 @@ def _sources() -> list[Source]:
     from ...org.models import Organisation
     from ...repair import statemachine as rsm
     from ...repair.comebacks import came_back, is_repair
-    from ...repair.models import RepairOrder, RepairPart, RepairPayment
+    from ...repair.models import RepairOrder, RepairPart, RepairPayerShare, RepairPayment
     from ...retail.models import RetailSale, RetailSaleLine
     from ...stock.documents import DOC_TYPES
     from ...stock.models import LOCATION_KINDS, StockDocument, StockDocumentLine, StockLocation, StockMove
@@ -179,9 +179,14 @@ def _sources() -> list[Source]:
 
     buckets = {"within_3": w("3天内完成", "Done within 3 days"), "within_7": w("3–7天完成", "Done in 3–7 days"),
                "over_7": w("超过7天完成", "Done after 7 days"), "open": w("未完成", "Not done")}
-    charges = total(RepairPayment.parts_total + RepairPayment.labour_total + RepairPayment.check_fee,
-                    RepairPayment.order_id == RepairOrder.id, RepairPayment.kind == "settlement",
-                    RepairPayment.status.in_((lifecycle.POSTED, lifecycle.AUDITED)))
+    # What the repair earns, as its margin counts it (repair/split.py): the settled bill less the
+    # point's own goodwill share.
+    charges = type_coerce(
+        total(RepairPayment.parts_total + RepairPayment.labour_total + RepairPayment.check_fee,
+              RepairPayment.order_id == RepairOrder.id, RepairPayment.kind == "settlement",
+              RepairPayment.status.in_((lifecycle.POSTED, lifecycle.AUDITED)))
+        - total(RepairPayerShare.amount, RepairPayerShare.order_id == RepairOrder.id,
+                RepairPayerShare.payer == "goodwill", RepairPayerShare.settlement_id.is_not(None)), Money)
     parts_cost = total(RepairPart.cost, RepairPart.order_id == RepairOrder.id)
     commission = total(CommissionEntry.amount, CommissionEntry.order_id == RepairOrder.id)
     location_kinds = {k: w(k, k) for k in LOCATION_KINDS}

@@ -10,6 +10,7 @@ import datetime as dt
 import decimal
 import io
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import marshmallow as ma
 from flask import Response, request
@@ -195,7 +196,7 @@ def print_report(body, key):
     data = _build(key, body)
     lang = "zh" if _lang() == "zh-CN" else "en"
     vm = {"title": data["title"], "filters": _filter_text(data), "columns": data["columns"], "rows": data["rows"],
-          "total": data["total"], "printed_at": dt.datetime.now(dt.timezone.utc), "org": _org_name()}
+          "total": data["total"], "printed_at": dt.datetime.now(ZoneInfo(settings().timezone)), "org": _org_name()}
     try:
         p = printer()
     except FontsMissing as exc:
