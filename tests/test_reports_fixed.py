@@ -169,6 +169,9 @@ def test_exchange_summary_figures(client, net, rw):
     assert body["rows"] == [] and body["total"]["cells"]["taken_in"] == 0 and body["total"]["cells"]["fees"] == "0.00"
     # One exchange order, inserted as posted: taken in on 3 March, handed over on the 6th for a fee.
     with rw.open() as s:
+        s.add(ExchangeOrder(org_id=net.orgs["SZ01"].id, number="HJ-SZ01-2603-00002", status="posted",
+                            doc_date=dt.date(2026, 3, 4), created_at=at("2026-03-04 10:00"), state="cancelled",
+                            customer_kind="walk_in", imei=imei(8), model_id=rw.ids["model"], item_id=rw.ids["device"]))
         s.add(ExchangeOrder(org_id=net.orgs["SZ01"].id, number="HJ-SZ01-2603-00001", status="posted",
                             doc_date=dt.date(2026, 3, 3), created_at=at("2026-03-03 10:00"), state="completed",
                             customer_kind="walk_in", imei=imei(9), model_id=rw.ids["model"], item_id=rw.ids["device"],
@@ -176,10 +179,12 @@ def test_exchange_summary_figures(client, net, rw):
         s.commit()
     body = run(client, net, "hq", "exchange_summary", MARCH)
     assert table(body, "org", "taken_in", "handed_over", "converted", "cancelled", "fees") == [
-        ("SZ01 网点", 1, 1, 0, 0, "50.00"), ("Total", 1, 1, 0, 0, "50.00")]
+        ("SZ01 网点", 2, 1, 0, 1, "50.00"), ("Total", 2, 1, 0, 1, "50.00")]
     turn = run(client, net, "hq", "turnaround", {**MARCH, "kind": "exchange"})
     assert [c["key"] for c in turn["columns"]][:2] == ["org", "taken_in"]
-    assert table(turn, "org", "taken_in", "within_3", "within_7") == [("SZ01 网点", 1, 0, 1), ("Total", 1, 0, 1)]
+    # The cancelled one is neither done nor waiting.
+    assert table(turn, "org", "taken_in", "within_3", "within_7", "open") == [("SZ01 网点", 1, 0, 1, 0),
+                                                                             ("Total", 1, 0, 1, 0)]
     assert drilled(client, net, "hq", turn["rows"][0]["drill"]["within_7"]) == ["HJ-SZ01-2603-00001"]
 
 
@@ -275,7 +280,7 @@ def test_stock_analysis_flags_and_a_transfer_request_in_one_call(client, net, wo
     # SZ01: 3 used in 30 days (0.1 a day), 1 left = 10 days < 14: short by ceil(1.4) − 1 = 1, from GZ01 (unused).
     assert table(body, *cols) == [("GZ01 GOOD", "9.000", "0.000", "0.00", None, "Over-stocked", None, None),
                                   ("SZ01 GOOD", "1.000", "3.000", "0.10", "10.0", "Short", "1.000", "GZ01 GOOD"),
-                                  ("Total", "10.000", "3.000", "0.10", "100.0", "Over-stocked", None, None)]
+                                  ("Total", "10.000", "3.000", "0.10", "100.0", None, None, None)]
     action = body["rows"][1]["action"]
     r = client.post(action["url"], json=action["body"], headers=net.headers("sz01.manager"))
     assert r.status_code == 201, r.json
@@ -324,6 +329,9 @@ def test_repair_profit_is_charges_less_parts_at_cost_less_commission(client, net
     [line] = rows_of(client, net, body["rows"][0]["drill"]["repair_profit"])
     assert (line["charges"], line["parts_cost"], line["commission"], line["repair_profit"]) == (
         "230.00", "400.00", "23.00", "-193.00")
+    p = client.post(f"{BASE}/profit/print", json={"filters": {"since": today, "until": today}}, headers=net.headers("hq"))
+    assert p.status_code == 200 and "Out-of-warranty repair revenue" in " ".join(x["text"] for x in pages(p.data)[0]["words"])
+    images(p.data, "fixed-profit", dpi=60, last=1)
     summary = run(client, net, "hq", "repair_summary", {"since": today, "until": today})
     assert table(summary, "taken_in", "in_warranty", "out_of_warranty", "picked_up", "charges") == [
         (2, 1, 1, 2, "230.00")] * 2

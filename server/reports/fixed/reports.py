@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from ...basedata.models import Warehouse
 from ...core import lifecycle
+from ...exchange import statemachine as esm
 from ...org.models import Organisation
 from .engine import Derived, Dim, Figure, Filter, FixedReport, Line, add_filter, w
 
@@ -98,13 +99,17 @@ def exchange_summary_columns(_filters):
 
 def turnaround_columns(filters):
     src = REPAIRS if filters["kind"] == "repair" else EXCHANGES
-    f = lambda key, words, **kw: Figure(key, words, "number", src, maps=ORDER_MAPS, period="doc_date", **kw)  # noqa: E731
+    # An exchange cancelled or turned into a repair is neither done nor waiting: not counted.
+    live = () if src == REPAIRS else ({"field": "state", "op": "in", "value": [
+        s for s in esm.STATES if s not in (esm.CANCELLED, esm.CONVERTED)]},)
+    f = lambda key, words, *flt: Figure(key, words, "number", src, maps=ORDER_MAPS, period="doc_date",  # noqa: E731
+                                        filters=live + flt)
     return [
         f("taken_in", w("受理", "Taken in")),
-        f("within_3", w("3天内完成", "Done within 3 days"), filters=(eq("turnaround", "within_3"),)),
-        f("within_7", w("3–7天完成", "Done in 3–7 days"), filters=(eq("turnaround", "within_7"),)),
-        f("over_7", w("超过7天完成", "Done after 7 days"), filters=(eq("turnaround", "over_7"),)),
-        f("open", w("未完成", "Not done"), filters=(eq("turnaround", "open"),)),
+        f("within_3", w("3天内完成", "Done within 3 days"), eq("turnaround", "within_3")),
+        f("within_7", w("3–7天完成", "Done in 3–7 days"), eq("turnaround", "within_7")),
+        f("over_7", w("超过7天完成", "Done after 7 days"), eq("turnaround", "over_7")),
+        f("open", w("未完成", "Not done"), eq("turnaround", "open")),
         Derived("within_3_rate", w("3天完成率%", "Within 3 days %"), "percent",
                 lambda c: pct(c["within_3"], c["taken_in"]), drill="within_3"),
         Derived("within_7_rate", w("7天完成率%", "Within 7 days %"), "percent",
@@ -208,6 +213,7 @@ def analysis_finish(session, filters, rows, total, _dims):
     draft transfer request of the short point, made by its user (``action``: POST /api/transfers/requests;
     headquarters then approves it and picks the sending warehouse)."""
     _org_of_warehouse(session, rows, total)
+    total.cells["status"] = None  # a network's sum is neither short nor over-stocked
     lo, hi, days = int(filters["cover_min"]), int(filters["cover_max"]), int(filters["days"])
     whs = {wh.id: wh for wh in session.execute(select(Warehouse).where(
         Warehouse.id.in_({ln.keys[0] for ln in rows if ln.keys[0]}))).scalars()} if rows else {}
