@@ -142,8 +142,14 @@ def test_repair_reports_figures_drills_and_one_comeback_rule(client, net, rw):
     assert drilled(client, net, "hq", ftf["rows"][0]["drill"]["first_time"]) == numbers(rw, o, "BCH")
     by_fault = run(client, net, "hq", "first_time_fix", {**MARCH, "by": "fault"})
     assert table(by_fault, "fault", "repairs", "came_back") == [("不开机", 4, 1), ("Total", 4, 1)]
+    with rw.open() as s:  # A was repaired by a recorded method (the first of its list counts)
+        s.execute(update(RepairOrder).where(RepairOrder.id == uuid.UUID(o["A"]))
+                  .values(repair_method_ids=[str(rw.ids["method"])]))
+        s.commit()
     by_method = run(client, net, "hq", "first_time_fix", {**MARCH, "by": "method"})
-    assert table(by_method, "method", "repairs") == [(None, 4), ("Total", 4)]
+    assert table(by_method, "method", "repairs", "came_back") == [("更换屏幕", 1, 1), (None, 3, 0), ("Total", 4, 1)]
+    assert drilled(client, net, "hq", by_method["rows"][0]["drill"]["repairs"]) == numbers(rw, o, "A")
+    assert drilled(client, net, "hq", by_method["rows"][1]["drill"]["repairs"]) == numbers(rw, o, "BCH")
     # The same rule in the dashboard and in the repair module's list.
     dash = client.get("/api/reports/dashboard", query_string=MARCH, headers=net.headers("sz01.manager")).json
     assert [(e["repairs"], e["comebacks"]) for e in dash["comebacks_by_engineer"]] == [(4, 1)]
