@@ -135,7 +135,8 @@ def _number(v):
 @blp.response(200, description="The report as .xlsx")
 def export_report(body, key):
     """The report as an Excel workbook: title, the filters, the header (frozen), rows, the total in
-    bold; money with two places. Audited (``fixed_report.export``)."""
+    bold; money with two places. Audited (``fixed_report.export``). Written in memory: a fixed
+    report's rows are groups (points, warehouses × items), not documents."""
     import xlsxwriter
 
     data = _build(key, body)
@@ -170,7 +171,7 @@ def export_report(body, key):
         record_audit(session, "fixed_report.export", entity_type="fixed_report",
                      after={"report": key, "filters": {k: v["value"] for k, v in data["filters"].items()},
                             "rows": len(data["rows"])})
-    name = f"{key}-{dt.date.today().isoformat()}.xlsx"
+    name = f"{key}-{today_in(settings().timezone).isoformat()}.xlsx"
     return Response(buf.getvalue(), mimetype=XLSX_MIME,
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
