@@ -26,6 +26,8 @@ export default {
       dashboardLinkHint: 'Custom and fixed reports',
     },
     builder: {
+      design: 'Report design',
+      nFilters: '{n} filters',
       newTitle: 'New custom report',
       subtitle: 'Pick a document type, fields, filters, groupings and measures',
       source: 'Document type',

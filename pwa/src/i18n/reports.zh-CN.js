@@ -26,6 +26,8 @@ export default {
       dashboardLinkHint: '自定义报表与固定报表',
     },
     builder: {
+      design: '报表设置',
+      nFilters: '{n} 个筛选条件',
       newTitle: '新建自定义报表',
       subtitle: '选择单据类型、字段、筛选、分组与统计',
       source: '单据类型',
