@@ -67,6 +67,14 @@ export const scenarios = {
       await choose(page, `${tid(`report-grouping-${i}`)} ${tid('report-grouping-field')}`, label)
     }
     await choose(page, `${tid('report-grouping-2')} ${tid('report-grouping-by')}`, /^月$/)
+    // A refused spec (dates the wrong way round) shows the server's word on the field it names.
+    await field(page, 'report-since').fill(businessDay())
+    await field(page, 'report-until').fill(businessDay(-10))
+    await page.locator(tid('report-run')).click()
+    const sinceField = page.locator('.q-field--error').filter({ has: page.locator(tid('report-since')) })
+    await sinceField.waitFor({ timeout: T })
+    assert.ok((await sinceField.innerText()).trim().length > 4, 'the error is said on the date')
+    await field(page, 'report-until').fill('')
     await field(page, 'report-since').fill(since)
     await page.locator(tid('report-run')).click()
     await page.locator(tid('report-result')).waitFor({ timeout: T })
