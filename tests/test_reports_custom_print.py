@@ -4,6 +4,10 @@ point's user prints only its own rows; a bad spec is a 422 naming the field."""
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
+from server.core.models import AuditLog
+
 from . import print_support as ps
 from .stock_fixtures import receipt, world  # noqa: F401
 from .test_reports_custom import THREE, lines  # noqa: F401
@@ -43,6 +47,10 @@ def test_a_point_prints_only_its_own_rows(client, net, lines):
     text = " ".join(ps.text(r.data).split())
     assert "SZ01" in text and "GZ01" not in text
     assert "Total 11.000 4" in text
+    # Audited as an export is: who printed which source, how many rows.
+    with net.session() as s:
+        logged = s.execute(select(AuditLog).where(AuditLog.action == "custom_report.print")).scalars().all()
+        assert [(a.username, a.after["source"]) for a in logged] == [("sz01.manager", "stock_document_lines")]
     # A clerk without report.view prints nothing.
     assert client.post(PRINT, json=THREE, headers=net.headers("sz01.clerk")).status_code == 403
 

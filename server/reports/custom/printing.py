@@ -4,7 +4,7 @@ The same spec as a run, the same checks, scoping and session (``_report``); the 
 project's one rendering service (``server.printing``, WeasyPrint) with the filters, the date range and
 the groupings stated in the header, so a sheet on a desk says what it counts. A print shows at most
 ``MAX_ROWS`` detail rows (the subtotals and the total are always whole: they come from the aggregate);
-the rest is the export's work.
+the rest is the export's work. Audited like an export (``custom_report.print``).
 """
 
 from __future__ import annotations
@@ -17,7 +17,9 @@ from typing import Any
 from flask import Response
 from sqlalchemy import select
 
-from ...http import Schema, Str, permission, principal, reads_only
+from ...core.operations import record_audit
+from ...db import writing
+from ...http import Schema, Str, db_session, permission, principal, reads_only
 from ...printing.render import PAPERS, Paper, printer
 from ..database import read_session
 from .api import _json, _report, blp
@@ -91,6 +93,11 @@ def print_report(spec, args):
     except FontsMissing as exc:
         raise PrintingUnavailable(str(exc)) from None
     pdf = p.pdf("print/custom_report.html", vm, A4_LANDSCAPE, "zh" if lang == "zh-CN" else "en")
+    # A printed report takes the rows out of the system as an export does: audited alike.
+    session = db_session()
+    with writing(session):
+        record_audit(session, "custom_report.print", entity_type="custom_report",
+                     after={"source": spec["source"], "rows": len(body), "truncated": facts["truncated"]})
     resp = Response(pdf, mimetype="application/pdf")
     resp.headers["Content-Disposition"] = f'inline; filename="report-{spec["source"]}-{now.date().isoformat()}.pdf"'
     resp.headers["Cache-Control"] = "no-store"
