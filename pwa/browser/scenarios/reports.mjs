@@ -147,7 +147,14 @@ export const scenarios = {
     const counts = await groups.evaluateAll((rows) => rows.map((r) => Number(r.lastElementChild.innerText.trim())))
     const count = Math.max(...counts)
     const group = groups.nth(counts.indexOf(count))
-    await group.click()
+    const [asked] = await Promise.all([
+      page.waitForRequest((r) => r.url().endsWith('/api/reports/custom/run') && r.postDataJSON()?.groupings?.length === 0, { timeout: T }),
+      group.click(),
+    ])
+    // The group's organisation goes back as its id (found through its lookup), state as its code.
+    const drillFilters = asked.postDataJSON().filters
+    assert.equal(drillFilters.find((f) => f.field === 'org')?.op, 'in', JSON.stringify(drillFilters))
+    assert.match(String(drillFilters.find((f) => f.field === 'state')?.value), /^[a-z_]+$/, JSON.stringify(drillFilters))
     const drill = page.locator(tid('report-drill'))
     await drill.waitFor({ timeout: T })
     await settle(page)
@@ -204,6 +211,21 @@ export const scenarios = {
     await settle(p2)
     assert.equal(await drill2.locator(`${tid('report-drill-table')} ${tid('report-row-detail')}`).count(), most, 'a pivot cell drills to its orders')
     ok(`pivot: total ${pivotTotal}; a cell of ${most} drills to ${most} orders`)
+    await p2.keyboard.press('Escape')
+    await drill2.waitFor({ state: 'detached', timeout: T })
+
+    // A filter through the workspace's lookup picker: one service point, its own orders only.
+    const sz01Total = (await p2.locator(`${tid('report-pivot')} tbody tr`).filter({ hasText: '深圳福田服务中心' }).locator('td').last().innerText()).trim()
+    await p2.locator(tid('report-add-filter')).click()
+    await choose(p2, `${tid('report-filter-0')} ${tid('report-filter-field')}`, /^Service point$/)
+    await choose(p2, `${tid('report-filter-0')} ${tid('report-filter-value')}`, '深圳福田服务中心', '福田')
+    await p2.locator(tid('report-run')).click()
+    await settle(p2)
+    await p2.locator(tid('report-pivot')).waitFor({ timeout: T })
+    assert.equal((await p2.locator(`${tid('report-pivot')} tbody tr`).count()), 2, 'one service point and the total')
+    assert.equal((await p2.locator(`${tid('report-pivot')} tr.total td`).last().innerText()).trim(), sz01Total)
+    await shot(p2, 'reports-filtered-en-desktop')
+    ok(`filtered to one service point through its lookup: ${sz01Total} orders`)
     assert.deepEqual(p2.errors, [])
     await desk.context.close()
   },
