@@ -40,11 +40,14 @@ OP_WORDS = {
 }
 WORDS = {
     "zh-CN": {"filters": "筛选条件", "none": "无（全部）", "period": "日期范围", "groupings": "分组",
-              "printed": "打印时间", "by": "打印人", "truncated": "明细只打印前 {n} 行，小计与合计为全部数据；完整报表请导出 Excel。",
+              "printed": "打印时间", "by": "打印人",
+              "truncated": "明细只打印前 {n} 行，小计与合计为全部数据；"
+                           "完整报表请导出 Excel。",
               "empty": "没有符合条件的数据", "and": "、", "not_empty": "不为空", "from": "{day} 起", "to": "至 {day}"},
     "en": {"filters": "Filters", "none": "none (everything)", "period": "Dates", "groupings": "Grouped by",
-           "printed": "Printed", "by": "By", "truncated": "Only the first {n} detail rows are printed; subtotals and the "
-           "total cover everything. Export to Excel for the whole report.", "empty": "Nothing matches",
+           "printed": "Printed", "by": "By",
+           "truncated": "Only the first {n} detail rows are printed; subtotals and the total cover everything. "
+                        "Export to Excel for the whole report.", "empty": "Nothing matches",
            "and": ", ", "not_empty": "is not empty", "from": "from {day}", "to": "until {day}"},
 }
 
@@ -61,7 +64,8 @@ class PrintArgs(Schema):
 @blp.response(200, description="The report as an A4 landscape application/pdf, the filters in its header")
 def print_report(spec, args):
     """The report on A4 landscape: title, filters, date range and groupings in the header, the grouped
-    table with its subtotals (indented per level) and the grand total; detail rows up to 2,000."""
+    table with its subtotals (each in its group's column, shaded by level) and the grand total;
+    detail rows up to 2,000."""
     from ...printing.api import PrintingUnavailable
     from ...printing.fonts import FontsMissing
 
