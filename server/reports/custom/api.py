@@ -233,3 +233,6 @@ def _json_row(row: Row, columns: list[Column], lang: str, tz) -> dict:
     words = ROW_WORDS.get(row.type)
     return {"type": row.type, "level": row.level, "label": label(words, lang) if words else None,
             "cells": [_json(v, c.by, tz) for v, c in zip(values, columns)]}
+
+# The print endpoint lives in its own module, on this blueprint.
+from . import printing  # noqa: E402,F401
