@@ -20,7 +20,7 @@ from sqlalchemy import select
 from ...core.operations import record_audit
 from ...db import writing
 from ...http import Schema, Str, db_session, permission, principal, reads_only
-from ...printing.render import PAPERS, Paper, printer
+from ...printing.render import PAPERS, printer
 from ..database import read_session
 from .api import _json, _report, blp
 from .query import ROW_WORDS, Column
@@ -28,8 +28,6 @@ from .registry import Field, label, sources
 from .spec import ReportSpec
 
 MAX_ROWS = 2000
-# The printing module's A4 turned: a paper of its own name, so its stylesheet is cached apart.
-A4_LANDSCAPE = Paper("a4-landscape", "A4 landscape", "10mm 10mm 13mm 10mm", footer=PAPERS["a4"].footer)
 
 OP_WORDS = {
     "eq": {"zh-CN": "等于", "en": "is"}, "ne": {"zh-CN": "不等于", "en": "is not"},
@@ -96,7 +94,7 @@ def print_report(spec, args):
         p = printer()
     except FontsMissing as exc:
         raise PrintingUnavailable(str(exc)) from None
-    pdf = p.pdf("print/custom_report.html", vm, A4_LANDSCAPE, "zh" if lang == "zh-CN" else "en")
+    pdf = p.pdf("print/custom_report.html", vm, PAPERS["a4_landscape"], "zh" if lang == "zh-CN" else "en")
     # A printed report takes the rows out of the system as an export does: audited alike.
     session = db_session()
     with writing(session):
