@@ -233,6 +233,44 @@ export const scenarios = {
     assert.equal((await p2.locator(`${tid('report-pivot')} tr.total td`).last().innerText()).trim(), sz01Total)
     await shot(p2, 'reports-filtered-en-desktop')
     ok(`filtered to one service point through its lookup: ${sz01Total} orders`)
+
+    // -- a fixed report: turnaround, a figure drilled to its orders, exported and printed --------
+    await go(p2, '/reports')
+    await p2.locator(tid('reports-fixed-turnaround')).click()
+    await p2.locator(tid('fixed-result')).waitFor({ timeout: T })
+    await settle(p2)
+    const fixedRows = await p2.locator(tid('fixed-row')).count()
+    assert.ok(fixedRows > 0, 'the turnaround report has rows')
+    // The server's own figures for the same filters: the table shows them.
+    const fixed = await hq('POST', '/api/reports/fixed/turnaround/run', { filters: {} })
+    assert.equal(fixedRows, fixed.rows.length)
+    const figureCols = fixed.columns.map((c) => c.key)
+    const [col, cellValue] = (() => {
+      for (const key of figureCols) {
+        const v = Number(fixed.total.cells[key])
+        if (fixed.total.drill?.[key] && Number.isInteger(v) && v > 1) return [key, v]
+      }
+      return [null, 0]
+    })()
+    assert.ok(col, `a total figure with a drill: ${JSON.stringify(fixed.total)}`)
+    await shot(p2, 'reports-fixed-turnaround-en-desktop')
+    await p2.locator(`${tid('fixed-total')} td`).nth(figureCols.indexOf(col)).click()
+    const drill3 = p2.locator(tid('report-drill'))
+    await drill3.waitFor({ timeout: T })
+    await settle(p2)
+    assert.equal(await drill3.locator(`${tid('report-drill-table')} ${tid('report-row-detail')}`).count(), cellValue, `the ${col} total drills to its ${cellValue} orders`)
+    await shot(p2, 'reports-fixed-drill-en-desktop')
+    await p2.keyboard.press('Escape')
+    await drill3.waitFor({ state: 'detached', timeout: T })
+    const [fixedDownload] = await Promise.all([p2.waitForEvent('download', { timeout: T }), p2.locator(tid('fixed-export')).click()])
+    assert.match(fixedDownload.suggestedFilename(), /\.xlsx$/)
+    desk.context.on('page', (pp) => pp.close().catch(() => {}))
+    const [fixedPrint] = await Promise.all([
+      p2.waitForResponse((r) => r.url().includes('/api/reports/fixed/turnaround/print'), { timeout: 60_000 }),
+      p2.locator(tid('fixed-print')).click(),
+    ])
+    assert.equal(fixedPrint.headers()['content-type'], 'application/pdf')
+    ok(`fixed report turnaround: ${fixedRows} rows as the server's; the ${col} total of ${cellValue} drills to its orders; exported, printed`)
     assert.deepEqual(p2.errors, [])
     await desk.context.close()
   },
