@@ -11,7 +11,8 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-AREAS = ("purchase", "wholesale", "retail", "transfer", "finance", "claims", "commissions", "reports.custom")
+AREAS = ("purchase", "wholesale", "retail", "transfer", "finance", "claims", "commissions", "reports.custom",
+         "reports.fixed")
 
 
 def modules(name: str) -> list[ModuleType]:

@@ -46,6 +46,7 @@ PAPERS = {
     "80mm": Paper("80mm", "80mm 1000mm", "3mm 4mm 4mm 4mm", roll=True, footer=False),
     "a5": Paper("a5", "A5", "9mm 9mm 12mm 9mm"),
     "a4": Paper("a4", "A4", "12mm 12mm 15mm 12mm"),
+    "a4_landscape": Paper("a4_landscape", "A4 landscape", "10mm 10mm 13mm 10mm"),  # reports (fixed and custom)
     "label": Paper("label", "50mm 30mm", "1.5mm 2mm", footer=False),
 }
 

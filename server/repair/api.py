@@ -17,7 +17,7 @@ from ..core.operations import record_audit
 from ..db import writing
 from ..errors import Forbidden, InvalidInput, NotFound
 from ..exports import xlsx_response
-from ..http import Blueprint, authenticated, db_session, paginate, permission, principal
+from ..http import Blueprint, authenticated, db_session, paginate, permission, principal, settings
 from . import operations as ops
 from . import statemachine as sm
 from .models import RepairOrder, RepairPayment
@@ -589,5 +589,6 @@ def pick_up_batch(data, batch_id):
 @blp.arguments(ComebackArgs, location="query")
 @blp.response(200, ComebacksOut)
 def list_comebacks(args):
-    """返修: repairs whose device came back, counted per engineer and fault code."""
-    return comebacks(db_session(), args.get("since"), args.get("until"))
+    """返修: repairs picked up in the period whose device came back (each counted once), per engineer
+    and fault code, under the one rule of server/repair/comebacks.py."""
+    return comebacks(db_session(), args.get("since"), args.get("until"), settings().timezone)

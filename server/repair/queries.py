@@ -299,48 +299,41 @@ def _packing_and_loaner_entries(session: Session, imei: str, orders: dict, entri
                                   document_id=loaner.id, order_id=loaner.order_id))
 
 
-def comebacks(session: Session, since: dt.date | None = None, until: dt.date | None = None) -> dict[str, Any]:
-    """Comebacks (返修): repairs whose device came back within the comeback period, counted
-    against the engineer who did the repair and its fault codes. The repairs are the reader's
-    (scoped); the later order may be at any point (only its number, point and date are shown).
-    Rates: comebacks per repair picked up in the period."""
-    from ..org.models import Organisation
+def comebacks(session: Session, since: dt.date | None = None, until: dt.date | None = None,
+              timezone: str = "Asia/Shanghai") -> dict[str, Any]:
+    """Comebacks (返修) under the one rule (``server.repair.comebacks``): the repairs picked up in the
+    period (days in the business time zone), counted against their engineer and fault codes; a
+    repair that came back counts once, however often. ``items``: one per comeback order (the later
+    order may be at any point: only its number, point and date are shown)."""
+    from zoneinfo import ZoneInfo
 
-    later = aliased(RepairOrder)
-    stmt = select(RepairOrder).where(RepairOrder.picked_up_at.is_not(None), RepairOrder.unrepaired.is_(False),
-                                     RepairOrder.mode != "D")
-    if since:
-        stmt = stmt.where(RepairOrder.picked_up_at >= dt.datetime.combine(since, dt.time(), tzinfo=dt.timezone.utc))
-    if until:
-        stmt = stmt.where(RepairOrder.picked_up_at < dt.datetime.combine(until + dt.timedelta(days=1), dt.time(),
-                                                                         tzinfo=dt.timezone.utc))
-    repairs = list(session.execute(stmt).scalars())
-    back = {}
-    if repairs:
-        for row in session.execute(select(later.id, later.number, later.created_at, later.comeback_of_id, later.org_id)
-                                   .where(later.comeback_of_id.in_([r.id for r in repairs]))
-                                   .execution_options(unscoped=True)):
-            back.setdefault(row.comeback_of_id, []).append(row)
+    from ..org.models import Organisation
+    from .comebacks import repairs_in
+
+    tz = ZoneInfo(timezone)
+    start = dt.datetime.combine(since, dt.time(), tzinfo=tz) if since else None
+    end = dt.datetime.combine(until + dt.timedelta(days=1), dt.time(), tzinfo=tz) if until else None
+    repairs = repairs_in(session, start, end)
     engineers = {e.id: e for e in session.execute(select(bd.Engineer).where(
-        bd.Engineer.id.in_({r.engineer_id for r in repairs if r.engineer_id})).execution_options(unscoped=True)).scalars()}
+        bd.Engineer.id.in_({r.order.engineer_id for r in repairs if r.order.engineer_id}))
+        .execution_options(unscoped=True)).scalars()}
     orgs = dict(session.execute(select(Organisation.id, Organisation.code)).all())
     by_engineer: dict[Any, dict] = {}
     by_fault: dict[str, dict] = {}
     items = []
-    for r in repairs:
+    for rep in repairs:
+        r = rep.order
         eng = engineers.get(r.engineer_id)
-        ekey = r.engineer_id
-        e = by_engineer.setdefault(ekey, {"engineer_id": r.engineer_id, "code": eng.code if eng else None,
-                                          "name": eng.name if eng else None, "repairs": 0, "comebacks": 0})
+        e = by_engineer.setdefault(r.engineer_id, {"engineer_id": r.engineer_id, "code": eng.code if eng else None,
+                                                   "name": eng.name if eng else None, "repairs": 0, "comebacks": 0})
         e["repairs"] += 1
+        e["comebacks"] += 1 if rep.came_back else 0
         codes = [(sym.get("code"), sym.get("name")) for sym in (r.symptoms or [])] or [(None, "(free text)")]
         for code, name in codes:
             f = by_fault.setdefault(code or "", {"code": code, "name": name, "repairs": 0, "comebacks": 0})
             f["repairs"] += 1
-        for b in back.get(r.id, []):
-            e["comebacks"] += 1
-            for code, _ in codes:
-                by_fault[code or ""]["comebacks"] += 1
+            f["comebacks"] += 1 if rep.came_back else 0
+        for b in rep.comebacks:
             items.append({"order_id": r.id, "number": r.number, "imei": r.imei, "picked_up_at": r.picked_up_at,
                           "engineer_id": r.engineer_id, "engineer": eng.name if eng else None,
                           "fault_codes": [c for c, _ in codes if c], "comeback_number": b.number,

@@ -12,12 +12,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from ..auth.principal import get_principal
 from ..basedata.models import Engineer
 from ..org.models import Organisation
 from ..repair import statemachine as sm
+from ..repair.comebacks import comebacks_taken_in, repairs_in
 from ..repair.models import RepairOrder
 
 DEFAULT_WEEKS = 12
@@ -81,15 +82,10 @@ def dashboard(session: Session, *, org_id: uuid.UUID | None, since: dt.date, unt
         .where(RepairOrder.picked_up_at.is_not(None), RepairOrder.picked_up_at >= start,
                RepairOrder.picked_up_at < end))).all()
 
-    # Comebacks: a later order of a device repaired before, counted in the week it came back and
-    # against the point and engineer of the repair (as GET /api/repair/comebacks does).
-    first = aliased(RepairOrder)
-    back_rows = session.execute(scoped(
-        select(RepairOrder.created_at, first.org_id, first.engineer_id)
-        .join(first, first.id == RepairOrder.comeback_of_id)
-        .where(RepairOrder.created_at >= start, RepairOrder.created_at < end), first)
-        .execution_options(unscoped=True)).all()  # the device may come back at another point
-    repairs = [r for r in done_rows if not r.unrepaired and r.mode != "D"]
+    # Comebacks (the one rule, server/repair/comebacks.py): when devices came back, per week and
+    # against the point of the repair; and which repairs picked up in the period came back.
+    back_rows = comebacks_taken_in(session, start, end, org_id)
+    repairs = repairs_in(session, start, end, org_id)
 
     weeks: dict[dt.date, dict[str, Any]] = {}
     w = monday(since)
@@ -115,19 +111,10 @@ def dashboard(session: Session, *, org_id: uuid.UUID | None, since: dt.date, unt
         orgs[row.org_id]["comebacks"] += 1
 
     # Comebacks per engineer: repairs picked up in the period and how many of them came back (ever).
-    if repairs:
-        rep_rows = session.execute(scoped(
-            select(RepairOrder.id, RepairOrder.engineer_id)
-            .where(RepairOrder.picked_up_at.is_not(None), RepairOrder.picked_up_at >= start,
-                   RepairOrder.picked_up_at < end, RepairOrder.unrepaired.is_(False), RepairOrder.mode != "D"))).all()
-        later = aliased(RepairOrder)
-        came_back = set(session.execute(
-            select(later.comeback_of_id).where(later.comeback_of_id.in_([r.id for r in rep_rows]))
-            .execution_options(unscoped=True)).scalars())
-        for r in rep_rows:
-            e = engineers.setdefault(r.engineer_id, {"engineer_id": r.engineer_id, "repairs": 0, "comebacks": 0})
-            e["repairs"] += 1
-            e["comebacks"] += 1 if r.id in came_back else 0
+    for r in repairs:
+        e = engineers.setdefault(r.order.engineer_id, {"engineer_id": r.order.engineer_id, "repairs": 0, "comebacks": 0})
+        e["repairs"] += 1
+        e["comebacks"] += 1 if r.came_back else 0
     names = {e.id: e for e in session.execute(select(Engineer).where(
         Engineer.id.in_([k for k in engineers if k])).execution_options(unscoped=True)).scalars()} if engineers else {}
     org_names = {o.id: o for o in session.execute(select(Organisation).where(Organisation.id.in_(list(orgs)))

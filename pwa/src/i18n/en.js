@@ -16,6 +16,7 @@ import retail from './retail.en.js'
 import transfer from './transfer.en.js'
 import claims from './claims.en.js'
 import commissions from './commissions.en.js'
+import reports from './reports.en.js'
 
 const core = {
   app: {
@@ -477,4 +478,4 @@ const core = {
 
 // The workshop and back-office screens keep their strings in files of their own
 // (i18n/workshop.en.js, i18n/backoffice.en.js, i18n/workspace.en.js), merged in here.
-export default deepMerge(core, workshop, backoffice, workspace, counter, hq, admin, finance, frontdesk, swap, exchange, purchase, wholesale, retail, transfer, claims, commissions)
+export default deepMerge(core, workshop, backoffice, workspace, counter, hq, admin, finance, frontdesk, swap, exchange, purchase, wholesale, retail, transfer, claims, commissions, reports)

@@ -16,6 +16,7 @@ import retail from './retail.zh-CN.js'
 import transfer from './transfer.zh-CN.js'
 import claims from './claims.zh-CN.js'
 import commissions from './commissions.zh-CN.js'
+import reports from './reports.zh-CN.js'
 
 const core = {
   app: {
@@ -478,4 +479,4 @@ const core = {
 
 // The workshop and back-office screens keep their strings in files of their own
 // (i18n/workshop.zh-CN.js, i18n/backoffice.zh-CN.js, i18n/workspace.zh-CN.js), merged in here.
-export default deepMerge(core, workshop, backoffice, workspace, counter, hq, admin, finance, frontdesk, swap, exchange, purchase, wholesale, retail, transfer, claims, commissions)
+export default deepMerge(core, workshop, backoffice, workspace, counter, hq, admin, finance, frontdesk, swap, exchange, purchase, wholesale, retail, transfer, claims, commissions, reports)

@@ -19,6 +19,7 @@ import { routes as retailRoutes } from './retail.js'
 import { routes as transferRoutes } from './transfer.js'
 import { routes as claimsRoutes } from './claims.js'
 import { routes as commissionsRoutes } from './commissions.js'
+import { routes as reportsRoutes } from './reports.js'
 
 // Client routes. The server answers every one of them with index.html (SPA
 // fallback) and the service worker does the same offline.
@@ -50,6 +51,7 @@ export const routes = [
       ...transferRoutes,
       ...claimsRoutes,
       ...commissionsRoutes,
+      ...reportsRoutes,
       { path: 'switch-user', name: 'switch-user', component: () => import('../pages/SwitchUserPage.vue'), meta: { permission: 'admin.switch_user', titleKey: 'menu.switchUser' } },
       { path: ':pathMatch(.*)*', name: 'not-found', component: () => import('../pages/NotFoundPage.vue'), meta: { titleKey: 'notFound.title' } },
     ],

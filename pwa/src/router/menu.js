@@ -19,6 +19,7 @@ import { menu as retailMenu } from './retail.js'
 import { menu as transferMenu } from './transfer.js'
 import { menu as claimsMenu } from './claims.js'
 import { menu as commissionsMenu } from './commissions.js'
+import { menu as reportsMenu } from './reports.js'
 
 export const MENU = [
   { key: 'home', route: 'home', icon: matDashboard, permission: null, section: 'workbench' },
@@ -41,6 +42,7 @@ export const MENU = [
   ...hqMenu,
   ...financeMenu,
   ...commissionsMenu,
+  ...reportsMenu,
   ...adminMenu,
   { key: 'switchUser', route: 'switch-user', icon: matSwitchAccount, permission: 'admin.switch_user', section: 'advanced', hideWhileActing: true },
 ]

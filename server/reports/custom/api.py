@@ -234,7 +234,8 @@ def _json_row(row: Row, columns: list[Column], lang: str, tz) -> dict:
     return {"type": row.type, "level": row.level, "label": label(words, lang) if words else None,
             "cells": [_json(v, c.by, tz) for v, c in zip(values, columns)]}
 
-
+# The print endpoint lives in its own module, on this blueprint.
+from . import printing  # noqa: E402,F401
 from .schedule_api import blp as _schedule_blp  # noqa: E402 - the saved reports' schedules
 
 blueprints.append(_schedule_blp)

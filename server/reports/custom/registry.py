@@ -17,10 +17,12 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Integer
+from sqlalchemy import Integer, case, func, select, type_coerce
 from sqlalchemy.sql.elements import ColumnElement
 
 from ...db import Fixed
+
+Money = Fixed(14, 2)
 
 TYPES = ("text", "number", "money", "date", "datetime", "choice", "reference", "bool")
 # Types a measure may sum and average; min and max take these too.
@@ -127,7 +129,9 @@ def sources() -> dict[str, Source]:
 def _sources() -> list[Source]:
     # Imported here: the registry reads every area's models and words, which import much.
     from ...basedata.labels import FIELD_LABELS as B
-    from ...basedata.models import Engineer, Item, Party, ProductModel, RepairLevel, Warehouse, WarrantyStatus
+    from ...basedata.models import (Brand, Engineer, FaultSymptom, Item, Party, ProductModel, RepairLevel, RepairMethod,
+                                    Warehouse, WarrantyStatus)
+    from ...commissions.models import CommissionEntry
     from ...core import lifecycle
     from ...exchange import statemachine as esm
     from ...exchange.models import ExchangeOrder
@@ -139,10 +143,12 @@ def _sources() -> list[Source]:
     from ...purchase.schemas import LABELS as P
     from ...org.models import Organisation
     from ...repair import statemachine as rsm
-    from ...repair.models import RepairOrder
+    from ...repair.comebacks import came_back, is_repair
+    from ...repair.models import RepairOrder, RepairPart, RepairPayerShare, RepairPayment
     from ...retail.models import RetailSale, RetailSaleLine
     from ...stock.documents import DOC_TYPES
-    from ...stock.models import StockDocument, StockDocumentLine, StockMove
+    from ...stock.models import LOCATION_KINDS, StockDocument, StockDocumentLine, StockLocation, StockMove
+    from ..expressions import days_between, json_uuid
     from ...stock.schemas import LABELS as S
     from ...wholesale.models import SalesDelivery, SalesDeliveryLine
 
@@ -154,6 +160,41 @@ def _sources() -> list[Source]:
     not_draft = lambda model: model.status != lifecycle.DRAFT  # noqa: E731
     stock_types = {k: t.label for k, t in DOC_TYPES.items()}
     stock_kinds = {k: label for t in DOC_TYPES.values() for k, label in (t.kind_labels or {}).items()}
+
+    # Derived per-record facts the fixed reports figure and drill by (server/reports/fixed), each
+    # declared here once so that a figure and the documents behind it are the same query.
+    def brand_of_model(model_col):
+        return select(ProductModel.brand_id).where(ProductModel.id == model_col).scalar_subquery()
+
+    def of_item(col, item_col):
+        return select(col).where(Item.id == item_col).scalar_subquery()
+
+    def total(col, *where):
+        return type_coerce(select(func.coalesce(func.sum(col), 0)).where(*where).scalar_subquery(), Money)
+
+    def bucket(start, end):
+        """完成周期: done within 3 days, within 3 to 7, beyond 7, or not done; a day is 24 hours."""
+        days = days_between(start, end)
+        return case((end.is_(None), "open"), (days <= 3, "within_3"), (days <= 7, "within_7"), else_="over_7")
+
+    buckets = {"within_3": w("3天内完成", "Done within 3 days"), "within_7": w("3–7天完成", "Done in 3–7 days"),
+               "over_7": w("超过7天完成", "Done after 7 days"), "open": w("未完成", "Not done")}
+    # What the repair earns, as its margin counts it (repair/split.py): the settled bill less the
+    # point's own goodwill share.
+    charges = type_coerce(
+        total(RepairPayment.parts_total + RepairPayment.labour_total + RepairPayment.check_fee,
+              RepairPayment.order_id == RepairOrder.id, RepairPayment.kind == "settlement",
+              RepairPayment.status.in_((lifecycle.POSTED, lifecycle.AUDITED)))
+        - total(RepairPayerShare.amount, RepairPayerShare.order_id == RepairOrder.id,
+                RepairPayerShare.payer == "goodwill", RepairPayerShare.settlement_id.is_not(None)), Money)
+    parts_cost = total(RepairPart.cost, RepairPart.order_id == RepairOrder.id)
+    commission = total(CommissionEntry.amount, CommissionEntry.order_id == RepairOrder.id)
+    location_kinds = {k: w(k, k) for k in LOCATION_KINDS}
+    location_kinds.update({"warehouse": w("仓库", "Warehouse"), "engineer": w("工程师", "Engineer"),
+                           "transit": w("在途", "In transit"), "custody": w("代管", "In custody"),
+                           "supplier": w("供应商", "Supplier"), "customer": w("客户", "Customer"),
+                           "manufacturer": w("厂家", "Manufacturer"), "adjustment": w("盘点调整", "Adjustment"),
+                           "scrapped": w("报废", "Scrapped")})
 
     repair = Source(
         "repair_orders", w("维修单", "Repair orders"), "repair.view", RepairOrder, RepairOrder, "doc_date",
@@ -175,6 +216,21 @@ def _sources() -> list[Source]:
             date("promised_date", R["promised_date"], RepairOrder.promised_date),
             datetime("picked_up_at", w("取机时间", "Picked up at"), RepairOrder.picked_up_at),
             number("qc_fail_count", w("质检不合格次数", "QC failures"), RepairOrder.qc_fail_count),
+            ref("brand", B["brand_id"], brand_of_model(RepairOrder.model_id), Brand),
+            datetime("finished_at", w("修复时间", "Repaired at"), RepairOrder.repair_finished_at),
+            choice("turnaround", w("完成周期", "Turnaround"), bucket(RepairOrder.created_at, RepairOrder.picked_up_at),
+                   buckets),
+            number("turnaround_days", w("周转天数", "Turnaround days"),
+                   days_between(RepairOrder.created_at, RepairOrder.picked_up_at)),
+            flag("counted_repair", w("计入返修率的维修", "Repair (for comebacks)"), is_repair()),
+            flag("came_back", w("已返修", "Came back"), came_back()),
+            ref("fault", w("主要故障", "Main fault"), json_uuid(RepairOrder.symptoms[0]["id"].as_string()), FaultSymptom),
+            ref("repair_method", w("主要处理方法", "Main repair method"),
+                json_uuid(RepairOrder.repair_method_ids[0].as_string()), RepairMethod),
+            money("charges", w("维修收费", "Charges"), charges),
+            money("parts_cost", w("配件成本", "Parts at cost"), parts_cost),
+            money("commission", w("工程师提成", "Commissions"), commission),
+            money("repair_profit", w("维修利润", "Repair profit"), type_coerce(charges - parts_cost - commission, Money)),
         ))
 
     exchange = Source(
@@ -195,6 +251,11 @@ def _sources() -> list[Source]:
             money("fee", E["fee"], ExchangeOrder.fee),
             money("unit_value", w("旧机价值", "Old unit's value"), ExchangeOrder.unit_value),
             datetime("handed_over_at", w("交机时间", "Handed over at"), ExchangeOrder.handed_over_at),
+            ref("brand", B["brand_id"], brand_of_model(ExchangeOrder.model_id), Brand),
+            choice("turnaround", w("完成周期", "Turnaround"), bucket(ExchangeOrder.created_at, ExchangeOrder.handed_over_at),
+                   buckets),
+            number("turnaround_days", w("周转天数", "Turnaround days"),
+                   days_between(ExchangeOrder.created_at, ExchangeOrder.handed_over_at)),
         ))
 
     stock_lines = Source(
@@ -218,8 +279,16 @@ def _sources() -> list[Source]:
             number("unit_cost", S["unit_cost"], StockDocumentLine.unit_cost),
         ))
 
+    from_loc = StockLocation.__table__.alias("from_location")
+    to_loc = StockLocation.__table__.alias("to_location")
+    move_item = Item.__table__.alias("move_item")
     stock_moves = Source(
         "stock_moves", w("库存流水", "Stock moves"), "stock.view", StockMove, StockMove, "doc_date",
+        # Joined, not looked up per row: a report over a million moves groups by these. Core aliases,
+        # outside the session's scoping: the move's own organisation scopes it (a transfer's receipt
+        # starts at the sender's transit location).
+        joins=((from_loc, from_loc.c.id == StockMove.from_location_id), (to_loc, to_loc.c.id == StockMove.to_location_id),
+               (move_item, move_item.c.id == StockMove.item_id)),
         fields=(
             date("doc_date", S["doc_date"], StockMove.doc_date),
             datetime("posted_at", w("过账时间", "Posted at"), StockMove.posted_at),
@@ -228,6 +297,12 @@ def _sources() -> list[Source]:
             ref("item", S["item_id"], StockMove.item_id, Item),
             number("quantity", S["quantity"], StockMove.quantity),
             money("value", S["value"], StockMove.value),
+            ref("brand", B["brand_id"], move_item.c.brand_id, Brand),
+            ref("model", B["model_id"], move_item.c.model_id, ProductModel),
+            ref("from_warehouse", w("发出仓库", "From warehouse"), from_loc.c.warehouse_id, Warehouse),
+            ref("to_warehouse", w("收入仓库", "To warehouse"), to_loc.c.warehouse_id, Warehouse),
+            choice("from_kind", w("发出方", "From"), from_loc.c.kind, location_kinds),
+            choice("to_kind", w("收入方", "To"), to_loc.c.kind, location_kinds),
         ))
 
     retail_lines = Source(
@@ -248,6 +323,9 @@ def _sources() -> list[Source]:
             money("tax", W["tax"], RetailSaleLine.tax),
             money("gross", W["gross"], RetailSaleLine.gross),
             money("cost", W["cost"], RetailSaleLine.cost),
+            ref("brand", B["brand_id"], of_item(Item.brand_id, RetailSaleLine.item_id), Brand),
+            ref("model", B["model_id"], of_item(Item.model_id, RetailSaleLine.item_id), ProductModel),
+            money("profit", w("毛利", "Profit"), type_coerce(RetailSaleLine.net - func.coalesce(RetailSaleLine.cost, 0), Money)),
         ))
 
     deliveries = Source(
@@ -269,6 +347,9 @@ def _sources() -> list[Source]:
             money("tax", W["tax"], SalesDeliveryLine.tax),
             money("gross", W["gross"], SalesDeliveryLine.gross),
             money("cost", W["cost"], SalesDeliveryLine.cost),
+            ref("brand", B["brand_id"], of_item(Item.brand_id, SalesDeliveryLine.item_id), Brand),
+            ref("model", B["model_id"], of_item(Item.model_id, SalesDeliveryLine.item_id), ProductModel),
+            money("profit", w("毛利", "Profit"), type_coerce(SalesDeliveryLine.net - SalesDeliveryLine.cost, Money)),
         ))
 
     receipts = Source(

@@ -1,0 +1,1 @@
+"""No tables: a fixed report is a query over the registry's sources."""
