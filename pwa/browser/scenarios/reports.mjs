@@ -126,7 +126,7 @@ export const scenarios = {
     const xlsx = await readFile(await download.path())
     assert.equal(xlsx.subarray(0, 2).toString(), 'PK', 'a zip')
     assert.ok(xlsx.includes('xl/worksheets/sheet1.xml'), 'with its sheet')
-    assert.ok(xlsx.length > 4000, `a workbook of ${xlsx.length} bytes`)
+    assert.ok(xlsx.includes('xl/styles.xml') && xlsx.length > 3000, `a workbook of ${xlsx.length} bytes, with its styles`)
     ok(`exported ${download.suggestedFilename()}, ${xlsx.length} bytes`)
 
     // -- print: the PDF -------------------------------------------------------------------------
