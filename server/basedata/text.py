@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from pypinyin import Style, lazy_pinyin
 
 _WORD = re.compile(r"[0-9a-z]+|[\u3400-\u9fff]+|[^\s0-9a-z\u3400-\u9fff]+")
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -38,6 +37,10 @@ def _pinyin_forms(text: str) -> tuple[str, str]:
     full, initials = [], []
     for part in _WORD.findall(text):
         if _CJK.match(part):
+            # Imported on first use: its phrase dictionary is 56 MB, which a process that never
+            # writes a Chinese name (an export, a report, a sync worker) need not hold.
+            from pypinyin import lazy_pinyin
+
             syllables = lazy_pinyin(part, errors="ignore")
             full.extend(syllables)
             initials.extend(s[0] for s in syllables if s)
