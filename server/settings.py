@@ -69,7 +69,7 @@ class Settings:
     reports_database_url: str = field(default="", metadata={"doc": "SQLAlchemy URL reports and their exports read from (a PostgreSQL hot standby of the ERP database in production); empty: the ERP database itself. A standby's figures may lag the primary (see docs/reports.md)."})
     smtp_url: str = field(default="", metadata={"doc": "Mail server for scheduled reports: `smtp://[user:password@]host[:port]` (STARTTLS when the server offers it) or `smtps://…` (TLS from the start); empty: scheduled reports are not mailed (a schedule with recipients is refused)."})
     smtp_from: str = field(default="aftercare@localhost", metadata={"doc": "Sender address of scheduled reports' mail."})
-    reports_drop_dir: str = field(default="", metadata={"doc": "Directory scheduled reports drop their workbooks into (`<report name>-<date>.xlsx`); empty: dropping is not offered (a schedule that drops is refused)."})
+    reports_drop_dir: str = field(default="", metadata={"doc": "Directory scheduled reports drop their workbooks into (`<report name>-<date>.xlsx`); empty: dropping is not offered (a schedule that drops is refused); demo mode: `<var_dir>/reports`."})
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> "Settings":
@@ -100,6 +100,9 @@ class Settings:
             changes["jwt_secret"] = secret
         if not self.couchdb_password and self.demo:
             changes["couchdb_password"] = _demo_secret(var, "demo-couchdb-password")
+        if not self.reports_drop_dir and self.demo:
+            # The demo has no mail server: its scheduled reports drop their workbooks here.
+            changes["reports_drop_dir"] = str((var / "reports").resolve())
         if not secret:
             raise SettingsError(f"{_env_name('jwt_secret')} is required (outside demo mode there is no default)")
         if len(secret) < 32:

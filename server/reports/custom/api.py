@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Response, request
 
+from ...basedata.operations import today_in
 from ...core.operations import record_audit
 from ...db import writing
 from ...errors import Forbidden
@@ -131,7 +132,7 @@ def export_report(spec):
             while block := f.read(CHUNK):
                 yield block
 
-    name = f"report-{spec['source']}-{dt.date.today().isoformat()}.xlsx"
+    name = f"report-{spec['source']}-{today_in(settings().timezone).isoformat()}.xlsx"
     return Response(chunks(), mimetype=XLSX_MIME, direct_passthrough=True,
                     headers={"Content-Disposition": f'attachment; filename="{name}"', "Content-Length": str(size)})
 

@@ -35,6 +35,9 @@ export const reportsApi = {
   createSaved: (body) => api.post(`${CUSTOM}/saved`, body),
   updateSaved: (id, body) => api.patch(`${CUSTOM}/saved/${id}`, body),
   deleteSaved: (id) => api.request('DELETE', `${CUSTOM}/saved/${id}`),
+  schedule: (id) => api.get(`${CUSTOM}/saved/${id}/schedule`),
+  setSchedule: (id, body) => api.request('PUT', `${CUSTOM}/saved/${id}/schedule`, { body }),
+  stopSchedule: (id) => api.request('DELETE', `${CUSTOM}/saved/${id}/schedule`),
 
   fixed: () => api.get(FIXED),
   runFixed: (key, filters) => api.post(`${FIXED}/${key}/run`, { filters }),
