@@ -119,6 +119,30 @@ export async function settle(page) {
   await fontsReady(page)
 }
 
+/**
+ * Choose an option of a select or lookup field: `target` a data-test id (or a selector, when it
+ * holds one), `text` the option's words (string or RegExp), `search` typed first. Menus opened
+ * while their options load are retried.
+ */
+export async function choose(page, target, text, search = '') {
+  const selector = target.includes('[') ? target : tid(target)
+  for (let attempt = 0; ; attempt++) {
+    await page.locator(selector).first().click()
+    if (search) await page.keyboard.type(search)
+    const option = page.locator('.q-menu .q-item:not(.disabled)').filter({ hasText: text }).first()
+    try {
+      await option.waitFor({ timeout: 3000 })
+      await option.click()
+      await page.keyboard.press('Escape')
+      await page.locator('.q-menu').waitFor({ state: 'detached', timeout: T }).catch(() => {})
+      return
+    } catch (e) {
+      if (attempt >= 4) throw e
+      await page.keyboard.press('Escape')
+    }
+  }
+}
+
 export async function expectMenu(page, present, absent) {
   for (const key of present) await page.locator(tid(`menu-${key}`)).waitFor({ state: 'visible', timeout: T })
   for (const key of absent) assert.equal(await page.locator(tid(`menu-${key}`)).count(), 0, `menu-${key} should not be shown`)

@@ -12,29 +12,11 @@ import assert from 'node:assert/strict'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { apiAs, BASE_URL, field, fontsReady, login, newContext, ok, settle, shot, T, tid, businessDay } from '../lib.mjs'
+import { apiAs, BASE_URL, businessDay, choose, field, fontsReady, login, newContext, ok, settle, shot, T, tid } from '../lib.mjs'
 
 const DESKTOP = { width: 1600, height: 1000 }
 
 const money = (c) => `${c < 0 ? '-' : ''}${Math.trunc(Math.abs(c) / 100)}.${String(Math.abs(c) % 100).padStart(2, '0')}`
-
-/** Pick an option of a workspace lookup. */
-async function choose(page, testId, text) {
-  for (let attempt = 0; ; attempt++) {
-    await page.locator(tid(testId)).first().click()
-    const option = page.locator('.q-menu .q-item:not(.disabled)').filter({ hasText: text }).first()
-    try {
-      await option.waitFor({ timeout: 3000 })
-      await option.click()
-      await page.keyboard.press('Escape')
-      await page.locator('.q-menu').waitFor({ state: 'detached', timeout: T }).catch(() => {})
-      return
-    } catch (e) {
-      if (attempt >= 4) throw e
-      await page.keyboard.press('Escape')
-    }
-  }
-}
 
 export const scenarios = {
   async bank(browser) {

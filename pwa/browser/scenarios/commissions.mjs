@@ -7,7 +7,7 @@
 // screen (¥10 on the demo's insurer): after pickup the customer paid only their share and the
 // insurer's share is its open item. Checked against REST at each step. No console error.
 import assert from 'node:assert/strict'
-import { apiAs, BASE_URL, field, fontsReady, login, newContext, ok, requestsIdle, shot, T, TABLET, tid, withLuhn } from '../lib.mjs'
+import { apiAs, BASE_URL, choose, field, fontsReady, login, newContext, ok, requestsIdle, shot, T, TABLET, tid, withLuhn } from '../lib.mjs'
 
 const DESKTOP = { width: 1440, height: 900 }
 const SIG = 'data:image/png;base64,iVBORw0KGgo='
@@ -17,25 +17,6 @@ async function settle(page) {
   await page.mouse.move(2, 2)
   await page.locator('.q-menu').waitFor({ state: 'detached', timeout: 3_000 }).catch(() => {})
   await fontsReady(page)
-}
-
-/** Choose an option of a select or lookup field, typing `search` first when given. */
-async function choose(page, testId, text, search = '') {
-  for (let attempt = 0; ; attempt++) {
-    await page.locator(tid(testId)).first().click()
-    if (search) await page.keyboard.type(search)
-    const option = page.locator('.q-menu .q-item:not(.disabled)').filter({ hasText: text }).first()
-    try {
-      await option.waitFor({ timeout: 3000 })
-      await option.click()
-      await page.keyboard.press('Escape')
-      await page.locator('.q-menu').waitFor({ state: 'detached', timeout: T }).catch(() => {})
-      return
-    } catch (e) {
-      if (attempt >= 4) throw e
-      await page.keyboard.press('Escape')
-    }
-  }
 }
 
 const cents = (v) => Math.round(Number(v) * 100)

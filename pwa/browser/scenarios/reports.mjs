@@ -8,29 +8,10 @@
 // Then on a desktop in English the saved report opens from the index and runs again. No page error.
 import assert from 'node:assert/strict'
 import { readFile } from 'node:fs/promises'
-import { apiAs, BASE_URL, businessDay, field, go, login, newContext, ok, setLanguage, settle, shot, T, TABLET, tid } from '../lib.mjs'
+import { apiAs, BASE_URL, businessDay, choose, field, go, login, newContext, ok, setLanguage, settle, shot, T, TABLET, tid } from '../lib.mjs'
 
 const DESKTOP = { width: 1440, height: 900 }
 const NAME = `维修单分布 ${Date.now().toString(36)}`
-
-/** Choose an option of a select (the first element matching `selector`), typing `search` first. */
-async function choose(page, selector, text, search = '') {
-  for (let attempt = 0; ; attempt++) {
-    await page.locator(selector).first().click()
-    if (search) await page.keyboard.type(search)
-    const option = page.locator('.q-menu .q-item:not(.disabled)').filter({ hasText: text }).first()
-    try {
-      await option.waitFor({ timeout: 3000 })
-      await option.click()
-      await page.keyboard.press('Escape')
-      await page.locator('.q-menu').waitFor({ state: 'detached', timeout: T }).catch(() => {})
-      return
-    } catch (e) {
-      if (attempt >= 4) throw e
-      await page.keyboard.press('Escape')
-    }
-  }
-}
 
 const SPEC = {
   source: 'repair_orders',
