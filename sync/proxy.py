@@ -221,9 +221,12 @@ def _wait_for_changes(db: str, params: dict, content: bytes | None, seconds: flo
         # Seqs are opaque: the store's own last_seq is handed back to it as is.
         if "last_seq" in res:
             params["since"] = probe["since"] = seq_param(res["last_seq"])
-        if time.monotonic() + LONGPOLL_INTERVAL >= deadline:
+        # The last probe is made at the deadline: a longpoll neither ends early (a client would
+        # poll again sooner than it asked) nor misses a change made in its last slice.
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
             return {"results": [], "last_seq": res.get("last_seq")}
-        time.sleep(LONGPOLL_INTERVAL)
+        time.sleep(min(LONGPOLL_INTERVAL, remaining))
         if gone is not None and gone():
             return {"results": [], "last_seq": res.get("last_seq")}  # nobody to answer: free the thread
 
