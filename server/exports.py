@@ -26,19 +26,37 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CHUNK = 256 * 1024
 
 
-_EXCEL_EPOCH = dt.datetime(1899, 12, 30)
+# The pieces of a hand-written workbook, shared with the custom report's (reports/custom/excel.py).
+EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 _ESC = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})
 # Characters XML 1.0 cannot carry (the edge refuses them on input; old data may hold some).
 _BAD = dict.fromkeys(c for c in range(32) if c not in (9, 10, 13))
 
 
-def _col(n: int) -> str:
+def column_letters(n: int) -> str:
+    """A sheet's column name of the 0-based index n: 0 → A, 26 → AA."""
     out = ""
     n += 1
     while n:
         n, r = divmod(n - 1, 26)
         out = chr(65 + r) + out
     return out
+
+
+def xml_text(v: str) -> str:
+    """Text as a cell's XML: escaped, and without the characters XML cannot carry."""
+    t = v.translate(_ESC)
+    if not t.isprintable():
+        t = t.translate(_BAD)
+    return t
+
+
+WORKBOOK_RELS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
+    '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>'
+    '</Relationships>')
 
 
 _PARTS = {
@@ -61,12 +79,7 @@ _PARTS = {
         '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
         'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
         '<sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>'),
-    "xl/_rels/workbook.xml.rels": (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
-        '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>'
-        '</Relationships>'),
+    "xl/_rels/workbook.xml.rels": WORKBOOK_RELS,
     # Styles: 0 plain, 1 bold (header), 2 date, 3 date and time, 4 money (two places).
     "xl/styles.xml": (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -96,7 +109,7 @@ def write_xlsx(path: str, header: list[str], rows: Iterable[list[Any]], widths: 
     this writes them in a few seconds with the same result."""
     import zipfile
 
-    cols = [_col(i) for i in range(max(len(header), 1))]
+    cols = [column_letters(i) for i in range(max(len(header), 1))]
     n = 0
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as z:
         for name, xml in _PARTS.items():
@@ -128,10 +141,7 @@ def _row(r: int, cols: list[str], values: list[Any], bold: bool = False) -> str:
             continue
         ref = f"{cols[c]}{r}"
         if isinstance(v, str):
-            t = v.translate(_ESC)
-            if not t.isprintable():
-                t = t.translate(_BAD)
-            cells.append(f'<c r="{ref}" t="inlineStr"{style}><is><t xml:space="preserve">{t}</t></is></c>')
+            cells.append(f'<c r="{ref}" t="inlineStr"{style}><is><t xml:space="preserve">{xml_text(v)}</t></is></c>')
         elif isinstance(v, bool):
             cells.append(f'<c r="{ref}" t="b"><v>{int(v)}</v></c>')
         elif isinstance(v, Decimal):
@@ -140,10 +150,10 @@ def _row(r: int, cols: list[str], values: list[Any], bold: bool = False) -> str:
             cells.append(f'<c r="{ref}"><v>{v}</v></c>')
         elif isinstance(v, dt.datetime):
             # Excel has no time zones: the time as the business reads it (the caller converts).
-            days = (v.replace(tzinfo=None) - _EXCEL_EPOCH).total_seconds() / 86400
+            days = (v.replace(tzinfo=None) - EXCEL_EPOCH).total_seconds() / 86400
             cells.append(f'<c r="{ref}" s="3"><v>{days:.8f}</v></c>')
         elif isinstance(v, dt.date):
-            cells.append(f'<c r="{ref}" s="2"><v>{(v - _EXCEL_EPOCH.date()).days}</v></c>')
+            cells.append(f'<c r="{ref}" s="2"><v>{(v - EXCEL_EPOCH.date()).days}</v></c>')
         else:
             cells.append(f'<c r="{ref}" t="inlineStr"><is><t>{str(v).translate(_ESC)}</t></is></c>')
     return f'<row r="{r}">{"".join(cells)}</row>'

@@ -23,6 +23,7 @@ import zipfile
 from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
+from ...exports import EXCEL_EPOCH, WORKBOOK_RELS, column_letters, xml_text
 from .query import ROW_WORDS, Column, Row
 from .registry import label
 
@@ -84,39 +85,13 @@ _PARTS = {
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
         '<Application>Aftercare</Application></Properties>'),
-    "xl/_rels/workbook.xml.rels": (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
-        '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>'
-        '</Relationships>'),
+    "xl/_rels/workbook.xml.rels": WORKBOOK_RELS,
     "xl/styles.xml": _STYLES,
 }
 
-_EPOCH = dt.datetime(1899, 12, 30)
-_EPOCH_DAY = _EPOCH.date()
-_ESC = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
-_ATTR = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})
-# Characters XML 1.0 cannot carry (the edge refuses them on input; old data may hold some).
-_BAD = dict.fromkeys(c for c in range(32) if c not in (9, 10, 13))
+_EPOCH_DAY = EXCEL_EPOCH.date()
 # Characters Excel refuses in a sheet's name.
 _SHEET_BAD = str.maketrans(dict.fromkeys("[]:*?/\\", "_"))
-
-
-def _col(n: int) -> str:
-    out = ""
-    n += 1
-    while n:
-        n, r = divmod(n - 1, 26)
-        out = chr(65 + r) + out
-    return out
-
-
-def _text(v: str) -> str:
-    t = v.translate(_ESC)
-    if not t.isprintable():
-        t = t.translate(_BAD)
-    return t
 
 
 def write_report(path: str, tmpdir: str, columns: list[Column], rows: Iterable[Row], *, depth: int, lang: str,
@@ -126,7 +101,7 @@ def write_report(path: str, tmpdir: str, columns: list[Column], rows: Iterable[R
     tz = ZoneInfo(timezone)
     # Each column's kind of cell: a grouped period its own format, a count a whole number.
     kinds = [c.by or ("number" if c.fn == "count" else c.type) for c in columns]
-    refs = [_col(i) for i in range(len(columns))]
+    refs = [column_letters(i) for i in range(len(columns))]
     # Per column and weight (plain, bold): the style of a number, of a date, of a date and time, of text.
     styles = []
     for kind in kinds:
@@ -134,7 +109,7 @@ def write_report(path: str, tmpdir: str, columns: list[Column], rows: Iterable[R
                               _style(kind if kind in _FORMATS else "date", bold),
                               _style(kind if kind in _FORMATS else "datetime", bold),
                               _style(None, bold)) for bold in (False, True)})
-    yes_no = {v: _text(label(w, lang)) for v, w in _YES_NO.items()}
+    yes_no = {v: xml_text(label(w, lang)) for v, w in _YES_NO.items()}
     sum_word, total_word = (label(ROW_WORDS[t], lang) for t in ("subtotal", "total"))
     n_groups = sum(1 for c in columns if c.role == "group")
     n_fields = sum(1 for c in columns if c.role == "field")
@@ -149,7 +124,7 @@ def write_report(path: str, tmpdir: str, columns: list[Column], rows: Iterable[R
             ref = refs[i]
             if t is str:
                 out.append(f'<c r="{ref}{r}" s="{styles[i][bold][3]}" t="inlineStr"><is><t xml:space="preserve">'
-                           f'{_text(v)}</t></is></c>')
+                           f'{xml_text(v)}</t></is></c>')
             elif t is decimal.Decimal:
                 out.append(f'<c r="{ref}{r}" s="{styles[i][bold][0]}"><v>{v:f}</v></c>')
             elif t is int or t is float:
@@ -157,16 +132,16 @@ def write_report(path: str, tmpdir: str, columns: list[Column], rows: Iterable[R
             elif t is bool:
                 out.append(f'<c r="{ref}{r}" s="{styles[i][bold][3]}" t="inlineStr"><is><t>{yes_no[v]}</t></is></c>')
             elif t is dt.datetime:
-                serial = (v.astimezone(tz).replace(tzinfo=None) - _EPOCH).total_seconds() / 86400
+                serial = (v.astimezone(tz).replace(tzinfo=None) - EXCEL_EPOCH).total_seconds() / 86400
                 out.append(f'<c r="{ref}{r}" s="{styles[i][bold][2]}"><v>{serial:.10f}</v></c>')
             elif t is dt.date:
                 out.append(f'<c r="{ref}{r}" s="{styles[i][bold][1]}"><v>{(v - _EPOCH_DAY).days}</v></c>')
             else:
                 out.append(f'<c r="{ref}{r}" s="{styles[i][bold][3]}" t="inlineStr"><is><t xml:space="preserve">'
-                           f'{_text(str(v))}</t></is></c>')
+                           f'{xml_text(str(v))}</t></is></c>')
         return "".join(out)
 
-    sheet_name = (title.translate(_SHEET_BAD)[:31] or "Report").translate(_ATTR)
+    sheet_name = xml_text(title.translate(_SHEET_BAD)[:31] or "Report")
     written = 0
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as z:
         for name, xml in _PARTS.items():
@@ -178,7 +153,7 @@ def write_report(path: str, tmpdir: str, columns: list[Column], rows: Iterable[R
             '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
             'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
             'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
-            f'<dc:title>{_text(title)}</dc:title><dc:creator>Aftercare</dc:creator>'
+            f'<dc:title>{xml_text(title)}</dc:title><dc:creator>Aftercare</dc:creator>'
             f'<dcterms:created xsi:type="dcterms:W3CDTF">{made}</dcterms:created>'
             f'<dcterms:modified xsi:type="dcterms:W3CDTF">{made}</dcterms:modified></cp:coreProperties>'))
         z.writestr("xl/workbook.xml", (
