@@ -41,9 +41,8 @@ def summary(args):
 def print_statement(args):
     """工程师提成结算单 on A4 (PDF, or HTML for the browser's print dialog)."""
     from ..errors import Forbidden
-    from ..printing.api import PrintingUnavailable, _context
-    from ..printing.fonts import FontsMissing
-    from ..printing.render import PAPERS, printer
+    from ..printing.api import _context, available_printer
+    from ..printing.render import PAPERS
     from .forms import statement_sheet
 
     if not principal().can("print.forms"):
@@ -51,10 +50,7 @@ def print_statement(args):
     session = db_session()
     data = ops.statement(session, args["engineer_id"], args["month"])
     vm = statement_sheet(session, data, _context(args["lang"]))
-    try:
-        p = printer()
-    except FontsMissing as exc:
-        raise PrintingUnavailable(str(exc)) from None
+    p = available_printer()
     template = "print/commission_statement.html"
     if args["format"] == "html":
         resp = Response(p.html(template, vm, PAPERS["a4"], args["lang"]), mimetype="text/html")

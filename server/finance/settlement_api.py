@@ -268,9 +268,8 @@ def statement(args):
 @ar.response(200, description="The statement printed on A4: application/pdf, or text/html with format=html")
 def print_statement(args):
     """对账单 on A4, to send to the dealer or manufacturer (PDF, or HTML for the browser's print dialog)."""
-    from ..printing.api import PrintingUnavailable, _context
-    from ..printing.fonts import FontsMissing
-    from ..printing.render import PAPERS, printer
+    from ..printing.api import _context, available_printer
+    from ..printing.render import PAPERS
     from .forms import statement_sheet
 
     if not principal().can("print.forms"):
@@ -279,10 +278,7 @@ def print_statement(args):
         raise Forbidden("missing permission print.forms", {"permission": ["print.forms"]})
     session = db_session()
     vm = statement_sheet(session, _statement(session, args), _context(args["lang"]))
-    try:
-        p = printer()
-    except FontsMissing as exc:
-        raise PrintingUnavailable(str(exc)) from None
+    p = available_printer()
     if args["format"] == "html":
         resp = Response(p.html("print/finance_statement.html", vm, PAPERS["a4"], args["lang"]), mimetype="text/html")
         resp.headers["Content-Security-Policy"] = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"

@@ -34,6 +34,14 @@ class PrintingUnavailable(DomainError):
     code = "printing_unavailable"
 
 
+def available_printer():
+    """The printer, or a 503 saying what it lacks (its fonts): every printing route asks here."""
+    try:
+        return printer()
+    except FontsMissing as exc:
+        raise PrintingUnavailable(str(exc)) from None
+
+
 class PrintArgs(Schema):
     format = ma.fields.String(load_default="pdf", validate=ma.validate.OneOf(FORMATS),
                               metadata={"description": "pdf, or html for the browser's own print dialog"})
@@ -86,10 +94,7 @@ def print_form(args, form, document_id):
     if not principal().can(spec.permission):
         raise Forbidden(f"missing permission {spec.permission}", {"permission": [spec.permission]})
     view_model = spec.adapter(db_session(), doc_id, _context(args["lang"]))
-    try:
-        p = printer()
-    except FontsMissing as exc:
-        raise PrintingUnavailable(str(exc)) from None
+    p = available_printer()
     number = getattr(view_model, "number", "") or getattr(view_model, "order_number", "") or document_id
     filename = _SAFE.sub("_", f"{form}-{number}")
     if args["format"] == "html":

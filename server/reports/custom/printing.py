@@ -20,7 +20,7 @@ from sqlalchemy import select
 from ...core.operations import record_audit
 from ...db import writing
 from ...http import Schema, Str, db_session, permission, principal, reads_only
-from ...printing.render import PAPERS, printer
+from ...printing.render import PAPERS
 from ..database import read_session
 from .api import _json, _report, blp
 from .query import ROW_WORDS, Column
@@ -64,8 +64,7 @@ def print_report(spec, args):
     """The report on A4 landscape: title, filters, date range and groupings in the header, the grouped
     table with its subtotals (each in its group's column, shaded by level) and the grand total;
     detail rows up to 2,000."""
-    from ...printing.api import PrintingUnavailable
-    from ...printing.fonts import FontsMissing
+    from ...printing.api import available_printer
 
     report = _report(spec)
     lang = report.lang
@@ -90,10 +89,7 @@ def print_report(spec, args):
         "truncated": w["truncated"].format(n=MAX_ROWS) if facts["truncated"] else "",
         "w": w,
     }
-    try:
-        p = printer()
-    except FontsMissing as exc:
-        raise PrintingUnavailable(str(exc)) from None
+    p = available_printer()
     pdf = p.pdf("print/custom_report.html", vm, PAPERS["a4_landscape"], "zh" if lang == "zh-CN" else "en")
     # A printed report takes the rows out of the system as an export does: audited alike.
     session = db_session()

@@ -190,18 +190,14 @@ def _filter_text(data: dict) -> str:
 @blp.response(200, description="The report on A4 landscape: application/pdf")
 def print_report(body, key):
     """The report printed on A4 landscape, the filters in its header, page numbers at the foot."""
-    from ...printing.api import PrintingUnavailable
-    from ...printing.fonts import FontsMissing
-    from ...printing.render import PAPERS, printer
+    from ...printing.api import available_printer
+    from ...printing.render import PAPERS
 
     data = _build(key, body)
     lang = "zh" if _lang() == "zh-CN" else "en"
     vm = {"title": data["title"], "filters": _filter_text(data), "columns": data["columns"], "rows": data["rows"],
           "total": data["total"], "printed_at": dt.datetime.now(ZoneInfo(settings().timezone)), "org": _org_name()}
-    try:
-        p = printer()
-    except FontsMissing as exc:
-        raise PrintingUnavailable(str(exc)) from None
+    p = available_printer()
     resp = Response(p.pdf("print/fixed_report.html", vm, PAPERS["a4_landscape"], lang), mimetype="application/pdf")
     resp.headers["Content-Disposition"] = f'inline; filename="{key}.pdf"'
     resp.headers["Cache-Control"] = "no-store"
